@@ -1,0 +1,104 @@
+"""Composition root of the server: the API, the admin pages and the kiosk in one ASGI app."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import admin
+import kiosk
+from store import __version__
+from store.errors import PROBLEM_BASE, StoreError
+from store.health import router as health_router
+from store.registry import domain_modules
+
+log = logging.getLogger("store.http")
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/v1"
+
+
+def _edge_for(path: str) -> Any | None:
+    if path.startswith("/admin"):
+        return admin
+    if path.startswith("/kiosk"):
+        return kiosk
+    return None
+
+
+def _problem(request: Request, status: int, type_: str, title: str, detail: str, **extra: Any) -> Response:
+    edge = _edge_for(request.url.path)
+    if edge is not None:
+        return edge.error_page(request, status, title, detail)
+    body = {"type": PROBLEM_BASE + type_, "title": title, "status": status, "detail": detail}
+    body.update({"instance": request.url.path, **extra})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> Response:
+        extra = {"errors": exc.errors} if exc.errors else {}
+        return _problem(request, exc.status_code, exc.type, exc.title, exc.message, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return _problem(request, 422, "validation-error", "Request is not valid", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        return _problem(request, exc.status_code, f"http-{exc.status_code}", title, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return _problem(request, 500, "internal", "Internal error", "an unexpected error occurred; it was logged")
+
+
+def create_app() -> FastAPI:
+    """Build the ASGI app: health, every domain's API router, the admin and kiosk edges."""
+    app = FastAPI(
+        title="smartstore",
+        version=__version__,
+        description="In-store system of a department store, measured against the MOFCOM smart-store indicators.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _access_log(request: Request, call_next: Any) -> Response:
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:16]
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "request_id": request_id,
+            },
+        )
+        return response
+
+    app.include_router(health_router)
+    for module in domain_modules("api"):
+        app.include_router(module.router, prefix=API_PREFIX)
+    admin.mount(app)
+    kiosk.mount(app)
+    return app

@@ -1,0 +1,92 @@
+"""Who is calling: dependencies that every route uses to state who may call it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from store.auth import service
+from store.auth.models import Device, DeviceKind, Role, StaffUser
+from store.db import SessionDep
+from store.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "smartstore_session"
+
+_bearer = HTTPBearer(auto_error=False, description="Staff API token (`smartstore user token` or POST /api/v1/auth/token)")
+_device_key = APIKeyHeader(name="X-Device-Key", auto_error=False, description="Device API key")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: a staff user or a device, always bound to one store."""
+
+    store_id: int
+    shop_id: int | None
+    user: StaffUser | None = None
+    device: Device | None = None
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role if self.user else None
+
+    @property
+    def label(self) -> str:
+        """Stable id for idempotency scopes and logs: ``user:3`` or ``device:7``."""
+        return f"user:{self.user.id}" if self.user else f"device:{self.device.id}"  # type: ignore[union-attr]
+
+    def can_see_shop(self, shop_id: int) -> bool:
+        """Tenant staff and shop-bound devices see only their own shop."""
+        return self.shop_id is None or self.shop_id == shop_id
+
+
+def _principal(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    device_key: Annotated[str | None, Depends(_device_key)],
+) -> Principal | None:
+    if device_key:
+        device = service.resolve_device(session, device_key)
+        if device is None:
+            raise Unauthorized("unknown or revoked device key")
+        return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)
+    user = None
+    if bearer is not None:
+        user = service.resolve_token(session, bearer.credentials)
+        if user is None:
+            raise Unauthorized("invalid or expired token")
+    elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
+        found = service.resolve_session(session, cookie)
+        user = found[0] if found else None
+    if user is None:
+        return None
+    shop_id = user.shop_id if user.role == Role.tenant else None
+    return Principal(store_id=user.store_id, shop_id=shop_id, user=user)
+
+
+def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Principal]:
+    """A dependency admitting staff with one of ``roles`` and devices of the given kinds."""
+
+    def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
+        if principal is None:
+            raise Unauthorized("sign in or send an API token")
+        if principal.device is not None:
+            if principal.device.kind not in devices:
+                raise Forbidden(f"a {principal.device.kind.value} device may not call this")
+        elif principal.role not in roles:
+            raise Forbidden(f"role {principal.role} may not call this")
+        return principal
+
+    dependency.__name__ = "require_" + "_".join([*(r.value for r in roles), *(d.value for d in devices)])
+    return dependency
+
+
+ALL_STAFF = tuple(Role)
+BACK_OFFICE = (Role.admin, Role.manager)
+CurrentStaff = Annotated[Principal, Depends(require(*ALL_STAFF))]
+Manager = Annotated[Principal, Depends(require(*BACK_OFFICE))]
+Admin = Annotated[Principal, Depends(require(Role.admin))]

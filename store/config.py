@@ -1,0 +1,109 @@
+"""Settings of the store server, read from the environment (prefix ``SMARTSTORE_``) or ``.env``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+# Prefixes owned by other packages' settings (pos_bridge, vision) and by the test suite.
+_FOREIGN_PREFIXES = ("SMARTSTORE_POS_", "SMARTSTORE_VISION_", "SMARTSTORE_TEST_")
+
+
+class SettingsError(RuntimeError):
+    """A setting is unknown or has a value the server cannot use."""
+
+
+class StoreSettings(BaseSettings):
+    """Everything the server process can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTSTORE_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/smartstore.db"
+    secret_key: str = PLACEHOLDER_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+    default_timezone: str = "Asia/Shanghai"
+    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    session_max_age_s: int = 8 * 3600
+    token_max_age_s: int = 30 * 24 * 3600
+    demo_seed: int = 42
+    demo_admin_password: str = "smartstore-demo"
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _real_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("port")
+    @classmethod
+    def _port_range(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be between 1 and 65535")
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_in_production(self) -> StoreSettings:
+        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("SMARTSTORE_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def unknown_environment_settings(environ: dict[str, str] | None = None) -> list[str]:
+    """Names of ``SMARTSTORE_*`` variables that no setting reads (usually a typo)."""
+    environ = dict(os.environ if environ is None else environ)
+    known = {f"SMARTSTORE_{name.upper()}" for name in StoreSettings.model_fields}
+    return sorted(
+        name
+        for name in environ
+        if name.startswith("SMARTSTORE_") and name not in known and not name.startswith(_FOREIGN_PREFIXES)
+    )
+
+
+def load_settings(**overrides: object) -> StoreSettings:
+    """Read settings, turning pydantic's report into one readable :class:`SettingsError`."""
+    unknown = unknown_environment_settings()
+    if unknown:
+        raise SettingsError(
+            "unknown setting(s): " + ", ".join(unknown) + " (see README 'Configuration' for the list)"
+        )
+    try:
+        return StoreSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            name = f"SMARTSTORE_{field.upper()}" if field != "settings" else "settings"
+            lines.append(f"{name}: {error['msg']}")
+        raise SettingsError("invalid setting(s): " + "; ".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> StoreSettings:
+    """The process-wide settings (read once)."""
+    return load_settings()

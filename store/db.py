@@ -1,0 +1,133 @@
+"""Engine, sessions and the unit of work; SQLite gets WAL and foreign keys, PostgreSQL runs as is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlmodel import Session, SQLModel, create_engine
+
+from store.config import get_settings
+
+# Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+_engines: dict[str, Engine] = {}
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached or the URL is unusable."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide where transactions begin (savepoints work then).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """A new engine for ``url``; SQLite files get their folder created."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"database URL is not valid: {exc}") from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        except NoSuchModuleError as exc:
+            raise DatabaseUnavailable(f"unsupported database URL {safe_url(url)}: {exc}") from None
+        _sqlite_pragmas(engine)
+        return engine
+    try:
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise DatabaseUnavailable(f"unsupported database URL {safe_url(url)}: {exc}") from None
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for ``url`` (default: the configured database)."""
+    settings = get_settings()
+    url = url or settings.database_url
+    if url not in _engines:
+        _engines[url] = make_engine(url, echo=settings.sql_echo)
+    return _engines[url]
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests and process shutdown)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def check_database(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` with a readable message if the database cannot be queried."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(f"cannot reach database {safe_url(str(engine.url))}: {reason}") from None
+
+
+def get_session() -> Iterator[Session]:
+    """Request-scoped session: commits when the request succeeds, rolls back when it fails."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": commit before the response leaves, so a failed commit is never reported as success.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+@contextmanager
+def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
+    """The one commit point for jobs and CLI commands, as the request dependency is for routes."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,121 @@
+"""One test database per run (per xdist worker), migrated once; each test in a rolled-back transaction.
+
+SQLite by default; PostgreSQL when ``SMARTSTORE_TEST_DATABASE_URL`` is set (a database named
+``<db>_t_<worker>`` is created next to the one in that URL and dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+os.environ["SMARTSTORE_ENV"] = "test"
+os.environ.setdefault("SMARTSTORE_LOG_LEVEL", "WARNING")
+
+from store import config, db, migrate  # noqa: E402
+from store.app import create_app  # noqa: E402
+
+PG_URL = os.environ.get("SMARTSTORE_TEST_DATABASE_URL")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _admin_engine(url: str) -> Engine:
+    return create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+
+
+def fresh_database_url(tmp_dir: Path, name: str) -> Iterator[str]:
+    """An empty database for one purpose (suite, live server), dropped afterwards."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_dir / (name + '.db')}"
+        return
+    base = make_url(PG_URL)
+    db_name = f"{base.database}_{name}".lower()
+    admin = _admin_engine(PG_URL)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield base.set(database=db_name, drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    finally:
+        db.dispose_engines()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def use_database(monkeypatch_env: pytest.MonkeyPatch | None, url: str) -> None:
+    """Point settings and the engine cache at ``url``."""
+    os.environ["SMARTSTORE_DATABASE_URL"] = url
+    config.get_settings.cache_clear()
+    db.dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from fresh_database_url(tmp_path_factory.mktemp("db"), f"t_{_worker()}")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    use_database(None, database_url)
+    engine = db.get_engine()
+    migrate.upgrade(engine)
+    yield engine
+    db.dispose_engines()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; commits become savepoints."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(session: Session):
+    """The server app, sharing the test's session (so the test sees what a request wrote)."""
+    application = create_app()
+
+    def _same_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[db.get_session] = _same_session
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` run only when a PostgreSQL URL is given."""
+    if PG_URL:
+        return
+    skip = pytest.mark.skip(reason="set SMARTSTORE_TEST_DATABASE_URL to run PostgreSQL-only tests")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
