@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
@@ -39,7 +39,7 @@ class StaffUser(SQLModel, table=True):
     shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
     username: str = Field(max_length=64, unique=True)
     display_name: str = Field(default="", max_length=120)
-    role: Role
+    role: Role = Field(sa_type=String(20))
     password_hash: str = Field(max_length=255)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
@@ -78,7 +78,7 @@ class Device(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     store_id: int = Field(foreign_key="store.id", index=True)
     shop_id: int | None = Field(default=None, foreign_key="shop.id", index=True)
-    kind: DeviceKind
+    kind: DeviceKind = Field(sa_type=String(20))
     name: str = Field(max_length=120)
     key_prefix: str = Field(max_length=16, index=True)  # shown in lists so a key can be recognised
     key_hash: str = Field(max_length=64, unique=True)

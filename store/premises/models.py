@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
@@ -61,7 +61,7 @@ class Zone(SQLModel, table=True):
     floor_id: int = Field(foreign_key="floor.id", index=True)
     code: str = Field(max_length=32)
     name: str = Field(max_length=80)
-    kind: ZoneKind = Field(default=ZoneKind.selling)
+    kind: ZoneKind = Field(default=ZoneKind.selling, sa_type=String(20))
 
 
 class Shop(SQLModel, table=True):

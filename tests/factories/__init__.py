@@ -1,1 +1,1 @@
-"""Typed factory functions per domain (``create_shop(session, ...)``), not one giant file."""
+"""Typed test factories, one module per domain."""

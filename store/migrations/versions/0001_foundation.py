@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-25 09:02:35.725617
+Create Date: 2026-11-25 09:05:53.252562
 """
 
 from alembic import op
@@ -98,7 +98,7 @@ def upgrade() -> None:
     sa.Column('floor_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('kind', sa.Enum('entrance', 'atrium', 'selling', 'dining', 'parking', 'service', name='zonekind'), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['floor_id'], ['floor.id'], name=op.f('fk_zone_floor_id_floor')),
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_zone_store_id_store')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_zone')),
@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('pos_terminal', 'kiosk', 'camera_node', 'capture_box', name='devicekind'), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('key_prefix', sa.String(length=16), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
@@ -151,7 +151,7 @@ def upgrade() -> None:
     sa.Column('shop_id', sa.Integer(), nullable=True),
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=120), nullable=False),
-    sa.Column('role', sa.Enum('admin', 'manager', 'cashier', 'marketing', 'security', 'tenant', name='role'), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
