@@ -19,8 +19,8 @@ from sqlmodel import Session
 os.environ["SMARTSTORE_ENV"] = "test"
 os.environ.setdefault("SMARTSTORE_LOG_LEVEL", "WARNING")
 
-from store import config, db, migrate  # noqa: E402
-from store.app import create_app  # noqa: E402
+from store import config, db, migrate
+from store.app import create_app
 
 PG_URL = os.environ.get("SMARTSTORE_TEST_DATABASE_URL")
 

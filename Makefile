@@ -1,0 +1,61 @@
+# One target per job. The README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: run install install-dev browser db demo serve test test-sqlite test-postgres lint bench clean
+
+## run: install, migrate, load the demo store into an empty database, serve on http://127.0.0.1:8000
+run: install db
+	$(BIN)/smartstore demo --if-empty
+	@echo "admin:  http://127.0.0.1:8000/admin/   user admin   password $${SMARTSTORE_DEMO_ADMIN_PASSWORD:-smartstore-demo}"
+	@echo "kiosk:  http://127.0.0.1:8000/kiosk/   API docs: http://127.0.0.1:8000/api/v1/docs"
+	$(BIN)/smartstore serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+## browser: Debian's Chromium for the page tests (never `playwright install`)
+browser:
+	@bash scripts/install-browser.sh
+
+db: install
+	$(BIN)/smartstore db upgrade
+
+demo: db
+	$(BIN)/smartstore demo --if-empty
+
+serve:
+	$(BIN)/smartstore serve
+
+## test: the whole suite (lint, import contracts, pytest) on SQLite, or on PostgreSQL when
+## SMARTSTORE_TEST_DATABASE_URL is set
+test: install-dev browser
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test-postgres:
+	SMARTSTORE_TEST_DATABASE_URL=$(PG_URL) $(MAKE) test
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check store admin kiosk
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+bench: install-dev
+	$(BIN)/python bench/bench_sales_api.py
+	$(BIN)/python bench/bench_assessment.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache *.egg-info
