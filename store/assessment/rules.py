@@ -67,7 +67,7 @@ def _at_least(share: Fraction, threshold: Fraction, label: tuple[str, str],
     shown, limit = pct(share, avoid=[threshold]), f"{float(threshold * 100):g}%"
     if share >= threshold:
         note_zh, note_en = _boundary(share == threshold)
-        rule = _bi(f"{zh} {shown} ≥ {limit}{note_zh} → {points[0]} 分",
+        rule = _bi(f"{zh} {shown} ≥ {limit}{note_zh}→ {points[0]} 分",
                    f"{en} {shown} ≥ {limit} {note_en} → {_pts(points[0])}")
         return points[0], rule, ""
     rule = _bi(f"{zh} {shown} < {limit} → {points[1]} 分", f"{en} {shown} < {limit} → {_pts(points[1])}")
@@ -120,7 +120,7 @@ def score_c2(shops_with_pos: int, shops_open: int) -> Score:
     shown = pct(share, avoid=[Fraction(1, 2)])
     if share >= Fraction(1, 2):
         note_zh, note_en = _boundary(share == Fraction(1, 2))
-        rule = _bi(f"智能POS覆盖 {shown}（{count} 家）≥ 50%{note_zh} → 3 分",
+        rule = _bi(f"智能POS覆盖 {shown}（{count} 家）≥ 50%{note_zh}→ 3 分",
                    f"smart POS at {shown} of shops ({count}) ≥ 50% {note_en} → 3 pts")
         return 3, rule, missing
     rule = _bi(f"智能POS覆盖 {shown}（{count} 家）< 50% → 0 分",
@@ -151,7 +151,7 @@ def score_growth(indicator_id: str, before_avg: Number | None, after_avg: Number
     shown = pct(growth, avoid=[GROWTH_THRESHOLD, Fraction(0)])
     if growth >= GROWTH_THRESHOLD:
         note_zh, note_en = _boundary(growth == GROWTH_THRESHOLD)
-        rule = _bi(f"{zh}增长 {shown} ≥ 5%{note_zh} → {full} 分",
+        rule = _bi(f"{zh}增长 {shown} ≥ 5%{note_zh}→ {full} 分",
                    f"{en} up {shown} ≥ 5% {note_en} → {_pts(full)}")
         return full, rule, ""
     if growth > 0:

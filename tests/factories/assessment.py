@@ -101,12 +101,13 @@ def indicators(rows: tuple[MonthlyKpi, ...]) -> tuple[IndicatorResult, ...]:
     survey = [rules.ZoneSurvey(f"{floor}F", True, True, True, True, True) for floor in range(1, 7)]
     return (
         scored("F1", rules.score_f1(survey, 6),
-               (fig("zones_surveyed", "已测区域", "zones surveyed", 6, "zones", "facilities: coverage survey"),)),
+               (fig("zones_surveyed", "已测区域", "zones surveyed", 6, "zones",
+                    "facilities: coverage survey"),)),
         recorded("F2", "出入口客流摄像机在线上报", "entrance cameras online and reporting"),
         scored("F3", rules.score_f3("cloud", True)),
         recorded("F4", "视频监控 + 客流监测", "video surveillance + footfall monitoring"),
         not_measured("F5", "接入能耗/空气/电气监测设备读数 / connect energy, air and electrical meters"),
-        recorded("S1", "统一营销平台，线上发券线下核销", "one marketing platform, coupons online, redeemed offline"),
+        recorded("S1", "统一营销平台，线上发券线下核销", "one platform, coupons online, used in store"),
         recorded("S2", "电子会员卡：积分查询与兑换", "e-member card with points query and redemption"),
         recorded("S3", "每周授权精准推送", "weekly push with consent"),
         scored("S4", rules.score_s4(3_494_400_000, 31_200_000_000),
