@@ -16,7 +16,9 @@ from store.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "smartstore_session"
 
-_bearer = HTTPBearer(auto_error=False, description="Staff API token (`smartstore user token` or POST /api/v1/auth/token)")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="Staff API token (`smartstore user token` or POST /api/v1/auth/token)"
+)
 _device_key = APIKeyHeader(name="X-Device-Key", auto_error=False, description="Device API key")
 
 
@@ -46,7 +48,7 @@ class Principal:
 def _principal(
     request: Request,
     session: SessionDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     device_key: Annotated[str | None, Depends(_device_key)],
 ) -> Principal | None:
     if device_key:
@@ -76,7 +78,7 @@ def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[...,
             raise Unauthorized("sign in or send an API token")
         if principal.device is not None:
             if principal.device.kind not in devices:
-                raise Forbidden(f"a {principal.device.kind.value} device may not call this")
+                raise Forbidden(f"a {principal.device.kind} device may not call this")
         elif principal.role not in roles:
             raise Forbidden(f"role {principal.role} may not call this")
         return principal

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffToken, StaffUser
 from store.clock import utcnow
-from store.errors import Conflict, InvalidInput
+from store.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from store.premises import service as premises_service
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a miss costs as long as a hit.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,63}")
 
 
 def digest(secret: str) -> str:
@@ -44,6 +47,10 @@ def create_user(
     """A new staff user; tenant staff must name their shop."""
     if role == Role.tenant and shop_id is None:
         raise InvalidInput("tenant staff must belong to a shop")
+    if shop_id is not None:
+        premises_service.get_shop(session, store_id, shop_id)  # a shop of this store, or 404
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput(f"username {username!r} must be 3–64 letters, digits, dots, dashes or underscores")
     if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
         raise Conflict(f"username {username!r} is taken")
     user = StaffUser(
@@ -123,6 +130,11 @@ def create_device(
     session: Session, *, store_id: int, kind: DeviceKind, name: str, shop_id: int | None = None
 ) -> tuple[str, Device]:
     """A new device; returns its API key (printed once) and the row holding the key's hash."""
+    premises_service.get_store(session, store_id)
+    if shop_id is not None:
+        premises_service.get_shop(session, store_id, shop_id)
+    if not name.strip():
+        raise InvalidInput("a device needs a name, e.g. 'Till 1'")
     key = "ssd_" + secrets.token_urlsafe(32)
     device = Device(
         store_id=store_id, shop_id=shop_id, kind=kind, name=name, key_prefix=key[:12], key_hash=digest(key)
@@ -137,3 +149,123 @@ def resolve_device(session: Session, key: str) -> Device | None:
     if device is None or device.revoked_at is not None:
         return None
     return device
+
+
+# --- browser login (admin pages) ---------------------------------------------------------------
+
+WRONG_LOGIN = "wrong username or password"
+
+
+def login(session: Session, username: str, password: str, max_age_s: int) -> tuple[str, StaffSession]:
+    """Check the password and open a browser session; returns the cookie secret (set it once) and the row."""
+    user = authenticate(session, username, password)
+    if user is None:
+        raise Unauthorized(WRONG_LOGIN)
+    return start_session(session, user, max_age_s)
+
+
+def logout(session: Session, cookie_secret: str) -> None:
+    """End the browser session behind the cookie (nothing happens for an unknown cookie)."""
+    end_session(session, cookie_secret)
+    session.flush()
+
+
+def check_csrf(staff_session: StaffSession, token: str | None) -> None:
+    """Refuse a form post whose CSRF token is not the one of this session."""
+    if not token or not secrets.compare_digest(staff_session.csrf_token, token):
+        raise Forbidden("the form expired or did not come from this site: reload the page and try again")
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def token_for_password(session: Session, username: str, password: str, max_age_s: int) -> tuple[str, StaffToken]:
+    """A bearer token in exchange for a username and password."""
+    user = authenticate(session, username, password)
+    if user is None:
+        raise Unauthorized(WRONG_LOGIN)
+    return issue_token(session, user, max_age_s)
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """Revoke a bearer token; it stops working at once."""
+    row = session.exec(select(StaffToken).where(StaffToken.token_hash == digest(token))).first()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        session.flush()
+
+
+# --- user and device management (admins) -------------------------------------------------------
+
+
+def generate_password() -> str:
+    """A random password that is easy to type once (16 characters, no look-alikes)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def list_users(session: Session, store_id: int) -> list[StaffUser]:
+    query = select(StaffUser).where(StaffUser.store_id == store_id).order_by(col(StaffUser.username))
+    return list(session.exec(query))
+
+
+def get_user(session: Session, store_id: int, user_id: int) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None or user.store_id != store_id:
+        raise NotFound(f"user {user_id} does not exist in this store")
+    return user
+
+
+def get_user_by_username(session: Session, username: str) -> StaffUser:
+    user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return user
+
+
+def deactivate_user(session: Session, store_id: int, user_id: int, *, by_user_id: int | None = None) -> StaffUser:
+    """Disable a user and sign them out everywhere (sessions ended, tokens revoked)."""
+    user = get_user(session, store_id, user_id)
+    if user.id == by_user_id:
+        raise Conflict("you cannot deactivate your own account")
+    user.is_active = False
+    session.add(user)
+    now = utcnow()
+    for token in session.exec(select(StaffToken).where(StaffToken.user_id == user.id)):
+        token.revoked_at = token.revoked_at or now
+        session.add(token)
+    for row in session.exec(select(StaffSession).where(StaffSession.user_id == user.id)):
+        session.delete(row)
+    session.flush()
+    return user
+
+
+def list_devices(session: Session, store_id: int) -> list[Device]:
+    query = select(Device).where(Device.store_id == store_id).order_by(col(Device.id))
+    return list(session.exec(query))
+
+
+def revoke_device(session: Session, store_id: int, device_id: int) -> Device:
+    """Revoke a device's API key; the device must be created again to get a new one."""
+    device = session.get(Device, device_id)
+    if device is None or device.store_id != store_id:
+        raise NotFound(f"device {device_id} does not exist in this store")
+    device.revoked_at = device.revoked_at or utcnow()
+    session.add(device)
+    session.flush()
+    return device
+
+
+def purge_expired(session: Session) -> int:
+    """Delete expired browser sessions and dead (expired or revoked) tokens; returns how many went."""
+    now = utcnow()
+    dead = [
+        *session.exec(select(StaffSession).where(col(StaffSession.expires_at) <= now)),
+        *session.exec(select(StaffToken).where((col(StaffToken.expires_at) <= now)
+                                               | col(StaffToken.revoked_at).is_not(None))),
+    ]
+    for row in dead:
+        session.delete(row)
+    session.flush()
+    return len(dead)

@@ -1,0 +1,100 @@
+"""Auth API: bearer tokens for staff, who am I, and user and device management for admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import HTTPAuthorizationCredentials
+
+from store.auth import service as auth_service
+from store.auth.deps import SESSION_COOKIE, Admin, CurrentStaff, bearer_scheme
+from store.auth.schemas import (
+    DeviceCreate,
+    DeviceCreated,
+    DeviceRead,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserCreated,
+    UserRead,
+)
+from store.config import get_settings
+from store.db import SessionDep
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+@router.post("/token", response_model=TokenRead)
+def issue_token(data: TokenRequest, session: SessionDep) -> TokenRead:
+    """Exchange a username and password for a bearer token (public)."""
+    token, row = auth_service.token_for_password(
+        session, data.username, data.password, get_settings().token_max_age_s
+    )
+    return TokenRead(access_token=token, expires_at=row.expires_at)
+
+
+@router.get("/me", response_model=UserRead)
+def read_me(who: CurrentStaff) -> UserRead:
+    """The signed-in staff user."""
+    return UserRead.model_validate(who.user)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(request: Request, session: SessionDep, who: CurrentStaff, bearer: Bearer) -> None:
+    """Revoke the bearer token of this request (or end the browser session)."""
+    if bearer is not None:
+        auth_service.revoke_token(session, bearer.credentials)
+    elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
+        auth_service.logout(session, cookie)
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(session: SessionDep, who: Admin) -> list[UserRead]:
+    """Staff users of the store (admins)."""
+    return [UserRead.model_validate(u) for u in auth_service.list_users(session, who.store_id)]
+
+
+@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
+def create_user(data: UserCreate, session: SessionDep, who: Admin) -> UserCreated:
+    """Create a staff user (admins); a generated password is returned only in this response."""
+    generated = None if data.password else auth_service.generate_password()
+    user = auth_service.create_user(
+        session,
+        store_id=who.store_id,
+        username=data.username,
+        password=data.password or generated,  # type: ignore[arg-type]
+        role=data.role,
+        shop_id=data.shop_id,
+        display_name=data.display_name,
+    )
+    return UserCreated.model_validate({**UserRead.model_validate(user).model_dump(), "password": generated})
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserRead)
+def deactivate_user(user_id: int, session: SessionDep, who: Admin) -> UserRead:
+    """Disable a user and sign them out everywhere (admins)."""
+    user = auth_service.deactivate_user(session, who.store_id, user_id, by_user_id=who.user.id if who.user else None)
+    return UserRead.model_validate(user)
+
+
+@router.get("/devices", response_model=list[DeviceRead])
+def list_devices(session: SessionDep, who: Admin) -> list[DeviceRead]:
+    """Devices of the store with the start of their keys (admins)."""
+    return [DeviceRead.model_validate(d) for d in auth_service.list_devices(session, who.store_id)]
+
+
+@router.post("/devices", response_model=DeviceCreated, status_code=status.HTTP_201_CREATED)
+def create_device(data: DeviceCreate, session: SessionDep, who: Admin) -> DeviceCreated:
+    """Register a till, kiosk, camera node or capture box (admins); its key is returned only here."""
+    key, device = auth_service.create_device(
+        session, store_id=who.store_id, kind=data.kind, name=data.name, shop_id=data.shop_id
+    )
+    return DeviceCreated.model_validate({**DeviceRead.model_validate(device).model_dump(), "api_key": key})
+
+
+@router.post("/devices/{device_id}/revoke", response_model=DeviceRead)
+def revoke_device(device_id: int, session: SessionDep, who: Admin) -> DeviceRead:
+    """Revoke a device's key at once (admins)."""
+    return DeviceRead.model_validate(auth_service.revoke_device(session, who.store_id, device_id))

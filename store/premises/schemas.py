@@ -1,0 +1,190 @@
+"""Wire contract of premises: what the API accepts and returns (never the table classes)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from store.premises.categories import CATEGORIES
+from store.premises.models import ZoneKind
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA timezone {value!r} (for example Asia/Shanghai)") from None
+    return value
+
+
+def _check_category(value: str | None) -> str | None:
+    if value is not None and value not in CATEGORIES:
+        raise ValueError(f"unknown category {value!r}; use one of: {', '.join(CATEGORIES)}")
+    return value
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class StoreCreate(BaseModel):
+    code: Code
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(default="", max_length=120)
+    timezone: str = "Asia/Shanghai"
+    smart_upgrade_on: date | None = None
+    address: str = Field(default="", max_length=255)
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class StoreUpdate(BaseModel):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name_en: str | None = Field(default=None, max_length=120)
+    timezone: str | None = None
+    smart_upgrade_on: date | None = None
+    address: str | None = Field(default=None, max_length=255)
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class StoreRead(_Read):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    timezone: str
+    smart_upgrade_on: date | None
+    address: str
+
+
+class FloorCreate(BaseModel):
+    code: str = Field(min_length=1, max_length=16)
+    name: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(default="", max_length=80)
+    level: int = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
+
+
+class FloorRead(_Read):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    level: int
+
+
+class ZoneCreate(BaseModel):
+    code: Code
+    name: str = Field(min_length=1, max_length=80)
+    floor_code: str = Field(min_length=1, max_length=16)
+    kind: ZoneKind = ZoneKind.selling
+
+
+class ZoneRead(_Read):
+    id: int
+    floor_id: int
+    code: str
+    name: str
+    kind: ZoneKind
+
+
+class ShopCreate(BaseModel):
+    code: Code
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(default="", max_length=120)
+    tenant: str = Field(default="", max_length=120)
+    category: str
+    floor_code: str = Field(min_length=1, max_length=16)
+    selling_area_m2: Area
+    opened_on: date
+    closed_on: date | None = Field(default=None, description="Last trading day; empty while trading")
+
+    _category = field_validator("category")(_check_category)
+
+    @model_validator(mode="after")
+    def _closed_after_opened(self) -> ShopCreate:
+        if self.closed_on is not None and self.closed_on < self.opened_on:
+            raise ValueError(f"closed_on {self.closed_on} is before opened_on {self.opened_on}")
+        return self
+
+
+class ShopUpdate(BaseModel):
+    """Only the fields sent are changed; send ``closed_on: null`` to reopen a shop."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name_en: str | None = Field(default=None, max_length=120)
+    tenant: str | None = Field(default=None, max_length=120)
+    category: str | None = None
+    floor_code: str | None = Field(default=None, min_length=1, max_length=16)
+    selling_area_m2: Area | None = None
+    opened_on: date | None = None
+    closed_on: date | None = None
+
+    _category = field_validator("category")(_check_category)
+
+
+class ShopRead(_Read):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    tenant: str
+    category: str
+    floor_id: int
+    selling_area_m2: float
+    opened_on: date
+    closed_on: date | None
+
+
+class ShopPage(BaseModel):
+    items: list[ShopRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class HeadcountSet(BaseModel):
+    shop_id: int | None = Field(default=None, description="Empty for the store's own staff")
+    effective_on: date
+    headcount: int = Field(ge=0, le=100_000)
+
+
+class HeadcountRead(_Read):
+    id: int
+    shop_id: int | None
+    effective_on: date
+    headcount: int
+
+
+class HeadcountOn(BaseModel):
+    on: date
+    shop_id: int | None
+    headcount: int
+
+
+class OpeningHoursSet(BaseModel):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    opens_at: time
+    closes_at: time
+
+    @model_validator(mode="after")
+    def _closes_after_opens(self) -> OpeningHoursSet:
+        if self.closes_at <= self.opens_at:
+            raise ValueError(f"closes_at {self.closes_at} must be after opens_at {self.opens_at}")
+        return self
+
+
+class OpeningHoursRead(_Read):
+    weekday: int
+    opens_at: time
+    closes_at: time

@@ -1,0 +1,373 @@
+"""Premises logic: stores, floors, zones, shops, staff headcount and opening hours.
+
+Services flush but never commit: the request (or the CLI's unit of work) commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, time
+from typing import Any, Protocol
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from store.errors import InvalidInput
+from store.premises.errors import (
+    BadDates,
+    CodeTaken,
+    FloorNotFound,
+    ShopClosed,
+    ShopCodeTaken,
+    ShopNotFound,
+    StoreNotFound,
+)
+from store.premises.models import Floor, OpeningHours, Shop, StaffHeadcount, Store, Zone, ZoneKind
+from store.premises.schemas import FloorCreate, ShopCreate, ShopUpdate, StoreCreate, StoreUpdate, ZoneCreate
+
+
+class Viewer(Protocol):
+    """Who reads: anything bound to a store and maybe a shop (``store.auth.deps.Principal``)."""
+
+    @property
+    def store_id(self) -> int: ...
+
+    @property
+    def shop_id(self) -> int | None: ...
+
+    def can_see_shop(self, shop_id: int) -> bool: ...
+
+
+# --- stores -------------------------------------------------------------------------------------
+
+
+def get_store(session: Session, store_id: int) -> Store:
+    store = session.get(Store, store_id)
+    if store is None:
+        raise StoreNotFound(f"store {store_id} does not exist")
+    return store
+
+
+def get_store_by_code(session: Session, code: str) -> Store:
+    store = session.exec(select(Store).where(Store.code == code)).first()
+    if store is None:
+        raise StoreNotFound(f"no store with code {code!r}")
+    return store
+
+
+def default_store(session: Session) -> Store:
+    """The only (or first) store of this deployment."""
+    store = session.exec(select(Store).order_by(col(Store.id))).first()
+    if store is None:
+        raise StoreNotFound("no store: run smartstore demo or import")
+    return store
+
+
+def create_store(session: Session, data: StoreCreate) -> Store:
+    if session.exec(select(Store.id).where(Store.code == data.code)).first() is not None:
+        raise CodeTaken(f"store code {data.code!r} is already used")
+    store = Store(**data.model_dump())
+    session.add(store)
+    session.flush()
+    return store
+
+
+def update_store(session: Session, store_id: int, data: StoreUpdate) -> Store:
+    store = get_store(session, store_id)
+    changes = data.model_dump(exclude_unset=True)
+    _refuse_nulls(changes, ("name", "name_en", "timezone", "address"))
+    _apply(store, changes)
+    session.add(store)
+    session.flush()
+    return store
+
+
+# --- floors and zones ---------------------------------------------------------------------------
+
+
+def list_floors(session: Session, store_id: int) -> list[Floor]:
+    """Floors bottom to top."""
+    query = select(Floor).where(Floor.store_id == store_id).order_by(col(Floor.level))
+    return list(session.exec(query))
+
+
+def get_floor(session: Session, store_id: int, floor_id: int) -> Floor:
+    floor = session.get(Floor, floor_id)
+    if floor is None or floor.store_id != store_id:
+        raise FloorNotFound(f"floor {floor_id} does not exist in this store")
+    return floor
+
+
+def get_floor_by_code(session: Session, store_id: int, code: str) -> Floor:
+    floor = session.exec(select(Floor).where(Floor.store_id == store_id, Floor.code == code)).first()
+    if floor is None:
+        raise FloorNotFound(f"floor {code!r} does not exist in this store")
+    return floor
+
+
+def create_floor(session: Session, store_id: int, data: FloorCreate) -> Floor:
+    get_store(session, store_id)
+    taken = select(Floor.id).where(Floor.store_id == store_id, Floor.code == data.code)
+    if session.exec(taken).first() is not None:
+        raise CodeTaken(f"floor code {data.code!r} is already used in this store")
+    floor = Floor(store_id=store_id, **data.model_dump())
+    session.add(floor)
+    session.flush()
+    return floor
+
+
+def list_zones(
+    session: Session, store_id: int, *, floor_id: int | None = None, kind: ZoneKind | None = None
+) -> list[Zone]:
+    query = select(Zone).where(Zone.store_id == store_id)
+    if floor_id is not None:
+        query = query.where(Zone.floor_id == floor_id)
+    if kind is not None:
+        query = query.where(Zone.kind == kind)
+    return list(session.exec(query.order_by(col(Zone.floor_id), col(Zone.code))))
+
+
+def create_zone(session: Session, store_id: int, data: ZoneCreate) -> Zone:
+    floor = get_floor_by_code(session, store_id, data.floor_code)
+    taken = select(Zone.id).where(Zone.store_id == store_id, Zone.code == data.code)
+    if session.exec(taken).first() is not None:
+        raise CodeTaken(f"zone code {data.code!r} is already used in this store")
+    zone = Zone(store_id=store_id, floor_id=_id(floor), code=data.code, name=data.name, kind=data.kind)
+    session.add(zone)
+    session.flush()
+    return zone
+
+
+# --- shops --------------------------------------------------------------------------------------
+
+
+def _shop_query(
+    store_id: int,
+    *,
+    floor_id: int | None = None,
+    open_on: date | None = None,
+    category: str | None = None,
+    only_shop_id: int | None = None,
+) -> Any:
+    query = select(Shop).where(Shop.store_id == store_id)
+    if floor_id is not None:
+        query = query.where(Shop.floor_id == floor_id)
+    if category is not None:
+        query = query.where(Shop.category == category)
+    if open_on is not None:
+        query = query.where(col(Shop.opened_on) <= open_on,
+                             or_(col(Shop.closed_on).is_(None), col(Shop.closed_on) >= open_on))
+    if only_shop_id is not None:
+        query = query.where(Shop.id == only_shop_id)
+    return query
+
+
+def list_shops(
+    session: Session,
+    store_id: int,
+    *,
+    floor_id: int | None = None,
+    open_on: date | None = None,
+    category: str | None = None,
+) -> list[Shop]:
+    """Shops by code; ``open_on`` keeps those trading that day."""
+    query = _shop_query(store_id, floor_id=floor_id, open_on=open_on, category=category)
+    return list(session.exec(query.order_by(col(Shop.code))))
+
+
+def get_shop(session: Session, store_id: int, shop_id: int) -> Shop:
+    shop = session.get(Shop, shop_id)
+    if shop is None or shop.store_id != store_id:
+        raise ShopNotFound(f"shop {shop_id} does not exist in this store")
+    return shop
+
+
+def get_shop_by_code(session: Session, store_id: int, code: str) -> Shop:
+    shop = session.exec(select(Shop).where(Shop.store_id == store_id, Shop.code == code)).first()
+    if shop is None:
+        raise ShopNotFound(f"no shop with code {code!r} in this store")
+    return shop
+
+
+# The one place where tenant staff (and shop-bound devices) are limited to their own shop: every
+# route and page that reads shops or headcount goes through these two functions.
+def shop_for(session: Session, viewer: Viewer, shop_id: int) -> Shop:
+    """The shop if ``viewer`` may see it; another tenant's shop reads as not found, so ids don't leak."""
+    shop = get_shop(session, viewer.store_id, shop_id)
+    if not viewer.can_see_shop(shop.id):  # type: ignore[arg-type]
+        raise ShopNotFound(f"shop {shop_id} does not exist in this store")
+    return shop
+
+
+def shops_for(
+    session: Session,
+    viewer: Viewer,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    floor_id: int | None = None,
+    open_on: date | None = None,
+    category: str | None = None,
+) -> tuple[list[Shop], int]:
+    """One page of the shops ``viewer`` may see, and how many there are in all."""
+    query = _shop_query(
+        viewer.store_id, floor_id=floor_id, open_on=open_on, category=category, only_shop_id=viewer.shop_id
+    )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Shop.code)).limit(limit).offset(offset))
+    return [shop for shop in rows if viewer.can_see_shop(shop.id)], total  # type: ignore[arg-type]
+
+
+def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
+    """A new shop; a duplicate code is a conflict naming the code, and nothing is written."""
+    get_store(session, store_id)
+    floor = get_floor_by_code(session, store_id, data.floor_code)
+    if session.exec(select(Shop.id).where(Shop.store_id == store_id, Shop.code == data.code)).first():
+        raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store")
+    shop = Shop(store_id=store_id, floor_id=_id(floor), **data.model_dump(exclude={"floor_code"}))
+    try:
+        with session.begin_nested():  # a concurrent insert of the same code loses here, not at commit
+            session.add(shop)
+    except IntegrityError:
+        raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store") from None
+    return shop
+
+
+def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate) -> Shop:
+    """Change the fields sent; dates are checked against the shop's other date before anything changes."""
+    shop = get_shop(session, store_id, shop_id)
+    changes = data.model_dump(exclude_unset=True)
+    _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
+    opened_on = changes.get("opened_on", shop.opened_on)
+    closed_on = changes.get("closed_on", shop.closed_on)
+    if closed_on is not None and closed_on < opened_on:
+        raise BadDates(
+            f"closed_on {closed_on} is before opened_on {opened_on}",
+            errors=[{"loc": ["body", "closed_on"], "msg": "must not be before opened_on"}],
+        )
+    if "floor_code" in changes:
+        shop.floor_id = get_floor_by_code(session, store_id, changes.pop("floor_code")).id  # type: ignore[assignment]
+    _apply(shop, changes)
+    session.add(shop)
+    session.flush()
+    return shop
+
+
+def ensure_shop_trading(session: Session, store_id: int, shop_id: int, on: date) -> Shop:
+    """The shop, if it trades on ``on``; sales calls this for every order."""
+    shop = get_shop(session, store_id, shop_id)
+    if on < shop.opened_on:
+        raise ShopClosed(f"shop {shop.code} opens on {shop.opened_on}; it did not trade on {on}")
+    if shop.closed_on is not None and on > shop.closed_on:
+        raise ShopClosed(f"shop {shop.code} closed after {shop.closed_on}; it did not trade on {on}")
+    return shop
+
+
+def total_area_m2(session: Session, store_id: int, on: date) -> float:
+    """Selling area of the shops trading on ``on`` (the 坪效 denominator)."""
+    query = _shop_query(store_id, open_on=on).with_only_columns(func.coalesce(func.sum(Shop.selling_area_m2), 0))
+    return float(session.exec(query).one())
+
+
+def _id(row: Floor | Shop | Store) -> int:
+    assert row.id is not None, "flushed rows have ids"
+    return row.id
+
+
+def _refuse_nulls(changes: dict[str, Any], required: tuple[str, ...]) -> None:
+    """A PATCH may leave a field out, but may not blank a required one."""
+    for name in required:
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} may not be empty", errors=[{"loc": ["body", name], "msg": "required"}])
+
+
+def _apply(row: Any, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(row, name, value)
+
+
+# --- opening hours ------------------------------------------------------------------------------
+
+
+def set_opening_hours(session: Session, store_id: int, weekday: int, opens_at: time, closes_at: time) -> OpeningHours:
+    """Upsert the hours of one weekday (0 = Monday)."""
+    if not 0 <= weekday <= 6:
+        raise BadDates(f"weekday must be 0 (Monday) to 6 (Sunday), not {weekday}")
+    if closes_at <= opens_at:
+        raise BadDates(f"closes_at {closes_at} must be after opens_at {opens_at}")
+    get_store(session, store_id)
+    query = select(OpeningHours).where(OpeningHours.store_id == store_id, OpeningHours.weekday == weekday)
+    row = session.exec(query).first() or OpeningHours(store_id=store_id, weekday=weekday, opens_at=opens_at,
+                                                      closes_at=closes_at)
+    row.opens_at, row.closes_at = opens_at, closes_at
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_opening_hours(session: Session, store_id: int) -> list[OpeningHours]:
+    query = select(OpeningHours).where(OpeningHours.store_id == store_id).order_by(col(OpeningHours.weekday))
+    return list(session.exec(query))
+
+
+# --- staff headcount (人效 denominator) ----------------------------------------------------------
+
+
+def set_headcount(
+    session: Session, store_id: int, *, shop_id: int | None, effective_on: date, headcount: int
+) -> StaffHeadcount:
+    """Upsert the headcount that holds from ``effective_on`` (shop_id None: the store's own staff)."""
+    if headcount < 0:
+        raise InvalidInput(f"headcount must not be negative, not {headcount}",
+                       errors=[{"loc": ["body", "headcount"], "msg": "must be 0 or more"}])
+    get_store(session, store_id)
+    if shop_id is not None:
+        get_shop(session, store_id, shop_id)
+    query = select(StaffHeadcount).where(
+        StaffHeadcount.store_id == store_id,
+        StaffHeadcount.effective_on == effective_on,
+        col(StaffHeadcount.shop_id).is_(None) if shop_id is None else StaffHeadcount.shop_id == shop_id,
+    )
+    row = session.exec(query).first() or StaffHeadcount(
+        store_id=store_id, shop_id=shop_id, effective_on=effective_on, headcount=headcount
+    )
+    row.headcount = headcount
+    session.add(row)
+    session.flush()
+    return row
+
+
+def headcount_entries(session: Session, store_id: int) -> list[StaffHeadcount]:
+    """Every headcount entry of the store, by effective_on."""
+    query = select(StaffHeadcount).where(StaffHeadcount.store_id == store_id)
+    return list(session.exec(query.order_by(col(StaffHeadcount.effective_on), col(StaffHeadcount.id))))
+
+
+def headcount_for(session: Session, viewer: Viewer, *, shop_id: int | None = None) -> list[StaffHeadcount]:
+    """The entries ``viewer`` may see (tenant staff: their own shop's), optionally of one shop."""
+    if shop_id is not None:
+        shop_for(session, viewer, shop_id)
+    entries = headcount_entries(session, viewer.store_id)
+    if shop_id is not None:
+        return [e for e in entries if e.shop_id == shop_id]
+    if viewer.shop_id is not None:
+        return [e for e in entries if e.shop_id is not None and viewer.can_see_shop(e.shop_id)]
+    return entries
+
+
+def _latest(entries: Sequence[StaffHeadcount], day: date) -> dict[int | None, int]:
+    current: dict[int | None, int] = {}
+    for entry in entries:  # sorted by effective_on: later entries overwrite
+        if entry.effective_on <= day:
+            current[entry.shop_id] = entry.headcount
+    return current
+
+
+def headcount_on(session: Session, store_id: int, day: date, *, shop_id: int | None = None) -> int:
+    """Staff on ``day``: one shop's, or the store total (own staff plus every shop trading that day)."""
+    current = _latest(headcount_entries(session, store_id), day)
+    trading = {s.id for s in list_shops(session, store_id, open_on=day)}
+    if shop_id is not None:
+        return current.get(shop_id, 0) if shop_id in trading else 0
+    return current.get(None, 0) + sum(n for key, n in current.items() if key in trading)

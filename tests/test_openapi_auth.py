@@ -1,0 +1,92 @@
+"""Every API route states who may call it: walked from the OpenAPI spec, called anonymously.
+
+Routes added later by anyone are walked too. A route meant to be public goes into ``PUBLIC`` with a
+reason; everything else must answer an anonymous caller with 401 (API) or a redirect to the login page
+(admin pages that appear in the spec).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+# (method, path template) -> why it is public
+PUBLIC: dict[tuple[str, str], str] = {
+    ("GET", "/healthz"): "liveness probe",
+    ("GET", "/readyz"): "readiness probe",
+    ("POST", "/api/v1/auth/token"): "where a password is exchanged for a token",
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def operations(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every operation in the spec, plus API routes hidden from it."""
+    found = {
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        for method in item
+        if method.upper() in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+    }
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/"):
+            found.update((method, route.path) for method in route.methods - {"HEAD", "OPTIONS"})
+    return sorted(found)
+
+
+def concrete(path: str) -> str:
+    """The path with every ``{param}`` replaced by a value that parses as an id or a code."""
+    parts = [("1" if part.startswith("{") and part.endswith("}") else part) for part in path.split("/")]
+    return "/".join(parts)
+
+
+def requires_someone(route: APIRoute) -> bool:
+    """Whether a ``store.auth.deps.require(...)`` dependency guards the route."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        if getattr(dependency.call, "__name__", "").startswith("require_"):
+            return True
+        pending.extend(dependency.dependencies)
+    return False
+
+
+class TestAnonymousCallers:
+    def test_every_non_public_route_answers_401(self, app, client):
+        refused = []
+        for method, path in operations(app):
+            if (method, path) in PUBLIC:
+                continue
+            body = {"json": {}} if method in WRITE_METHODS else {}
+            response = client.request(method, concrete(path), follow_redirects=False, **body)
+            to_login = response.is_redirect and "login" in response.headers.get("location", "")
+            if response.status_code != 401 and not (to_login and not path.startswith("/api/")):
+                refused.append(f"{method} {path} -> {response.status_code}")
+        assert refused == [], "answered an anonymous caller (add require(...) or list it in PUBLIC)"
+
+    def test_api_refusal_is_problem_json(self, client):
+        response = client.get("/api/v1/premises/shops")
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["detail"] == "sign in or send an API token"
+
+    def test_public_routes_still_exist(self, app):
+        assert set(PUBLIC) <= set(operations(app)), "a PUBLIC entry names a route that is gone"
+
+    def test_the_walk_covers_the_domains(self, app):
+        paths = {path for _, path in operations(app)}
+        assert {"/api/v1/premises/shops/{shop_id}", "/api/v1/auth/me"} <= paths
+
+
+class TestEveryRouteStatesWhoMayCall:
+    @pytest.mark.parametrize("prefix", ["/api/"])
+    def test_non_public_api_routes_depend_on_require(self, app, prefix):
+        unguarded = [
+            f"{method} {route.path}"
+            for route in app.routes
+            if isinstance(route, APIRoute) and route.path.startswith(prefix)
+            for method in route.methods
+            if (method, route.path) not in PUBLIC and not requires_someone(route)
+        ]
+        assert unguarded == []
