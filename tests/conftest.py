@@ -62,7 +62,8 @@ def use_database(monkeypatch_env: pytest.MonkeyPatch | None, url: str) -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from fresh_database_url(tmp_path_factory.mktemp("db"), f"t_{_worker()}")
+    # The pid keeps two concurrent runs on one PostgreSQL server from dropping each other's database.
+    yield from fresh_database_url(tmp_path_factory.mktemp("db"), f"t_{_worker()}_{os.getpid()}")
 
 
 @pytest.fixture(scope="session")
@@ -94,11 +95,15 @@ def app(session: Session):
     application = create_app()
 
     def _same_session() -> Iterator[Session]:
+        # A savepoint per request: a failed request undoes its own writes, not the test's setup.
+        request_savepoint = session.begin_nested()
         try:
             yield session
-            session.commit()
+            if request_savepoint.is_active:
+                request_savepoint.commit()
         except BaseException:
-            session.rollback()
+            if request_savepoint.is_active:
+                request_savepoint.rollback()
             raise
 
     application.dependency_overrides[db.get_session] = _same_session
