@@ -89,11 +89,12 @@ def get_engine(url: str | None = None) -> Engine:
     return _engines[url]
 
 
-def dispose_engines() -> None:
-    """Close every pooled connection (tests and process shutdown)."""
-    for engine in _engines.values():
-        engine.dispose()
-    _engines.clear()
+def dispose_engines(url: str | None = None) -> None:
+    """Close pooled connections: of the engine for ``url``, or of every engine (process shutdown)."""
+    for key in [url] if url else list(_engines):
+        engine = _engines.pop(key, None) if key else None
+        if engine is not None:
+            engine.dispose()
 
 
 def check_database(engine: Engine) -> None:

@@ -47,17 +47,17 @@ def fresh_database_url(tmp_dir: Path, name: str) -> Iterator[str]:
     try:
         yield base.set(database=db_name, drivername="postgresql+psycopg").render_as_string(hide_password=False)
     finally:
-        db.dispose_engines()
+        url = base.set(database=db_name, drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        db.dispose_engines(url)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
         admin.dispose()
 
 
 def use_database(monkeypatch_env: pytest.MonkeyPatch | None, url: str) -> None:
-    """Point settings and the engine cache at ``url``."""
+    """Point settings (and so ``db.get_engine()``) at ``url``; engines of other URLs stay open and cached."""
     os.environ["SMARTSTORE_DATABASE_URL"] = url
     config.get_settings.cache_clear()
-    db.dispose_engines()
 
 
 @pytest.fixture(scope="session")

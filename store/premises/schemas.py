@@ -75,6 +75,14 @@ class FloorCreate(BaseModel):
     level: int = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
 
 
+class FloorUpdate(BaseModel):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    name_en: str | None = Field(default=None, max_length=80)
+    level: int | None = Field(default=None, ge=-10, le=200)
+
+
 class FloorRead(_Read):
     id: int
     code: str

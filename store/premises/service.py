@@ -24,7 +24,15 @@ from store.premises.errors import (
     StoreNotFound,
 )
 from store.premises.models import Floor, OpeningHours, Shop, StaffHeadcount, Store, Zone, ZoneKind
-from store.premises.schemas import FloorCreate, ShopCreate, ShopUpdate, StoreCreate, StoreUpdate, ZoneCreate
+from store.premises.schemas import (
+    FloorCreate,
+    FloorUpdate,
+    ShopCreate,
+    ShopUpdate,
+    StoreCreate,
+    StoreUpdate,
+    ZoneCreate,
+)
 
 
 class Viewer(Protocol):
@@ -112,6 +120,17 @@ def create_floor(session: Session, store_id: int, data: FloorCreate) -> Floor:
     if session.exec(taken).first() is not None:
         raise CodeTaken(f"floor code {data.code!r} is already used in this store")
     floor = Floor(store_id=store_id, **data.model_dump())
+    session.add(floor)
+    session.flush()
+    return floor
+
+
+def update_floor(session: Session, store_id: int, floor_id: int, data: FloorUpdate) -> Floor:
+    """Rename or re-level a floor (the code is its identity and stays)."""
+    floor = get_floor(session, store_id, floor_id)
+    changes = data.model_dump(exclude_unset=True)
+    _refuse_nulls(changes, ("name", "name_en", "level"))
+    _apply(floor, changes)
     session.add(floor)
     session.flush()
     return floor

@@ -45,7 +45,7 @@ def cli_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         yield engine
     assert os.environ.get("SMARTSTORE_DATABASE_URL") == before
     config.get_settings.cache_clear()
-    db.dispose_engines()
+    db.dispose_engines(url)
 
 
 def run(command, args: list[str], stdin: str | None = None):

@@ -1,0 +1,40 @@
+"""Imports over HTTP: managers upload the same CSV or XLSX files the command reads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from store.auth.deps import Manager
+from store.db import SessionDep
+from store.imports import service as imports_service
+from store.imports.errors import UnusableFile
+from store.imports.schemas import ImportKind, ImportReportRead
+from store.premises import service as premises_service
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+
+
+@router.post("/{kind}", response_model=ImportReportRead)
+def import_file(
+    kind: ImportKind,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX; columns in docs/import.md")],
+    session: SessionDep,
+    who: Manager,
+    skip_bad: Annotated[bool, Form(description="Import the good rows, report the bad ones")] = False,
+    dry_run: Annotated[bool, Form(description="Check and report, writing nothing")] = False,
+) -> ImportReportRead:
+    """Import a file of history into the caller's store; bad rows without skip_bad → 400, nothing imported."""
+    content = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UnusableFile(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB: import it with the command")
+    own_code = premises_service.get_store(session, who.store_id).code
+    report = imports_service.run_import(
+        session, kind.value, content, file.filename or "upload.csv",
+        store_id=who.store_id, skip_bad=skip_bad, dry_run=dry_run, imported_by=who.label,
+        restrict_store_code=own_code,
+    )
+    return ImportReportRead.model_validate(report.as_dict())

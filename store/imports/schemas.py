@@ -1,0 +1,36 @@
+"""Wire contract of the imports API: the same report the command prints, as JSON."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class ImportKind(StrEnum):
+    store = "store"
+    floors = "floors"
+    shops = "shops"
+    staff = "staff"
+    orders = "orders"
+    daily_totals = "daily-totals"
+    footfall = "footfall"
+
+
+class BadRowRead(BaseModel):
+    row: int  # as a spreadsheet user sees it: the header is row 1
+    column: str  # "" when the whole row is refused
+    reason: str
+
+
+class ImportReportRead(BaseModel):
+    kind: ImportKind
+    file_name: str
+    rows: int
+    imported: int
+    unchanged: int
+    skipped: int
+    written: bool  # False on a dry run
+    dry_run: bool
+    batch_id: int | None
+    errors: list[BadRowRead]
