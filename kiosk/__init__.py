@@ -1,17 +1,44 @@
-"""Shopper-facing web: kiosk screens and the phone pages that QR codes open."""
+"""Shopper-facing web: kiosk screens and the phone pages that QR codes open.
+
+Server-rendered Jinja2 (``kiosk/templates``, one base layout), htmx vendored in
+``kiosk/static/vendor`` with its licence, texts through ``kiosk/locale`` (zh_CN by default,
+``?lang=en`` for English). Screens are laid out for a 1080×1920 portrait kiosk and a 390×844 phone.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from kiosk import i18n
+from kiosk.web import render, router
+
+STATIC = Path(__file__).parent / "static"
+
+
+def N_(message: str) -> str:
+    return message
+
+
+# Error titles the server may send; the page shows them translated.
+ERROR_TEXTS = (
+    N_("Not found"), N_("Not Found"), N_("Store not found"), N_("Floor not found"), N_("Internal error"),
+    N_("Request is not valid"), N_("Method not allowed"), N_("HTTP error"), N_("Bad request"),
+    N_("no store: run smartstore demo or import"), N_("an unexpected error occurred; it was logged"),
+)
 
 
 def mount(app: FastAPI) -> None:
     """Add the kiosk routes and static files to the server app."""
+    app.include_router(router)
+    app.mount("/kiosk/static", StaticFiles(directory=STATIC), name="kiosk-static")
 
 
 def error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    """A readable error page for the kiosk."""
-    return HTMLResponse(f"<h1>{escape(title)}</h1><p>{escape(detail)}</p>", status_code=status)
+    """A readable error page for the kiosk, with a big way back to the home screen."""
+    locale = i18n.negotiate(request)
+    context = {"status": status, "title": i18n.gettext(title, locale), "detail": i18n.gettext(detail, locale)}
+    return render(request, "error.html", context, status_code=status)

@@ -1,0 +1,123 @@
+"""智慧商店自评 The Annex 4 self-assessment in the admin: the report page and its PDF, XLSX and JSON downloads.
+
+Every route is a plain ``def``: scoring reads the database and the renderers are CPU-heavy, so they run in
+the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
+
+from admin.deps import StaffContext, require_role
+from admin.i18n import negotiate
+from admin.pages.formats import MonthError, MonthRange, last_full_months, month_range
+from admin.render import render
+from store.assessment import render as report_render
+from store.assessment import service as assessment_service
+from store.assessment.report import AssessmentReport
+from store.auth.models import Role
+from store.clock import business_day, utcnow
+from store.db import SessionDep
+from store.errors import InvalidInput
+
+router = APIRouter(prefix="/admin/assessment", include_in_schema=False)
+
+# Marketing may read the report; only managers and admins change the evidence behind it.
+REPORT_READERS = (Role.admin, Role.manager, Role.marketing)
+ReportReader = Annotated[StaffContext, Depends(require_role(*REPORT_READERS))]
+PeriodFrom = Annotated[str | None, Query(alias="from", max_length=20)]
+PeriodTo = Annotated[str | None, Query(alias="to", max_length=20)]
+
+DOWNLOADS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def default_period(staff: StaffContext, today: date | None = None) -> MonthRange:
+    """The last 12 full months in the store's own calendar."""
+    return last_full_months(today or business_day(utcnow(), staff.store_timezone), 12)
+
+
+def _report(session: Session, staff: StaffContext, period_from: str | None, period_to: str | None,
+            ) -> AssessmentReport:
+    """Score the asked period (blank fields: the last 12 full months); a bad period is InvalidInput."""
+    try:
+        period = month_range(period_from, period_to, default_period(staff))
+    except MonthError as exc:
+        raise InvalidInput(str(exc)) from None
+    return assessment_service.assess(session, staff.store_id, period_from=period.from_text,
+                                     period_to=period.to_text)
+
+
+def report_lang(request: Request) -> str:
+    """The renderers speak 'zh' or 'en'; the admin's locale decides which comes first."""
+    return "en" if negotiate(request) == "en" else "zh"
+
+
+def download_name(report: AssessmentReport, ext: str) -> str:
+    """'assessment-SH01-2026-01_2026-10.pdf': the store code and period in the file name."""
+    return f"assessment-{report.store_code}-{report.period_from}_{report.period_to}.{ext}"
+
+
+def attachment(body: bytes, ext: str, filename: str) -> Response:
+    """A download; the RFC 5987 form keeps non-ASCII store codes intact."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(body, media_type=DOWNLOADS[ext], headers={"Content-Disposition": disposition})
+
+
+@router.get("", response_class=HTMLResponse)
+def report_page(request: Request, session: SessionDep, staff: ReportReader,
+                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> HTMLResponse:
+    """The self-assessment report of a period, with its downloads."""
+    default = default_period(staff)
+    form = {"from": period_from or default.from_text, "to": period_to or default.to_text}
+    context: dict[str, object] = {"form": form, "error": None, "report_html": None, "downloads": {}}
+    try:
+        report = _report(session, staff, period_from, period_to)
+    except InvalidInput as exc:
+        # A reversed or empty period is the user's typo: say so on the page, keep the form.
+        context["error"] = exc.message
+        return render(request, "assessment/report.html", context, staff=staff, status_code=400)
+    query = urlencode({"from": report.period_from, "to": report.period_to})
+    context.update(
+        report=report,
+        report_html=Markup(report_render.render_html_fragment(report, report_lang(request))),
+        downloads={ext: f"/admin/assessment/report.{ext}?{query}" for ext in DOWNLOADS},
+    )
+    return render(request, "assessment/report.html", context, staff=staff)
+
+
+@router.get("/report.pdf")
+def report_pdf(session: SessionDep, staff: ReportReader,
+               period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+    """The report as PDF (the same content as the page)."""
+    report = _report(session, staff, period_from, period_to)
+    return attachment(report_render.render_pdf(report), "pdf", download_name(report, "pdf"))
+
+
+@router.get("/report.xlsx")
+def report_xlsx(session: SessionDep, staff: ReportReader,
+                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+    """The report as an Excel workbook (the same content as the page)."""
+    report = _report(session, staff, period_from, period_to)
+    return attachment(report_render.render_xlsx(report), "xlsx", download_name(report, "xlsx"))
+
+
+@router.get("/report.json")
+def report_json(session: SessionDep, staff: ReportReader,
+                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+    """The report as JSON, for the district's systems and for diffing two runs."""
+    report = _report(session, staff, period_from, period_to)
+    body = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode()
+    return attachment(body, "json", download_name(report, "json"))

@@ -1,0 +1,141 @@
+"""District reporting: the store's monthly KPIs as CSV or XLSX, one row per month.
+
+The district's commerce bureau asks for revenue, footfall, 坪效 and 人效 each month (B1–B4's figures);
+these files are what a manager uploads. Headers are Chinese and English; the CSV starts with a BOM so
+Excel on a Chinese Windows opens it as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlmodel import Session
+
+from admin.deps import StaffContext, require_role
+from admin.pages import kpi_view
+from admin.pages.formats import MonthError, MonthRange, last_full_months, month_range, yuan_plain
+from store.auth.models import Role
+from store.clock import business_day, utcnow
+from store.db import SessionDep
+from store.errors import InvalidInput
+from store.kpi import service as kpi_service
+from store.kpi.schemas import KpiRow
+from store.premises import service as premises_service
+
+router = APIRouter(prefix="/admin/exports", include_in_schema=False)
+
+EXPORTERS = (Role.admin, Role.manager, Role.marketing)
+Exporter = Annotated[StaffContext, Depends(require_role(*EXPORTERS))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+HEADER = (
+    "月份 Month", "营业额(元) Revenue (CNY)", "订单数 Orders", "客流(人次) Footfall", "转化率 Conversion",
+    "经营面积(m²) Selling area (m²)", "员工数 Staff", "坪效(元/m²) Sales per m² (CNY)",
+    "人效(元/人) Sales per staff (CNY)", "营业额同比 Revenue YoY", "客流同比 Footfall YoY",
+    "坪效同比 Sales per m² YoY", "人效同比 Sales per staff YoY",
+)
+GROWTH_FIELDS = ("revenue_growth", "footfall_growth", "sales_per_m2_growth", "sales_per_staff_growth")
+
+
+def _period(staff: StaffContext, start: str | None, end: str | None) -> MonthRange:
+    """The months asked for; blank: the last 12 full months of the store's calendar."""
+    today = business_day(utcnow(), staff.store_timezone)
+    try:
+        return month_range(start, end, last_full_months(today, 12))
+    except MonthError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def monthly_rows(session: Session, store_id: int, period: MonthRange, today: date) -> list[KpiRow]:
+    """Store-level months, each with its growth against the same month a year before (per day, so a
+    month under way compares its days so far)."""
+    end = max(min(period.last_day, today), period.first_day)
+    rows = kpi_service.series(session, store_id, start=period.first_day, end=end, grain="month", by="store")
+    last_year = period.shifted(-12)
+    before = kpi_service.series(session, store_id, start=last_year.first_day, end=last_year.last_day,
+                                grain="month", by="store")
+    return kpi_view.matched_growth(rows, before, by_period=True)
+
+
+def _ratio(value: float | None, places: int = 4) -> Decimal | None:
+    return None if value is None else round(Decimal(str(value)), places)
+
+
+def cells(row: KpiRow) -> list[Any]:
+    """One month as typed cells: yuan as 2-decimal numbers, shares and growth as ratios (0.123)."""
+    return [
+        row.period, yuan_plain(row.revenue_fen), row.orders, row.footfall, _ratio(row.conversion),
+        round(Decimal(str(row.selling_area_m2)), 2), round(Decimal(str(row.staff)), 2),
+        yuan_plain(row.sales_per_m2_fen), yuan_plain(row.sales_per_staff_fen),
+        *(_ratio(getattr(row, name)) for name in GROWTH_FIELDS),
+    ]
+
+
+def to_csv(rows: list[KpiRow]) -> bytes:
+    """UTF-8 with BOM, CRLF line ends; empty cells where a figure has no value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in cells(row)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[KpiRow], sheet_title: str) -> bytes:
+    """One sheet, header in bold, money as 0.00, ratios as percentages."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title[:31]
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    formats = {2: "#,##0.00", 5: "0.00%", 8: "#,##0.00", 9: "#,##0.00"} | {c: "0.00%" for c in range(10, 14)}
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells(row)])
+        for column, number_format in formats.items():
+            sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+    for column, width in zip("ABCDEFGHIJKLM", (10, 18, 12, 14, 12, 16, 10, 18, 18, 14, 14, 14, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _filename(session: Session, staff: StaffContext, period: MonthRange, ext: str) -> str:
+    code = premises_service.get_store(session, staff.store_id).code
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in code)
+    return f"monthly-kpi-{safe}-{period.from_text}_{period.to_text}.{ext}"
+
+
+@router.get("/monthly-kpi.csv")
+def monthly_kpi_csv(session: SessionDep, staff: Exporter,
+                    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+                    end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
+    """Monthly KPIs for the district's report, as CSV."""
+    period = _period(staff, start, end)
+    rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
+    return _download(to_csv(rows), "text/csv; charset=utf-8", _filename(session, staff, period, "csv"))
+
+
+@router.get("/monthly-kpi.xlsx")
+def monthly_kpi_xlsx(session: SessionDep, staff: Exporter,
+                     start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+                     end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
+    """Monthly KPIs for the district's report, as an Excel workbook."""
+    period = _period(staff, start, end)
+    rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
+    return _download(to_xlsx(rows, f"{period.from_text}_{period.to_text}"), XLSX,
+                     _filename(session, staff, period, "xlsx"))

@@ -1,0 +1,144 @@
+"""Formatting at the edge for the manager pages: money in yuan, growth arrows, month ranges from forms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def yuan(fen: int | float | None, *, decimals: int = 2) -> str:
+    """Fen as '¥1,234.50' (or '¥1,235' with decimals=0); None as a dash."""
+    if fen is None:
+        return "—"
+    amount = (Decimal(str(fen)) / 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    text = f"{abs(amount):,.{decimals}f}"
+    return f"-¥{text}" if amount < 0 else f"¥{text}"
+
+
+def yuan_plain(fen: int | float | None) -> Decimal | None:
+    """Fen as a Decimal number of yuan with 2 decimals (for CSV/XLSX cells)."""
+    if fen is None:
+        return None
+    return (Decimal(str(fen)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def number(value: int | float | None, *, decimals: int = 0) -> str:
+    """Thousands separators; None as a dash."""
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def share(value: float | None) -> str:
+    """A ratio (0.123) as '12.3%'; None as a dash."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Growth:
+    """A growth ratio ready for display: text, arrow and colour class."""
+
+    text: str
+    arrow: str
+    css: str
+
+
+def growth(value: float | None) -> Growth:
+    """+12.3% ▲ up (green), -4.0% ▼ down (red), or a dash when there is no baseline."""
+    if value is None:
+        return Growth("—", "", "flat")
+    if value > 0:
+        return Growth(f"+{value * 100:.1f}%", "▲", "up")
+    if value < 0:
+        return Growth(f"{value * 100:.1f}%", "▼", "down")
+    return Growth("0.0%", "■", "flat")
+
+
+def growth_of(row: Any, field: str) -> float | None:
+    """The ``*_growth`` attribute of a KPI row for ``field`` (``revenue_fen`` → ``revenue_growth``)."""
+    for name in (f"{field}_growth", f"{field.removesuffix('_fen')}_growth"):
+        if hasattr(row, name):
+            return getattr(row, name)
+    return None
+
+
+# --- months from forms --------------------------------------------------------------------------
+
+class MonthError(ValueError):
+    """A month field that is not YYYY-MM, or a range that runs backwards."""
+
+
+def parse_month(text: str) -> date:
+    """'2026-03' → date(2026, 3, 1); anything else raises MonthError."""
+    found = _MONTH.match(text.strip())
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise MonthError(f"{text!r} is not a month (YYYY-MM)")
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def add_months(first: date, months: int) -> date:
+    """The first day of the month ``months`` after ``first``'s month."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first: date) -> date:
+    """The last day of ``first``'s month."""
+    return date.fromordinal(add_months(first.replace(day=1), 1).toordinal() - 1)
+
+
+def month_text(day: date) -> str:
+    """date → 'YYYY-MM'."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """A range of whole months as the forms carry it."""
+
+    start: date  # first day of the first month
+    end: date  # first day of the last month
+
+    @property
+    def first_day(self) -> date:
+        return self.start
+
+    @property
+    def last_day(self) -> date:
+        return month_end(self.end)
+
+    @property
+    def from_text(self) -> str:
+        return month_text(self.start)
+
+    @property
+    def to_text(self) -> str:
+        return month_text(self.end)
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def shifted(self, months: int) -> MonthRange:
+        """The same range ``months`` later (negative: earlier)."""
+        return MonthRange(add_months(self.start, months), add_months(self.end, months))
+
+
+def last_full_months(today: date, count: int) -> MonthRange:
+    """The ``count`` whole months that ended before ``today``'s month."""
+    this_month = today.replace(day=1)
+    return MonthRange(add_months(this_month, -count), add_months(this_month, -1))
+
+
+def month_range(from_text: str | None, to_text: str | None, default: MonthRange) -> MonthRange:
+    """The range a form asked for (blank fields take the default); reversed → MonthError."""
+    start = parse_month(from_text) if from_text else default.start
+    end = parse_month(to_text) if to_text else default.end
+    if end < start:
+        raise MonthError(f"the period runs backwards: {month_text(start)} is after {month_text(end)}")
+    return MonthRange(start, end)

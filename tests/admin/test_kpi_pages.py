@@ -1,0 +1,134 @@
+"""KPI pages by month, floor, shop and category, and the district's monthly export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from store.auth.models import Role
+from tests.admin.report_data import SmallStore, sign_in, small_store
+
+
+def past_month(shop_store: SmallStore) -> str:
+    """The month of the sales 40 days ago: a whole month, before this one."""
+    day = shop_store.today - timedelta(days=40)
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def table_rows(html: str) -> list[str]:
+    body = html.split('id="kpi-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in body.split("</tr>") if "<td" in row]
+
+
+class TestKpiByMonth:
+    def test_month_row_shows_revenue_and_growth_against_the_same_month_last_year(
+            self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+
+        page = client.get(f"/admin/kpi?by=month&from={month}&to={month}")
+
+        assert page.status_code == 200
+        [row] = table_rows(page.text)
+        assert row.startswith(month)
+        assert "¥6,000.00" in row and "▲ +25.0%" in row
+        assert "echarts" in page.text and 'data-chart="kpi-chart"' in page.text
+
+    def test_reversed_months_show_a_message_not_an_error(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+
+        page = client.get("/admin/kpi?from=2026-05&to=2026-01")
+
+        assert page.status_code == 400
+        assert 'role="alert"' in page.text and "2026-05" in page.text
+        assert 'name="from"' in page.text  # the form is still there to fix it
+
+
+class TestKpiByShop:
+    def test_shops_sort_by_revenue_biggest_first(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+
+        page = client.get(f"/admin/kpi?by=shop&from={month}&to={month}&sort=revenue_fen&order=desc")
+
+        rows = table_rows(page.text)
+        names = [shop.name for shop in reversed(shop_store.shops)]
+        assert [row.split(" ")[0] for row in rows] == names
+        assert "¥3,000.00" in rows[0] and "¥15.00" in rows[0]  # 3,000 over 200 m²
+
+    def test_categories_show_their_chinese_names(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+
+        rows = table_rows(client.get(f"/admin/kpi?by=category&from={month}&to={month}").text)
+
+        assert sorted(row.split(" ")[0] for row in rows) == sorted(["化妆品", "珠宝", "女装"])
+
+    def test_floors_compare_with_a_chosen_baseline(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+        year_before = f"{int(month[:4]) - 1}{month[4:]}"
+
+        page = client.get(f"/admin/kpi?by=floor&from={month}&to={month}&base_from={year_before}&base_to={year_before}")
+
+        rows = table_rows(page.text)
+        assert len(rows) == 2 and all("+25.0%" in row for row in rows)
+
+
+class TestTenantKpis:
+    def test_tenant_sees_only_their_shop_and_no_district_export(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store, Role.tenant, shop=shop_store.shops[0])
+        month = past_month(shop_store)
+
+        page = client.get(f"/admin/kpi?by=shop&from={month}&to={month}")
+
+        [row] = table_rows(page.text)
+        assert shop_store.shops[0].name in row and "¥1,000.00" in row
+        assert "/admin/exports/" not in page.text
+
+
+class TestDistrictExport:
+    def test_csv_opens_in_excel_with_chinese_headers_and_yuan(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+
+        reply = client.get(f"/admin/exports/monthly-kpi.csv?from={month}&to={month}")
+
+        assert reply.status_code == 200
+        assert reply.headers["content-type"].startswith("text/csv")
+        assert "attachment" in reply.headers["content-disposition"]
+        assert reply.content.startswith(b"\xef\xbb\xbf")
+        header, row = list(csv.reader(io.StringIO(reply.content.decode("utf-8-sig"))))
+        assert header[0] == "月份 Month" and "坪效" in header[7] and "人效" in header[8]
+        assert row[:4] == [month, "6000.00", "3", "50"]
+        assert row[9] == "0.2500"  # revenue up 25% on the same month last year
+
+    def test_xlsx_has_one_row_per_month(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+
+        reply = client.get("/admin/exports/monthly-kpi.xlsx?from=2025-01&to=2025-06")
+
+        assert reply.headers["content-type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(reply.content)).active
+        assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+            f"2025-{m:02d}" for m in range(1, 7)]
+
+    def test_cashier_cannot_export(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store, Role.cashier)
+
+        assert client.get("/admin/exports/monthly-kpi.csv").status_code == 403

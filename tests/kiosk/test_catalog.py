@@ -1,0 +1,16 @@
+"""Every kiosk text has its Chinese translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kiosk
+from tests.admin.test_catalog import extracted, translated
+
+PACKAGE = Path(kiosk.__file__).parent
+
+
+class TestCatalog:
+    def test_every_kiosk_text_has_a_chinese_translation(self):
+        missing = sorted(extracted(PACKAGE) - set(translated(PACKAGE)))
+        assert not missing, f"add to kiosk/locale/zh_CN/LC_MESSAGES/messages.po: {missing}"
