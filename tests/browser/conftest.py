@@ -88,7 +88,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     previous = os.environ.get("SMARTSTORE_DATABASE_URL")
     os.environ["SMARTSTORE_DATABASE_URL"] = url
     config.get_settings.cache_clear()
-    db.dispose_engines()
     try:
         migrate.upgrade(db.get_engine())
         _seed()
@@ -111,7 +110,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         else:
             os.environ["SMARTSTORE_DATABASE_URL"] = previous
         config.get_settings.cache_clear()
-        db.dispose_engines()
+        db.dispose_engines(url)
         next(urls, None)  # drops the PostgreSQL database
 
 
