@@ -54,7 +54,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front: a deferred transaction that read first and then writes
+        # after another connection committed fails at once with SQLITE_BUSY (busy_timeout cannot help),
+        # which turned concurrent till posts into errors. Requests queue for the lock instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -1,0 +1,90 @@
+"""Indicators earned from the evidence register a manager fills in: F1 network, F3 data center, M1 office."""
+
+from __future__ import annotations
+
+from store.assessment import rules
+from store.assessment.evaluators.context import EvalContext, figure, result
+from store.assessment.models import AssessmentEvidence, EvidenceIndicator
+from store.assessment.report import Figure, IndicatorResult
+from store.premises import service as premises_service
+
+
+def _latest(ctx: EvalContext, indicator: EvidenceIndicator) -> AssessmentEvidence | None:
+    from store.assessment import service as assessment_service  # the service imports the evaluators
+
+    if "evidence" not in ctx.cache:
+        ctx.cache["evidence"] = assessment_service.latest_evidence(ctx.session, ctx.store_id)
+    return ctx.cache["evidence"].get(indicator)
+
+
+def _source(entry: AssessmentEvidence) -> str:
+    """Who recorded the evidence and when, and the attached document."""
+    text = f"证据登记 / evidence register #{entry.id}: {entry.recorded_by}, {entry.recorded_at:%Y-%m-%d %H:%M} UTC"
+    if entry.attachment_name:
+        text += f", {entry.attachment_name}"
+    return text + (f"（{entry.note}）" if entry.note else "")
+
+
+def _nothing_recorded(indicator: str, what_zh: str, what_en: str) -> IndicatorResult:
+    rule = "证据登记中无记录 → 0 分 / nothing recorded in the evidence register → 0 pts"
+    missing = f"在证据登记中记录{what_zh} / record {what_en} in the evidence register"
+    return result(indicator, (0, rule, missing), [], status="not_measured")
+
+
+# F1 网络通信设施
+def evaluate_f1(ctx: EvalContext) -> IndicatorResult:
+    """WiFi and 5G coverage from the latest per-zone survey, against every zone of the store."""
+    entry = _latest(ctx, EvidenceIndicator.F1)
+    if entry is None:
+        return _nothing_recorded("F1", "各区域 WiFi/5G 覆盖测试", "a WiFi/5G coverage survey of every zone")
+    zones = {z.code for z in premises_service.list_zones(ctx.session, ctx.store_id)}
+    survey = [rules.ZoneSurvey(zone=row["zone"], wifi=row["wifi"], wifi_stable=row.get("wifi_stable", False),
+                               g5=row["g5"], g5_stable=row.get("g5_stable", False),
+                               other_signal=row.get("other_signal", False))
+              for row in entry.payload["zones"] if row["zone"] in zones]  # zones removed since do not count
+    on, source = entry.payload["surveyed_on"], _source(entry)
+    figures = [
+        figure("zones", "门店区域", "Zones of the store", len(zones), "zones", on, "premises 区域档案 / zone register"),
+        figure("zones_surveyed", "已测试区域", "Zones surveyed", len({s.zone for s in survey}), "zones", on, source),
+        figure("zones_wifi", "WiFi 覆盖区域", "Zones with WiFi", sum(s.wifi for s in survey), "zones", on, source),
+        figure("zones_5g", "5G 覆盖区域", "Zones with 5G", sum(s.g5 for s in survey), "zones", on, source),
+        figure("zones_stable", "信号稳定区域", "Zones with stable signal",
+               sum(s.wifi_stable and s.g5_stable for s in survey), "zones", on, source),
+    ]
+    return result("F1", rules.score_f1(survey, len(zones)), figures, status="recorded")
+
+
+# F3 数据中心
+def evaluate_f3(ctx: EvalContext) -> IndicatorResult:
+    """Where the data lives (own server room, rented cloud, other) and whether backups run."""
+    entry = _latest(ctx, EvidenceIndicator.F3)
+    if entry is None:
+        return _nothing_recorded("F3", "部署方式与备份情况", "the deployment and its backups")
+    data, source = entry.payload, _source(entry)
+    on = f"{entry.recorded_at:%Y-%m-%d}"
+    figures: list[Figure] = [
+        figure("kind", "部署方式", "Deployment", data["kind"], "", on, source),
+        figure("provider", "机房/云服务商", "Server room / cloud provider", data.get("provider") or None, "", on,
+               source),
+        figure("database", "数据库", "Database", data.get("database") or None, "", on, source),
+        figure("backups_ok", "备份正常", "Backups verified", "yes" if data["backups_ok"] else "no", "",
+               data.get("last_backup_on") or on, source),
+    ]
+    return result("F3", rules.score_f3(data["kind"], bool(data["backups_ok"])), figures, status="recorded")
+
+
+# M1 智能办公
+def evaluate_m1(ctx: EvalContext) -> IndicatorResult:
+    """Paperless office and an office system that covers all business."""
+    entry = _latest(ctx, EvidenceIndicator.M1)
+    if entry is None:
+        return _nothing_recorded("M1", "无纸化办公与办公系统情况", "the paperless office and the office system")
+    data, source = entry.payload, _source(entry)
+    on = f"{entry.recorded_at:%Y-%m-%d}"
+    figures = [
+        figure("paperless", "无纸化办公", "Paperless office", "yes" if data["paperless"] else "no", "", on, source),
+        figure("office_system", "覆盖全业务的办公系统", "Office system for all business",
+               data.get("system_name") or ("yes" if data["office_system"] else "no"), "", on, source),
+    ]
+    return result("M1", rules.score_m1(bool(data["paperless"]), bool(data["office_system"])), figures,
+                  status="recorded")

@@ -1,0 +1,98 @@
+"""The Annex 4 self-assessment: score every indicator over a period, and keep the evidence register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from store.assessment.evaluators import EVALUATORS, EvalContext, Period
+from store.assessment.evaluators.bonus import basis
+from store.assessment.models import AssessmentEvidence, EvidenceIndicator
+from store.assessment.report import AssessmentReport
+from store.assessment.schemas import PAYLOADS, CoverageSurvey, EvidenceCreate
+from store.clock import business_day, month_key, utcnow
+from store.errors import InvalidInput
+from store.kpi.periods import month_end, parse_month
+from store.premises import service as premises_service
+from store.premises.models import Store
+
+
+def period_of(period_from: str | None, period_to: str | None, today: date) -> Period:
+    """The assessed months; an empty, reversed, malformed or future-only period is refused."""
+    if not (period_from or "").strip() or not (period_to or "").strip():
+        raise InvalidInput("the report period is empty: give both --from and --to as YYYY-MM (e.g. 2026-01)")
+    first = parse_month(period_from, name="period start (--from)")  # type: ignore[arg-type]
+    last = parse_month(period_to, name="period end (--to)")  # type: ignore[arg-type]
+    if first > last:
+        raise InvalidInput(f"the report period is reversed: {period_from} comes after {period_to}")
+    if first > today:
+        raise InvalidInput(f"the report period {period_from}..{period_to} lies in the future: nothing to assess yet")
+    return Period(first_month=first, last_month=last, start=first, end=min(month_end(last), today), today=today)
+
+
+def assess(session: Session, store_id: int, *, period_from: str, period_to: str,
+           now: datetime | None = None) -> AssessmentReport:
+    """Score every Annex 4 indicator for ``store_id`` over the months ``period_from``..``period_to`` (YYYY-MM)."""
+    now = now or utcnow()
+    store = premises_service.get_store(session, store_id)
+    period = period_of(period_from, period_to, business_day(now, store.timezone))
+    ctx = EvalContext(session=session, store=store, period=period, now=now)
+    indicators = tuple(evaluate(ctx) for evaluate in EVALUATORS.values())
+    bonus = basis(ctx)
+    return AssessmentReport(
+        store_code=store.code, store_name=store.name, timezone=store.timezone,
+        period_from=month_key(period.first_month), period_to=month_key(period.last_month),
+        baseline_from=bonus.before[0].month if bonus.before else None,
+        baseline_to=bonus.before[-1].month if bonus.before else None,
+        smart_upgrade_on=store.smart_upgrade_on, generated_at=now, indicators=indicators, monthly=bonus.monthly,
+    )
+
+
+def store_for(session: Session, code: str | None) -> Store:
+    """The store of that code, or the deployment's only (first) store."""
+    return premises_service.get_store_by_code(session, code) if code else premises_service.default_store(session)
+
+
+# --- evidence register (F1, F3, M1) -----------------------------------------------------------------
+
+
+def record_evidence(session: Session, store_id: int, data: EvidenceCreate, *, recorded_by: str,
+                    now: datetime | None = None) -> AssessmentEvidence:
+    """Add an entry to the register; its payload must have the indicator's shape (F1 zones must exist)."""
+    try:
+        payload = PAYLOADS[data.indicator].model_validate(data.payload)
+    except ValidationError as exc:
+        errors = [{"loc": ["payload", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        raise InvalidInput(f"{data.indicator} evidence is not valid: {detail}", errors=errors) from None
+    if isinstance(payload, CoverageSurvey):
+        known = {z.code for z in premises_service.list_zones(session, store_id)}
+        unknown = sorted({row.zone for row in payload.zones} - known)
+        if unknown:
+            raise InvalidInput(f"the survey names zones this store does not have: {', '.join(unknown)}")
+    entry = AssessmentEvidence(store_id=store_id, indicator=data.indicator, payload=payload.model_dump(mode="json"),
+                               note=data.note, attachment_name=data.attachment_name, recorded_by=recorded_by,
+                               recorded_at=now or utcnow())
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_evidence(session: Session, store_id: int, *, indicator: EvidenceIndicator | None = None
+                  ) -> list[AssessmentEvidence]:
+    """The register, newest first."""
+    query = select(AssessmentEvidence).where(AssessmentEvidence.store_id == store_id)
+    if indicator is not None:
+        query = query.where(AssessmentEvidence.indicator == indicator)
+    return list(session.exec(query.order_by(col(AssessmentEvidence.recorded_at).desc(),
+                                            col(AssessmentEvidence.id).desc())))
+
+
+def latest_evidence(session: Session, store_id: int) -> dict[EvidenceIndicator, AssessmentEvidence]:
+    """The newest entry per indicator: the one the report scores."""
+    latest: dict[EvidenceIndicator, AssessmentEvidence] = {}
+    for entry in list_evidence(session, store_id):
+        latest.setdefault(EvidenceIndicator(entry.indicator), entry)
+    return latest

@@ -1,0 +1,32 @@
+"""Scheduled KPI upkeep: the last days' rollups are recomputed from the raw rows every night.
+
+Every write keeps the rollups current on its own; the nightly pass is a safety net that heals any
+drift (a raw row fixed by hand in the database, a bulk load that forgot its rebuild).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlmodel import select
+
+from store.clock import business_day, utcnow
+from store.db import unit_of_work
+from store.kpi import service as kpi_service
+from store.premises.models import Store
+
+log = logging.getLogger("store.kpi")
+DAYS_BACK = 3
+
+
+def rebuild_recent_rollups() -> None:
+    """Rebuild the rollups of the last ``DAYS_BACK`` business days of every store."""
+    with unit_of_work() as session:
+        for store in session.exec(select(Store)).all():  # every store of the deployment (read only)
+            today = business_day(utcnow(), store.timezone)
+            kpi_service.rebuild(session, store.id, today - timedelta(days=DAYS_BACK), today)  # type: ignore[arg-type]
+            log.info("rebuilt KPI rollups", extra={"store": store.code, "days": DAYS_BACK + 1})
+
+
+JOBS = [(rebuild_recent_rollups, {"trigger": "cron", "hour": 3, "minute": 40})]

@@ -1,0 +1,34 @@
+"""Errors of the sales domain, each with a stable problem ``type``."""
+
+from __future__ import annotations
+
+from store.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+class OrderNotFound(NotFound):
+    type = "order-not-found"
+    title = "Order not found"
+
+
+class OrderDoesNotAddUp(InvalidInput):
+    """Lines, discounts, totals or payments disagree; ``errors`` names every wrong field."""
+
+    type = "order-does-not-add-up"
+    title = "Order numbers do not add up"
+
+
+class OrderNumberTaken(Conflict):
+    type = "order-number-taken"
+    title = "Order number already used in this store"
+
+
+class RefundExceedsPaid(Conflict):
+    type = "refund-exceeds-paid"
+    title = "Refund exceeds what was paid"
+
+
+class WrongShop(Forbidden):
+    """A till or capture box bound to one shop posted for another."""
+
+    type = "wrong-shop"
+    title = "Device may not post for this shop"

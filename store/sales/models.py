@@ -1,0 +1,102 @@
+"""Tables of the sales domain: orders with lines, payments and refunds, and declared daily totals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.clock import utcnow
+from store.dbtypes import AwareDateTime
+from store.sales.schemas import Channel, PaymentMethod, Source
+
+
+class Order(SQLModel, table=True):
+    """One sale at one shop; amounts in fen, ``total_fen`` = ``subtotal_fen`` − ``discount_fen`` = Σ payments."""
+
+    __tablename__ = "sales_order"
+    __table_args__ = (
+        UniqueConstraint("store_id", "order_no"),
+        CheckConstraint("total_fen >= 0", name="total_not_negative"),
+        CheckConstraint("refunded_fen >= 0 AND refunded_fen <= total_fen", name="refund_within_total"),
+        Index("ix_sales_order_store_day", "store_id", "business_on"),
+        Index("ix_sales_order_shop_day", "shop_id", "business_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id")
+    shop_id: int = Field(foreign_key="shop.id")
+    order_no: str = Field(max_length=64)
+    channel: Channel = Field(sa_type=String(20))
+    source: Source = Field(sa_type=String(20))
+    member_id: int | None = Field(default=None, index=True)  # members table comes later: no FK yet
+    terminal_id: int | None = Field(default=None, foreign_key="device.id")
+    ordered_at: datetime = Field(sa_type=AwareDateTime)
+    business_on: date
+    subtotal_fen: int
+    discount_fen: int = 0
+    total_fen: int
+    refunded_fen: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
+class OrderLine(SQLModel, table=True):
+    __tablename__ = "sales_order_line"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    line_no: int
+    sku: str = Field(max_length=64)
+    name: str = Field(default="", max_length=120)
+    quantity: int
+    unit_price_fen: int
+    discount_fen: int = 0
+    total_fen: int
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "sales_payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    method: PaymentMethod = Field(sa_type=String(20))
+    amount_fen: int
+
+
+class Refund(SQLModel, table=True):
+    """Money given back on an order; the refunds of an order never exceed what was paid."""
+
+    __tablename__ = "sales_refund"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id")
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    amount_fen: int
+    reason: str = Field(default="", max_length=200)
+    refunded_at: datetime = Field(sa_type=AwareDateTime)
+    business_on: date = Field(index=True)  # the day the money went back, in the store's timezone
+    created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
+class DailyTotal(SQLModel, table=True):
+    """A shop's sales for one day declared by the tenant or imported, where no order detail exists."""
+
+    __tablename__ = "sales_daily_total"
+    __table_args__ = (
+        UniqueConstraint("store_id", "shop_id", "business_on", "channel", "source"),
+        CheckConstraint("revenue_fen >= 0 AND orders >= 0 AND refunds_fen >= 0", name="not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id")
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    business_on: date
+    channel: Channel = Field(sa_type=String(20))
+    source: Source = Field(sa_type=String(20))
+    revenue_fen: int
+    orders: int = 0
+    refunds_fen: int = 0
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

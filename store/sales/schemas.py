@@ -1,0 +1,156 @@
+"""Wire contract of the sales API (tills and capture boxes import these, never the models)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Channel(StrEnum):
+    offline = "offline"  # the shop's till in the store
+    online = "online"  # online mall / mini-program
+    live = "live"  # live-stream selling
+    other = "other"
+
+
+class Source(StrEnum):
+    """Where an order or daily total came from; C2 counts shops whose own POS posted sales."""
+
+    own_till = "own_till"  # our POS terminal (pos_bridge agent)
+    receipt_capture = "receipt_capture"  # tenant's own POS, captured from its receipt printer
+    online_mall = "online_mall"
+    live_stream = "live_stream"
+    tenant_declared = "tenant_declared"  # no POS: the tenant declares daily totals
+    import_ = "import"
+
+
+# Sources that prove a shop's POS posted the sale itself (C2 智能支付 coverage).
+POS_SOURCES = frozenset({Source.own_till, Source.receipt_capture})
+
+
+class PaymentMethod(StrEnum):
+    wechat = "wechat"
+    alipay = "alipay"
+    unionpay = "unionpay"  # bank card / UnionPay QuickPass
+    cash = "cash"
+    stored_value = "stored_value"  # member stored-value card
+    points = "points"
+    coupon = "coupon"
+    other = "other"
+
+
+class OrderLineIn(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(default="", max_length=120)
+    quantity: int
+    unit_price_fen: int
+    discount_fen: int = 0
+    total_fen: int  # must equal quantity × unit_price_fen − discount_fen
+
+
+class PaymentIn(BaseModel):
+    method: PaymentMethod
+    amount_fen: int
+
+
+class OrderCreate(BaseModel):
+    """An order as the till sends it; the numbers must add up or nothing is written."""
+
+    order_no: str = Field(min_length=1, max_length=64)
+    shop_id: int
+    channel: Channel = Channel.offline
+    source: Source | None = None  # default: by the posting device, else by channel
+    member_id: int | None = None
+    ordered_at: AwareDatetime
+    subtotal_fen: int
+    discount_fen: int = 0
+    total_fen: int
+    lines: list[OrderLineIn]
+    payments: list[PaymentIn]
+
+
+class RefundCreate(BaseModel):
+    amount_fen: int
+    reason: str = Field(default="", max_length=200)
+    refunded_at: AwareDatetime | None = None  # default: now
+
+
+class DailyTotalIn(BaseModel):
+    """A shop's declared or imported daily sales (no order detail)."""
+
+    shop_id: int
+    business_on: date
+    channel: Channel = Channel.offline
+    source: Source = Source.tenant_declared
+    revenue_fen: int
+    orders: int = 0
+    refunds_fen: int = 0
+
+
+class OrderLineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price_fen: int
+    discount_fen: int
+    total_fen: int
+
+
+class PaymentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    method: PaymentMethod
+    amount_fen: int
+
+
+class RefundRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_id: int
+    amount_fen: int
+    reason: str
+    refunded_at: datetime
+    business_on: date
+
+
+class OrderSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    shop_id: int
+    order_no: str
+    channel: Channel
+    source: Source
+    member_id: int | None
+    terminal_id: int | None
+    ordered_at: datetime
+    business_on: date
+    subtotal_fen: int
+    discount_fen: int
+    total_fen: int
+    refunded_fen: int
+
+
+class OrderRead(OrderSummary):
+    lines: list[OrderLineRead]
+    payments: list[PaymentRead]
+    refunds: list[RefundRead]
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class DailyTotalRead(DailyTotalIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int

@@ -1,0 +1,245 @@
+"""Sales logic: record orders and refunds whose numbers add up, declared daily totals, and reads.
+
+Every single write updates the KPI rollups incrementally (``kpi_service.apply_*``); the bulk path
+(``bulk_insert_orders``, used by imports and the demo) does not: its caller runs ``kpi_service.rebuild``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from store.auth.models import DeviceKind
+from store.clock import business_day, utcnow
+from store.errors import InvalidInput
+from store.kpi import service as kpi_service
+from store.premises import service as premises_service
+from store.sales import checks
+from store.sales.bulk import bulk_insert_orders
+from store.sales.errors import (
+    OrderDoesNotAddUp,
+    OrderNotFound,
+    OrderNumberTaken,
+    RefundExceedsPaid,
+    WrongShop,
+)
+from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund
+from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, OrderRead, OrderSummary, RefundCreate, Source
+
+__all__ = ["bulk_insert_orders", "create_order", "create_order_for", "get_order", "list_orders", "refund"]
+
+_DEVICE_SOURCE = {DeviceKind.pos_terminal: Source.own_till, DeviceKind.capture_box: Source.receipt_capture}
+_CHANNEL_SOURCE = {Channel.online: Source.online_mall, Channel.live: Source.live_stream}
+
+
+class Viewer(Protocol):
+    """Who calls: a staff user or a device bound to a store and maybe one shop (``auth.deps.Principal``)."""
+
+    @property
+    def store_id(self) -> int: ...
+
+    @property
+    def shop_id(self) -> int | None: ...
+
+    @property
+    def device(self) -> Any: ...
+
+    def can_see_shop(self, shop_id: int) -> bool: ...
+
+
+def default_source(channel: Channel, device_kind: DeviceKind | None = None) -> Source:
+    """Where an order came from when the poster does not say: the device, else the channel."""
+    if channel in _CHANNEL_SOURCE:
+        return _CHANNEL_SOURCE[channel]
+    if device_kind in _DEVICE_SOURCE:
+        return _DEVICE_SOURCE[device_kind]  # type: ignore[index]
+    return Source.own_till
+
+
+def _order_no_taken(session: Session, store_id: int, order_no: str) -> bool:
+    query = select(Order.id).where(Order.store_id == store_id, Order.order_no == order_no)
+    return session.exec(query).first() is not None
+
+
+def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal_id: int | None = None) -> Order:
+    """Record one order; nothing is written unless every number adds up and the shop trades that day."""
+    errors = checks.order_errors(data, now=utcnow())
+    if errors:
+        raise OrderDoesNotAddUp(checks.summary(errors), errors=errors)
+    store = premises_service.get_store(session, store_id)
+    business_on = business_day(data.ordered_at, store.timezone)
+    premises_service.ensure_shop_trading(session, store_id, data.shop_id, business_on)
+    if _order_no_taken(session, store_id, data.order_no):
+        raise OrderNumberTaken(f"order number {data.order_no!r} is already recorded in this store")
+    order = Order(
+        store_id=store_id,
+        shop_id=data.shop_id,
+        order_no=data.order_no,
+        channel=data.channel,
+        source=data.source or default_source(data.channel),
+        member_id=data.member_id,
+        terminal_id=terminal_id,
+        ordered_at=data.ordered_at,
+        business_on=business_on,
+        subtotal_fen=data.subtotal_fen,
+        discount_fen=data.discount_fen,
+        total_fen=data.total_fen,
+    )
+    try:
+        with session.begin_nested():  # a concurrent till with the same number loses cleanly
+            session.add(order)
+            session.flush()
+    except IntegrityError:
+        raise OrderNumberTaken(f"order number {data.order_no!r} is already recorded in this store") from None
+    session.add_all([
+        OrderLine(order_id=order.id, line_no=n, **line.model_dump())  # type: ignore[arg-type]
+        for n, line in enumerate(data.lines, start=1)
+    ])
+    session.add_all([
+        Payment(order_id=order.id, method=p.method, amount_fen=p.amount_fen)  # type: ignore[arg-type]
+        for p in data.payments
+    ])
+    session.flush()
+    kpi_service.apply_order(session, order)
+    return order
+
+
+def create_order_for(session: Session, poster: Viewer, data: OrderCreate) -> Order:
+    """``create_order`` on behalf of a caller: a shop-bound till posts only for its shop (C2 智能支付)."""
+    if not poster.can_see_shop(data.shop_id):
+        raise WrongShop(f"this device is bound to shop {poster.shop_id} and may not post for shop {data.shop_id}")
+    device = poster.device
+    kind = device.kind if device is not None else None
+    if data.source is None:
+        data = data.model_copy(update={"source": default_source(data.channel, kind)})
+    return create_order(session, poster.store_id, data, terminal_id=device.id if device is not None else None)
+
+
+def get_order(session: Session, store_id: int, order_id: int, *, viewer: Viewer | None = None) -> Order:
+    """The order; another store's, or another shop's for a shop-bound viewer, reads as not found."""
+    order = session.get(Order, order_id)
+    if order is None or order.store_id != store_id or (viewer is not None and not viewer.can_see_shop(order.shop_id)):
+        raise OrderNotFound(f"order {order_id} does not exist in this store")
+    return order
+
+
+def order_read(session: Session, order: Order) -> OrderRead:
+    """The order with its lines, payments and refunds, as the API returns it."""
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no)))
+    payments = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(col(Payment.id)))
+    refunds = session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.id)))
+    fields = {name: getattr(order, name) for name in OrderSummary.model_fields}
+    children = {"lines": list(lines), "payments": list(payments), "refunds": list(refunds)}
+    return OrderRead.model_validate({**fields, **children})
+
+
+def list_orders(
+    session: Session,
+    viewer: Viewer,
+    *,
+    shop_id: int | None = None,
+    day: date | None = None,
+    channel: Channel | None = None,
+    member_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Order], int]:
+    """One page of the orders ``viewer`` may see (newest first), and how many match in all."""
+    query = select(Order).where(Order.store_id == viewer.store_id)
+    if viewer.shop_id is not None:  # tenant staff and shop-bound devices: their own shop only
+        query = query.where(Order.shop_id == viewer.shop_id)
+    if shop_id is not None:
+        query = query.where(Order.shop_id == shop_id)
+    if day is not None:
+        query = query.where(Order.business_on == day)
+    if channel is not None:
+        query = query.where(Order.channel == channel)
+    if member_id is not None:
+        query = query.where(Order.member_id == member_id)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(Order.ordered_at).desc(), col(Order.id).desc()).limit(limit).offset(offset)
+    return list(session.exec(page)), total
+
+
+def refund(
+    session: Session, store_id: int, order_id: int, data: RefundCreate, *, viewer: Viewer | None = None
+) -> Refund:
+    """Give money back on an order, partly or wholly; never more than paid minus already refunded."""
+    order = get_order(session, store_id, order_id, viewer=viewer)
+    now = utcnow()
+    refunded_at = data.refunded_at or now
+    errors = []
+    if data.amount_fen <= 0:
+        errors.append({"loc": ["amount_fen"], "msg": f"must be positive, got {data.amount_fen}"})
+    if refunded_at < order.ordered_at:
+        errors.append({"loc": ["refunded_at"], "msg": "a refund cannot precede its order"})
+    if refunded_at > now + checks.CLOCK_SKEW:
+        errors.append({"loc": ["refunded_at"], "msg": f"{refunded_at.isoformat()} is in the future"})
+    if errors:
+        raise InvalidInput(checks.summary(errors), errors=errors)
+    # One conditional UPDATE, so two tills refunding at once can never overspend the order.
+    grown = session.execute(
+        update(Order)
+        .where(col(Order.id) == order.id, col(Order.refunded_fen) + data.amount_fen <= col(Order.total_fen))
+        .values(refunded_fen=col(Order.refunded_fen) + data.amount_fen)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(order)
+    if grown.rowcount != 1:  # type: ignore[attr-defined]
+        left = order.total_fen - order.refunded_fen
+        raise RefundExceedsPaid(
+            f"refund of {data.amount_fen} fen exceeds what is left to refund on order {order.order_no}: "
+            f"paid {order.total_fen} fen, already refunded {order.refunded_fen} fen, refundable {left} fen"
+        )
+    store = premises_service.get_store(session, store_id)
+    row = Refund(
+        store_id=store_id,
+        order_id=order.id,  # type: ignore[arg-type]
+        amount_fen=data.amount_fen,
+        reason=data.reason,
+        refunded_at=refunded_at,
+        business_on=business_day(refunded_at, store.timezone),
+    )
+    session.add(row)
+    session.flush()
+    kpi_service.apply_refund(session, order, row)
+    return row
+
+
+def record_daily_total(session: Session, store_id: int, data: DailyTotalIn) -> DailyTotal:
+    """Upsert a shop's declared or imported total for one day, channel and source."""
+    errors = [
+        {"loc": [name], "msg": f"must not be negative, got {getattr(data, name)}"}
+        for name in ("revenue_fen", "orders", "refunds_fen")
+        if getattr(data, name) < 0
+    ]
+    store = premises_service.get_store(session, store_id)
+    if data.business_on > business_day(utcnow(), store.timezone):
+        errors.append({"loc": ["business_on"], "msg": f"{data.business_on} is in the future"})
+    if errors:
+        raise InvalidInput(checks.summary(errors), errors=errors)
+    premises_service.ensure_shop_trading(session, store_id, data.shop_id, data.business_on)
+    row = session.exec(
+        select(DailyTotal).where(
+            DailyTotal.store_id == store_id,
+            DailyTotal.shop_id == data.shop_id,
+            DailyTotal.business_on == data.business_on,
+            DailyTotal.channel == data.channel,
+            DailyTotal.source == data.source,
+        )
+    ).first()
+    # A detached copy of the old values: the KPI rollup subtracts them and adds the new ones.
+    before = DailyTotal(**{name: getattr(row, name) for name in DailyTotal.model_fields}) if row else None
+    if row is None:
+        row = DailyTotal(store_id=store_id, **data.model_dump())
+        session.add(row)
+    else:
+        row.revenue_fen, row.orders, row.refunds_fen = data.revenue_fen, data.orders, data.refunds_fen
+        row.updated_at = utcnow()
+    session.flush()
+    kpi_service.apply_daily_total(session, before, row)
+    return row
