@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -26,6 +26,8 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 _engines: dict[str, Engine] = {}
+WRITE_INTENT = "smartstore_write_intent"  # execution option: this unit of work will write
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -54,10 +56,11 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a deferred transaction that read first and then writes
-        # after another connection committed fails at once with SQLITE_BUSY (busy_timeout cannot help),
-        # which turned concurrent till posts into errors. Requests queue for the lock instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writing request takes the write lock up front (IMMEDIATE): a deferred transaction that read
+        # first and writes after another connection committed fails at once with SQLITE_BUSY, which
+        # busy_timeout cannot help; concurrent till posts turned into errors. Readers stay deferred.
+        immediate = conn.get_execution_options().get(WRITE_INTENT, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -110,9 +113,12 @@ def check_database(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach database {safe_url(str(engine.url))}: {reason}") from None
 
 
-def get_session() -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped session: commits when the request succeeds, rolls back when it fails."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = get_engine()
+    if request.method not in SAFE_METHODS:
+        engine = engine.execution_options(**{WRITE_INTENT: True})
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
