@@ -1,13 +1,25 @@
-"""The left navigation: every section of the back office, lit up once its page module exists."""
+"""The left navigation: every section of the back office, lit up once its page module exists.
+
+A section the signed-in role may not open is left out of the navigation, and ``/admin/`` sends each
+role to the first section it may open. Whether it may is asked of the page's own ``require_role``
+dependency (the same check the page runs), so no second list of roles per section can drift.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 
 from admin.i18n import N_
+from admin.pages import page_modules
+from store.errors import Forbidden
 
 
 @dataclass(frozen=True)
@@ -50,9 +62,38 @@ def page_paths(request: Request) -> set[str]:
     return set(getattr(request.app.state, "admin_page_paths", set()))
 
 
+def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    for child in dependant.dependencies:
+        yield child
+        yield from _dependencies(child)
+
+
+@cache
+def _page_routes() -> dict[str, APIRoute]:
+    """The GET route of each admin page path (the page modules' own routers, as ``admin.mount`` adds them)."""
+    return {route.path: route for module in page_modules() for route in module.router.routes
+            if isinstance(route, APIRoute) and "GET" in (route.methods or ())}
+
+
+def may_open(staff: Any, path: str) -> bool:
+    """Whether ``staff`` passes the role checks (``admin.deps.require_role``) of the page at ``path``."""
+    route = _page_routes().get(path)
+    if route is None or staff is None:
+        return True
+    for dependency in _dependencies(route.dependant):
+        check = dependency.call
+        if check is not None and getattr(check, "__name__", "").startswith("require_"):
+            try:
+                check(staff)
+            except Forbidden:
+                return False
+    return True
+
+
 def nav_items(request: Request) -> list[NavItem]:
-    """The sections with which one is open and which exist yet."""
+    """The sections the signed-in role may open, with which one is open and which exist yet."""
     served = page_paths(request)
+    staff = getattr(request.state, "staff", None)
     here = request.url.path.rstrip("/")
     return [
         NavItem(
@@ -61,13 +102,14 @@ def nav_items(request: Request) -> list[NavItem]:
             available=section.path in served,
         )
         for section in SECTIONS
+        if section.path not in served or may_open(staff, section.path)
     ]
 
 
-def home_path(request: Request) -> str:
-    """Where ``/admin/`` and a fresh login land: the dashboard once it exists, else premises."""
+def home_path(request: Request, staff: Any = None) -> str | None:
+    """Where ``/admin/`` and a fresh login land: the first section ``staff`` may open (None: none)."""
     served = page_paths(request)
     for section in SECTIONS:
-        if section.path in served:
+        if section.path in served and may_open(staff, section.path):
             return section.path
-    return "/admin/premises"
+    return None if staff is not None else "/admin/premises"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
@@ -36,6 +36,8 @@ class StoreSettings(BaseSettings):
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
     session_max_age_s: int = 8 * 3600
     token_max_age_s: int = 30 * 24 * 3600
+    login_max_failures: int = Field(default=5, ge=1)  # failed sign-ins per username or address ...
+    login_window_s: int = Field(default=900, ge=1)  # ... within this many seconds, then refused until it passes
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False

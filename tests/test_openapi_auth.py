@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "liveness probe",
     ("GET", "/readyz"): "readiness probe",
-    ("POST", "/api/v1/auth/token"): "where a password is exchanged for a token",
+    ("POST", "/api/v1/auth/token"): "where a password is exchanged for a token; throttled (store.auth.throttle)",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -14,7 +14,8 @@ from admin.deps import CheckedForm, CurrentStaff, tokens_match
 from admin.nav import home_path
 from admin.render import render
 from store.auth import service as auth_service
-from store.auth.deps import SESSION_COOKIE
+from store.auth.deps import SESSION_COOKIE, client_address
+from store.auth.errors import TooManyAttempts
 from store.config import get_settings
 from store.db import SessionDep
 from store.errors import Unauthorized
@@ -85,10 +86,17 @@ def login(
         return _login_page(request, error=message, username=username, status_code=403)
     settings = get_settings()
     try:
-        secret, _row = auth_service.login(session, username.strip(), password, settings.session_max_age_s)
+        secret, _row = auth_service.login(session, username.strip(), password, settings.session_max_age_s,
+                                          client=client_address(request))
     except Unauthorized:
         message = i18n.gettext("Wrong username or password.", locale)
         return _login_page(request, error=message, username=username, status_code=400)
+    except TooManyAttempts as exc:
+        message = i18n.gettext("Too many failed sign-in attempts. Please try again in %(minutes)s minutes.", locale)
+        page = _login_page(request, error=message % {"minutes": exc.retry_after_minutes}, username=username,
+                           status_code=429)
+        page.headers.update(exc.headers)
+        return page
     response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, secret, max_age=settings.session_max_age_s, httponly=True, samesite="lax",
@@ -110,6 +118,9 @@ def logout(request: Request, session: SessionDep, _form: CheckedForm) -> Respons
 
 
 @router.get("/")
-def home(request: Request, _staff: CurrentStaff) -> Response:
-    """The back office's front door: the first section that exists."""
-    return RedirectResponse(home_path(request), status_code=303)
+def home(request: Request, staff: CurrentStaff) -> Response:
+    """The back office's front door: the first section this role may open, or what the role can do."""
+    target = home_path(request, staff)
+    if target is None:  # e.g. a cashier: their work is at the till, not in the back office
+        return render(request, "dashboard/no_section.html", {}, staff=staff)
+    return RedirectResponse(target, status_code=303)

@@ -1,6 +1,8 @@
 """仪表盘 The dashboard: today and this month so far beside last year, and the last 30 days as a chart.
 
-M2 运营分析管理: the footfall and sales figures a manager reads every morning.
+M2 运营分析管理: the footfall and sales figures a manager reads every morning. Growth arrows come from
+the KPI service, which gives them for completed days only (today's cards show the day so far, no arrow)
+and never against a last year the store's history does not cover (the card shows "—" instead).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from admin.deps import StaffContext, require_role
 from admin.i18n import N_, gettext, negotiate
-from admin.pages.formats import Growth, growth, number, share, yuan
+from admin.pages.formats import Growth, growth, number, share, yuan, yuan_short
 from admin.pages.kpi import json_script
 from admin.pages.kpi_view import yuan_value
 from admin.render import render
@@ -22,7 +24,7 @@ from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.kpi import service as kpi_service
-from store.kpi.schemas import KpiRow
+from store.kpi.schemas import Dashboard, KpiRow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -30,7 +32,7 @@ DASHBOARD_READERS = (Role.admin, Role.manager, Role.marketing, Role.tenant)
 DashboardReader = Annotated[StaffContext, Depends(require_role(*DASHBOARD_READERS))]
 CHART_DAYS = 30
 
-# (label, KpiRow field, formatter, growth field)
+# (label, KpiRow field, formatter, growth field); money is shortened on the cards (exact in the title).
 METRICS: tuple[tuple[str, str, Any, str], ...] = (
     (N_("Revenue"), "revenue_fen", yuan, "revenue_growth"),
     (N_("Orders"), "orders", number, "orders_growth"),
@@ -39,21 +41,42 @@ METRICS: tuple[tuple[str, str, Any, str], ...] = (
     (N_("Sales per m² (坪效)"), "sales_per_m2_fen", yuan, "sales_per_m2_growth"),
     (N_("Sales per staff (人效)"), "sales_per_staff_fen", yuan, "sales_per_staff_growth"),
 )
+LONG_FIGURE = 10  # characters: a longer figure gets the smaller type so it stays on one line
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str  # as shown: '¥1,249.18万'
+    exact: str  # the title: '¥12,491,784.80'
+
+    @property
+    def long(self) -> bool:
+        return len(self.text) > LONG_FIGURE
 
 
 @dataclass(frozen=True)
 class Card:
     key: str
     label: str
-    value: str
-    last_year: str
-    growth: Growth
+    value: Figure
+    last_year: Figure
+    growth: Growth | None  # None: no arrow (the day is not over yet)
 
 
-def cards(row: KpiRow, last_year: KpiRow) -> list[Card]:
-    """One card per metric: this period, the same days last year, and the growth arrow."""
+def _figure(show: Any, value: Any, locale: str) -> Figure:
+    exact = show(value)
+    return Figure(yuan_short(value, locale) if show is yuan else exact, exact)
+
+
+def cards(row: KpiRow, last_year: KpiRow, locale: str, *, compared: bool = True) -> list[Card]:
+    """One card per metric: this period, the same days last year, and the growth arrow.
+
+    Last year's figure is a dash when the store's history does not cover it in full."""
+    missing = Figure("—", "—")
     return [
-        Card(field, label, show(getattr(row, field)), show(getattr(last_year, field)), growth(getattr(row, change)))
+        Card(field, label, _figure(show, getattr(row, field), locale),
+             missing if row.baseline_incomplete else _figure(show, getattr(last_year, field), locale),
+             growth(getattr(row, change)) if compared else None)
         for label, field, show, change in METRICS
     ]
 
@@ -79,11 +102,18 @@ def dashboard_context(session: SessionDep, staff: StaffContext, today: date, loc
     return {
         "today": today,
         "month_start": today.replace(day=1),
-        "day_cards": cards(board.day, board.day_last_year),
-        "month_cards": cards(board.month_to_date, board.month_to_date_last_year),
+        "day_done": board.compared_through == today,
+        "compared_through": board.compared_through,
+        "day_cards": cards(board.day, board.day_last_year, locale, compared=board.compared_through == today),
+        "month_cards": cards(board.month_to_date, board.month_to_date_last_year, locale),
+        "incomplete": _incomplete(board),
         "chart": json_script(trend_chart(trend, locale)),
         "tenant": staff.shop_id is not None,
     }
+
+
+def _incomplete(board: Dashboard) -> bool:
+    return board.day.baseline_incomplete or board.month_to_date.baseline_incomplete
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

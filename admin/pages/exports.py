@@ -13,20 +13,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session
 
 from admin.deps import StaffContext, require_role
-from admin.pages import kpi_view
-from admin.pages.formats import MonthError, MonthRange, last_full_months, month_range, yuan_plain
+from admin.i18n import negotiate
+from admin.pages.formats import MonthRange, last_full_months, month_range, period_message, yuan_plain
 from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.errors import InvalidInput
 from store.kpi import service as kpi_service
+from store.kpi.errors import PeriodError
 from store.kpi.schemas import KpiRow
 from store.premises import service as premises_service
 
@@ -45,24 +46,24 @@ HEADER = (
 GROWTH_FIELDS = ("revenue_growth", "footfall_growth", "sales_per_m2_growth", "sales_per_staff_growth")
 
 
-def _period(staff: StaffContext, start: str | None, end: str | None) -> MonthRange:
-    """The months asked for; blank: the last 12 full months of the store's calendar."""
+def _period(request: Request, staff: StaffContext, start: str | None, end: str | None) -> MonthRange:
+    """The months asked for; blank: the last 12 full months of the store's calendar.
+
+    A bad month is shown on the error page in the page's language (translated here, by its code)."""
     today = business_day(utcnow(), staff.store_timezone)
     try:
-        return month_range(start, end, last_full_months(today, 12))
-    except MonthError as exc:
-        raise InvalidInput(str(exc)) from None
+        return month_range(start, end, last_full_months(today, 12), name="period")
+    except PeriodError as exc:
+        raise InvalidInput(period_message(exc, negotiate(request))) from None
 
 
 def monthly_rows(session: Session, store_id: int, period: MonthRange, today: date) -> list[KpiRow]:
     """Store-level months, each with its growth against the same month a year before (per day, so a
-    month under way compares its days so far)."""
+    month under way compares its days so far; empty where that month is not fully in the store's history)."""
     end = max(min(period.last_day, today), period.first_day)
-    rows = kpi_service.series(session, store_id, start=period.first_day, end=end, grain="month", by="store")
     last_year = period.shifted(-12)
-    before = kpi_service.series(session, store_id, start=last_year.first_day, end=last_year.last_day,
-                                grain="month", by="store")
-    return kpi_view.matched_growth(rows, before, by_period=True)
+    return kpi_service.series(session, store_id, start=period.first_day, end=end, grain="month", by="store",
+                              baseline=(last_year.first_day, last_year.last_day), per_period=True)
 
 
 def _ratio(value: float | None, places: int = 4) -> Decimal | None:
@@ -102,8 +103,8 @@ def to_xlsx(rows: list[KpiRow], sheet_title: str) -> bytes:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells(row)])
         for column, number_format in formats.items():
             sheet.cell(row=sheet.max_row, column=column).number_format = number_format
-    for column, width in zip("ABCDEFGHIJKLM", (10, 18, 12, 14, 12, 16, 10, 18, 18, 14, 14, 14, 14), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFGHIJKLM", (10, 18, 12, 14, 12, 16, 10, 18, 18, 14, 14, 14, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     out = io.BytesIO()
     book.save(out)
@@ -121,21 +122,21 @@ def _filename(session: Session, staff: StaffContext, period: MonthRange, ext: st
 
 
 @router.get("/monthly-kpi.csv")
-def monthly_kpi_csv(session: SessionDep, staff: Exporter,
+def monthly_kpi_csv(request: Request, session: SessionDep, staff: Exporter,
                     start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                     end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
     """Monthly KPIs for the district's report, as CSV."""
-    period = _period(staff, start, end)
+    period = _period(request, staff, start, end)
     rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
     return _download(to_csv(rows), "text/csv; charset=utf-8", _filename(session, staff, period, "csv"))
 
 
 @router.get("/monthly-kpi.xlsx")
-def monthly_kpi_xlsx(session: SessionDep, staff: Exporter,
+def monthly_kpi_xlsx(request: Request, session: SessionDep, staff: Exporter,
                      start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                      end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
     """Monthly KPIs for the district's report, as an Excel workbook."""
-    period = _period(staff, start, end)
+    period = _period(request, staff, start, end)
     rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
     return _download(to_xlsx(rows, f"{period.from_text}_{period.to_text}"), XLSX,
                      _filename(session, staff, period, "xlsx"))

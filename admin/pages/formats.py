@@ -1,4 +1,5 @@
-"""Formatting at the edge for the manager pages: money in yuan, growth arrows, month ranges from forms."""
+"""Formatting at the edge for the manager pages: money in yuan, growth arrows, month ranges from forms,
+and the KPI service's period errors in the page's language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
+
+from admin.i18n import N_, gettext
+from store.kpi.errors import PeriodError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -18,6 +22,22 @@ def yuan(fen: int | float | None, *, decimals: int = 2) -> str:
     amount = (Decimal(str(fen)) / 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
     text = f"{abs(amount):,.{decimals}f}"
     return f"-¥{text}" if amount < 0 else f"¥{text}"
+
+
+def yuan_short(fen: int | float | None, locale: str) -> str:
+    """A card-sized amount: '¥1,249.18万' (or '¥1.25亿') from 10万 up in Chinese, '¥12.49M' from 1M up in
+    English; smaller amounts exactly as :func:`yuan`. Pages put the exact amount in a title beside it."""
+    if fen is None or abs(fen) < 10_000_000:
+        return yuan(fen)
+    amount = Decimal(str(fen)) / 100
+    sign = "-" if amount < 0 else ""
+    if locale == "zh_CN":
+        unit, scale = ("亿", Decimal(100_000_000)) if abs(amount) >= 100_000_000 else ("万", Decimal(10_000))
+    elif abs(amount) >= 1_000_000:
+        unit, scale = ("M", Decimal(1_000_000))
+    else:
+        return yuan(fen)
+    return f"{sign}¥{abs(amount) / scale:,.2f}{unit}"
 
 
 def yuan_plain(fen: int | float | None) -> Decimal | None:
@@ -69,15 +89,38 @@ def growth_of(row: Any, field: str) -> float | None:
 
 # --- months from forms --------------------------------------------------------------------------
 
-class MonthError(ValueError):
-    """A month field that is not YYYY-MM, or a range that runs backwards."""
+MonthError = PeriodError  # the name the month forms catch (assessment.py too)
+
+# The KPI service's period error codes (store.kpi.errors) as page texts, and the names it gives periods.
+PERIOD_TEXTS = {
+    "reversed": N_("The %(name)s runs backwards: %(start)s is after %(end)s."),
+    "bad_month": N_("The %(name)s must be a month written YYYY-MM (e.g. 2026-01), not “%(text)s”."),
+    "after_today": N_("The period starts on %(start)s, after today (%(today)s): there are no figures yet."),
+    "both_baseline_ends": N_("Give both ends of the baseline, or neither."),
+    "too_many_days": N_("A daily series covers at most %(limit)s days: choose a monthly view."),
+}
+PERIOD_NAMES = {
+    "range": N_("period"), "period": N_("period"), "baseline": N_("baseline"), "month": N_("month"),
+    "start month": N_("start month"), "end month": N_("end month"),
+}
 
 
-def parse_month(text: str) -> date:
-    """'2026-03' → date(2026, 3, 1); anything else raises MonthError."""
+def period_message(exc: PeriodError, locale: str) -> str:
+    """A period error in the page's language, by its code (an unknown code keeps the English message)."""
+    text = PERIOD_TEXTS.get(exc.code)
+    if text is None:
+        return gettext(exc.message, locale)
+    params = dict(exc.params)
+    if "name" in params:
+        params["name"] = gettext(PERIOD_NAMES.get(params["name"], params["name"]), locale)
+    return gettext(text, locale) % params
+
+
+def parse_month(text: str, *, name: str = "month") -> date:
+    """'2026-03' → date(2026, 3, 1); anything else raises PeriodError ``bad_month``."""
     found = _MONTH.match(text.strip())
     if not found or not 1 <= int(found[2]) <= 12:
-        raise MonthError(f"{text!r} is not a month (YYYY-MM)")
+        raise PeriodError("bad_month", name=name, text=text)
     return date(int(found[1]), int(found[2]), 1)
 
 
@@ -135,10 +178,11 @@ def last_full_months(today: date, count: int) -> MonthRange:
     return MonthRange(add_months(this_month, -count), add_months(this_month, -1))
 
 
-def month_range(from_text: str | None, to_text: str | None, default: MonthRange) -> MonthRange:
-    """The range a form asked for (blank fields take the default); reversed → MonthError."""
-    start = parse_month(from_text) if from_text else default.start
-    end = parse_month(to_text) if to_text else default.end
+def month_range(from_text: str | None, to_text: str | None, default: MonthRange, *, name: str = "period"
+                ) -> MonthRange:
+    """The range a form asked for (blank fields take the default); a bad month or reversed → PeriodError."""
+    start = parse_month(from_text, name=name) if from_text else default.start
+    end = parse_month(to_text, name=name) if to_text else default.end
     if end < start:
-        raise MonthError(f"the period runs backwards: {month_text(start)} is after {month_text(end)}")
+        raise PeriodError("reversed", name=name, start=month_text(start), end=month_text(end))
     return MonthRange(start, end)

@@ -21,12 +21,13 @@ from sqlmodel import Session
 from admin.deps import StaffContext, require_role
 from admin.i18n import N_, gettext, negotiate
 from admin.pages import kpi_view
-from admin.pages.formats import MonthError, MonthRange, last_full_months, month_range
+from admin.pages.formats import MonthRange, last_full_months, month_range, period_message
 from admin.render import render
 from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.kpi import service as kpi_service
+from store.kpi.errors import PeriodError
 from store.kpi.schemas import KpiRow
 from store.premises.categories import CATEGORIES
 
@@ -60,27 +61,24 @@ def parse_query(staff: StaffContext, view: str, start: str | None, end: str | No
                 base_start: str | None, base_end: str | None, sort: str | None, order: str) -> KpiQuery:
     """The form's fields with defaults: the last 12 full months against the same months a year before."""
     today = business_day(utcnow(), staff.store_timezone)
-    period = month_range(start, end, last_full_months(today, 12))
+    period = month_range(start, end, last_full_months(today, 12), name="period")
     same_last_year = period.shifted(-12)
-    baseline = month_range(base_start, base_end, same_last_year)
+    baseline = month_range(base_start, base_end, same_last_year, name="baseline")
     return KpiQuery(view if view in VIEWS else "month", period, baseline, baseline == same_last_year,
                     sort if sort in kpi_view.SORT_KEYS else None, order != "asc", today)
 
 
 def kpi_rows(session: Session, staff: StaffContext, q: KpiQuery) -> list[KpiRow]:
-    """The rows of the table: one per month, or one per floor/shop/category over the period."""
-    by = "store" if q.view == "month" else q.view
-    common: dict[str, Any] = {"grain": "month", "by": by, "shop_id": staff.shop_id}
-    if q.view == "month" and not q.default_baseline:
-        # A chosen baseline: every month against that whole period, per day (the service's rule).
-        return kpi_service.series(session, staff.store_id, start=q.period.first_day, end=q.end,
-                                  baseline=(q.baseline.first_day, q.baseline.last_day), **common)
-    rows = kpi_service.series(session, staff.store_id, start=q.period.first_day, end=q.end, **common)
-    base = kpi_service.series(session, staff.store_id, start=q.baseline.first_day, end=q.baseline.last_day,
-                              **common)
-    if q.view == "month":
-        return kpi_view.matched_growth(rows, base, by_period=True)
-    return kpi_view.matched_growth(kpi_view.per_key(rows), kpi_view.per_key(base), by_period=False)
+    """The rows of the table: one per month, or one per floor/shop/category over the whole period.
+
+    By month with the default baseline each month is set beside the same month last year; otherwise
+    every row is compared with the chosen baseline as a whole, per day (the service's rules)."""
+    by_month = q.view == "month"
+    return kpi_service.series(
+        session, staff.store_id, start=q.period.first_day, end=q.end, grain="month" if by_month else "total",
+        by="store" if by_month else q.view, baseline=(q.baseline.first_day, q.baseline.last_day),
+        per_period=by_month and q.default_baseline, shop_id=staff.shop_id,
+    )
 
 
 def row_name(view: str, locale: str) -> Any:
@@ -95,8 +93,12 @@ def row_name(view: str, locale: str) -> Any:
     return name
 
 
-def chart_spec(rows: list[KpiRow], names: list[str], view: str, locale: str) -> dict[str, Any]:
-    """Revenue bars with 坪效 (and footfall by month) as lines: the JSON charts.js draws."""
+def chart_spec(rows: list[KpiRow], name: Any, view: str, locale: str) -> dict[str, Any]:
+    """Revenue bars with 坪效 (and footfall by month) as lines: the JSON charts.js draws.
+
+    Months run in calendar order; floors, shops and categories largest first (on top when horizontal)."""
+    if view != "month":
+        rows = kpi_view.by_revenue(rows)
     series: list[dict[str, Any]] = [
         {"name": gettext("Revenue (¥)", locale), "kind": "bar", "axis": 0,
          "values": [kpi_view.yuan_value(r.revenue_fen) for r in rows]},
@@ -106,7 +108,8 @@ def chart_spec(rows: list[KpiRow], names: list[str], view: str, locale: str) -> 
     if view == "month":
         series.append({"name": gettext("Footfall", locale), "kind": "line", "axis": 2,
                        "values": [r.footfall for r in rows]})
-    return {"categories": names, "series": series, "horizontal": view != "month" and len(rows) > 12}
+    return {"categories": [name(r) for r in rows], "series": series,
+            "horizontal": view != "month" and len(rows) > 12}
 
 
 def json_script(value: Any) -> Markup:
@@ -126,26 +129,35 @@ def kpi_page(request: Request, session: SessionDep, staff: KpiReader, by: str = 
     form = {"by": by, "from": start or "", "to": end or "", "base_from": base_from or "", "base_to": base_to or ""}
     try:
         q = parse_query(staff, by, start, end, base_from, base_to, sort, order or "desc")
-    except MonthError as exc:
-        return render(request, "kpi/kpi.html", {"form": form, "views": VIEWS, "error": str(exc)},
+        rows = kpi_view.sort_rows(kpi_rows(session, staff, q), q.sort, q.descending)
+    except PeriodError as exc:  # said in the page's language, by the error's code
+        return render(request, "kpi/kpi.html", {"form": form, "views": VIEWS, "error": period_message(exc, locale)},
                       staff=staff, status_code=400)
-    rows = kpi_view.sort_rows(kpi_rows(session, staff, q), q.sort, q.descending)
-    name, columns = row_name(q.view, locale), kpi_view.columns_for(q.view)
     form.update({"by": q.view, "from": q.period.from_text, "to": q.period.to_text,
                  "base_from": q.baseline.from_text, "base_to": q.baseline.to_text})
-    context = {
-        "form": form, "views": VIEWS, "error": None, "q": q, "columns": columns,
+    context = page_context(session, staff, q, rows, locale)
+    months = urlencode({"from": form["from"], "to": form["to"]})
+    exports = {ext: f"/admin/exports/monthly-kpi.{ext}?{months}" for ext in ("csv", "xlsx")}
+    context.update({"form": form, "sort_url": lambda key: _sort_url(form, q, key),
+                    "exports": None if staff.shop_id is not None else exports})
+    return render(request, "kpi/kpi.html", context, staff=staff)
+
+
+def page_context(session: Session, staff: StaffContext, q: KpiQuery, rows: list[KpiRow], locale: str
+                 ) -> dict[str, Any]:
+    """The table, the chart and the notes under them."""
+    name, columns = row_name(q.view, locale), kpi_view.columns_for(q.view)
+    incomplete = any(row.baseline_incomplete for row in rows)
+    return {
+        "views": VIEWS, "error": None, "q": q, "columns": columns,
         "rows": kpi_view.table_rows(rows, columns, name_of=name),
         "any_partial": any(row.partial for row in rows),
-        "chart": json_script(chart_spec(rows, [name(r) for r in rows], q.view, locale)),
+        "chart": json_script(chart_spec(rows, name, q.view, locale)),
         # Horizontal bars for many shops: one 22 px band per shop keeps every name readable.
         "chart_height": 60 + 22 * len(rows) if q.view != "month" and len(rows) > 12 else None,
-        "sort_url": lambda key: _sort_url(form, q, key), "tenant": staff.shop_id is not None,
-        "exports": None if staff.shop_id is not None else {
-            ext: f"/admin/exports/monthly-kpi.{ext}?" + urlencode({"from": form["from"], "to": form["to"]})
-            for ext in ("csv", "xlsx")},
+        "tenant": staff.shop_id is not None, "any_incomplete": incomplete,
+        "history_from": kpi_service.first_sales_day(session, staff.store_id) if incomplete else None,
     }
-    return render(request, "kpi/kpi.html", context, staff=staff)
 
 
 def _sort_url(form: dict[str, str], q: KpiQuery, key: str) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from store.auth import service as auth_service
-from store.auth.deps import SESSION_COOKIE, Admin, CurrentStaff, bearer_scheme
+from store.auth.deps import SESSION_COOKIE, Admin, CurrentStaff, bearer_scheme, client_address
+from store.auth.errors import TooManyAttempts
 from store.auth.schemas import (
     DeviceCreate,
     DeviceCreated,
@@ -21,17 +23,34 @@ from store.auth.schemas import (
 )
 from store.config import get_settings
 from store.db import SessionDep
+from store.errors import Unauthorized
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-@router.post("/token", response_model=TokenRead)
-def issue_token(data: TokenRequest, session: SessionDep) -> TokenRead:
-    """Exchange a username and password for a bearer token (public)."""
-    token, row = auth_service.token_for_password(
-        session, data.username, data.password, get_settings().token_max_age_s
-    )
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+
+
+@router.post(
+    "/token",
+    response_model=TokenRead,
+    responses={
+        401: {"description": "Wrong username or password", **PROBLEM},
+        429: {"description": "Too many failed sign-ins for this username or address; see Retry-After", **PROBLEM},
+    },
+)
+def issue_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead | JSONResponse:
+    """Exchange a username and password for a bearer token (public, throttled after repeated failures)."""
+    try:
+        token, row = auth_service.token_for_password(
+            session, data.username, data.password, get_settings().token_max_age_s, client=client_address(request)
+        )
+    except (Unauthorized, TooManyAttempts) as exc:
+        # Answered, not raised: a raised error rolls the request back, and the failure must stay recorded.
+        headers = exc.headers if isinstance(exc, TooManyAttempts) else None
+        return JSONResponse(exc.problem(request.url.path), status_code=exc.status_code, headers=headers,
+                            media_type="application/problem+json")
     return TokenRead(access_token=token, expires_at=row.expires_at)
 
 

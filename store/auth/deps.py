@@ -45,6 +45,11 @@ class Principal:
         return self.shop_id is None or self.shop_id == shop_id
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address; behind a proxy, uvicorn's proxy headers handling puts the real one here."""
+    return request.client.host if request.client else None
+
+
 def _principal(
     request: Request,
     session: SessionDep,
@@ -52,7 +57,7 @@ def _principal(
     device_key: Annotated[str | None, Depends(_device_key)],
 ) -> Principal | None:
     if device_key:
-        device = service.resolve_device(session, device_key)
+        device = service.authenticate_device(session, device_key)
         if device is None:
             raise Unauthorized("unknown or revoked device key")
         return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)

@@ -1,4 +1,4 @@
-"""Scheduled auth housekeeping: expired sessions and dead tokens are deleted nightly."""
+"""Scheduled auth housekeeping: expired sessions, dead tokens and stale failed sign-ins are deleted nightly."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ log = logging.getLogger("store.auth")
 
 
 def purge_expired_logins() -> None:
-    """Delete expired sessions and expired or revoked tokens (they already read as signed out)."""
+    """Delete expired sessions, expired or revoked tokens, and failed sign-ins older than the throttle window."""
     with unit_of_work() as session:
         removed = auth_service.purge_expired(session)
     log.info("purged expired logins", extra={"removed": removed})

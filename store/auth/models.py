@@ -1,11 +1,11 @@
-"""Tables of auth: staff users, their login sessions and API tokens, and devices with API keys."""
+"""Tables of auth: staff users, their login sessions and API tokens, devices with API keys, failed sign-ins."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Index, String
 from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
@@ -85,3 +85,19 @@ class Device(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept for the throttle window: in the database, so every server process sees it."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_username_failed_at", "username", "failed_at"),
+        Index("ix_login_failure_client_address_failed_at", "client_address", "failed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The name as typed (lower-cased), whether or not such a user exists: no foreign key on purpose.
+    username: str = Field(max_length=64)
+    client_address: str | None = Field(default=None, max_length=64)  # None when the caller gave none
+    failed_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

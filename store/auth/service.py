@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import or_, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from store.auth import throttle
 from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffToken, StaffUser
 from store.clock import utcnow
 from store.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -21,6 +25,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,63}")
+# A till posting ten sales a second must not write its device row every time: once a minute is enough.
+LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
 def digest(secret: str) -> str:
@@ -151,17 +157,63 @@ def resolve_device(session: Session, key: str) -> Device | None:
     return device
 
 
+def authenticate_device(session: Session, key: str, *, now: datetime | None = None) -> Device | None:
+    """The active device with this key, its ``last_seen_at`` brought up to date (at most once a minute)."""
+    device = resolve_device(session, key)
+    if device is not None:
+        touch_device(session, device, now=now)
+    return device
+
+
+def touch_device(session: Session, device: Device, *, now: datetime | None = None) -> bool:
+    """Record that the device was seen, unless that was already done in the last minute; True if written."""
+    now = now or utcnow()
+    cutoff = now - LAST_SEEN_EVERY
+    if device.last_seen_at is not None and device.last_seen_at > cutoff:
+        return False
+    # Conditional, so of several processes serving the same device in one minute only the first writes.
+    stale = or_(col(Device.last_seen_at).is_(None), col(Device.last_seen_at) <= cutoff)
+    statement = update(Device).where(col(Device.id) == device.id, stale).values(last_seen_at=now)
+    try:
+        with session.begin_nested():
+            written = session.exec(statement.execution_options(synchronize_session=False)).rowcount
+    except OperationalError:
+        # SQLite refuses to turn a reading request's transaction into a writing one when another
+        # connection wrote meanwhile; last_seen_at is a hint, never worth failing the request for.
+        return False
+    if written:
+        set_committed_value(device, "last_seen_at", now)
+    return bool(written)
+
+
 # --- browser login (admin pages) ---------------------------------------------------------------
 
 WRONG_LOGIN = "wrong username or password"
 
 
-def login(session: Session, username: str, password: str, max_age_s: int) -> tuple[str, StaffSession]:
-    """Check the password and open a browser session; returns the cookie secret (set it once) and the row."""
+def login(
+    session: Session, username: str, password: str, max_age_s: int, *, client: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, StaffSession]:
+    """Check the password and open a browser session; returns the cookie secret (set it once) and the row.
+
+    Raises TooManyAttempts while throttled and Unauthorized for a wrong login: the caller must commit
+    after either, so the failure is remembered (see :func:`checked_user`).
+    """
+    return start_session(session, checked_user(session, username, password, client=client, now=now), max_age_s)
+
+
+def checked_user(
+    session: Session, username: str, password: str, *, client: str | None = None, now: datetime | None = None
+) -> StaffUser:
+    """The user behind a sign-in, through the throttle: failures are recorded, a success clears them."""
+    throttle.check(session, username, client, now=now)
     user = authenticate(session, username, password)
     if user is None:
+        throttle.record_failure(session, username, client, now=now)
         raise Unauthorized(WRONG_LOGIN)
-    return start_session(session, user, max_age_s)
+    throttle.clear(session, username)
+    return user
 
 
 def logout(session: Session, cookie_secret: str) -> None:
@@ -179,12 +231,12 @@ def check_csrf(staff_session: StaffSession, token: str | None) -> None:
 # --- API tokens --------------------------------------------------------------------------------
 
 
-def token_for_password(session: Session, username: str, password: str, max_age_s: int) -> tuple[str, StaffToken]:
-    """A bearer token in exchange for a username and password."""
-    user = authenticate(session, username, password)
-    if user is None:
-        raise Unauthorized(WRONG_LOGIN)
-    return issue_token(session, user, max_age_s)
+def token_for_password(
+    session: Session, username: str, password: str, max_age_s: int, *, client: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, StaffToken]:
+    """A bearer token in exchange for a username and password (throttled as :func:`login` is)."""
+    return issue_token(session, checked_user(session, username, password, client=client, now=now), max_age_s)
 
 
 def revoke_token(session: Session, token: str) -> None:
@@ -257,9 +309,9 @@ def revoke_device(session: Session, store_id: int, device_id: int) -> Device:
     return device
 
 
-def purge_expired(session: Session) -> int:
-    """Delete expired browser sessions and dead (expired or revoked) tokens; returns how many went."""
-    now = utcnow()
+def purge_expired(session: Session, *, now: datetime | None = None) -> int:
+    """Delete expired sessions, dead (expired or revoked) tokens and stale failed sign-ins; returns how many."""
+    now = now or utcnow()
     dead = [
         *session.exec(select(StaffSession).where(col(StaffSession.expires_at) <= now)),
         *session.exec(select(StaffToken).where((col(StaffToken.expires_at) <= now)
@@ -268,4 +320,4 @@ def purge_expired(session: Session) -> int:
     for row in dead:
         session.delete(row)
     session.flush()
-    return len(dead)
+    return len(dead) + throttle.purge(session, now=now)

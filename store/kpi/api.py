@@ -12,11 +12,12 @@ from fastapi import APIRouter, Query
 
 from store.auth.deps import CurrentStaff
 from store.db import SessionDep
-from store.errors import InvalidInput
 from store.kpi import service as kpi_service
+from store.kpi.errors import PeriodError
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiSeries
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
+MAX_DAYS = 400
 
 
 @router.get("/series", response_model=KpiSeries)
@@ -32,9 +33,9 @@ def read_series(
 ) -> KpiSeries:
     """KPIs per day or month, for the store or per floor, shop or category, with growth against a baseline."""
     if (baseline_start is None) != (baseline_end is None):
-        raise InvalidInput("give both baseline_start and baseline_end, or neither")
-    if grain == Grain.day and (end - start).days > 400:
-        raise InvalidInput("a daily series covers at most 400 days: ask for grain=month")
+        raise PeriodError("both_baseline_ends")
+    if grain == Grain.day and (end - start).days > MAX_DAYS:
+        raise PeriodError("too_many_days", limit=MAX_DAYS)
     baseline = (baseline_start, baseline_end) if baseline_start and baseline_end else None
     rows = kpi_service.series_for(session, who, start=start, end=end, grain=grain, by=by, baseline=baseline)
     return KpiSeries(start=start, end=end, grain=grain, by=by, baseline_start=baseline_start,

@@ -4,6 +4,12 @@ Everything is read from the daily rollups (never from order lines), so a year of
 is a few hundred thousand rows at most. 坪效 = net revenue / selling area open in the period (a day-
 weighted average, so a shop that opened mid-month counts for the days it traded); 人效 = net revenue /
 the day-weighted average headcount.
+
+Growth compares per day (a month with a year, a month under way with a whole month), and only against
+a baseline the store's history covers in full: a baseline that starts before the first day with any
+sales (``first_sales_day``) or reaches past today has no growth figures and ``baseline_incomplete`` set.
+Scaling the covered days up instead would be a guess (six days of a November against a whole one, with
+Double 11 in it or not), so the page says "baseline incomplete" rather than showing +414%.
 """
 
 from __future__ import annotations
@@ -17,14 +23,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from store.assessment.report import MonthlyKpi
-from store.clock import month_key
-from store.errors import InvalidInput
+from store.clock import business_day, month_key, utcnow
+from store.kpi.errors import PeriodError
 from store.kpi.models import FOOTFALL_TABLE, SALES_TABLE
 from store.kpi.periods import area_days, month_end, parse_month, same_day_last_year, staff_days
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import categories
 from store.premises import service as premises_service
-from store.premises.models import Shop, StaffHeadcount
+from store.premises.models import Shop, StaffHeadcount, Store
 
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
 
@@ -63,10 +69,16 @@ class _Context:
     store_id: int
     groups: list[_Group]
     entries: list[StaffHeadcount] = field(default_factory=list)
+    today: date = date.max  # the store's business day now
+    first_day: date | None = None  # the first day with any sales: where the history starts
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether the store's history holds every day of ``start``..``end`` (a fair baseline)."""
+        return self.first_day is not None and self.first_day <= start and end <= self.today
 
 
-def _groups(session: Session, store_id: int, by: GroupBy, shop_id: int | None) -> list[_Group]:
-    store = premises_service.get_store(session, store_id)
+def _groups(session: Session, store: Store, by: GroupBy, shop_id: int | None) -> list[_Group]:
+    store_id = store.id or 0
     shops = premises_service.list_shops(session, store_id)
     if shop_id is not None:
         shop = premises_service.get_shop(session, store_id, shop_id)
@@ -83,6 +95,9 @@ def _groups(session: Session, store_id: int, by: GroupBy, shop_id: int | None) -
 
 
 def _buckets(start: date, end: date, grain: Grain) -> list[_Bucket]:
+    if grain == Grain.total:
+        whole_months = start.day == 1 and end == month_end(end)
+        return [_Bucket(f"{start}..{end}", start, end, partial=not whole_months)]
     if grain == Grain.day:
         return [_Bucket((start + timedelta(days=i)).isoformat(), start + timedelta(days=i),
                         start + timedelta(days=i), False) for i in range((end - start).days + 1)]
@@ -170,8 +185,15 @@ def _growth(now: float | None, base: float | None) -> float | None:
     return round(now / base - 1, 4)
 
 
-def _with_growth(row: KpiRow, base: KpiRow) -> KpiRow:
-    """Growth of ``row`` against ``base``; amounts that add up over days are compared per day."""
+def _with_growth(row: KpiRow, base: KpiRow | None, *, covered: bool = True) -> KpiRow:
+    """Growth of ``row`` against ``base``; amounts that add up over days are compared per day.
+
+    ``covered`` False: the baseline holds days outside the store's history, so no growth is given."""
+    if base is None:
+        return row
+    if not covered:
+        return row.model_copy(update={"baseline_incomplete": True})
+
     def per_day(r: KpiRow, attr: str) -> float | None:
         value = getattr(r, attr)
         return None if value is None else value / r.days
@@ -186,48 +208,97 @@ def _with_growth(row: KpiRow, base: KpiRow) -> KpiRow:
     return row.model_copy(update=changes)
 
 
-def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None) -> _Context:
-    groups = _groups(session, store_id, by, shop_id)
-    return _Context(store_id, groups, premises_service.headcount_entries(session, store_id))
+def first_sales_day(session: Session, store_id: int) -> date | None:
+    """The earliest business day with any sales rollup (how far back a baseline can reach)."""
+    return fetch(session, select(func.min(SALES.c.business_on)).where(SALES.c.store_id == store_id))[0][0]
+
+
+def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False
+             ) -> _Context:
+    """The groups to add up; ``history``: also where the store's history starts and today (for baselines)."""
+    store = premises_service.get_store(session, store_id)
+    entries = premises_service.headcount_entries(session, store_id)
+    ctx = _Context(store_id, _groups(session, store, by, shop_id), entries)
+    if history:
+        ctx.today = business_day(utcnow(), store.timezone)
+        ctx.first_day = first_sales_day(session, store_id)
+    return ctx
 
 
 def _check_range(start: date, end: date, name: str = "range") -> None:
     if start > end:
-        raise InvalidInput(f"the {name} is reversed: {start} comes after {end}")
+        raise PeriodError("reversed", name=name, start=start, end=end)
 
 
 def series(
     session: Session, store_id: int, *, start: date, end: date, grain: Grain | str = Grain.day,
     by: GroupBy | str = GroupBy.store, baseline: tuple[date, date] | None = None, shop_id: int | None = None,
+    per_period: bool = False,
 ) -> list[KpiRow]:
-    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop."""
+    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop.
+
+    Every row is compared with its key's figures over the whole baseline; with ``per_period`` the
+    baseline is cut into periods of the same grain and the n-th period compared with the n-th (each
+    month beside the same month last year). ``Grain.total`` gives one row per key for the whole range.
+    """
     _check_range(start, end)
     grain, by = Grain(grain), GroupBy(by)
-    ctx = _context(session, store_id, by, shop_id)
+    ctx = _context(session, store_id, by, shop_id, history=baseline is not None)
     rows = _rows(session, ctx, _buckets(start, end, grain))
     if baseline is None:
         return rows
     _check_range(*baseline, name="baseline")
-    base_bucket = _Bucket(f"{baseline[0]}..{baseline[1]}", baseline[0], baseline[1], False)
-    base = {row.key: row for row in _rows(session, ctx, [base_bucket])}
-    return [_with_growth(row, base[row.key]) for row in rows]
+    base_buckets = _buckets(*baseline, grain) if per_period else [_Bucket("baseline", *baseline, False)]
+    base_rows = _rows(session, ctx, base_buckets)
+    width = len(ctx.groups)  # rows run period by period, the keys in the same order within each
+
+    def against(index: int, row: KpiRow) -> KpiRow:
+        at = index if per_period else index % width
+        if at >= len(base_rows):
+            return row
+        bucket = base_buckets[at // width]
+        return _with_growth(row, base_rows[at], covered=ctx.covers(bucket.start, bucket.end))
+
+    return [against(i, row) for i, row in enumerate(rows)]
 
 
 def _period(session: Session, ctx: _Context, start: date, end: date, label: str) -> KpiRow:
     return _rows(session, ctx, [_Bucket(label, start, end, False)])[0]
 
 
+def _span(session: Session, ctx: _Context, start: date, end: date) -> KpiRow:
+    label = start.isoformat() if start == end else f"{start}..{end}"
+    return _period(session, ctx, start, end, label)
+
+
 def dashboard(session: Session, store_id: int, *, today: date, shop_id: int | None = None) -> Dashboard:
-    """Today and month to date beside the same days last year (the store, or one shop)."""
-    ctx = _context(session, store_id, GroupBy.store, shop_id)
-    last_year, first = same_day_last_year(today), today.replace(day=1)
-    day = _period(session, ctx, today, today, today.isoformat())
-    day_ly = _period(session, ctx, last_year, last_year, last_year.isoformat())
-    mtd = _period(session, ctx, first, today, f"{first}..{today}")
-    ly_first = same_day_last_year(first)
-    mtd_ly = _period(session, ctx, ly_first, last_year, f"{ly_first}..{last_year}")
-    return Dashboard(today=today, day=_with_growth(day, day_ly), day_last_year=day_ly,
-                     month_to_date=_with_growth(mtd, mtd_ly), month_to_date_last_year=mtd_ly)
+    """Today and month to date beside the same days last year (the store, or one shop).
+
+    Growth covers completed days only, so a day under way never shows -100% before the first sale:
+    today's growth is given once the day is over, and the month's compares its days up to yesterday
+    (``compared_through``; None on the first of the month, while no day of it is over yet).
+    """
+    ctx = _context(session, store_id, GroupBy.store, shop_id, history=True)
+    first, last_year = today.replace(day=1), same_day_last_year(today)
+    done = min(today, ctx.today - timedelta(days=1))  # the last completed day
+    through = done if done >= first else None
+    day, day_ly = _span(session, ctx, today, today), _span(session, ctx, last_year, last_year)
+    if through == today:
+        day = _with_growth(day, day_ly, covered=ctx.covers(last_year, last_year))
+    elif not ctx.covers(last_year, last_year):
+        day = day.model_copy(update={"baseline_incomplete": True})
+    mtd = _span(session, ctx, first, today)
+    ly_first, ly_last = same_day_last_year(first), same_day_last_year(through or today)
+    mtd_ly = _span(session, ctx, ly_first, ly_last)
+    if through is not None:
+        done_part = mtd if through == today else _span(session, ctx, first, through)
+        compared = _with_growth(done_part, mtd_ly, covered=ctx.covers(ly_first, ly_last))
+        mtd = mtd.model_copy(update={k: v for k, v in compared.model_dump().items()
+                                     if k.endswith("_growth") or k == "baseline_incomplete"})
+    elif not ctx.covers(ly_first, ly_last):
+        mtd = mtd.model_copy(update={"baseline_incomplete": True})
+    return Dashboard(today=today, day=day, day_last_year=day_ly, month_to_date=mtd,
+                     month_to_date_last_year=mtd_ly, compared_through=through)
 
 
 def monthly(session: Session, store_id: int, start_month: str, end_month: str) -> list[MonthlyKpi]:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlmodel import select
-
 from store.clock import business_day, utcnow
 from store.db import unit_of_work
 from store.kpi import service as kpi_service
-from store.premises.models import Store
+from store.premises import service as premises_service
 
 log = logging.getLogger("store.kpi")
 DAYS_BACK = 3
@@ -23,7 +21,7 @@ DAYS_BACK = 3
 def rebuild_recent_rollups() -> None:
     """Rebuild the rollups of the last ``DAYS_BACK`` business days of every store."""
     with unit_of_work() as session:
-        for store in session.exec(select(Store)).all():  # every store of the deployment (read only)
+        for store in premises_service.list_stores(session):  # every store of the deployment
             today = business_day(utcnow(), store.timezone)
             kpi_service.rebuild(session, store.id, today - timedelta(days=DAYS_BACK), today)  # type: ignore[arg-type]
             log.info("rebuilt KPI rollups", extra={"store": store.code, "days": DAYS_BACK + 1})

@@ -7,17 +7,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from store.errors import InvalidInput
+from store.kpi.errors import PeriodError
 from store.premises.models import Shop, StaffHeadcount
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str, *, name: str = "month") -> date:
-    """The first day of a ``YYYY-MM`` month; InvalidInput on anything else."""
+    """The first day of a ``YYYY-MM`` month; PeriodError ``bad_month`` on anything else."""
     match = _MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-        raise InvalidInput(f"{name} must be a month written YYYY-MM (e.g. 2026-01), got {text!r}")
+        raise PeriodError("bad_month", name=name, text=text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 class Grain(StrEnum):
     day = "day"
     month = "month"
+    total = "total"  # one period: the whole range
 
 
 class GroupBy(StrEnum):
@@ -51,6 +52,9 @@ class KpiRow(BaseModel):
     conversion_growth: float | None = None
     sales_per_m2_growth: float | None = None
     sales_per_staff_growth: float | None = None
+    # The baseline holds days before the store's first sales or after today: no growth is given, as
+    # comparing with a half-recorded month would mislead (the page shows "baseline incomplete").
+    baseline_incomplete: bool = False
 
 
 class KpiSeries(BaseModel):
@@ -64,10 +68,16 @@ class KpiSeries(BaseModel):
 
 
 class Dashboard(BaseModel):
-    """Today and month to date, each beside the same days last year (growth filled against them)."""
+    """Today and month to date, each beside the same days last year (growth filled against them).
+
+    Growth covers completed days only: ``compared_through`` is the last day it covers (today once the
+    day is over, else yesterday; None while no day of the month is over), and ``month_to_date_last_year``
+    runs to the same day a year before.
+    """
 
     today: date
     day: KpiRow
     day_last_year: KpiRow
     month_to_date: KpiRow
     month_to_date_last_year: KpiRow
+    compared_through: date | None = None

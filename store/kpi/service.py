@@ -16,9 +16,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from store.clock import business_day, utcnow
-from store.errors import InvalidInput
 from store.footfall.models import FootfallCount
-from store.kpi.figures import dashboard, fetch, monthly, series  # noqa: F401  (the service's read side)
+from store.kpi.errors import PeriodError
+from store.kpi.figures import dashboard, fetch, first_sales_day, monthly, series  # noqa: F401  (the read side)
 from store.kpi.models import FOOTFALL_TABLE, SALES_KEY, SALES_SUMS, SALES_TABLE
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import service as premises_service
@@ -154,11 +154,6 @@ def shops_with_pos_sales(session: Session, store_id: int, start: date, end: date
     return {row[0] for row in fetch(session, query)}
 
 
-def first_sales_day(session: Session, store_id: int) -> date | None:
-    """The earliest business day with any sales rollup (how far back a baseline can reach)."""
-    return fetch(session, select(func.min(SALES.c.business_on)).where(SALES.c.store_id == store_id))[0][0]
-
-
 def series_for(session: Session, viewer: Viewer, *, start: date, end: date, grain: Grain, by: GroupBy,
                baseline: tuple[date, date] | None = None) -> list[KpiRow]:
     """``series`` as ``viewer`` may see it: tenant staff get their own shop's rows only.
@@ -167,7 +162,7 @@ def series_for(session: Session, viewer: Viewer, *, start: date, end: date, grai
     store = premises_service.get_store(session, viewer.store_id)
     today = business_day(utcnow(), store.timezone)
     if start > today:
-        raise InvalidInput(f"the range starts on {start}, after today ({today}): no figures yet")
+        raise PeriodError("after_today", start=start, today=today)
     end = min(end, today)
     return series(session, viewer.store_id, start=start, end=end, grain=grain, by=by, baseline=baseline,
                   shop_id=viewer.shop_id)

@@ -72,6 +72,11 @@ def default_store(session: Session) -> Store:
     return store
 
 
+def list_stores(session: Session) -> list[Store]:
+    """Every store of this deployment, in the order they were created."""
+    return list(session.exec(select(Store).order_by(col(Store.id))))
+
+
 def create_store(session: Session, data: StoreCreate) -> Store:
     if session.exec(select(Store.id).where(Store.code == data.code)).first() is not None:
         raise CodeTaken(f"store code {data.code!r} is already used")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -12,7 +13,17 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from store.auth.models import Role
-from tests.admin.report_data import SmallStore, sign_in, small_store
+from tests.admin.report_data import SmallStore, sign_in
+from tests.admin.report_data import small_store as recent_store
+from tests.factories import kpi as kpi_factory
+
+
+def small_store(session: Session) -> SmallStore:
+    """The report helper's store, its sales history reaching back three years (a baseline a year ago is
+    covered in full); the one early sale is 1,000 days ago, outside every month these tests read."""
+    shop_store = recent_store(session)
+    kpi_factory.sell(session, shop_store.shops[0], day=shop_store.today - timedelta(days=1000), total_fen=100)
+    return shop_store
 
 
 def past_month(shop_store: SmallStore) -> str:
@@ -132,3 +143,91 @@ class TestDistrictExport:
         sign_in(client, session, shop_store.store, Role.cashier)
 
         assert client.get("/admin/exports/monthly-kpi.csv").status_code == 403
+
+
+def month_text(day) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+class TestIncompleteBaseline:
+    def test_a_month_whose_baseline_is_before_the_history_shows_a_dash_and_says_why(
+            self, client: TestClient, session: Session) -> None:
+        shop_store = recent_store(session)  # history starts a year and 40 days ago
+        sign_in(client, session, shop_store.store)
+        month = month_text(shop_store.today.replace(day=1) - timedelta(days=45))  # its last-year month has no data
+
+        page = client.get(f"/admin/kpi?by=month&from={month}&to={month}")
+
+        [row] = table_rows(page.text)
+        assert "基期数据不完整" in row and "▲" not in row and "▼" not in row and "+" not in row
+        assert 'id="baseline-incomplete"' in page.text and "本店的销售数据从" in page.text
+
+    def test_a_breakdown_against_such_a_baseline_says_so_once_above_the_table(
+            self, client: TestClient, session: Session) -> None:
+        shop_store = recent_store(session)
+        sign_in(client, session, shop_store.store)
+        month = month_text(shop_store.today.replace(day=1) - timedelta(days=45))
+
+        page = client.get(f"/admin/kpi?by=category&from={month}&to={month}")
+
+        assert page.text.index('id="baseline-incomplete"') < page.text.index('id="kpi-table"')
+        rows = table_rows(page.text)
+        assert len(rows) == 3 and not any("▲" in row or "基期数据不完整" in row for row in rows)
+
+    def test_the_district_export_leaves_that_growth_empty(self, client: TestClient, session: Session) -> None:
+        shop_store = recent_store(session)
+        sign_in(client, session, shop_store.store)
+        month = month_text(shop_store.today.replace(day=1) - timedelta(days=45))
+
+        reply = client.get(f"/admin/exports/monthly-kpi.csv?from={month}&to={month}")
+
+        _header, row = list(csv.reader(io.StringIO(reply.content.decode("utf-8-sig"))))
+        assert row[9:] == ["", "", "", ""]
+
+
+class TestPeriodErrorsInThePagesLanguage:
+    def test_reversed_months_are_explained_in_chinese(self, client: TestClient, session: Session) -> None:
+        sign_in(client, session, recent_store(session).store)
+
+        page = client.get("/admin/kpi?from=2026-05&to=2026-01")
+
+        assert "统计期起止颠倒：2026-05 在 2026-01 之后。" in page.text
+        assert "runs backwards" not in page.text and "reversed" not in page.text
+
+    def test_a_badly_written_baseline_month_names_the_baseline(self, client: TestClient, session: Session) -> None:
+        sign_in(client, session, recent_store(session).store)
+
+        page = client.get("/admin/kpi?base_from=2025-13")
+
+        assert page.status_code == 400
+        assert "基期须为 YYYY-MM 格式的月份" in page.text and "2025-13" in page.text
+
+    def test_the_english_page_says_it_in_english(self, client: TestClient, session: Session) -> None:
+        sign_in(client, session, recent_store(session).store)
+
+        page = client.get("/admin/kpi?from=2026-05&to=2026-01&lang=en")
+
+        assert "The period runs backwards: 2026-05 is after 2026-01." in page.text
+
+    def test_a_bad_month_in_the_export_link_gets_a_chinese_error_page(self, client: TestClient,
+                                                                       session: Session) -> None:
+        sign_in(client, session, recent_store(session).store)
+
+        page = client.get("/admin/exports/monthly-kpi.csv?from=2026-13")
+
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+        assert "统计期须为 YYYY-MM 格式的月份" in page.text
+
+
+class TestBreakdownChart:
+    def test_bars_run_largest_first_whatever_the_tables_order(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+
+        html = client.get(f"/admin/kpi?by=category&from={month}&to={month}&sort=revenue_fen&order=asc").text
+
+        chart = json.loads(html.split('id="kpi-chart">', 1)[1].split("</script>", 1)[0])
+        assert chart["categories"] == ["女装", "珠宝", "化妆品"]
+        assert chart["series"][0]["values"] == [3000.0, 2000.0, 1000.0]
+        assert [row.split(" ")[0] for row in table_rows(html)] == ["化妆品", "珠宝", "女装"]

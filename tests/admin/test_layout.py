@@ -59,3 +59,29 @@ class TestErrorPage:
     def test_error_page_in_english(self, client: TestClient, premises: Premises):
         response = client.get("/admin/no-such-page?lang=en")
         assert response.status_code == 404 and "Back to the back office" in response.text
+
+
+class TestLandingByRole:
+    def test_cashier_lands_on_a_friendly_page_that_points_to_the_till(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        sign_in(client, session, premises.cashier)
+        page = client.get("/admin/")
+        assert page.status_code == 200 and page.url.path == "/admin/"
+        assert 'id="no-section"' in page.text and "POS 终端" in page.text and "收银员" in page.text
+        assert 'class="sidebar"' in page.text  # in the layout, with a way to sign out
+        assert 'href="/admin/dashboard"' not in page.text and 'href="/admin/premises"' not in page.text
+
+    def test_tenant_lands_on_the_first_section_they_may_open(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        sign_in(client, session, premises.tenant)
+        response = client.get("/admin/", follow_redirects=False)
+        assert response.headers["location"] == "/admin/dashboard"
+
+    def test_sections_a_role_may_not_open_are_left_out_of_the_navigation(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        sign_in(client, session, premises.tenant)
+        html = client.get("/admin/dashboard").text
+        assert 'href="/admin/kpi"' in html and 'href="/admin/assessment"' not in html

@@ -90,3 +90,11 @@ class TestSignOut:
         client.post("/admin/logout", data={"csrf_token": csrf}, follow_redirects=False)
         client.cookies.set(SESSION_COOKIE, cookie)
         assert client.get("/admin/premises", follow_redirects=False).status_code == 303
+
+
+class TestCashierSignIn:
+    def test_a_cashier_signing_in_sees_what_to_do_not_a_403(self, client: TestClient, premises: Premises):
+        response = _post_login(client, "cashier-zhao", PASSWORD, next_path="/admin/")
+        assert response.headers["location"] == "/admin/"
+        page = client.get("/admin/")
+        assert page.status_code == 200 and "收银台" in page.text and "403" not in page.text

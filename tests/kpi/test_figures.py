@@ -12,6 +12,7 @@ import pytest
 
 from store.errors import InvalidInput
 from store.kpi import service as kpi_service
+from store.kpi.errors import PeriodError
 from tests.factories import kpi
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -89,7 +90,7 @@ class TestGrowth:
         assert row.revenue_growth == 0.25
 
     def test_a_month_is_compared_with_a_longer_baseline_per_day(self, session, march):
-        kpi.sell(session, march.beauty, day=date(2026, 1, 10), total_fen=59_000 * 2)
+        kpi.sell(session, march.beauty, day=date(2026, 1, 1), total_fen=59_000 * 2)  # history starts here
         [row] = _month(session, march, baseline=(date(2026, 1, 1), date(2026, 2, 28)))
         # 55,000 over 31 days against 118,000 over 59 days
         assert row.revenue_growth == round((55_000 / 31) / (118_000 / 59) - 1, 4)
@@ -124,3 +125,9 @@ class TestBadRange:
     def test_a_month_not_written_yyyy_mm_is_refused(self, session, mall):
         with pytest.raises(InvalidInput, match="YYYY-MM"):
             kpi_service.monthly(session, mall.store.id, "2026-13", "2026-03")
+
+    def test_the_error_carries_a_code_an_edge_can_translate(self, session, mall):
+        with pytest.raises(PeriodError) as caught:
+            kpi_service.series(session, mall.store.id, start=date(2026, 3, 2), end=date(2026, 3, 1))
+        assert (caught.value.code, caught.value.params) == (
+            "reversed", {"name": "range", "start": "2026-03-02", "end": "2026-03-01"})
