@@ -114,17 +114,12 @@ def check_database(engine: Engine) -> None:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Request-scoped session: commits when the request succeeds, rolls back when it fails."""
+    """Request-scoped unit of work: commits when the request succeeds, rolls back when it fails."""
     engine = get_engine()
     if request.method not in SAFE_METHODS:
         engine = engine.execution_options(**{WRITE_INTENT: True})
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unit_of_work(engine) as session:
+        yield session
 
 
 # scope="function": commit before the response leaves, so a failed commit is never reported as success.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,27 @@ def fresh_database_url(tmp_dir: Path, name: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def separate_database(tmp_dir: Path, name: str) -> Iterator[str]:
+    """A fresh migrated database that settings point at (CLI, live server); the suite's comes back after."""
+    previous = os.environ.get("SMARTSTORE_DATABASE_URL")
+    # The pid keeps xdist workers and parallel runs on one PostgreSQL server apart.
+    urls = fresh_database_url(tmp_dir, f"{name}_{_worker()}_{os.getpid()}")
+    url = next(urls)
+    use_database(None, url)
+    try:
+        migrate.upgrade(db.get_engine())
+        yield url
+    finally:
+        if previous is None:
+            os.environ.pop("SMARTSTORE_DATABASE_URL", None)
+        else:
+            os.environ["SMARTSTORE_DATABASE_URL"] = previous
+        config.get_settings.cache_clear()
+        db.dispose_engines(url)
+        next(urls, None)  # drops the PostgreSQL database
 
 
 def use_database(monkeypatch_env: pytest.MonkeyPatch | None, url: str) -> None:

@@ -6,33 +6,28 @@ file (the per-test transaction of the ``session`` fixture would be invisible to 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from store import config, db, migrate
+from store import db
 from store.auth import service as auth_service
 from store.auth.commands import device, user
 from store.auth.models import Device, StaffToken, StaffUser
 from store.premises.models import Floor, Shop, Store
+from tests.conftest import separate_database
 
 
 @pytest.fixture(scope="module")
 def cli_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('cli')) / 'cli.db'}"
-    before = os.environ.get("SMARTSTORE_DATABASE_URL")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMARTSTORE_DATABASE_URL", url)
-        config.get_settings.cache_clear()
-        engine = db.get_engine(url)
-        migrate.upgrade(engine)
+    """The CLI's own committed database (the suite's test transaction is invisible to its connection)."""
+    with separate_database(tmp_path_factory.mktemp("cli"), "cli"):
+        engine = db.get_engine()
         with db.unit_of_work(engine) as session:
             store = Store(code="CLI", name="命令行百货")
             session.add(store)
@@ -43,9 +38,6 @@ def cli_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
             session.add(Shop(store_id=store.id, floor_id=floor.id, code="1F-01", name="兰芮诗", category="cosmetics",
                              selling_area_m2=80, opened_on=date(2024, 1, 1)))
         yield engine
-    assert os.environ.get("SMARTSTORE_DATABASE_URL") == before
-    config.get_settings.cache_clear()
-    db.dispose_engines(url)
 
 
 def run(command, args: list[str], stdin: str | None = None):

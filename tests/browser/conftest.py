@@ -7,7 +7,6 @@ engine cache are restored afterwards, so the rest of the suite keeps its own dat
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -20,12 +19,12 @@ from typing import TYPE_CHECKING
 import pytest
 import uvicorn
 
-from store import config, db, migrate
+from store import db
 from store.auth import service as auth_service
 from store.auth.models import Role
 from store.premises import service as premises_service
 from store.premises.schemas import FloorCreate, ShopCreate, StoreCreate
-from tests.conftest import fresh_database_url
+from tests.conftest import separate_database
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -82,14 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The whole server (API, admin, kiosk) on a free port, on its own migrated and seeded database."""
     from store.app import create_app
 
-    # Unique per process: xdist workers (and parallel runs on one PostgreSQL) each get their own database.
-    urls = fresh_database_url(tmp_path_factory.mktemp("live"), f"live_{os.getpid()}")
-    url = next(urls)
-    previous = os.environ.get("SMARTSTORE_DATABASE_URL")
-    os.environ["SMARTSTORE_DATABASE_URL"] = url
-    config.get_settings.cache_clear()
-    try:
-        migrate.upgrade(db.get_engine())
+    with separate_database(tmp_path_factory.mktemp("live"), "live"):
         _seed()
         port = _free_port()
         server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
@@ -104,14 +96,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield LiveServer(f"http://127.0.0.1:{port}", *MANAGER)
         server.should_exit = True
         thread.join(timeout=10)
-    finally:
-        if previous is None:
-            os.environ.pop("SMARTSTORE_DATABASE_URL", None)
-        else:
-            os.environ["SMARTSTORE_DATABASE_URL"] = previous
-        config.get_settings.cache_clear()
-        db.dispose_engines(url)
-        next(urls, None)  # drops the PostgreSQL database
 
 
 @pytest.fixture(scope="module")

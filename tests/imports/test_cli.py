@@ -6,7 +6,6 @@ assessed, and S4, C2 and B1–B4 come out measured with real figures (it needs k
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
-from store import config, db, migrate
+from store import db
 from store.cli import cli
-from tests.conftest import fresh_database_url, use_database
+from tests.conftest import separate_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 ORDER = ("store", "floors", "shops", "staff", "daily-totals", "orders", "footfall")
@@ -28,22 +27,8 @@ BUSINESS_TABLES = ("store", "floor", "zone", "shop", "staff_headcount", "sales_o
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty, migrated database of its own; the suite's database comes back afterwards."""
-    previous = os.environ.get("SMARTSTORE_DATABASE_URL")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    urls = fresh_database_url(tmp_path_factory.mktemp("imports"), f"imports_{worker}")
-    url = next(urls)
-    use_database(None, url)
-    try:
-        migrate.upgrade(db.get_engine())
+    with separate_database(tmp_path_factory.mktemp("imports"), "imports") as url:
         yield url
-    finally:
-        if previous is None:
-            os.environ.pop("SMARTSTORE_DATABASE_URL", None)
-        else:
-            os.environ["SMARTSTORE_DATABASE_URL"] = previous
-        config.get_settings.cache_clear()
-        db.dispose_engines(url)
-        next(urls, None)  # drops the PostgreSQL database
 
 
 def run(*args: str) -> Result:
