@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from admin.deps import StaffContext, require_role
 from admin.i18n import negotiate
-from admin.pages.formats import MonthError, MonthRange, last_full_months, month_range
+from admin.pages.formats import MonthRange, last_full_months, month_range, period_message
 from admin.render import render
 from store.assessment import render as report_render
 from store.assessment import service as assessment_service
@@ -27,6 +27,7 @@ from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.errors import InvalidInput
+from store.kpi.errors import PeriodError
 
 router = APIRouter(prefix="/admin/assessment", include_in_schema=False)
 
@@ -48,15 +49,16 @@ def default_period(staff: StaffContext, today: date | None = None) -> MonthRange
     return last_full_months(today or business_day(utcnow(), staff.store_timezone), 12)
 
 
-def _report(session: Session, staff: StaffContext, period_from: str | None, period_to: str | None,
-            ) -> AssessmentReport:
-    """Score the asked period (blank fields: the last 12 full months); a bad period is InvalidInput."""
+def _report(request: Request, session: Session, staff: StaffContext, period_from: str | None,
+            period_to: str | None) -> AssessmentReport:
+    """Score the asked period (blank fields: the last 12 full months); a bad period is InvalidInput in the
+    page's language."""
     try:
         period = month_range(period_from, period_to, default_period(staff))
-    except MonthError as exc:
-        raise InvalidInput(str(exc)) from None
-    return assessment_service.assess(session, staff.store_id, period_from=period.from_text,
-                                     period_to=period.to_text)
+        return assessment_service.assess(session, staff.store_id, period_from=period.from_text,
+                                         period_to=period.to_text)
+    except PeriodError as exc:
+        raise InvalidInput(period_message(exc, negotiate(request))) from None
 
 
 def report_lang(request: Request) -> str:
@@ -84,7 +86,7 @@ def report_page(request: Request, session: SessionDep, staff: ReportReader,
     form = {"from": period_from or default.from_text, "to": period_to or default.to_text}
     context: dict[str, object] = {"form": form, "error": None, "report_html": None, "downloads": {}}
     try:
-        report = _report(session, staff, period_from, period_to)
+        report = _report(request, session, staff, period_from, period_to)
     except InvalidInput as exc:
         # A reversed or empty period is the user's typo: say so on the page, keep the form.
         context["error"] = exc.message
@@ -99,25 +101,25 @@ def report_page(request: Request, session: SessionDep, staff: ReportReader,
 
 
 @router.get("/report.pdf")
-def report_pdf(session: SessionDep, staff: ReportReader,
+def report_pdf(request: Request, session: SessionDep, staff: ReportReader,
                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
     """The report as PDF (the same content as the page)."""
-    report = _report(session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to)
     return attachment(report_render.render_pdf(report), "pdf", download_name(report, "pdf"))
 
 
 @router.get("/report.xlsx")
-def report_xlsx(session: SessionDep, staff: ReportReader,
+def report_xlsx(request: Request, session: SessionDep, staff: ReportReader,
                 period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
     """The report as an Excel workbook (the same content as the page)."""
-    report = _report(session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to)
     return attachment(report_render.render_xlsx(report), "xlsx", download_name(report, "xlsx"))
 
 
 @router.get("/report.json")
-def report_json(session: SessionDep, staff: ReportReader,
+def report_json(request: Request, session: SessionDep, staff: ReportReader,
                 period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
     """The report as JSON, for the district's systems and for diffing two runs."""
-    report = _report(session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to)
     body = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode()
     return attachment(body, "json", download_name(report, "json"))

@@ -89,7 +89,6 @@ def growth_of(row: Any, field: str) -> float | None:
 
 # --- months from forms --------------------------------------------------------------------------
 
-MonthError = PeriodError  # the name the month forms catch (assessment.py too)
 
 # The KPI service's period error codes (store.kpi.errors) as page texts, and the names it gives periods.
 PERIOD_TEXTS = {
@@ -98,10 +97,13 @@ PERIOD_TEXTS = {
     "after_today": N_("The period starts on %(start)s, after today (%(today)s): there are no figures yet."),
     "both_baseline_ends": N_("Give both ends of the baseline, or neither."),
     "too_many_days": N_("A daily series covers at most %(limit)s days: choose a monthly view."),
+    "empty": N_("Choose the first and the last month of the %(name)s."),
+    "in_future": N_("The %(name)s %(start)s – %(end)s lies in the future: there is nothing to assess yet."),
 }
 PERIOD_NAMES = {
     "range": N_("period"), "period": N_("period"), "baseline": N_("baseline"), "month": N_("month"),
-    "start month": N_("start month"), "end month": N_("end month"),
+    "start month": N_("start month"), "end month": N_("end month"), "report period": N_("report period"),
+    "period start (--from)": N_("first month"), "period end (--to)": N_("last month"),
 }
 
 

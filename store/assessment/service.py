@@ -14,6 +14,7 @@ from store.assessment.report import AssessmentReport
 from store.assessment.schemas import PAYLOADS, CoverageSurvey, EvidenceCreate
 from store.clock import business_day, month_key, utcnow
 from store.errors import InvalidInput
+from store.kpi.errors import PeriodError
 from store.kpi.periods import month_end, parse_month
 from store.premises import service as premises_service
 from store.premises.models import Store
@@ -22,13 +23,13 @@ from store.premises.models import Store
 def period_of(period_from: str | None, period_to: str | None, today: date) -> Period:
     """The assessed months; an empty, reversed, malformed or future-only period is refused."""
     if not (period_from or "").strip() or not (period_to or "").strip():
-        raise InvalidInput("the report period is empty: give both --from and --to as YYYY-MM (e.g. 2026-01)")
+        raise PeriodError("empty", name="report period")
     first = parse_month(period_from, name="period start (--from)")  # type: ignore[arg-type]
     last = parse_month(period_to, name="period end (--to)")  # type: ignore[arg-type]
     if first > last:
-        raise InvalidInput(f"the report period is reversed: {period_from} comes after {period_to}")
+        raise PeriodError("reversed", name="report period", start=period_from, end=period_to)
     if first > today:
-        raise InvalidInput(f"the report period {period_from}..{period_to} lies in the future: nothing to assess yet")
+        raise PeriodError("in_future", name="report period", start=period_from, end=period_to)
     return Period(first_month=first, last_month=last, start=first, end=min(month_end(last), today), today=today)
 
 

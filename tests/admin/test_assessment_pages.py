@@ -68,6 +68,18 @@ class TestReportPage:
         f1 = indicator_row(html, "F1")
         assert 'class="missing"' in f1  # nothing surveyed yet: says what to record
 
+    def test_reversed_period_message_is_in_the_pages_language(self, client: TestClient, session: Session) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+
+        reversed_zh = client.get("/admin/assessment?from=2026-05&to=2026-01")
+        future_zh = client.get("/admin/assessment?from=2030-01&to=2030-02")
+        future_en = client.get("/admin/assessment?from=2030-01&to=2030-02&lang=en")
+
+        assert "起止颠倒" in reversed_zh.text and "reversed" not in reversed_zh.text
+        assert "评价期 2030-01 – 2030-02 尚未到来" in future_zh.text
+        assert "The report period 2030-01 – 2030-02 lies in the future" in future_en.text
+
     def test_reversed_period_shows_the_message_on_the_page(self, client: TestClient, session: Session) -> None:
         shop_store = small_store(session)
         sign_in(client, session, shop_store.store)
