@@ -7,52 +7,63 @@ import os
 import signal
 import socket
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
 from store.config import get_settings
-from store.db import get_engine
+from store.db import WRITE_INTENT, get_engine, unit_of_work
+from store.dbtypes import AwareDateTime
 from store.errors import Conflict
 from store.registry import domain_modules
 
 log = logging.getLogger("store.jobs")
-LOCK_TTL = timedelta(minutes=2)
+LOCK_TTL = timedelta(seconds=60)  # renewed every 20 s
 
 
-def _ensure_lock_table() -> None:
-    with get_engine().begin() as conn:
-        conn.execute(text(
-            "CREATE TABLE IF NOT EXISTS worker_lock (name VARCHAR(32) PRIMARY KEY, holder VARCHAR(120) NOT NULL,"
-            " expires_at VARCHAR(40) NOT NULL)"
-        ))
+class WorkerLock(SQLModel, table=True):
+    """Who runs the scheduled jobs of this database; a worker renews ``expires_at`` while it lives."""
+
+    __tablename__ = "worker_lock"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=120)
+    expires_at: datetime = Field(sa_type=AwareDateTime)
 
 
-def acquire_lock(holder: str) -> bool:
-    """Take or renew the worker lock; False when another live worker holds it."""
-    now = utcnow()
-    with get_engine().begin() as conn:
-        row = conn.execute(text("SELECT holder, expires_at FROM worker_lock WHERE name = 'worker'")).first()
-        if row is None:
-            try:
-                conn.execute(
-                    text("INSERT INTO worker_lock (name, holder, expires_at) VALUES ('worker', :h, :e)"),
-                    {"h": holder, "e": (now + LOCK_TTL).isoformat()},
-                )
-            except IntegrityError:
+def acquire_lock(holder: str, *, now: datetime | None = None, name: str = "worker") -> bool:
+    """Take or renew the lock; False while another live worker holds it (a dead one's lapses after LOCK_TTL)."""
+    now = now or utcnow()
+    try:
+        with unit_of_work(_writer()) as session:
+            lock = session.get(WorkerLock, name)
+            if lock is None:
+                session.add(WorkerLock(name=name, holder=holder, expires_at=now + LOCK_TTL))
+                return True
+            if lock.holder != holder and lock.expires_at > now:
                 return False
+            lock.holder, lock.expires_at = holder, now + LOCK_TTL
+            session.add(lock)
             return True
-        if row.holder != holder and row.expires_at > now.isoformat():
-            return False
-        conn.execute(
-            text("UPDATE worker_lock SET holder = :h, expires_at = :e WHERE name = 'worker'"),
-            {"h": holder, "e": (now + LOCK_TTL).isoformat()},
-        )
-        return True
+    except IntegrityError:  # another worker inserted the row first
+        return False
+
+
+def release_lock(holder: str, *, name: str = "worker") -> None:
+    """Give the lock up at shutdown, so a restarted worker need not wait for it to lapse."""
+    with unit_of_work(_writer()) as session:
+        lock = session.get(WorkerLock, name)
+        if lock is not None and lock.holder == holder:
+            session.delete(lock)
+
+
+def _writer() -> Engine:
+    return get_engine().execution_options(**{WRITE_INTENT: True})
 
 
 def scheduled_jobs() -> list[tuple[Callable[[], Any], dict[str, Any]]]:
@@ -66,14 +77,16 @@ def run_worker() -> None:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    _ensure_lock_table()
     holder = f"{socket.gethostname()}:{os.getpid()}"
     if not acquire_lock(holder):
         raise Conflict("another `smartstore worker` holds the lock for this database")
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(lambda: acquire_lock(holder), "interval", seconds=30, id="lock-renew")
+    scheduler.add_job(acquire_lock, "interval", args=[holder], seconds=20, id="lock-renew")
     for func, trigger in scheduled_jobs():
         scheduler.add_job(func, id=f"{func.__module__}.{func.__name__}", **trigger)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("worker started", extra={"jobs": len(scheduler.get_jobs()), "holder": holder})
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        release_lock(holder)
