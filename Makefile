@@ -37,11 +37,12 @@ demo: db
 serve:
 	$(BIN)/smartstore serve
 
-## test: the whole suite (lint, import contracts, pytest) on SQLite, or on PostgreSQL when
+## test: the whole suite (lint, import contracts, types, pytest) on SQLite, or on PostgreSQL when
 ## SMARTSTORE_TEST_DATABASE_URL is set
 test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-postgres:

@@ -286,8 +286,8 @@ def _monthly_sheet(ws: Any, report: AssessmentReport) -> None:
         ws.cell(ws.max_row, 5).number_format = "0.0%"
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGHI", (30, 14, 20, 14, 16, 16, 10, 20, 24), strict=True):
-        ws.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFGHI", (30, 14, 20, 14, 16, 16, 10, 20, 24), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
 

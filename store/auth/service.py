@@ -19,6 +19,7 @@ from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffToken
 from store.clock import utcnow
 from store.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from store.premises import service as premises_service
+from store.scoping import get_in_store
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a miss costs as long as a hit.
@@ -263,10 +264,7 @@ def list_users(session: Session, store_id: int) -> list[StaffUser]:
 
 
 def get_user(session: Session, store_id: int, user_id: int) -> StaffUser:
-    user = session.get(StaffUser, user_id)
-    if user is None or user.store_id != store_id:
-        raise NotFound(f"user {user_id} does not exist in this store")
-    return user
+    return get_in_store(session, StaffUser, user_id, store_id=store_id, not_found=NotFound, label="user")
 
 
 def get_user_by_username(session: Session, username: str) -> StaffUser:
@@ -300,9 +298,7 @@ def list_devices(session: Session, store_id: int) -> list[Device]:
 
 def revoke_device(session: Session, store_id: int, device_id: int) -> Device:
     """Revoke a device's API key; the device must be created again to get a new one."""
-    device = session.get(Device, device_id)
-    if device is None or device.store_id != store_id:
-        raise NotFound(f"device {device_id} does not exist in this store")
+    device = get_in_store(session, Device, device_id, store_id=store_id, not_found=NotFound, label="device")
     device.revoked_at = device.revoked_at or utcnow()
     session.add(device)
     session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlmodel import col, select
@@ -112,7 +112,7 @@ class FloorRows(Handler):
         changes = {k: v for k, v in data.model_dump(exclude={"code"}).items() if getattr(floor, k) != v}
         if not changes:
             return Outcome.unchanged
-        premises_service.update_floor(self.session, self.store_id, floor.id, FloorUpdate(**changes))
+        premises_service.update_floor(self.session, self.store_id, cast(int, floor.id), FloorUpdate(**changes))
         return Outcome.imported
 
 

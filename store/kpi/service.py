@@ -22,9 +22,9 @@ from store.kpi.figures import dashboard, fetch, first_sales_day, monthly, series
 from store.kpi.models import FOOTFALL_TABLE, SALES_KEY, SALES_SUMS, SALES_TABLE
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import service as premises_service
-from store.premises.service import Viewer
 from store.sales.models import DailyTotal, Order, Refund
 from store.sales.schemas import POS_SOURCES, Channel
+from store.scoping import Viewer
 
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
 # S4 线上交易额占比 / S5: live-stream selling is online trade too.

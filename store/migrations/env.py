@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -13,7 +13,7 @@ load_all_models()
 target_metadata = SQLModel.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     if type_ == "type" and obj.__class__.__name__ == "AwareDateTime":
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and obj.__class__.__name__ == "AutoString":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, time
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -33,19 +33,7 @@ from store.premises.schemas import (
     StoreUpdate,
     ZoneCreate,
 )
-
-
-class Viewer(Protocol):
-    """Who reads: anything bound to a store and maybe a shop (``store.auth.deps.Principal``)."""
-
-    @property
-    def store_id(self) -> int: ...
-
-    @property
-    def shop_id(self) -> int | None: ...
-
-    def can_see_shop(self, shop_id: int) -> bool: ...
-
+from store.scoping import Viewer, get_in_store
 
 # --- stores -------------------------------------------------------------------------------------
 
@@ -106,10 +94,7 @@ def list_floors(session: Session, store_id: int) -> list[Floor]:
 
 
 def get_floor(session: Session, store_id: int, floor_id: int) -> Floor:
-    floor = session.get(Floor, floor_id)
-    if floor is None or floor.store_id != store_id:
-        raise FloorNotFound(f"floor {floor_id} does not exist in this store")
-    return floor
+    return get_in_store(session, Floor, floor_id, store_id=store_id, not_found=FloorNotFound, label="floor")
 
 
 def get_floor_by_code(session: Session, store_id: int, code: str) -> Floor:
@@ -201,10 +186,7 @@ def list_shops(
 
 
 def get_shop(session: Session, store_id: int, shop_id: int) -> Shop:
-    shop = session.get(Shop, shop_id)
-    if shop is None or shop.store_id != store_id:
-        raise ShopNotFound(f"shop {shop_id} does not exist in this store")
-    return shop
+    return get_in_store(session, Shop, shop_id, store_id=store_id, not_found=ShopNotFound, label="shop")
 
 
 def get_shop_by_code(session: Session, store_id: int, code: str) -> Shop:

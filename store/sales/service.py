@@ -29,6 +29,7 @@ from store.sales.errors import (
 )
 from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund
 from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, OrderRead, OrderSummary, RefundCreate, Source
+from store.scoping import Viewer, get_in_store
 
 __all__ = ["bulk_insert_orders", "create_order", "create_order_for", "get_order", "list_orders", "refund"]
 
@@ -36,19 +37,11 @@ _DEVICE_SOURCE = {DeviceKind.pos_terminal: Source.own_till, DeviceKind.capture_b
 _CHANNEL_SOURCE = {Channel.online: Source.online_mall, Channel.live: Source.live_stream}
 
 
-class Viewer(Protocol):
-    """Who calls: a staff user or a device bound to a store and maybe one shop (``auth.deps.Principal``)."""
-
-    @property
-    def store_id(self) -> int: ...
-
-    @property
-    def shop_id(self) -> int | None: ...
+class Poster(Viewer, Protocol):
+    """Who posts a sale: a staff user or a device (``auth.deps.Principal``); a till's kind sets the source."""
 
     @property
     def device(self) -> Any: ...
-
-    def can_see_shop(self, shop_id: int) -> bool: ...
 
 
 def default_source(channel: Channel, device_kind: DeviceKind | None = None) -> Source:
@@ -108,7 +101,7 @@ def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal
     return order
 
 
-def create_order_for(session: Session, poster: Viewer, data: OrderCreate) -> Order:
+def create_order_for(session: Session, poster: Poster, data: OrderCreate) -> Order:
     """``create_order`` on behalf of a caller: a shop-bound till posts only for its shop (C2 智能支付)."""
     if not poster.can_see_shop(data.shop_id):
         raise WrongShop(f"this device is bound to shop {poster.shop_id} and may not post for shop {data.shop_id}")
@@ -121,10 +114,8 @@ def create_order_for(session: Session, poster: Viewer, data: OrderCreate) -> Ord
 
 def get_order(session: Session, store_id: int, order_id: int, *, viewer: Viewer | None = None) -> Order:
     """The order; another store's, or another shop's for a shop-bound viewer, reads as not found."""
-    order = session.get(Order, order_id)
-    if order is None or order.store_id != store_id or (viewer is not None and not viewer.can_see_shop(order.shop_id)):
-        raise OrderNotFound(f"order {order_id} does not exist in this store")
-    return order
+    return get_in_store(session, Order, order_id, store_id=store_id, not_found=OrderNotFound, label="order",
+                        viewer=viewer)
 
 
 def order_read(session: Session, order: Order) -> OrderRead:
