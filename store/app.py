@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import admin
@@ -22,6 +25,7 @@ from store.registry import domain_modules
 log = logging.getLogger("store.http")
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/v1"
+SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
 
 
 def _edge_for(path: str) -> Any | None:
@@ -66,6 +70,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(request, 500, "internal", "Internal error", "an unexpected error occurred; it was logged")
 
 
+def _mount_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/v1/docs from the copy vendored in store/static/swagger-ui."""
+    app.mount(f"{API_PREFIX}/docs/static", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="smartstore API",
+            swagger_js_url=f"{API_PREFIX}/docs/static/swagger-ui-bundle.js",
+            swagger_css_url=f"{API_PREFIX}/docs/static/swagger-ui.css",
+            swagger_favicon_url=f"{API_PREFIX}/docs/static/favicon-32x32.png",
+        )
+
+
 def create_app() -> FastAPI:
     """Build the ASGI app: health, every domain's API router, the admin and kiosk edges."""
     app = FastAPI(
@@ -73,7 +92,7 @@ def create_app() -> FastAPI:
         version=__version__,
         description="In-store system of a department store, measured against the MOFCOM smart-store indicators.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below from vendored files: nothing loads from a CDN
         redoc_url=None,
     )
     install_error_handlers(app)
@@ -96,6 +115,7 @@ def create_app() -> FastAPI:
         )
         return response
 
+    _mount_api_docs(app)
     app.include_router(health_router)
     for module in domain_modules("api"):
         app.include_router(module.router, prefix=API_PREFIX)

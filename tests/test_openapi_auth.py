@@ -17,6 +17,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): "liveness probe",
     ("GET", "/readyz"): "readiness probe",
     ("POST", "/api/v1/auth/token"): "where a password is exchanged for a token; throttled (store.auth.throttle)",
+    ("GET", "/api/v1/docs"): "the API's documentation page, like the OpenAPI spec it renders",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

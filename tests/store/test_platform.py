@@ -48,3 +48,12 @@ class TestMigrations:
     def test_upgrade_twice_changes_nothing(self, engine):
         before, after = migrate.upgrade(engine)
         assert before == after == migrate.head_revision()
+
+
+class TestApiDocs:
+    def test_docs_page_loads_its_scripts_from_the_server_not_a_cdn(self, client):
+        page = client.get("/api/v1/docs")
+        assert page.status_code == 200
+        assert "cdn." not in page.text and "/api/v1/docs/static/swagger-ui-bundle.js" in page.text
+        script = client.get("/api/v1/docs/static/swagger-ui-bundle.js")
+        assert script.status_code == 200 and len(script.content) > 100_000
