@@ -8,18 +8,21 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 import admin
 import kiosk
 from store import __version__
 from store.errors import PROBLEM_BASE, StoreError
 from store.health import router as health_router
+from store.nul_guard import reject_nul
+from store.problem_docs import document_problems
 from store.registry import domain_modules
 
 log = logging.getLogger("store.http")
@@ -45,6 +48,17 @@ def _problem(request: Request, status: int, type_: str, title: str, detail: str,
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names the methods of the first route on the path only; a path served by two
+    # routes (GET and PATCH) must list both, so ask the router which methods it would take here.
+    routes = request.app.router.routes
+    allowed = [
+        method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+    return ", ".join(allowed)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> Response:
@@ -62,7 +76,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
-        return _problem(request, exc.status_code, f"http-{exc.status_code}", title, str(exc.detail))
+        response = _problem(request, exc.status_code, f"http-{exc.status_code}", title, str(exc.detail))
+        # Keep what the exception says to clients, e.g. the Allow header a 405 must carry (RFC 9110).
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -85,6 +104,18 @@ def _mount_api_docs(app: FastAPI) -> None:
         )
 
 
+def _document_problems(app: FastAPI) -> None:
+    """The spec documents every error response as the problem+json this module renders."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app() -> FastAPI:
     """Build the ASGI app: health, every domain's API router, the admin and kiosk edges."""
     app = FastAPI(
@@ -94,6 +125,7 @@ def create_app() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # served below from vendored files: nothing loads from a CDN
         redoc_url=None,
+        dependencies=[Depends(reject_nul)],  # PostgreSQL cannot hold a NUL: refused up front as a 422
     )
     install_error_handlers(app)
 
@@ -121,4 +153,5 @@ def create_app() -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     admin.mount(app)
     kiosk.mount(app)
+    _document_problems(app)
     return app

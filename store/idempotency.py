@@ -21,6 +21,7 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=200,
+        pattern=r"\S",  # a blank key would make every retry look alike: refused as malformed
         description="Retry-safe key: the same key and body return the first result.",
     ),
 ]

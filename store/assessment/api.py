@@ -23,12 +23,16 @@ MEDIA_TYPES = {
 }
 
 
-@router.get("/report", responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+# A malformed month is a 422 that names the parameter; a reversed or future period is the service's 400.
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@router.get("/report", responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}, 400: {}})
 def read_report(
     session: SessionDep,
     who: Manager,
-    period_from: Annotated[str, Query(alias="from", description="First month, YYYY-MM")],
-    period_to: Annotated[str, Query(alias="to", description="Last month, YYYY-MM")],
+    period_from: Annotated[str, Query(alias="from", pattern=MONTH, description="First month, YYYY-MM")],
+    period_to: Annotated[str, Query(alias="to", pattern=MONTH, description="Last month, YYYY-MM")],
     format: ReportFormat = ReportFormat.json,
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
 ) -> Response:

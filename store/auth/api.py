@@ -24,6 +24,7 @@ from store.auth.schemas import (
 from store.config import get_settings
 from store.db import SessionDep
 from store.errors import Unauthorized
+from store.wire import RowId
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
@@ -75,7 +76,7 @@ def list_users(session: SessionDep, who: Admin) -> list[UserRead]:
     return [UserRead.model_validate(u) for u in auth_service.list_users(session, who.store_id)]
 
 
-@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
+@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED, responses={404: {}, 409: {}})
 def create_user(data: UserCreate, session: SessionDep, who: Admin) -> UserCreated:
     """Create a staff user (admins); a generated password is returned only in this response."""
     generated = None if data.password else auth_service.generate_password()
@@ -91,8 +92,8 @@ def create_user(data: UserCreate, session: SessionDep, who: Admin) -> UserCreate
     return UserCreated.model_validate({**UserRead.model_validate(user).model_dump(), "password": generated})
 
 
-@router.post("/users/{user_id}/deactivate", response_model=UserRead)
-def deactivate_user(user_id: int, session: SessionDep, who: Admin) -> UserRead:
+@router.post("/users/{user_id}/deactivate", response_model=UserRead, responses={409: {}})
+def deactivate_user(user_id: RowId, session: SessionDep, who: Admin) -> UserRead:
     """Disable a user and sign them out everywhere (admins)."""
     user = auth_service.deactivate_user(session, who.store_id, user_id, by_user_id=who.user.id if who.user else None)
     return UserRead.model_validate(user)
@@ -104,7 +105,7 @@ def list_devices(session: SessionDep, who: Admin) -> list[DeviceRead]:
     return [DeviceRead.model_validate(d) for d in auth_service.list_devices(session, who.store_id)]
 
 
-@router.post("/devices", response_model=DeviceCreated, status_code=status.HTTP_201_CREATED)
+@router.post("/devices", response_model=DeviceCreated, status_code=status.HTTP_201_CREATED, responses={404: {}})
 def create_device(data: DeviceCreate, session: SessionDep, who: Admin) -> DeviceCreated:
     """Register a till, kiosk, camera node or capture box (admins); its key is returned only here."""
     key, device = auth_service.create_device(
@@ -114,6 +115,6 @@ def create_device(data: DeviceCreate, session: SessionDep, who: Admin) -> Device
 
 
 @router.post("/devices/{device_id}/revoke", response_model=DeviceRead)
-def revoke_device(device_id: int, session: SessionDep, who: Admin) -> DeviceRead:
+def revoke_device(device_id: RowId, session: SessionDep, who: Admin) -> DeviceRead:
     """Revoke a device's key at once (admins)."""
     return DeviceRead.model_validate(auth_service.revoke_device(session, who.store_id, device_id))

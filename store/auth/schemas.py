@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from store.auth.models import DeviceKind, Role
+from store.wire import RowId
 
 
 class TokenRequest(BaseModel):
@@ -36,7 +37,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     role: Role
     display_name: str = Field(default="", max_length=120)
-    shop_id: int | None = Field(default=None, description="Required for tenant staff: their own shop")
+    shop_id: RowId | None = Field(default=None, description="Required for tenant staff: their own shop")
     password: str | None = Field(
         default=None, min_length=10, max_length=256, description="Leave empty to have one generated"
     )
@@ -49,7 +50,7 @@ class UserCreated(UserRead):
 class DeviceCreate(BaseModel):
     kind: DeviceKind
     name: str = Field(min_length=1, max_length=120)
-    shop_id: int | None = None
+    shop_id: RowId | None = None
 
 
 class DeviceRead(BaseModel):

@@ -21,6 +21,7 @@ from store.footfall.schemas import (
     OccupancyRead,
 )
 from store.idempotency import IdempotencyKey, run_once
+from store.wire import Offset, RowId
 
 router = APIRouter(prefix="/footfall", tags=["footfall"])
 
@@ -42,7 +43,7 @@ def post_counts(data: FootfallBatch, session: SessionDep, camera: Camera, key: I
     return JSONResponse(body, status_code=status)
 
 
-@router.post("/occupancy", response_model=list[OccupancyRead], responses={400: {}})
+@router.post("/occupancy", response_model=list[OccupancyRead], responses={400: {}, 409: {}})
 def post_occupancy(
     data: OccupancyBatch, session: SessionDep, camera: Camera, key: IdempotencyKey = None
 ) -> JSONResponse:
@@ -63,10 +64,10 @@ def post_occupancy(
 def list_counts(
     session: SessionDep,
     reader: Reader,
-    zone_id: int | None = None,
+    zone_id: RowId | None = None,
     day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> FootfallCountPage:
     """Counted intervals, newest first, by entrance zone and business day."""
     rows, total = footfall_service.list_counts(

@@ -6,13 +6,15 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from store.wire import Int32, RowId
+
 
 class IntervalIn(BaseModel):
-    zone_id: int  # an entrance zone
+    zone_id: RowId  # an entrance zone
     interval_start: AwareDatetime
-    interval_minutes: int = 15  # 1..60
-    count_in: int
-    count_out: int
+    interval_minutes: Int32 = 15  # 1..60
+    count_in: Int32
+    count_out: Int32
 
 
 class FootfallBatch(BaseModel):
@@ -22,9 +24,9 @@ class FootfallBatch(BaseModel):
 
 
 class OccupancyIn(BaseModel):
-    zone_id: int
+    zone_id: RowId
     measured_at: AwareDatetime
-    people: int
+    people: Int32
 
 
 class OccupancyBatch(BaseModel):

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/kpi", tags=["kpi"])
 MAX_DAYS = 400
 
 
-@router.get("/series", response_model=KpiSeries)
+@router.get("/series", response_model=KpiSeries, responses={400: {}})
 def read_series(
     session: SessionDep,
     who: CurrentStaff,

@@ -31,6 +31,7 @@ from store.premises.schemas import (
     ZoneCreate,
     ZoneRead,
 )
+from store.wire import Offset, RowId
 
 router = APIRouter(prefix="/premises", tags=["premises"])
 
@@ -53,13 +54,13 @@ def list_floors(session: SessionDep, who: CurrentStaff) -> list[FloorRead]:
     return [FloorRead.model_validate(f) for f in premises_service.list_floors(session, who.store_id)]
 
 
-@router.post("/floors", response_model=FloorRead, status_code=status.HTTP_201_CREATED)
+@router.post("/floors", response_model=FloorRead, status_code=status.HTTP_201_CREATED, responses={409: {}})
 def create_floor(data: FloorCreate, session: SessionDep, who: Manager) -> FloorRead:
     """Add a floor (managers)."""
     return FloorRead.model_validate(premises_service.create_floor(session, who.store_id, data))
 
 
-@router.get("/zones", response_model=list[ZoneRead])
+@router.get("/zones", response_model=list[ZoneRead], responses={404: {}})
 def list_zones(
     session: SessionDep, who: CurrentStaff, floor: str | None = None, kind: ZoneKind | None = None
 ) -> list[ZoneRead]:
@@ -69,18 +70,18 @@ def list_zones(
     return [ZoneRead.model_validate(z) for z in zones]
 
 
-@router.post("/zones", response_model=ZoneRead, status_code=status.HTTP_201_CREATED)
+@router.post("/zones", response_model=ZoneRead, status_code=status.HTTP_201_CREATED, responses={404: {}, 409: {}})
 def create_zone(data: ZoneCreate, session: SessionDep, who: Manager) -> ZoneRead:
     """Add a zone to a floor (managers)."""
     return ZoneRead.model_validate(premises_service.create_zone(session, who.store_id, data))
 
 
-@router.get("/shops", response_model=ShopPage)
+@router.get("/shops", response_model=ShopPage, responses={404: {}})
 def list_shops(
     session: SessionDep,
     who: CurrentStaff,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     floor: Annotated[str | None, Query(description="Floor code, e.g. 1F")] = None,
     category: str | None = None,
     open_on: Annotated[date | None, Query(description="Only shops trading on this day")] = None,
@@ -94,31 +95,31 @@ def list_shops(
 
 
 @router.get("/shops/{shop_id}", response_model=ShopRead)
-def read_shop(shop_id: int, session: SessionDep, who: CurrentStaff) -> ShopRead:
+def read_shop(shop_id: RowId, session: SessionDep, who: CurrentStaff) -> ShopRead:
     """One shop (tenant staff: only their own)."""
     return ShopRead.model_validate(premises_service.shop_for(session, who, shop_id))
 
 
-@router.post("/shops", response_model=ShopRead, status_code=status.HTTP_201_CREATED)
+@router.post("/shops", response_model=ShopRead, status_code=status.HTTP_201_CREATED, responses={404: {}, 409: {}})
 def create_shop(data: ShopCreate, session: SessionDep, who: Manager) -> ShopRead:
     """Open a new shop (managers); a duplicate code is a 409 naming the code."""
     return ShopRead.model_validate(premises_service.create_shop(session, who.store_id, data))
 
 
 @router.patch("/shops/{shop_id}", response_model=ShopRead)
-def update_shop(shop_id: int, data: ShopUpdate, session: SessionDep, who: Manager) -> ShopRead:
+def update_shop(shop_id: RowId, data: ShopUpdate, session: SessionDep, who: Manager) -> ShopRead:
     """Change a shop: area, category, floor, opening or closing date (managers)."""
     return ShopRead.model_validate(premises_service.update_shop(session, who.store_id, shop_id, data))
 
 
-@router.get("/headcount", response_model=list[HeadcountRead])
-def list_headcount(session: SessionDep, who: CurrentStaff, shop_id: int | None = None) -> list[HeadcountRead]:
+@router.get("/headcount", response_model=list[HeadcountRead], responses={404: {}})
+def list_headcount(session: SessionDep, who: CurrentStaff, shop_id: RowId | None = None) -> list[HeadcountRead]:
     """Headcount entries by effective date (each holds until the next one of the same shop)."""
     entries = premises_service.headcount_for(session, who, shop_id=shop_id)
     return [HeadcountRead.model_validate(e) for e in entries]
 
 
-@router.put("/headcount", response_model=HeadcountRead)
+@router.put("/headcount", response_model=HeadcountRead, responses={404: {}})
 def set_headcount(data: HeadcountSet, session: SessionDep, who: Manager) -> HeadcountRead:
     """Set the headcount of a shop (or the store's own staff) from a day on (managers)."""
     row = premises_service.set_headcount(

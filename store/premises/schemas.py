@@ -6,13 +6,34 @@ from datetime import date, time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from store.premises.categories import CATEGORIES
 from store.premises.models import ZoneKind
+from store.wire import RowId
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
+# The spec lists the categories, so a client (and a fuzzer) knows them before the validator says so.
+CategoryDoc = WithJsonSchema({"type": "string", "enum": list(CATEGORIES)})
+
+
+def _check_wall_clock(value: time) -> time:
+    # Opening hours are the store's wall clock: an offset would be dropped on save, and comparing a time
+    # with an offset to one without raises (a 500) instead of saying what is wrong.
+    if value.tzinfo is not None:
+        raise ValueError("give the store's local time without an offset, e.g. 10:00")
+    return value
+
+
+# A time of day on the store's wall clock. JSON Schema's "time" format requires an offset, so the spec
+# states the shape instead.
+LocalTime = Annotated[
+    time,
+    AfterValidator(_check_wall_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+                    "examples": ["10:00", "22:30:00"]}),
+]
 
 
 def _check_timezone(value: str | None) -> str | None:
@@ -111,7 +132,7 @@ class ShopCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     name_en: str = Field(default="", max_length=120)
     tenant: str = Field(default="", max_length=120)
-    category: str
+    category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
     selling_area_m2: Area
     opened_on: date
@@ -132,7 +153,7 @@ class ShopUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
     tenant: str | None = Field(default=None, max_length=120)
-    category: str | None = None
+    category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
     selling_area_m2: Area | None = None
     opened_on: date | None = None
@@ -162,7 +183,7 @@ class ShopPage(BaseModel):
 
 
 class HeadcountSet(BaseModel):
-    shop_id: int | None = Field(default=None, description="Empty for the store's own staff")
+    shop_id: RowId | None = Field(default=None, description="Empty for the store's own staff")
     effective_on: date
     headcount: int = Field(ge=0, le=100_000)
 
@@ -182,8 +203,8 @@ class HeadcountOn(BaseModel):
 
 class OpeningHoursSet(BaseModel):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime
 
     @model_validator(mode="after")
     def _closes_after_opens(self) -> OpeningHoursSet:
@@ -194,5 +215,5 @@ class OpeningHoursSet(BaseModel):
 
 class OpeningHoursRead(_Read):
     weekday: int
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime

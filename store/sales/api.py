@@ -14,6 +14,7 @@ from store.db import SessionDep
 from store.idempotency import IdempotencyKey, run_once
 from store.sales import service as sales_service
 from store.sales.schemas import Channel, OrderCreate, OrderPage, OrderRead, OrderSummary, RefundCreate, RefundRead
+from store.wire import Int32, Offset, RowId
 
 router = APIRouter(prefix="/sales", tags=["sales"])
 
@@ -24,7 +25,7 @@ Reader = Annotated[
 ]
 
 
-@router.post("/orders", status_code=201, response_model=OrderRead, responses={409: {}, 403: {}, 400: {}})
+@router.post("/orders", status_code=201, response_model=OrderRead, responses={409: {}, 403: {}, 400: {}, 404: {}})
 def post_order(data: OrderCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None) -> JSONResponse:
     """Record a sale; a retry with the same Idempotency-Key returns the first order, never a second one."""
 
@@ -37,9 +38,9 @@ def post_order(data: OrderCreate, session: SessionDep, poster: Poster, key: Idem
     return JSONResponse(body, status_code=status)
 
 
-@router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundRead, responses={409: {}})
+@router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundRead, responses={400: {}, 409: {}})
 def post_refund(
-    order_id: int, data: RefundCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None
+    order_id: RowId, data: RefundCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None
 ) -> JSONResponse:
     """Refund part or all of an order (never more than paid minus already refunded); retry-safe."""
 
@@ -58,12 +59,12 @@ def post_refund(
 def list_orders(
     session: SessionDep,
     reader: Reader,
-    shop_id: int | None = None,
+    shop_id: RowId | None = None,
     day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
     channel: Channel | None = None,
-    member_id: int | None = None,
+    member_id: Int32 | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> OrderPage:
     """Orders newest first, filtered by shop, business day, channel and member; tenants see their shop only."""
     rows, total = sales_service.list_orders(
@@ -74,7 +75,7 @@ def list_orders(
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
-def get_order(order_id: int, session: SessionDep, reader: Reader) -> OrderRead:
+def get_order(order_id: RowId, session: SessionDep, reader: Reader) -> OrderRead:
     """One order with its lines, payments and refunds."""
     order = sales_service.get_order(session, reader.store_id, order_id, viewer=reader)
     return sales_service.order_read(session, order)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from store.wire import Int32, RowId
+
 
 class Channel(StrEnum):
     offline = "offline"  # the shop's till in the store
@@ -44,35 +46,35 @@ class PaymentMethod(StrEnum):
 class OrderLineIn(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     name: str = Field(default="", max_length=120)
-    quantity: int
-    unit_price_fen: int
-    discount_fen: int = 0
-    total_fen: int  # must equal quantity × unit_price_fen − discount_fen
+    quantity: Int32
+    unit_price_fen: Int32
+    discount_fen: Int32 = 0
+    total_fen: Int32  # must equal quantity × unit_price_fen − discount_fen
 
 
 class PaymentIn(BaseModel):
     method: PaymentMethod
-    amount_fen: int
+    amount_fen: Int32
 
 
 class OrderCreate(BaseModel):
     """An order as the till sends it; the numbers must add up or nothing is written."""
 
     order_no: str = Field(min_length=1, max_length=64)
-    shop_id: int
+    shop_id: RowId
     channel: Channel = Channel.offline
     source: Source | None = None  # default: by the posting device, else by channel
-    member_id: int | None = None
+    member_id: Int32 | None = None  # not RowId: a non-positive id is the checks' 400, as for imports
     ordered_at: AwareDatetime
-    subtotal_fen: int
-    discount_fen: int = 0
-    total_fen: int
+    subtotal_fen: Int32
+    discount_fen: Int32 = 0
+    total_fen: Int32
     lines: list[OrderLineIn]
     payments: list[PaymentIn]
 
 
 class RefundCreate(BaseModel):
-    amount_fen: int
+    amount_fen: Int32
     reason: str = Field(default="", max_length=200)
     refunded_at: AwareDatetime | None = None  # default: now
 
@@ -80,13 +82,13 @@ class RefundCreate(BaseModel):
 class DailyTotalIn(BaseModel):
     """A shop's declared or imported daily sales (no order detail)."""
 
-    shop_id: int
+    shop_id: RowId
     business_on: date
     channel: Channel = Channel.offline
     source: Source = Source.tenant_declared
-    revenue_fen: int
-    orders: int = 0
-    refunds_fen: int = 0
+    revenue_fen: Int32
+    orders: Int32 = 0
+    refunds_fen: Int32 = 0
 
 
 class OrderLineRead(BaseModel):

@@ -1,0 +1,23 @@
+"""Integer types every domain's wire schemas share, bounded so a value always fits its database column.
+
+PostgreSQL's INTEGER is 32-bit and SQLite's is 64-bit: without a bound, an id or an amount past either
+limit reaches the database and fails there as a 500. Bounded here, it is a 422 naming the field, and the
+OpenAPI spec says the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from annotated_types import Ge, Le
+
+INT32_MAX = 2**31 - 1
+
+# The id of a row (path, query or body): row ids start at 1.
+RowId = Annotated[int, Ge(1), Le(INT32_MAX)]
+
+# A stored amount or count (fen, quantities, people); its sign rules stay with the domain's own checks.
+Int32 = Annotated[int, Ge(-INT32_MAX - 1), Le(INT32_MAX)]
+
+# How many rows a list page skips.
+Offset = Annotated[int, Ge(0), Le(INT32_MAX)]
