@@ -16,7 +16,7 @@ MESSAGES: dict[str, str] = {
     "after_today": "the range starts on {start}, after today ({today}): no figures yet",
     "both_baseline_ends": "give both baseline_start and baseline_end, or neither",
     "too_many_days": "a daily series covers at most {limit} days: ask for grain=month",
-    "empty": "the {name} is empty: give both --from and --to as YYYY-MM (e.g. 2026-01)",
+    "empty": "the {name} is empty: give its first and last month as YYYY-MM (e.g. 2026-01)",
     "in_future": "the {name} {start}..{end} lies in the future: nothing to assess yet",
 }
 
