@@ -12,12 +12,18 @@ from typing import Annotated
 from annotated_types import Ge, Le
 
 INT32_MAX = 2**31 - 1
+# ¥10,000,000,000,000.00: far past any sale or declared total, yet a day's rollup of thousands of such
+# amounts still fits a BIGINT (2^63 − 1 ≈ 9.2 × 10^18), so no upsert can overflow.
+MONEY_MAX = 10**15
 
 # The id of a row (path, query or body): row ids start at 1.
 RowId = Annotated[int, Ge(1), Le(INT32_MAX)]
 
-# A stored amount or count (fen, quantities, people); its sign rules stay with the domain's own checks.
+# A stored count (quantities, people) in an INTEGER column; its sign rules stay with the domain's own checks.
 Int32 = Annotated[int, Ge(-INT32_MAX - 1), Le(INT32_MAX)]
+
+# An amount in fen, stored in a BIGINT column; its sign rules stay with the domain's own checks.
+Money = Annotated[int, Ge(-MONEY_MAX), Le(MONEY_MAX)]
 
 # How many rows a list page skips.
 Offset = Annotated[int, Ge(0), Le(INT32_MAX)]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from store.imports.errors import RowError
 from store.imports.readers import Row
+from store.wire import MONEY_MAX
 
 # Chinese exports write dates as 2025/3/1 or 2025年3月1日; both mean 2025-03-01.
 _DATE_PARTS = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -127,6 +128,8 @@ def money(row: Row, name: str, *, required: bool = True) -> int:
         raise RowError(yuan_column, f"does not match {fen_column}")
     if value < 0:
         raise RowError(fen_column if fen_raw else yuan_column, "must not be negative")
+    if value > MONEY_MAX:  # past what a BIGINT rollup can safely add up
+        raise RowError(fen_column if fen_raw else yuan_column, f"must be at most {MONEY_MAX} fen")
     return value
 
 

@@ -26,7 +26,7 @@ from store.sales import checks
 from store.sales import service as sales_service
 from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken
 from store.sales.models import DailyTotal, Order
-from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, OrderLineIn, PaymentIn, PaymentMethod, Source
+from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, PaymentMethod, Source
 
 CHANNELS: dict[str, str] = {
     **{channel.value: channel.value for channel in Channel},
@@ -102,9 +102,10 @@ class OrderRows(HistoryHandler):
             channel=Channel(cells.choice(row, "channel", CHANNELS)),
             source=Source(cells.choice(row, "source", SOURCES)),
             subtotal_fen=subtotal, discount_fen=discount, total_fen=total,
-            lines=[OrderLineIn(sku="imported", name="imported", quantity=1, unit_price_fen=subtotal,
-                               discount_fen=0, total_fen=subtotal)],
-            payments=[PaymentIn(method=PaymentMethod(method), amount_fen=total)] if total else [],
+            # Plain dicts, so that an amount out of range is a bad row like any other field.
+            lines=[{"sku": "imported", "name": "imported", "quantity": 1, "unit_price_fen": subtotal,
+                    "discount_fen": 0, "total_fen": subtotal}],
+            payments=[{"method": PaymentMethod(method), "amount_fen": total}] if total else [],
         ), _ORDER_COLUMNS)
         errors = checks.order_errors(data, now=utcnow())
         if errors:

@@ -31,8 +31,8 @@ class KpiSalesDaily(SQLModel, table=True):
     source: str = Field(sa_type=String(20))
     revenue_fen: int = Field(default=0, sa_type=BigInteger)
     refunds_fen: int = Field(default=0, sa_type=BigInteger)
-    orders: int = 0
-    member_orders: int = 0
+    orders: int = Field(default=0, sa_type=BigInteger)
+    member_orders: int = Field(default=0, sa_type=BigInteger)
     member_revenue_fen: int = Field(default=0, sa_type=BigInteger)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
@@ -34,10 +34,10 @@ class Order(SQLModel, table=True):
     terminal_id: int | None = Field(default=None, foreign_key="device.id")
     ordered_at: datetime = Field(sa_type=AwareDateTime)
     business_on: date
-    subtotal_fen: int
-    discount_fen: int = 0
-    total_fen: int
-    refunded_fen: int = 0
+    subtotal_fen: int = Field(sa_type=BigInteger)
+    discount_fen: int = Field(default=0, sa_type=BigInteger)
+    total_fen: int = Field(sa_type=BigInteger)
+    refunded_fen: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 
@@ -51,9 +51,9 @@ class OrderLine(SQLModel, table=True):
     sku: str = Field(max_length=64)
     name: str = Field(default="", max_length=120)
     quantity: int
-    unit_price_fen: int
-    discount_fen: int = 0
-    total_fen: int
+    unit_price_fen: int = Field(sa_type=BigInteger)
+    discount_fen: int = Field(default=0, sa_type=BigInteger)
+    total_fen: int = Field(sa_type=BigInteger)
 
 
 class Payment(SQLModel, table=True):
@@ -62,7 +62,7 @@ class Payment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     method: PaymentMethod = Field(sa_type=String(20))
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
 
 
 class Refund(SQLModel, table=True):
@@ -74,7 +74,7 @@ class Refund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     store_id: int = Field(foreign_key="store.id")
     order_id: int = Field(foreign_key="sales_order.id", index=True)
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     reason: str = Field(default="", max_length=200)
     refunded_at: datetime = Field(sa_type=AwareDateTime)
     business_on: date = Field(index=True)  # the day the money went back, in the store's timezone
@@ -96,7 +96,7 @@ class DailyTotal(SQLModel, table=True):
     business_on: date
     channel: Channel = Field(sa_type=String(20))
     source: Source = Field(sa_type=String(20))
-    revenue_fen: int
+    revenue_fen: int = Field(sa_type=BigInteger)
     orders: int = 0
-    refunds_fen: int = 0
+    refunds_fen: int = Field(default=0, sa_type=BigInteger)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from store.wire import Int32, RowId
+from store.wire import Int32, Money, RowId
 
 
 class Channel(StrEnum):
@@ -47,14 +47,14 @@ class OrderLineIn(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     name: str = Field(default="", max_length=120)
     quantity: Int32
-    unit_price_fen: Int32
-    discount_fen: Int32 = 0
-    total_fen: Int32  # must equal quantity × unit_price_fen − discount_fen
+    unit_price_fen: Money
+    discount_fen: Money = 0
+    total_fen: Money  # must equal quantity × unit_price_fen − discount_fen
 
 
 class PaymentIn(BaseModel):
     method: PaymentMethod
-    amount_fen: Int32
+    amount_fen: Money
 
 
 class OrderCreate(BaseModel):
@@ -66,15 +66,15 @@ class OrderCreate(BaseModel):
     source: Source | None = None  # default: by the posting device, else by channel
     member_id: Int32 | None = None  # not RowId: a non-positive id is the checks' 400, as for imports
     ordered_at: AwareDatetime
-    subtotal_fen: Int32
-    discount_fen: Int32 = 0
-    total_fen: Int32
+    subtotal_fen: Money
+    discount_fen: Money = 0
+    total_fen: Money
     lines: list[OrderLineIn]
     payments: list[PaymentIn]
 
 
 class RefundCreate(BaseModel):
-    amount_fen: Int32
+    amount_fen: Money
     reason: str = Field(default="", max_length=200)
     refunded_at: AwareDatetime | None = None  # default: now
 
@@ -86,9 +86,9 @@ class DailyTotalIn(BaseModel):
     business_on: date
     channel: Channel = Channel.offline
     source: Source = Source.tenant_declared
-    revenue_fen: Int32
+    revenue_fen: Money
     orders: Int32 = 0
-    refunds_fen: Int32 = 0
+    refunds_fen: Money = 0
 
 
 class OrderLineRead(BaseModel):
