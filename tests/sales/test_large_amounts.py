@@ -7,31 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlmodel import select
 
-from store.auth.models import Role
 from store.kpi import service as kpi_service
 from store.kpi.models import KpiSalesDaily
 from store.sales import service as sales_service
 from store.sales.models import DailyTotal, Order
 from store.sales.schemas import DailyTotalIn
-from tests.factories.premises import create_shop, create_store
-from tests.factories.sales import order_body, staff_token
+from tests.factories.sales import order_body
 
 ORDERS = "/api/v1/sales/orders"
 THIRTY_MILLION_YUAN = 3_000_000_000  # fen: past 2^31 − 1
-
-
-@pytest.fixture
-def shop(session):
-    return create_shop(session, create_store(session))
-
-
-@pytest.fixture
-def manager(session, shop):
-    session.commit()
-    return {"Authorization": f"Bearer {staff_token(session, shop.store_id, Role.manager)}"}
 
 
 def _one_line_order(shop, amount: int) -> dict:

@@ -10,27 +10,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from store.auth.models import Role
 from store.sales.models import Order, Refund
 from store.wire import MONEY_MAX
-from tests.factories.premises import create_shop, create_store
-from tests.factories.sales import create_order, order_body, staff_token
+from tests.factories.sales import create_order, order_body
 
 ORDERS = "/api/v1/sales/orders"
 TOO_BIG = 2**31  # one past PostgreSQL's INTEGER (row ids)
 TOO_RICH = MONEY_MAX + 1  # one past what a money field takes
 HUGE = 10**20  # past SQLite's 64-bit integer too
-
-
-@pytest.fixture
-def shop(session):
-    return create_shop(session, create_store(session))
-
-
-@pytest.fixture
-def manager(session, shop):
-    session.commit()
-    return {"Authorization": f"Bearer {staff_token(session, shop.store_id, Role.manager)}"}
 
 
 def _count(session, model) -> int:
