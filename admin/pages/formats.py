@@ -3,16 +3,15 @@ and the KPI service's period errors in the page's language."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from admin.i18n import N_, gettext
+from store.clock import month_key
 from store.kpi.errors import PeriodError
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+from store.kpi.periods import add_months, month_end, parse_month
 
 
 def yuan(fen: int | float | None, *, decimals: int = 2) -> str:
@@ -118,30 +117,6 @@ def period_message(exc: PeriodError, locale: str) -> str:
     return gettext(text, locale) % params
 
 
-def parse_month(text: str, *, name: str = "month") -> date:
-    """'2026-03' → date(2026, 3, 1); anything else raises PeriodError ``bad_month``."""
-    found = _MONTH.match(text.strip())
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise PeriodError("bad_month", name=name, text=text)
-    return date(int(found[1]), int(found[2]), 1)
-
-
-def add_months(first: date, months: int) -> date:
-    """The first day of the month ``months`` after ``first``'s month."""
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first: date) -> date:
-    """The last day of ``first``'s month."""
-    return date.fromordinal(add_months(first.replace(day=1), 1).toordinal() - 1)
-
-
-def month_text(day: date) -> str:
-    """date → 'YYYY-MM'."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 @dataclass(frozen=True)
 class MonthRange:
     """A range of whole months as the forms carry it."""
@@ -159,11 +134,11 @@ class MonthRange:
 
     @property
     def from_text(self) -> str:
-        return month_text(self.start)
+        return month_key(self.start)
 
     @property
     def to_text(self) -> str:
-        return month_text(self.end)
+        return month_key(self.end)
 
     @property
     def months(self) -> int:
@@ -186,5 +161,5 @@ def month_range(from_text: str | None, to_text: str | None, default: MonthRange,
     start = parse_month(from_text, name=name) if from_text else default.start
     end = parse_month(to_text, name=name) if to_text else default.end
     if end < start:
-        raise PeriodError("reversed", name=name, start=month_text(start), end=month_text(end))
+        raise PeriodError("reversed", name=name, start=month_key(start), end=month_key(end))
     return MonthRange(start, end)

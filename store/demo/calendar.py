@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 # 春节 first day of the lunar year (the demo covers these years).
 SPRING_FESTIVAL = {
@@ -65,11 +65,3 @@ class DemoCalendar:
 
     def is_upgraded(self, day: date) -> bool:
         return day >= self.upgrade_on
-
-    @staticmethod
-    def month_start(day: date) -> date:
-        return day.replace(day=1)
-
-    @staticmethod
-    def next_month(day: date) -> date:
-        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
