@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, select
@@ -87,3 +88,25 @@ def run_once(
             # A concurrent retry with the same key won the race; ours rolls back with the request.
             raise IdempotencyConflict(f"a request with Idempotency-Key {key!r} is already in progress") from None
     return status_code, body
+
+
+def respond_once(
+    session: Session,
+    request: Request,
+    caller: str,
+    *,
+    key: str | None,
+    payload: Any,
+    produce: Callable[[], Any],
+    status_code: int = 201,
+) -> JSONResponse:
+    """:func:`run_once` for a route: the scope is the caller and the request's own method and path.
+
+    The concrete path (``/api/v1/sales/orders/7/refunds``, not its template) keeps one key used for two
+    different orders apart.
+    """
+    status, body = run_once(
+        session, scope=f"{caller}:{request.method} {request.url.path}", key=key, payload=payload,
+        produce=produce, status_code=status_code,
+    )
+    return JSONResponse(body, status_code=status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from store.auth.deps import Principal, require
@@ -20,7 +20,7 @@ from store.footfall.schemas import (
     OccupancyBatch,
     OccupancyRead,
 )
-from store.idempotency import IdempotencyKey, run_once
+from store.idempotency import IdempotencyKey, respond_once
 from store.wire import Offset, RowId
 
 router = APIRouter(prefix="/footfall", tags=["footfall"])
@@ -34,18 +34,19 @@ def _device_id(principal: Principal) -> int | None:
 
 
 @router.post("/counts", response_model=CountsRecorded, responses={400: {}, 409: {}})
-def post_counts(data: FootfallBatch, session: SessionDep, camera: Camera, key: IdempotencyKey = None) -> JSONResponse:
+def post_counts(
+    request: Request, data: FootfallBatch, session: SessionDep, camera: Camera, key: IdempotencyKey = None
+) -> JSONResponse:
     """Record people in and out per entrance and interval; a resent interval replaces, never doubles."""
-    status, body = run_once(
-        session, scope=f"{camera.label}:POST /footfall/counts", key=key, payload=data, status_code=200,
+    return respond_once(
+        session, request, camera.label, key=key, payload=data, status_code=200,
         produce=lambda: footfall_service.record_batch(session, camera.store_id, data, device_id=_device_id(camera)),
     )
-    return JSONResponse(body, status_code=status)
 
 
 @router.post("/occupancy", response_model=list[OccupancyRead], responses={400: {}, 409: {}})
 def post_occupancy(
-    data: OccupancyBatch, session: SessionDep, camera: Camera, key: IdempotencyKey = None
+    request: Request, data: OccupancyBatch, session: SessionDep, camera: Camera, key: IdempotencyKey = None
 ) -> JSONResponse:
     """Record how many people zones held at given moments."""
 
@@ -53,11 +54,7 @@ def post_occupancy(
         rows = footfall_service.record_occupancy(session, camera.store_id, data, device_id=_device_id(camera))
         return [OccupancyRead.model_validate(row).model_dump(mode="json") for row in rows]
 
-    status, body = run_once(
-        session, scope=f"{camera.label}:POST /footfall/occupancy", key=key, payload=data, status_code=200,
-        produce=produce,
-    )
-    return JSONResponse(body, status_code=status)
+    return respond_once(session, request, camera.label, key=key, payload=data, status_code=200, produce=produce)
 
 
 @router.get("/counts", response_model=FootfallCountPage)

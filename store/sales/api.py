@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
 from store.db import SessionDep
-from store.idempotency import IdempotencyKey, run_once
+from store.idempotency import IdempotencyKey, respond_once
 from store.sales import service as sales_service
 from store.sales.schemas import Channel, OrderCreate, OrderPage, OrderRead, OrderSummary, RefundCreate, RefundRead
 from store.wire import Int32, Offset, RowId
@@ -26,21 +26,21 @@ Reader = Annotated[
 
 
 @router.post("/orders", status_code=201, response_model=OrderRead, responses={409: {}, 403: {}, 400: {}, 404: {}})
-def post_order(data: OrderCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None) -> JSONResponse:
+def post_order(
+    request: Request, data: OrderCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None
+) -> JSONResponse:
     """Record a sale; a retry with the same Idempotency-Key returns the first order, never a second one."""
 
     def produce() -> OrderRead:
         return sales_service.order_read(session, sales_service.create_order_for(session, poster, data))
 
-    status, body = run_once(
-        session, scope=f"{poster.label}:POST /sales/orders", key=key, payload=data, produce=produce
-    )
-    return JSONResponse(body, status_code=status)
+    return respond_once(session, request, poster.label, key=key, payload=data, produce=produce)
 
 
 @router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundRead, responses={400: {}, 409: {}})
 def post_refund(
-    order_id: RowId, data: RefundCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None
+    request: Request, order_id: RowId, data: RefundCreate, session: SessionDep, poster: Poster,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Refund part or all of an order (never more than paid minus already refunded); retry-safe."""
 
@@ -48,11 +48,7 @@ def post_refund(
         row = sales_service.refund(session, poster.store_id, order_id, data, viewer=poster)
         return RefundRead.model_validate(row)
 
-    status, body = run_once(
-        session, scope=f"{poster.label}:POST /sales/orders/{order_id}/refunds", key=key, payload=data,
-        produce=produce,
-    )
-    return JSONResponse(body, status_code=status)
+    return respond_once(session, request, poster.label, key=key, payload=data, produce=produce)
 
 
 @router.get("/orders", response_model=OrderPage)

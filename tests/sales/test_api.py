@@ -125,6 +125,14 @@ class TestRefundsThroughTheApi:
         assert session.exec(select(func.count()).select_from(Refund)).one() == 1
         assert client.get(f"{ORDERS}/{order.id}", headers=till[0]).json()["refunded_fen"] == 500
 
+    def test_one_key_on_two_orders_refunds_each_order(self, client, session, shop, till):
+        first_order, second_order = create_order(session, shop), create_order(session, shop)
+        headers = {**till[0], "Idempotency-Key": "refund-slip-9"}
+        for order in (first_order, second_order):
+            reply = client.post(f"{ORDERS}/{order.id}/refunds", json={"amount_fen": 300}, headers=headers)
+            assert reply.status_code == 201 and reply.json()["order_id"] == order.id
+        assert session.exec(select(func.count()).select_from(Refund)).one() == 2
+
 
 class TestReadingOrders:
     def test_filters_by_day_channel_and_member(self, client, session, store, shop):
