@@ -41,6 +41,7 @@ serve:
 ## SMARTSTORE_TEST_DATABASE_URL is set
 test: install-dev browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
@@ -50,7 +51,7 @@ test-postgres:
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check store admin kiosk
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -40,11 +40,26 @@ STATIC = Path(__file__).parent / "static"
 
 # Titles and details the server's error handlers send (store.errors, store.app); the page translates them.
 ERROR_TEXTS = (
-    N_("Bad request"), N_("Invalid input"), N_("Not found"), N_("Conflict"), N_("Forbidden"),
-    N_("Authentication required"), N_("Form rejected"), N_("Method not allowed"), N_("HTTP error"),
-    N_("Internal error"), N_("Request is not valid"), N_("Store not found"), N_("Floor not found"),
-    N_("Shop not found"), N_("Shop code already used"), N_("Code already used"), N_("Shop not trading"),
-    N_("Dates out of order"), N_("Not Found"), N_("an unexpected error occurred; it was logged"),
+    N_("Bad request"),
+    N_("Invalid input"),
+    N_("Not found"),
+    N_("Conflict"),
+    N_("Forbidden"),
+    N_("Authentication required"),
+    N_("Form rejected"),
+    N_("Method not allowed"),
+    N_("HTTP error"),
+    N_("Internal error"),
+    N_("Request is not valid"),
+    N_("Store not found"),
+    N_("Floor not found"),
+    N_("Shop not found"),
+    N_("Shop code already used"),
+    N_("Code already used"),
+    N_("Shop not trading"),
+    N_("Dates out of order"),
+    N_("Not Found"),
+    N_("an unexpected error occurred; it was logged"),
 )
 
 

@@ -71,8 +71,12 @@ def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
 @cache
 def _page_routes() -> dict[str, APIRoute]:
     """The GET route of each admin page path (the page modules' own routers, as ``admin.mount`` adds them)."""
-    return {route.path: route for module in page_modules() for route in module.router.routes
-            if isinstance(route, APIRoute) and "GET" in (route.methods or ())}
+    return {
+        route.path: route
+        for module in page_modules()
+        for route in module.router.routes
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ())
+    }
 
 
 def may_open(staff: Any, path: str) -> bool:

@@ -84,10 +84,18 @@ def measure(url: str, repeat: int) -> dict[str, float | int | str]:
     cold, total = once()
     warm = min(once()[0] for _ in range(repeat))
     with Session(get_engine()) as session:
-        lines, rollups = (session.exec(text(f"SELECT count(*) FROM {table}")).one()[0]
-                          for table in ("sales_order_line", "kpi_sales_daily"))
-    return {"period": f"{period_from}..{period_to}", "cold_s": round(cold, 3), "warm_s": round(warm, 3),
-            "total_points": total, "order_lines": lines, "rollup_rows": rollups}
+        lines, rollups = (
+            session.exec(text(f"SELECT count(*) FROM {table}")).one()[0]
+            for table in ("sales_order_line", "kpi_sales_daily")
+        )
+    return {
+        "period": f"{period_from}..{period_to}",
+        "cold_s": round(cold, 3),
+        "warm_s": round(warm, 3),
+        "total_points": total,
+        "order_lines": lines,
+        "rollup_rows": rollups,
+    }
 
 
 def main() -> None:
@@ -103,13 +111,19 @@ def main() -> None:
         return
     ensure_demo(url, args.scale)
     # A fresh process for the cold call: no engine, no pooled connection, no imported-and-warmed code paths.
-    child = subprocess.run([sys.executable, __file__, "--measure-only", "--db-url", url, "--repeat",
-                            str(args.repeat)], capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, __file__, "--measure-only", "--db-url", url, "--repeat", str(args.repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(child.stdout.strip().splitlines()[-1])
     backend = url.split(":", 1)[0].split("+")[0]
-    print(f"assessment {result['period']} on {backend}, {result['order_lines']:,} order lines, "
-          f"{result['rollup_rows']:,} rollup rows: cold {result['cold_s']:.2f} s, warm {result['warm_s']:.2f} s "
-          f"(best of {args.repeat}); total {result['total_points']} pts")
+    print(
+        f"assessment {result['period']} on {backend}, {result['order_lines']:,} order lines, "
+        f"{result['rollup_rows']:,} rollup rows: cold {result['cold_s']:.2f} s, warm {result['warm_s']:.2f} s "
+        f"(best of {args.repeat}); total {result['total_points']} pts"
+    )
 
 
 if __name__ == "__main__":

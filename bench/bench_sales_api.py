@@ -29,12 +29,22 @@ sys.path.insert(0, str(ROOT))
 
 def _order(shop_id: int, number: str, ordered_at: str) -> dict[str, Any]:
     lines = [("MILK-1L", 2, 1290, 0), ("BREAD-01", 1, 850, 50), ("APPLE-KG", 3, 990, 0)]
-    rows = [{"sku": sku, "name": sku, "quantity": q, "unit_price_fen": p, "discount_fen": d, "total_fen": q * p - d}
-            for sku, q, p, d in lines]
+    rows = [
+        {"sku": sku, "name": sku, "quantity": q, "unit_price_fen": p, "discount_fen": d, "total_fen": q * p - d}
+        for sku, q, p, d in lines
+    ]
     subtotal = sum(r["total_fen"] for r in rows)
-    return {"order_no": number, "shop_id": shop_id, "channel": "offline", "ordered_at": ordered_at,
-            "subtotal_fen": subtotal, "discount_fen": 0, "total_fen": subtotal, "lines": rows,
-            "payments": [{"method": "wechat", "amount_fen": subtotal}]}
+    return {
+        "order_no": number,
+        "shop_id": shop_id,
+        "channel": "offline",
+        "ordered_at": ordered_at,
+        "subtotal_fen": subtotal,
+        "discount_fen": 0,
+        "total_fen": subtotal,
+        "lines": rows,
+        "payments": [{"method": "wechat", "amount_fen": subtotal}],
+    }
 
 
 def _setup(url: str) -> tuple[int, str]:
@@ -52,11 +62,22 @@ def _setup(url: str) -> tuple[int, str]:
     with unit_of_work(engine) as session:
         store = premises_service.create_store(session, StoreCreate(code="BENCH", name="压测店", name_en="Bench"))
         premises_service.create_floor(session, store.id, FloorCreate(code="1F", level=1, name="一层", name_en="1F"))
-        shop = premises_service.create_shop(session, store.id, ShopCreate(
-            code="1F-01", name="超市", name_en="Market", category="supermarket", floor_code="1F",
-            selling_area_m2=500, opened_on=date.today() - timedelta(days=400)))
-        key, _ = auth_service.create_device(session, store_id=store.id, kind=DeviceKind.pos_terminal,
-                                            name="Till 1", shop_id=shop.id)
+        shop = premises_service.create_shop(
+            session,
+            store.id,
+            ShopCreate(
+                code="1F-01",
+                name="超市",
+                name_en="Market",
+                category="supermarket",
+                floor_code="1F",
+                selling_area_m2=500,
+                opened_on=date.today() - timedelta(days=400),
+            ),
+        )
+        key, _ = auth_service.create_device(
+            session, store_id=store.id, kind=DeviceKind.pos_terminal, name="Till 1", shop_id=shop.id
+        )
         return shop.id, key  # type: ignore[return-value]
 
 
@@ -72,8 +93,13 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SMARTSTORE_DATABASE_URL": url, "SMARTSTORE_LOG_LEVEL": "WARNING"}
     # The server's output goes to a file: an unread pipe fills up and stalls the server.
     with log.open("wb") as sink:
-        server = subprocess.Popen([*argv, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
-                                  stdout=sink, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [*argv, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -25,9 +25,17 @@ def N_(message: str) -> str:
 
 # Error titles the server may send; the page shows them translated.
 ERROR_TEXTS = (
-    N_("Not found"), N_("Not Found"), N_("Store not found"), N_("Floor not found"), N_("Internal error"),
-    N_("Request is not valid"), N_("Method not allowed"), N_("HTTP error"), N_("Bad request"),
-    N_("no store: run smartstore demo or import"), N_("an unexpected error occurred; it was logged"),
+    N_("Not found"),
+    N_("Not Found"),
+    N_("Store not found"),
+    N_("Floor not found"),
+    N_("Internal error"),
+    N_("Request is not valid"),
+    N_("Method not allowed"),
+    N_("HTTP error"),
+    N_("Bad request"),
+    N_("no store: run smartstore demo or import"),
+    N_("an unexpected error occurred; it was logged"),
 )
 
 

@@ -53,7 +53,8 @@ def _allowed_methods(request: Request) -> str:
     # routes (GET and PATCH) must list both, so ask the router which methods it would take here.
     routes = request.app.router.routes
     allowed = [
-        method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
         if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
     ]
     return ", ".join(allowed)
@@ -67,9 +68,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
-        ]
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return _problem(request, 422, "validation-error", "Request is not valid", detail, errors=errors)
 

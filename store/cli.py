@@ -113,11 +113,21 @@ def db_revision(message: str, rev_id: str) -> None:
 
 @cli.command()
 @click.option("--seed", type=int, default=None, help="Random seed (default SMARTSTORE_DEMO_SEED, 42).")
-@click.option("--end", "end_on", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Last day of history (default: yesterday in the store's timezone).")
+@click.option(
+    "--end",
+    "end_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day of history (default: yesterday in the store's timezone).",
+)
 @click.option("--days", type=click.IntRange(7, 1200), default=730, show_default=True, help="Days of history.")
-@click.option("--scale", type=click.FloatRange(0.001, 1.0), default=1.0, show_default=True,
-              help="Fraction of the full volume of orders and footfall (tests use a small one).")
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.001, 1.0),
+    default=1.0,
+    show_default=True,
+    help="Fraction of the full volume of orders and footfall (tests use a small one).",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when a store already exists.")
 @friendly_errors
 def demo(seed: int | None, end_on: Any, days: int, scale: float, if_empty: bool) -> None:

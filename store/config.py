@@ -91,9 +91,7 @@ def load_settings(**overrides: object) -> StoreSettings:
     """Read settings, turning pydantic's report into one readable :class:`SettingsError`."""
     unknown = unknown_environment_settings()
     if unknown:
-        raise SettingsError(
-            "unknown setting(s): " + ", ".join(unknown) + " (see README 'Configuration' for the list)"
-        )
+        raise SettingsError("unknown setting(s): " + ", ".join(unknown) + " (see README 'Configuration' for the list)")
     try:
         return StoreSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

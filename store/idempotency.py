@@ -71,9 +71,7 @@ def run_once(
         ).first()
         if earlier is not None:
             if earlier.request_hash != fingerprint:
-                raise IdempotencyConflict(
-                    f"Idempotency-Key {key!r} was already used with a different request body"
-                )
+                raise IdempotencyConflict(f"Idempotency-Key {key!r} was already used with a different request body")
             return earlier.status_code, earlier.response
     result = produce()
     body = result.model_dump(mode="json") if hasattr(result, "model_dump") else result
@@ -106,7 +104,11 @@ def respond_once(
     different orders apart.
     """
     status, body = run_once(
-        session, scope=f"{caller}:{request.method} {request.url.path}", key=key, payload=payload,
-        produce=produce, status_code=status_code,
+        session,
+        scope=f"{caller}:{request.method} {request.url.path}",
+        key=key,
+        payload=payload,
+        produce=produce,
+        status_code=status_code,
     )
     return JSONResponse(body, status_code=status)

@@ -31,7 +31,8 @@ async def _body_errors(request: Request) -> list[dict[str, Any]]:
     if content_type.startswith(FORM_TYPES):
         form = await request.form()  # cached on the request: the route's own Form parameters reuse it
         return [
-            _error(["body", name]) for name, value in form.multi_items()
+            _error(["body", name])
+            for name, value in form.multi_items()
             if "\x00" in name or (isinstance(value, str) and "\x00" in value)  # files may hold NULs
         ]
     return []
@@ -41,7 +42,8 @@ async def reject_nul(request: Request) -> None:
     """422 when the path, a query parameter or a JSON or form body holds a NUL character."""
     errors = [_error(["path"])] if "\x00" in request.url.path else []
     errors += [
-        _error(["query", name]) for name, value in request.query_params.multi_items()
+        _error(["query", name])
+        for name, value in request.query_params.multi_items()
         if "\x00" in name or "\x00" in value
     ]
     errors += await _body_errors(request)

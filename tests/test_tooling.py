@@ -40,3 +40,9 @@ class TestMigrations:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), SQLModel.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
+
+
+class TestFormat:
+    def test_ruff_format_changes_nothing(self):
+        result = subprocess.run([_tool("ruff"), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr

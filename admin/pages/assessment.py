@@ -49,14 +49,16 @@ def default_period(staff: StaffContext, today: date | None = None) -> MonthRange
     return last_full_months(today or business_day(utcnow(), staff.store_timezone), 12)
 
 
-def _report(request: Request, session: Session, staff: StaffContext, period_from: str | None,
-            period_to: str | None) -> AssessmentReport:
+def _report(
+    request: Request, session: Session, staff: StaffContext, period_from: str | None, period_to: str | None
+) -> AssessmentReport:
     """Score the asked period (blank fields: the last 12 full months); a bad period is InvalidInput in the
     page's language."""
     try:
         period = month_range(period_from, period_to, default_period(staff))
-        return assessment_service.assess(session, staff.store_id, period_from=period.from_text,
-                                         period_to=period.to_text)
+        return assessment_service.assess(
+            session, staff.store_id, period_from=period.from_text, period_to=period.to_text
+        )
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, negotiate(request))) from None
 
@@ -79,8 +81,13 @@ def attachment(body: bytes, ext: str, filename: str) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-def report_page(request: Request, session: SessionDep, staff: ReportReader,
-                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> HTMLResponse:
+def report_page(
+    request: Request,
+    session: SessionDep,
+    staff: ReportReader,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+) -> HTMLResponse:
     """The self-assessment report of a period, with its downloads."""
     default = default_period(staff)
     form = {"from": period_from or default.from_text, "to": period_to or default.to_text}
@@ -101,24 +108,39 @@ def report_page(request: Request, session: SessionDep, staff: ReportReader,
 
 
 @router.get("/report.pdf")
-def report_pdf(request: Request, session: SessionDep, staff: ReportReader,
-               period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+def report_pdf(
+    request: Request,
+    session: SessionDep,
+    staff: ReportReader,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+) -> Response:
     """The report as PDF (the same content as the page)."""
     report = _report(request, session, staff, period_from, period_to)
     return attachment(report_render.render_pdf(report), "pdf", download_name(report, "pdf"))
 
 
 @router.get("/report.xlsx")
-def report_xlsx(request: Request, session: SessionDep, staff: ReportReader,
-                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+def report_xlsx(
+    request: Request,
+    session: SessionDep,
+    staff: ReportReader,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+) -> Response:
     """The report as an Excel workbook (the same content as the page)."""
     report = _report(request, session, staff, period_from, period_to)
     return attachment(report_render.render_xlsx(report), "xlsx", download_name(report, "xlsx"))
 
 
 @router.get("/report.json")
-def report_json(request: Request, session: SessionDep, staff: ReportReader,
-                period_from: PeriodFrom = None, period_to: PeriodTo = None) -> Response:
+def report_json(
+    request: Request,
+    session: SessionDep,
+    staff: ReportReader,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
+) -> Response:
     """The report as JSON, for the district's systems and for diffing two runs."""
     report = _report(request, session, staff, period_from, period_to)
     body = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode()

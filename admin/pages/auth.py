@@ -58,7 +58,11 @@ def _login_page(request: Request, *, error: str = "", username: str = "", status
     }
     response = render(request, "login.html", context, status_code=status_code)
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin/login",
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/admin/login",
         secure=get_settings().env == "production",
     )
     return response
@@ -86,21 +90,28 @@ def login(
         return _login_page(request, error=message, username=username, status_code=403)
     settings = get_settings()
     try:
-        secret, _row = auth_service.login(session, username.strip(), password, settings.session_max_age_s,
-                                          client=client_address(request))
+        secret, _row = auth_service.login(
+            session, username.strip(), password, settings.session_max_age_s, client=client_address(request)
+        )
     except Unauthorized:
         message = i18n.gettext("Wrong username or password.", locale)
         return _login_page(request, error=message, username=username, status_code=400)
     except TooManyAttempts as exc:
         message = i18n.gettext("Too many failed sign-in attempts. Please try again in %(minutes)s minutes.", locale)
-        page = _login_page(request, error=message % {"minutes": exc.retry_after_minutes}, username=username,
-                           status_code=429)
+        page = _login_page(
+            request, error=message % {"minutes": exc.retry_after_minutes}, username=username, status_code=429
+        )
         page.headers.update(exc.headers)
         return page
     response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, secret, max_age=settings.session_max_age_s, httponly=True, samesite="lax",
-        secure=settings.env == "production", path="/",
+        SESSION_COOKIE,
+        secret,
+        max_age=settings.session_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=settings.env == "production",
+        path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")
     return response

@@ -74,9 +74,13 @@ def cards(row: KpiRow, last_year: KpiRow, locale: str, *, compared: bool = True)
     Last year's figure is a dash when the store's history does not cover it in full."""
     missing = Figure("—", "—")
     return [
-        Card(field, label, _figure(show, getattr(row, field), locale),
-             missing if row.baseline_incomplete else _figure(show, getattr(last_year, field), locale),
-             growth(getattr(row, change)) if compared else None)
+        Card(
+            field,
+            label,
+            _figure(show, getattr(row, field), locale),
+            missing if row.baseline_incomplete else _figure(show, getattr(last_year, field), locale),
+            growth(getattr(row, change)) if compared else None,
+        )
         for label, field, show, change in METRICS
     ]
 
@@ -86,10 +90,13 @@ def trend_chart(rows: list[KpiRow], locale: str) -> dict[str, Any]:
     return {
         "categories": [row.period[5:] for row in rows],  # "03-14": the year is in the heading
         "series": [
-            {"name": gettext("Revenue (¥)", locale), "kind": "bar", "axis": 0,
-             "values": [yuan_value(row.revenue_fen) for row in rows]},
-            {"name": gettext("Footfall", locale), "kind": "line", "axis": 1,
-             "values": [row.footfall for row in rows]},
+            {
+                "name": gettext("Revenue (¥)", locale),
+                "kind": "bar",
+                "axis": 0,
+                "values": [yuan_value(row.revenue_fen) for row in rows],
+            },
+            {"name": gettext("Footfall", locale), "kind": "line", "axis": 1, "values": [row.footfall for row in rows]},
         ],
     }
 
@@ -97,8 +104,15 @@ def trend_chart(rows: list[KpiRow], locale: str) -> dict[str, Any]:
 def dashboard_context(session: SessionDep, staff: StaffContext, today: date, locale: str) -> dict[str, Any]:
     """The cards of today and month to date, and the 30-day chart (tenants: their shop only)."""
     board = kpi_service.dashboard(session, staff.store_id, today=today, shop_id=staff.shop_id)
-    trend = kpi_service.series(session, staff.store_id, start=today - timedelta(days=CHART_DAYS - 1), end=today,
-                               grain="day", by="store", shop_id=staff.shop_id)
+    trend = kpi_service.series(
+        session,
+        staff.store_id,
+        start=today - timedelta(days=CHART_DAYS - 1),
+        end=today,
+        grain="day",
+        by="store",
+        shop_id=staff.shop_id,
+    )
     return {
         "today": today,
         "month_start": today.replace(day=1),

@@ -33,8 +33,11 @@ router = APIRouter(prefix="/admin/assessment/evidence", include_in_schema=False)
 
 EvidenceKeeper = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager))]
 ZONE_FLAGS = ("wifi", "wifi_stable", "g5", "g5_stable", "other_signal")
-DATA_CENTER_KINDS = {"self_hosted": N_("Own server room / data center"), "cloud": N_("Rented cloud data center"),
-                     "other": N_("Other storage")}
+DATA_CENTER_KINDS = {
+    "self_hosted": N_("Own server room / data center"),
+    "cloud": N_("Rented cloud data center"),
+    "other": N_("Other storage"),
+}
 NOT_IN_FUTURE = N_("The day cannot be in the future.")
 STABLE_NEEDS_SIGNAL = N_("A signal must be there before it can be stable.")
 
@@ -43,8 +46,15 @@ def _today(staff: StaffContext) -> date:
     return business_day(utcnow(), staff.store_timezone)
 
 
-def _page(request: Request, session: Session, staff: StaffContext, *, errors: dict[str, FieldErrors] | None = None,
-          posted: dict[str, dict[str, Any]] | None = None, status_code: int = 200) -> HTMLResponse:
+def _page(
+    request: Request,
+    session: Session,
+    staff: StaffContext,
+    *,
+    errors: dict[str, FieldErrors] | None = None,
+    posted: dict[str, dict[str, Any]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """The register page; ``posted`` keeps what a refused form said, the rest shows the latest entries."""
     latest = assessment_service.latest_evidence(session, staff.store_id)
     saved = {ind.value: dict(entry.payload, note=entry.note) for ind, entry in latest.items()}
@@ -54,17 +64,20 @@ def _page(request: Request, session: Session, staff: StaffContext, *, errors: di
     store = premises_service.get_store(session, staff.store_id)
     context = {
         "zones": premises_service.list_zones(session, staff.store_id),
-        "by_zone": by_zone, "values": values, "errors": errors or {},
+        "by_zone": by_zone,
+        "values": values,
+        "errors": errors or {},
         "entries": assessment_service.list_evidence(session, staff.store_id)[:10],
-        "kinds": DATA_CENTER_KINDS, "flags": ZONE_FLAGS,
+        "kinds": DATA_CENTER_KINDS,
+        "flags": ZONE_FLAGS,
         "upgrade_on": values.get("upgrade", {}).get("smart_upgrade_on", store.smart_upgrade_on or ""),
-        "saved": request.query_params.get("saved"), "today": _today(staff),
+        "saved": request.query_params.get("saved"),
+        "today": _today(staff),
     }
     return render(request, "assessment/evidence.html", context, staff=staff, status_code=status_code)
 
 
-def _record(session: Session, staff: StaffContext, indicator: EvidenceIndicator, payload: BaseModel,
-            note: str) -> None:
+def _record(session: Session, staff: StaffContext, indicator: EvidenceIndicator, payload: BaseModel, note: str) -> None:
     data = EvidenceCreate(indicator=indicator, payload=payload.model_dump(mode="json"), note=note[:500])
     assessment_service.record_evidence(session, staff.store_id, data, recorded_by=staff.username)
 
@@ -79,11 +92,11 @@ def evidence_page(request: Request, session: SessionDep, staff: EvidenceKeeper) 
     return _page(request, session, staff)
 
 
-def survey_from_form(form: dict[str, str], zone_codes: list[str], today: date, locale: str
-                     ) -> tuple[CoverageSurvey | None, dict[str, Any], FieldErrors]:
+def survey_from_form(
+    form: dict[str, str], zone_codes: list[str], today: date, locale: str
+) -> tuple[CoverageSurvey | None, dict[str, Any], FieldErrors]:
     """The F1 survey the form describes (one row per zone), what to show again, and messages by field."""
-    rows = [{"zone": code, **{flag: form.get(f"{flag}-{code}") == "on" for flag in ZONE_FLAGS}}
-            for code in zone_codes]
+    rows = [{"zone": code, **{flag: form.get(f"{flag}-{code}") == "on" for flag in ZONE_FLAGS}} for code in zone_codes]
     shown = {"surveyed_on": form.get("surveyed_on", ""), "zones": rows, "note": form.get("note", "")}
     survey, errors = validate(CoverageSurvey, {"surveyed_on": form.get("surveyed_on") or None, "zones": rows}, locale)
     if survey is not None and survey.surveyed_on > today:
@@ -110,9 +123,13 @@ def save_f1(request: Request, session: SessionDep, staff: EvidenceKeeper, form: 
 def save_f3(request: Request, session: SessionDep, staff: EvidenceKeeper, form: CheckedForm) -> Response:
     """Record where the data lives and whether backups run (F3 数据中心)."""
     locale = negotiate(request)
-    data = {"kind": form.get("kind") or None, "provider": form.get("provider", ""),
-            "database": form.get("database", ""), "backups_ok": form.get("backups_ok") == "on",
-            "last_backup_on": form.get("last_backup_on") or None}
+    data = {
+        "kind": form.get("kind") or None,
+        "provider": form.get("provider", ""),
+        "database": form.get("database", ""),
+        "backups_ok": form.get("backups_ok") == "on",
+        "last_backup_on": form.get("last_backup_on") or None,
+    }
     record, errors = validate(DataCenterRecord, data, locale)
     if "kind" in errors:
         errors["kind"] = gettext(N_("Choose where the data is kept."), locale)
@@ -129,14 +146,23 @@ def save_f3(request: Request, session: SessionDep, staff: EvidenceKeeper, form: 
 def save_m1(request: Request, session: SessionDep, staff: EvidenceKeeper, form: CheckedForm) -> Response:
     """Record the paperless office and the office system (M1 智能办公)."""
     locale = negotiate(request)
-    data = {"paperless": form.get("paperless") == "on", "office_system": form.get("office_system") == "on",
-            "system_name": form.get("system_name", "")}
+    data = {
+        "paperless": form.get("paperless") == "on",
+        "office_system": form.get("office_system") == "on",
+        "system_name": form.get("system_name", ""),
+    }
     record, errors = validate(OfficeRecord, data, locale)
     if record is not None and record.office_system and not record.system_name:
         errors["system_name"] = gettext(N_("Name the office system that covers all business."), locale)
     if errors:
-        return _page(request, session, staff, errors={"M1": errors},
-                     posted={"M1": {**data, "note": form.get("note", "")}}, status_code=400)
+        return _page(
+            request,
+            session,
+            staff,
+            errors={"M1": errors},
+            posted={"M1": {**data, "note": form.get("note", "")}},
+            status_code=400,
+        )
     _record(session, staff, EvidenceIndicator.M1, record, form.get("note", ""))
     return _saved("M1")
 
@@ -150,11 +176,23 @@ def save_upgrade_date(request: Request, session: SessionDep, staff: EvidenceKeep
     if update is not None and update.smart_upgrade_on and update.smart_upgrade_on > _today(staff):
         errors["smart_upgrade_on"] = gettext(NOT_IN_FUTURE, locale)
     if errors:
-        return _page(request, session, staff, errors={"upgrade": errors},
-                     posted={"upgrade": {"smart_upgrade_on": text}}, status_code=400)
+        return _page(
+            request,
+            session,
+            staff,
+            errors={"upgrade": errors},
+            posted={"upgrade": {"smart_upgrade_on": text}},
+            status_code=400,
+        )
     try:
         premises_service.update_store(session, staff.store_id, update)
     except StoreError as exc:
-        return _page(request, session, staff, errors={"upgrade": store_error_fields(exc, locale)},
-                     posted={"upgrade": {"smart_upgrade_on": text}}, status_code=400)
+        return _page(
+            request,
+            session,
+            staff,
+            errors={"upgrade": store_error_fields(exc, locale)},
+            posted={"upgrade": {"smart_upgrade_on": text}},
+            status_code=400,
+        )
     return _saved("upgrade")

@@ -38,10 +38,19 @@ Exporter = Annotated[StaffContext, Depends(require_role(*EXPORTERS))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADER = (
-    "月份 Month", "营业额(元) Revenue (CNY)", "订单数 Orders", "客流(人次) Footfall", "转化率 Conversion",
-    "经营面积(m²) Selling area (m²)", "员工数 Staff", "坪效(元/m²) Sales per m² (CNY)",
-    "人效(元/人) Sales per staff (CNY)", "营业额同比 Revenue YoY", "客流同比 Footfall YoY",
-    "坪效同比 Sales per m² YoY", "人效同比 Sales per staff YoY",
+    "月份 Month",
+    "营业额(元) Revenue (CNY)",
+    "订单数 Orders",
+    "客流(人次) Footfall",
+    "转化率 Conversion",
+    "经营面积(m²) Selling area (m²)",
+    "员工数 Staff",
+    "坪效(元/m²) Sales per m² (CNY)",
+    "人效(元/人) Sales per staff (CNY)",
+    "营业额同比 Revenue YoY",
+    "客流同比 Footfall YoY",
+    "坪效同比 Sales per m² YoY",
+    "人效同比 Sales per staff YoY",
 )
 GROWTH_FIELDS = ("revenue_growth", "footfall_growth", "sales_per_m2_growth", "sales_per_staff_growth")
 
@@ -62,8 +71,16 @@ def monthly_rows(session: Session, store_id: int, period: MonthRange, today: dat
     month under way compares its days so far; empty where that month is not fully in the store's history)."""
     end = max(min(period.last_day, today), period.first_day)
     last_year = period.shifted(-12)
-    return kpi_service.series(session, store_id, start=period.first_day, end=end, grain="month", by="store",
-                              baseline=(last_year.first_day, last_year.last_day), per_period=True)
+    return kpi_service.series(
+        session,
+        store_id,
+        start=period.first_day,
+        end=end,
+        grain="month",
+        by="store",
+        baseline=(last_year.first_day, last_year.last_day),
+        per_period=True,
+    )
 
 
 def _ratio(value: float | None, places: int = 4) -> Decimal | None:
@@ -73,9 +90,15 @@ def _ratio(value: float | None, places: int = 4) -> Decimal | None:
 def cells(row: KpiRow) -> list[Any]:
     """One month as typed cells: yuan as 2-decimal numbers, shares and growth as ratios (0.123)."""
     return [
-        row.period, yuan_plain(row.revenue_fen), row.orders, row.footfall, _ratio(row.conversion),
-        round(Decimal(str(row.selling_area_m2)), 2), round(Decimal(str(row.staff)), 2),
-        yuan_plain(row.sales_per_m2_fen), yuan_plain(row.sales_per_staff_fen),
+        row.period,
+        yuan_plain(row.revenue_fen),
+        row.orders,
+        row.footfall,
+        _ratio(row.conversion),
+        round(Decimal(str(row.selling_area_m2)), 2),
+        round(Decimal(str(row.staff)), 2),
+        yuan_plain(row.sales_per_m2_fen),
+        yuan_plain(row.sales_per_staff_fen),
         *(_ratio(getattr(row, name)) for name in GROWTH_FIELDS),
     ]
 
@@ -122,9 +145,13 @@ def _filename(session: Session, staff: StaffContext, period: MonthRange, ext: st
 
 
 @router.get("/monthly-kpi.csv")
-def monthly_kpi_csv(request: Request, session: SessionDep, staff: Exporter,
-                    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
-                    end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
+def monthly_kpi_csv(
+    request: Request,
+    session: SessionDep,
+    staff: Exporter,
+    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+) -> Response:
     """Monthly KPIs for the district's report, as CSV."""
     period = _period(request, staff, start, end)
     rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
@@ -132,11 +159,16 @@ def monthly_kpi_csv(request: Request, session: SessionDep, staff: Exporter,
 
 
 @router.get("/monthly-kpi.xlsx")
-def monthly_kpi_xlsx(request: Request, session: SessionDep, staff: Exporter,
-                     start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
-                     end: Annotated[str | None, Query(alias="to", max_length=20)] = None) -> Response:
+def monthly_kpi_xlsx(
+    request: Request,
+    session: SessionDep,
+    staff: Exporter,
+    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+) -> Response:
     """Monthly KPIs for the district's report, as an Excel workbook."""
     period = _period(request, staff, start, end)
     rows = monthly_rows(session, staff.store_id, period, business_day(utcnow(), staff.store_timezone))
-    return _download(to_xlsx(rows, f"{period.from_text}_{period.to_text}"), XLSX,
-                     _filename(session, staff, period, "xlsx"))
+    return _download(
+        to_xlsx(rows, f"{period.from_text}_{period.to_text}"), XLSX, _filename(session, staff, period, "xlsx")
+    )

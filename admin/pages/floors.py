@@ -57,15 +57,24 @@ def set_store_staff(request: Request, session: SessionDep, staff: Editor, form: 
     raw = {"shop_id": None, "headcount": form.get("headcount", ""), "effective_on": today_of(staff).isoformat()}
     data, errors = validate(HeadcountSet, raw, locale)
     if not errors:
-        _row, failure = save(session, lambda: premises_service.set_headcount(
-            session, staff.store_id, shop_id=None, effective_on=data.effective_on, headcount=data.headcount))
+        _row, failure = save(
+            session,
+            lambda: premises_service.set_headcount(
+                session, staff.store_id, shop_id=None, effective_on=data.effective_on, headcount=data.headcount
+            ),
+        )
         errors = store_error_fields(failure, locale) if failure else {}
     error = next(iter(errors.values()), "")
     if request.headers.get("HX-Request"):
-        context = {"action": "/admin/premises/staff", "field_id": "store-staff",
-                   "label": i18n.gettext("Store's own staff", locale),
-                   "row_staff": raw["headcount"] if errors else _store_staff(session, staff),
-                   "row_error": error, "saved": not errors, "can_set_staff": True}
+        context = {
+            "action": "/admin/premises/staff",
+            "field_id": "store-staff",
+            "label": i18n.gettext("Store's own staff", locale),
+            "row_staff": raw["headcount"] if errors else _store_staff(session, staff),
+            "row_error": error,
+            "saved": not errors,
+            "can_set_staff": True,
+        }
         return render(request, "premises/_headcount.html", context, staff=staff)
     if errors:
         context = overview(session, staff, None, locale)

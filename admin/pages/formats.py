@@ -100,9 +100,15 @@ PERIOD_TEXTS = {
     "in_future": N_("The %(name)s %(start)s – %(end)s lies in the future: there is nothing to assess yet."),
 }
 PERIOD_NAMES = {
-    "range": N_("period"), "period": N_("period"), "baseline": N_("baseline"), "month": N_("month"),
-    "start month": N_("start month"), "end month": N_("end month"), "report period": N_("report period"),
-    "period start (--from)": N_("first month"), "period end (--to)": N_("last month"),
+    "range": N_("period"),
+    "period": N_("period"),
+    "baseline": N_("baseline"),
+    "month": N_("month"),
+    "start month": N_("start month"),
+    "end month": N_("end month"),
+    "report period": N_("report period"),
+    "period start (--from)": N_("first month"),
+    "period end (--to)": N_("last month"),
 }
 
 
@@ -155,8 +161,7 @@ def last_full_months(today: date, count: int) -> MonthRange:
     return MonthRange(add_months(this_month, -count), add_months(this_month, -1))
 
 
-def month_range(from_text: str | None, to_text: str | None, default: MonthRange, *, name: str = "period"
-                ) -> MonthRange:
+def month_range(from_text: str | None, to_text: str | None, default: MonthRange, *, name: str = "period") -> MonthRange:
     """The range a form asked for (blank fields take the default); a bad month or reversed → PeriodError."""
     start = parse_month(from_text, name=name) if from_text else default.start
     end = parse_month(to_text, name=name) if to_text else default.end

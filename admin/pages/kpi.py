@@ -57,15 +57,30 @@ class KpiQuery:
         return max(min(self.period.last_day, self.today), self.period.first_day)
 
 
-def parse_query(staff: StaffContext, view: str, start: str | None, end: str | None,
-                base_start: str | None, base_end: str | None, sort: str | None, order: str) -> KpiQuery:
+def parse_query(
+    staff: StaffContext,
+    view: str,
+    start: str | None,
+    end: str | None,
+    base_start: str | None,
+    base_end: str | None,
+    sort: str | None,
+    order: str,
+) -> KpiQuery:
     """The form's fields with defaults: the last 12 full months against the same months a year before."""
     today = business_day(utcnow(), staff.store_timezone)
     period = month_range(start, end, last_full_months(today, 12), name="period")
     same_last_year = period.shifted(-12)
     baseline = month_range(base_start, base_end, same_last_year, name="baseline")
-    return KpiQuery(view if view in VIEWS else "month", period, baseline, baseline == same_last_year,
-                    sort if sort in kpi_view.SORT_KEYS else None, order != "asc", today)
+    return KpiQuery(
+        view if view in VIEWS else "month",
+        period,
+        baseline,
+        baseline == same_last_year,
+        sort if sort in kpi_view.SORT_KEYS else None,
+        order != "asc",
+        today,
+    )
 
 
 def kpi_rows(session: Session, staff: StaffContext, q: KpiQuery) -> list[KpiRow]:
@@ -75,14 +90,21 @@ def kpi_rows(session: Session, staff: StaffContext, q: KpiQuery) -> list[KpiRow]
     every row is compared with the chosen baseline as a whole, per day (the service's rules)."""
     by_month = q.view == "month"
     return kpi_service.series(
-        session, staff.store_id, start=q.period.first_day, end=q.end, grain="month" if by_month else "total",
-        by="store" if by_month else q.view, baseline=(q.baseline.first_day, q.baseline.last_day),
-        per_period=by_month and q.default_baseline, shop_id=staff.shop_id,
+        session,
+        staff.store_id,
+        start=q.period.first_day,
+        end=q.end,
+        grain="month" if by_month else "total",
+        by="store" if by_month else q.view,
+        baseline=(q.baseline.first_day, q.baseline.last_day),
+        per_period=by_month and q.default_baseline,
+        shop_id=staff.shop_id,
     )
 
 
 def row_name(view: str, locale: str) -> Any:
     """How a table row is named: the month, or the floor/shop label, or the category in the locale."""
+
     def name(row: KpiRow) -> str:
         if view == "month":
             return row.period + (" *" if row.partial else "")
@@ -90,6 +112,7 @@ def row_name(view: str, locale: str) -> Any:
             zh, en = CATEGORIES[row.key]
             return zh if locale == "zh_CN" else en
         return row.label
+
     return name
 
 
@@ -100,16 +123,24 @@ def chart_spec(rows: list[KpiRow], name: Any, view: str, locale: str) -> dict[st
     if view != "month":
         rows = kpi_view.by_revenue(rows)
     series: list[dict[str, Any]] = [
-        {"name": gettext("Revenue (¥)", locale), "kind": "bar", "axis": 0,
-         "values": [kpi_view.yuan_value(r.revenue_fen) for r in rows]},
-        {"name": gettext("Sales per m² (¥)", locale), "kind": "line", "axis": 1,
-         "values": [kpi_view.yuan_value(r.sales_per_m2_fen) for r in rows]},
+        {
+            "name": gettext("Revenue (¥)", locale),
+            "kind": "bar",
+            "axis": 0,
+            "values": [kpi_view.yuan_value(r.revenue_fen) for r in rows],
+        },
+        {
+            "name": gettext("Sales per m² (¥)", locale),
+            "kind": "line",
+            "axis": 1,
+            "values": [kpi_view.yuan_value(r.sales_per_m2_fen) for r in rows],
+        },
     ]
     if view == "month":
-        series.append({"name": gettext("Footfall", locale), "kind": "line", "axis": 2,
-                       "values": [r.footfall for r in rows]})
-    return {"categories": [name(r) for r in rows], "series": series,
-            "horizontal": view != "month" and len(rows) > 12}
+        series.append(
+            {"name": gettext("Footfall", locale), "kind": "line", "axis": 2, "values": [r.footfall for r in rows]}
+        )
+    return {"categories": [name(r) for r in rows], "series": series, "horizontal": view != "month" and len(rows) > 12}
 
 
 def json_script(value: Any) -> Markup:
@@ -119,11 +150,18 @@ def json_script(value: Any) -> Markup:
 
 
 @router.get("/kpi", response_class=HTMLResponse)
-def kpi_page(request: Request, session: SessionDep, staff: KpiReader, by: str = "month",
-             start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
-             end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
-             base_from: MonthParam = None, base_to: MonthParam = None,
-             sort: MonthParam = None, order: MonthParam = "desc") -> HTMLResponse:
+def kpi_page(
+    request: Request,
+    session: SessionDep,
+    staff: KpiReader,
+    by: str = "month",
+    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+    base_from: MonthParam = None,
+    base_to: MonthParam = None,
+    sort: MonthParam = None,
+    order: MonthParam = "desc",
+) -> HTMLResponse:
     """KPIs by month, floor, shop or category, with a chart and a sortable table."""
     locale = negotiate(request)
     form = {"by": by, "from": start or "", "to": end or "", "base_from": base_from or "", "base_to": base_to or ""}
@@ -131,31 +169,51 @@ def kpi_page(request: Request, session: SessionDep, staff: KpiReader, by: str = 
         q = parse_query(staff, by, start, end, base_from, base_to, sort, order or "desc")
         rows = kpi_view.sort_rows(kpi_rows(session, staff, q), q.sort, q.descending)
     except PeriodError as exc:  # said in the page's language, by the error's code
-        return render(request, "kpi/kpi.html", {"form": form, "views": VIEWS, "error": period_message(exc, locale)},
-                      staff=staff, status_code=400)
-    form.update({"by": q.view, "from": q.period.from_text, "to": q.period.to_text,
-                 "base_from": q.baseline.from_text, "base_to": q.baseline.to_text})
+        return render(
+            request,
+            "kpi/kpi.html",
+            {"form": form, "views": VIEWS, "error": period_message(exc, locale)},
+            staff=staff,
+            status_code=400,
+        )
+    form.update(
+        {
+            "by": q.view,
+            "from": q.period.from_text,
+            "to": q.period.to_text,
+            "base_from": q.baseline.from_text,
+            "base_to": q.baseline.to_text,
+        }
+    )
     context = page_context(session, staff, q, rows, locale)
     months = urlencode({"from": form["from"], "to": form["to"]})
     exports = {ext: f"/admin/exports/monthly-kpi.{ext}?{months}" for ext in ("csv", "xlsx")}
-    context.update({"form": form, "sort_url": lambda key: _sort_url(form, q, key),
-                    "exports": None if staff.shop_id is not None else exports})
+    context.update(
+        {
+            "form": form,
+            "sort_url": lambda key: _sort_url(form, q, key),
+            "exports": None if staff.shop_id is not None else exports,
+        }
+    )
     return render(request, "kpi/kpi.html", context, staff=staff)
 
 
-def page_context(session: Session, staff: StaffContext, q: KpiQuery, rows: list[KpiRow], locale: str
-                 ) -> dict[str, Any]:
+def page_context(session: Session, staff: StaffContext, q: KpiQuery, rows: list[KpiRow], locale: str) -> dict[str, Any]:
     """The table, the chart and the notes under them."""
     name, columns = row_name(q.view, locale), kpi_view.columns_for(q.view)
     incomplete = any(row.baseline_incomplete for row in rows)
     return {
-        "views": VIEWS, "error": None, "q": q, "columns": columns,
+        "views": VIEWS,
+        "error": None,
+        "q": q,
+        "columns": columns,
         "rows": kpi_view.table_rows(rows, columns, name_of=name),
         "any_partial": any(row.partial for row in rows),
         "chart": json_script(chart_spec(rows, name, q.view, locale)),
         # Horizontal bars for many shops: one 22 px band per shop keeps every name readable.
         "chart_height": 60 + 22 * len(rows) if q.view != "month" and len(rows) > 12 else None,
-        "tenant": staff.shop_id is not None, "any_incomplete": incomplete,
+        "tenant": staff.shop_id is not None,
+        "any_incomplete": incomplete,
         "history_from": kpi_service.first_sales_day(session, staff.store_id) if incomplete else None,
     }
 
@@ -164,4 +222,3 @@ def _sort_url(form: dict[str, str], q: KpiQuery, key: str) -> str:
     """The table header link: sort by ``key``, flipping the direction when it is already sorted by it."""
     order = "asc" if q.sort == key and q.descending else "desc"
     return "/admin/kpi?" + urlencode({**form, "sort": key, "order": order})
-

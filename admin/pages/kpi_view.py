@@ -16,6 +16,7 @@ from store.kpi.schemas import KpiRow
 
 # --- table columns ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the KpiRow field; also the ?sort= value
@@ -68,14 +69,18 @@ def columns_for(view: str) -> tuple[Column, ...]:
     return COLUMNS if view == "month" else tuple(c for c in COLUMNS if c.key not in STORE_ONLY)
 
 
-def table_rows(rows: Sequence[KpiRow], columns: Sequence[Column], *, name_of: Callable[[KpiRow], str]
-               ) -> list[TableRow]:
+def table_rows(
+    rows: Sequence[KpiRow], columns: Sequence[Column], *, name_of: Callable[[KpiRow], str]
+) -> list[TableRow]:
     """Formatted cells of every row, with its growth under each value."""
     return [
-        TableRow(name_of(row), tuple(
-            Cell(c.show(getattr(row, c.key)), growth(getattr(row, c.growth)) if c.growth else None)
-            for c in columns
-        ), incomplete=row.baseline_incomplete)
+        TableRow(
+            name_of(row),
+            tuple(
+                Cell(c.show(getattr(row, c.key)), growth(getattr(row, c.growth)) if c.growth else None) for c in columns
+            ),
+            incomplete=row.baseline_incomplete,
+        )
         for row in rows
     ]
 

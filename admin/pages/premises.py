@@ -30,7 +30,15 @@ Viewer = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE, Role.marketi
 Editor = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE))]
 HeadcountEditor = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE, Role.tenant))]
 SHOP_FIELDS = (
-    "code", "name", "name_en", "tenant", "category", "floor_code", "selling_area_m2", "opened_on", "closed_on",
+    "code",
+    "name",
+    "name_en",
+    "tenant",
+    "category",
+    "floor_code",
+    "selling_area_m2",
+    "opened_on",
+    "closed_on",
 )
 OPTIONAL_INPUTS = ("selling_area_m2", "opened_on", "closed_on")
 
@@ -70,17 +78,15 @@ def overview(session: Session, staff: StaffContext, floor_id: int | None, locale
     by_id = {floor.id: floor for floor in floors}
     shops, _total = premises_service.shops_for(session, staff, limit=100_000)
     headcount = latest_headcount(premises_service.headcount_for(session, staff), today)
-    rows = [
-        ShopRow(shop, by_id.get(shop.floor_id), _trading(shop, today), headcount.get(shop.id, 0))
-        for shop in shops
-    ]
+    rows = [ShopRow(shop, by_id.get(shop.floor_id), _trading(shop, today), headcount.get(shop.id, 0)) for shop in shops]
     floor_rows = []
     for floor in floors:
         trading = [r for r in rows if r.shop.floor_id == floor.id and r.trading]
         if staff.shop_id is not None and not trading:
             continue  # tenant staff see only their own shop's floor
-        floor_rows.append(FloorRow(floor, len(trading), sum(r.shop.selling_area_m2 for r in trading),
-                                   sum(r.staff for r in trading)))
+        floor_rows.append(
+            FloorRow(floor, len(trading), sum(r.shop.selling_area_m2 for r in trading), sum(r.staff for r in trading))
+        )
     return {
         "floors": floor_rows,
         "all_floors": floors if staff.shop_id is None else [r.floor for r in floor_rows],
@@ -126,8 +132,14 @@ def premises(request: Request, session: SessionDep, staff: Viewer, floor: int | 
 
 
 def _shop_form(
-    request: Request, session: Session, staff: StaffContext, *, shop: Shop | None, values: dict[str, Any],
-    errors: FieldErrors | None = None, status_code: int = 200,
+    request: Request,
+    session: Session,
+    staff: StaffContext,
+    *,
+    shop: Shop | None,
+    values: dict[str, Any],
+    errors: FieldErrors | None = None,
+    status_code: int = 200,
 ) -> Response:
     locale = i18n.negotiate(request)
     floors = premises_service.list_floors(session, staff.store_id)
@@ -210,18 +222,30 @@ def set_shop_headcount(
     """Set a shop's staff from today (or the day given); htmx swaps the cell in place."""
     locale = i18n.negotiate(request)
     shop = premises_service.shop_for(session, staff, shop_id)
-    raw = {"shop_id": shop_id, "headcount": form.get("headcount", ""),
-           "effective_on": form.get("effective_on") or today_of(staff).isoformat()}
+    raw = {
+        "shop_id": shop_id,
+        "headcount": form.get("headcount", ""),
+        "effective_on": form.get("effective_on") or today_of(staff).isoformat(),
+    }
     data, errors = validate(HeadcountSet, raw, locale)
     if not errors:
-        _row, failure = save(session, lambda: premises_service.set_headcount(
-            session, staff.store_id, shop_id=shop.id, effective_on=data.effective_on, headcount=data.headcount))
+        _row, failure = save(
+            session,
+            lambda: premises_service.set_headcount(
+                session, staff.store_id, shop_id=shop.id, effective_on=data.effective_on, headcount=data.headcount
+            ),
+        )
         errors = store_error_fields(failure, locale) if failure else {}
     if request.headers.get("HX-Request"):
         entries = premises_service.headcount_for(session, staff, shop_id=shop.id)
         current = latest_headcount(entries, today_of(staff)).get(shop.id, 0)
-        context = {**headcount_cell(shop, locale), "row_staff": current if not errors else raw["headcount"],
-                   "row_error": next(iter(errors.values()), ""), "saved": not errors, "can_set_staff": True}
+        context = {
+            **headcount_cell(shop, locale),
+            "row_staff": current if not errors else raw["headcount"],
+            "row_error": next(iter(errors.values()), ""),
+            "saved": not errors,
+            "can_set_staff": True,
+        }
         return render(request, "premises/_headcount.html", context, staff=staff)
     if errors:
         context = overview(session, staff, None, locale)

@@ -49,12 +49,19 @@ def _write(data: bytes, out: str) -> None:
 @click.command("assess")
 @click.option("--from", "period_from", required=True, metavar="YYYY-MM", help="First month of the period.")
 @click.option("--to", "period_to", required=True, metavar="YYYY-MM", help="Last month of the period.")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in ReportFormat]), default="json",
-              show_default=True, help="Report format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in ReportFormat]),
+    default="json",
+    show_default=True,
+    help="Report format.",
+)
 @click.option("--out", default=None, metavar="FILE", help="Where to write the report ('-' or none: stdout, JSON/HTML).")
 @click.option("--store", "store_code", default=None, metavar="CODE", help="Store code (default: the only store).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the HTML report.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the HTML report."
+)
 def assess(period_from: str, period_to: str, fmt: str, out: str | None, store_code: str | None, lang: str) -> None:
     """Score the store against the Annex 4 smart-store indicators over a period of months."""
     from store.config import SettingsError
@@ -69,8 +76,9 @@ def assess(period_from: str, period_to: str, fmt: str, out: str | None, store_co
         sys.exit(2)
 
 
-def _assess(period_from: str, period_to: str, fmt: ReportFormat, out: str | None, store_code: str | None,
-            lang: str) -> None:
+def _assess(
+    period_from: str, period_to: str, fmt: ReportFormat, out: str | None, store_code: str | None, lang: str
+) -> None:
     from store.db import check_database, get_engine, unit_of_work
 
     to_stdout = out in (None, "-")
@@ -79,16 +87,23 @@ def _assess(period_from: str, period_to: str, fmt: ReportFormat, out: str | None
     check_database(get_engine())
     with unit_of_work() as session:
         store = assessment_service.store_for(session, store_code)
-        report = assessment_service.assess(session, store.id, period_from=period_from,  # type: ignore[arg-type]
-                                           period_to=period_to)
+        report = assessment_service.assess(
+            session,
+            store.id,
+            period_from=period_from,  # type: ignore[arg-type]
+            period_to=period_to,
+        )
     data = render_report(report, fmt, lang)
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     _write(data, out)  # type: ignore[arg-type]
-    click.echo(f"assess: {report.store_code} {report.period_from}..{report.period_to} → {out} "
-               f"({report.total} pts, {'passes' if report.passes else 'below'} 90)", err=True)
+    click.echo(
+        f"assess: {report.store_code} {report.period_from}..{report.period_to} → {out} "
+        f"({report.total} pts, {'passes' if report.passes else 'below'} 90)",
+        err=True,
+    )
 
 
 COMMANDS = [assess]

@@ -18,7 +18,11 @@ GROUP_NAMES: dict[str, tuple[str, str]] = {
     "bonus": ("综合效益", "Results (bonus)"),
 }
 GROUP_MAXIMA: dict[str, int] = {
-    "facilities": 20, "services": 40, "scenarios": 25, "management": 15, "bonus": 10,
+    "facilities": 20,
+    "services": 40,
+    "scenarios": 25,
+    "management": 15,
+    "bonus": 10,
 }
 BASE_MAXIMUM = 100
 BONUS_MAXIMUM = 10
@@ -47,14 +51,19 @@ def _spec(group: str, rows: str) -> tuple[IndicatorSpec, ...]:
 
 # The 24 indicators in ANNEX4.md order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 INDICATORS: tuple[IndicatorSpec, ...] = (
-    _spec("facilities", """
+    _spec(
+        "facilities",
+        """
         F1|网络通信设施|Network|4
         F2|智能感知设施|Smart sensing|4
         F3|数据中心|Data center|4
         F4|智能安防管理|Smart security|4
         F5|智能运维设施|Smart O&M|4
-    """)
-    + _spec("services", """
+    """,
+    )
+    + _spec(
+        "services",
+        """
         S1|数字营销服务|Digital marketing|5
         S2|电子会员服务|E-membership|5
         S3|精准推送服务|Precision push|5
@@ -65,26 +74,36 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         S8|直播服务|Live streaming|5
         S9|信用信息服务|Credit information|5
         S10|大数据应用服务|Big-data analytics|5
-    """)
-    + _spec("scenarios", """
+    """,
+    )
+    + _spec(
+        "scenarios",
+        """
         C1|智能导购|Smart guide|5
         C2|智能支付|Smart payment|5
         C3|互动体验|Interactive experience|5
         C4|智能自助服务设施|Self-service|5
         C5|智能停车|Smart parking|5
-    """)
-    + _spec("management", """
+    """,
+    )
+    + _spec(
+        "management",
+        """
         M1|智能办公|Smart office|4
         M2|运营分析管理|Operations analytics|4
         M3|综合管理平台|Integrated platform|4
         M4|巡检管理|Patrol|3
-    """)
-    + _spec("bonus", """
+    """,
+    )
+    + _spec(
+        "bonus",
+        """
         B1|客流量|Footfall|3
         B2|经营情况|Revenue|3
         B3|坪效|Sales per area|2
         B4|人效|Sales per staff|2
-    """)
+    """,
+    )
 )
 INDICATORS_BY_ID: dict[str, IndicatorSpec] = {spec.id: spec for spec in INDICATORS}
 
@@ -201,7 +220,8 @@ class AssessmentReport:
         """One subtotal per entry of GROUPS."""
         return tuple(
             GroupTotal(
-                group, *GROUP_NAMES[group],
+                group,
+                *GROUP_NAMES[group],
                 points=sum(r.points for r in self.indicators if r.group == group),
                 maximum=GROUP_MAXIMA[group],
             )
@@ -268,8 +288,7 @@ class AssessmentReport:
             "generated_at": iso_utc(self.generated_at),
             "indicators": [_indicator_json(r) for r in self.indicators],
             "groups": [
-                {"group": g.group, "name_zh": g.name_zh, "name_en": g.name_en,
-                 "points": g.points, "maximum": g.maximum}
+                {"group": g.group, "name_zh": g.name_zh, "name_en": g.name_en, "points": g.points, "maximum": g.maximum}
                 for g in self.groups
             ],
             "totals": {
@@ -302,8 +321,15 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "status": result.status,
         "rule": result.rule,
         "figures": [
-            {"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "value": f.value,
-             "unit": f.unit, "period": f.period, "source": f.source}
+            {
+                "name": f.name,
+                "label_zh": f.label_zh,
+                "label_en": f.label_en,
+                "value": f.value,
+                "unit": f.unit,
+                "period": f.period,
+                "source": f.source,
+            }
             for f in result.figures
         ],
         "missing": result.missing,

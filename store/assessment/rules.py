@@ -22,8 +22,10 @@ NO_BASELINE = "改造前无数据：请导入历史数据 / no data before the s
 def _boundary(on_edge: bool) -> tuple[str, str]:
     """The at-or-above reading stated in the rule text, zh and en."""
     if on_edge:
-        return ("（以上含本数，民法典第1259条；恰为边界值，取高档）",
-                "(at-or-above includes the number, Civil Code art. 1259; on the boundary: higher branch)")
+        return (
+            "（以上含本数，民法典第1259条；恰为边界值，取高档）",
+            "(at-or-above includes the number, Civil Code art. 1259; on the boundary: higher branch)",
+        )
     return "（以上含本数，民法典第1259条）", "(at-or-above includes the number, Civil Code art. 1259)"
 
 
@@ -60,15 +62,17 @@ def _check_part(part: int, whole: int) -> None:
         raise ValueError(f"part {part} must lie between 0 and the whole {whole}")
 
 
-def _at_least(share: Fraction, threshold: Fraction, label: tuple[str, str],
-              points: tuple[int, int], missing: str) -> Score:
+def _at_least(
+    share: Fraction, threshold: Fraction, label: tuple[str, str], points: tuple[int, int], missing: str
+) -> Score:
     """Two branches: share ≥ threshold (boundary included) earns points[0], below earns points[1]."""
     zh, en = label
     shown, limit = pct(share, avoid=[threshold]), f"{float(threshold * 100):g}%"
     if share >= threshold:
         note_zh, note_en = _boundary(share == threshold)
-        rule = _bi(f"{zh} {shown} ≥ {limit}{note_zh}→ {points[0]} 分",
-                   f"{en} {shown} ≥ {limit} {note_en} → {_pts(points[0])}")
+        rule = _bi(
+            f"{zh} {shown} ≥ {limit}{note_zh}→ {points[0]} 分", f"{en} {shown} ≥ {limit} {note_en} → {_pts(points[0])}"
+        )
         return points[0], rule, ""
     rule = _bi(f"{zh} {shown} < {limit} → {points[1]} 分", f"{en} {shown} < {limit} → {_pts(points[1])}")
     return points[1], rule, missing
@@ -83,8 +87,10 @@ def score_s4(online_fen: int, total_fen: int) -> Score:
     _check_part(online_fen, total_fen)
     share, threshold = Fraction(online_fen, total_fen), Fraction(10, 100)
     now = pct(share, avoid=[threshold])
-    missing = _bi(f"线上交易额占比需达到 10%（现为 {now}）：经小程序商城、直播引导线上成交",
-                  "raise the online share to 10%: sell through the mini-program mall and live streams")
+    missing = _bi(
+        f"线上交易额占比需达到 10%（现为 {now}）：经小程序商城、直播引导线上成交",
+        "raise the online share to 10%: sell through the mini-program mall and live streams",
+    )
     return _at_least(share, threshold, ("线上交易额占比", "online share"), (2, 1), missing)
 
 
@@ -93,12 +99,13 @@ def score_s5(mau_online_orders: int, online_orders: int) -> Score:
     """S5: online orders by monthly-active users ≥ 60 % of online orders → 2, below → 1, none → 0."""
     if online_orders <= 0:
         rule = _bi("期内无线上交易，无法计算占比", "no online transactions in period: no share to compute")
-        return 0, rule, _bi("开通线上商城并导入线上订单",
-                            "no online transactions: open the online mall, import orders")
+        return 0, rule, _bi("开通线上商城并导入线上订单", "no online transactions: open the online mall, import orders")
     _check_part(mau_online_orders, online_orders)
     share = Fraction(mau_online_orders, online_orders)
-    missing = _bi("月活会员成交占比需达到 60%：以会员活动、推送提高复购",
-                  "raise monthly-active members' share of online orders to 60%: member campaigns and pushes")
+    missing = _bi(
+        "月活会员成交占比需达到 60%：以会员活动、推送提高复购",
+        "raise monthly-active members' share of online orders to 60%: member campaigns and pushes",
+    )
     return _at_least(share, Fraction(60, 100), ("线上月活成交占比", "MAU transaction share"), (2, 1), missing)
 
 
@@ -111,20 +118,24 @@ def score_c2(shops_with_pos: int, shops_open: int) -> Score:
     _check_part(shops_with_pos, shops_open)
     share, count = Fraction(shops_with_pos, shops_open), f"{shops_with_pos}/{shops_open}"
     if share == 1:
-        rule = _bi(f"智能POS覆盖 100%（{count} 家）= 100% → 5 分",
-                   f"smart POS at 100% of shops ({count}) → 5 pts")
+        rule = _bi(f"智能POS覆盖 100%（{count} 家）= 100% → 5 分", f"smart POS at 100% of shops ({count}) → 5 pts")
         return 5, rule, ""
     lacking = shops_open - shops_with_pos
-    missing = _bi(f"其余 {lacking} 家商户接入智能POS（原生收银或小票采集）并联网上报",
-                  f"connect the remaining {lacking} shops' tills (native POS or receipt capture)")
+    missing = _bi(
+        f"其余 {lacking} 家商户接入智能POS（原生收银或小票采集）并联网上报",
+        f"connect the remaining {lacking} shops' tills (native POS or receipt capture)",
+    )
     shown = pct(share, avoid=[Fraction(1, 2)])
     if share >= Fraction(1, 2):
         note_zh, note_en = _boundary(share == Fraction(1, 2))
-        rule = _bi(f"智能POS覆盖 {shown}（{count} 家）≥ 50%{note_zh}→ 3 分",
-                   f"smart POS at {shown} of shops ({count}) ≥ 50% {note_en} → 3 pts")
+        rule = _bi(
+            f"智能POS覆盖 {shown}（{count} 家）≥ 50%{note_zh}→ 3 分",
+            f"smart POS at {shown} of shops ({count}) ≥ 50% {note_en} → 3 pts",
+        )
         return 3, rule, missing
-    rule = _bi(f"智能POS覆盖 {shown}（{count} 家）< 50% → 0 分",
-               f"smart POS at {shown} of shops ({count}) < 50% → 0 pts")
+    rule = _bi(
+        f"智能POS覆盖 {shown}（{count} 家）< 50% → 0 分", f"smart POS at {shown} of shops ({count}) < 50% → 0 pts"
+    )
     return 0, rule, missing
 
 
@@ -151,12 +162,12 @@ def score_growth(indicator_id: str, before_avg: Number | None, after_avg: Number
     shown = pct(growth, avoid=[GROWTH_THRESHOLD, Fraction(0)])
     if growth >= GROWTH_THRESHOLD:
         note_zh, note_en = _boundary(growth == GROWTH_THRESHOLD)
-        rule = _bi(f"{zh}增长 {shown} ≥ 5%{note_zh}→ {full} 分",
-                   f"{en} up {shown} ≥ 5% {note_en} → {_pts(full)}")
+        rule = _bi(f"{zh}增长 {shown} ≥ 5%{note_zh}→ {full} 分", f"{en} up {shown} ≥ 5% {note_en} → {_pts(full)}")
         return full, rule, ""
     if growth > 0:
-        rule = _bi(f"{zh}增长 {shown}（0 < {shown} < 5%）→ {middle} 分",
-                   f"{en} up {shown} (0 < {shown} < 5%) → {_pts(middle)}")
+        rule = _bi(
+            f"{zh}增长 {shown}（0 < {shown} < 5%）→ {middle} 分", f"{en} up {shown} (0 < {shown} < 5%) → {_pts(middle)}"
+        )
         return middle, rule, _bi(f"{zh}增长需达到 5% 可得满分", f"{en} must grow 5% or more for full marks")
     rule = _bi(f"{zh}未增长（{shown} ≤ 0）→ 0 分", f"{en} not up ({shown} ≤ 0) → 0 pts")
     return 0, rule, _bi(f"{zh}需高于改造前月均水平", f"{en} must rise above the pre-upgrade average")
@@ -189,8 +200,10 @@ def score_f1(survey: Sequence[ZoneSurvey], zone_count: int) -> Score:
     rows = list({row.zone: row for row in survey}.values())  # a zone's last row wins: pass oldest first
     if len(rows) < zone_count:
         left = zone_count - len(rows)
-        rule = _bi(f"仅测试 {len(rows)}/{zone_count} 个区域，不能证明全店覆盖 → 0 分",
-                   f"only {len(rows)} of {zone_count} zones surveyed: no whole-store coverage → 0 pts")
+        rule = _bi(
+            f"仅测试 {len(rows)}/{zone_count} 个区域，不能证明全店覆盖 → 0 分",
+            f"only {len(rows)} of {zone_count} zones surveyed: no whole-store coverage → 0 pts",
+        )
         return 0, rule, _bi(f"测试其余 {left} 个区域的 WiFi/5G 信号", f"survey the remaining {left} zones")
     no_wifi = [r.zone for r in rows if not r.wifi]
     no_5g = [r.zone for r in rows if not r.g5]
@@ -198,20 +211,33 @@ def score_f1(survey: Sequence[ZoneSurvey], zone_count: int) -> Score:
     no_mobile = [r.zone for r in rows if not (r.g5 or r.other_signal)]
     if not no_wifi and not no_5g:
         if not unstable:
-            return 4, _bi("WiFi 与 5G 全店覆盖且稳定 → 4 分",
-                          "WiFi and 5G cover the store, stable → 4 pts"), ""
+            return 4, _bi("WiFi 与 5G 全店覆盖且稳定 → 4 分", "WiFi and 5G cover the store, stable → 4 pts"), ""
         rule = _bi("WiFi 与 5G 全店覆盖但部分不稳定 → 2 分", "WiFi and 5G cover the store, unstable → 2 pts")
-        return 2, rule, _bi(f"信号不稳定（{_zones(unstable)}）：增设AP或5G室分",
-                            f"unstable in {_zones(unstable)}: add access points or 5G indoor cells")
+        return (
+            2,
+            rule,
+            _bi(
+                f"信号不稳定（{_zones(unstable)}）：增设AP或5G室分",
+                f"unstable in {_zones(unstable)}: add access points or 5G indoor cells",
+            ),
+        )
     if not no_wifi and not no_mobile:
-        rule = _bi("WiFi 全店覆盖，另有其他信号，5G 未全覆盖 → 1 分",
-                   "WiFi everywhere plus other signal, no 5G → 1 pt")
-        return 1, rule, _bi(f"5G 未覆盖（{_zones(no_5g)}）：联系运营商建设5G室分",
-                            f"no 5G in {_zones(no_5g)}: ask the carrier for indoor 5G")
+        rule = _bi("WiFi 全店覆盖，另有其他信号，5G 未全覆盖 → 1 分", "WiFi everywhere plus other signal, no 5G → 1 pt")
+        return (
+            1,
+            rule,
+            _bi(
+                f"5G 未覆盖（{_zones(no_5g)}）：联系运营商建设5G室分",
+                f"no 5G in {_zones(no_5g)}: ask the carrier for indoor 5G",
+            ),
+        )
     gaps = no_wifi or no_mobile
     rule = _bi("WiFi 或移动信号未全店覆盖 → 0 分", "WiFi or mobile signal misses part of the store → 0 pts")
-    return 0, rule, _bi(f"信号盲区（{_zones(gaps)}）：补齐 WiFi 与 5G",
-                        f"no coverage in {_zones(gaps)}: add WiFi and 5G")
+    return (
+        0,
+        rule,
+        _bi(f"信号盲区（{_zones(gaps)}）：补齐 WiFi 与 5G", f"no coverage in {_zones(gaps)}: add WiFi and 5G"),
+    )
 
 
 DATA_CENTER_KINDS: dict[str, tuple[str, str, int]] = {
@@ -227,8 +253,7 @@ def score_f3(kind: str | None, backups_ok: bool) -> Score:
     backup = _bi("备份正常", "backups verified") if backups_ok else _bi("备份检查未通过", "backups failing")
     if kind is None:
         rule = _bi("未登记数据存储方式 → 0 分", "no data storage recorded → 0 pts") + f"；{backup}"
-        return 0, rule, _bi("登记部署方式（自有机房或云）并开启备份",
-                            "record the deployment and turn on backups")
+        return 0, rule, _bi("登记部署方式（自有机房或云）并开启备份", "record the deployment and turn on backups")
     if kind not in DATA_CENTER_KINDS:
         raise ValueError(f"unknown data-center kind {kind!r}")
     zh, en, points = DATA_CENTER_KINDS[kind]
@@ -246,8 +271,13 @@ def score_m1(paperless: bool, office_system_all_business: bool) -> Score:
     """M1: paperless office → 2, plus an office system covering all business → 2."""
     parts = (
         (paperless, "无纸化办公", "paperless office", "推行无纸化审批与文档", "go paperless"),
-        (office_system_all_business, "覆盖全业务的办公系统", "office system for all business",
-         "办公系统覆盖全部业务流程", "run every business process in the office system"),
+        (
+            office_system_all_business,
+            "覆盖全业务的办公系统",
+            "office system for all business",
+            "办公系统覆盖全部业务流程",
+            "run every business process in the office system",
+        ),
     )
     points = sum(2 for ok, *_ in parts if ok)
     rule_zh = " + ".join(f"{zh} {'✓ 2' if ok else '✗ 0'} 分" for ok, zh, *_ in parts)

@@ -33,8 +33,9 @@ def period_of(period_from: str | None, period_to: str | None, today: date) -> Pe
     return Period(first_month=first, last_month=last, start=first, end=min(month_end(last), today), today=today)
 
 
-def assess(session: Session, store_id: int, *, period_from: str, period_to: str,
-           now: datetime | None = None) -> AssessmentReport:
+def assess(
+    session: Session, store_id: int, *, period_from: str, period_to: str, now: datetime | None = None
+) -> AssessmentReport:
     """Score every Annex 4 indicator for ``store_id`` over the months ``period_from``..``period_to`` (YYYY-MM)."""
     now = now or utcnow()
     store = premises_service.get_store(session, store_id)
@@ -43,11 +44,17 @@ def assess(session: Session, store_id: int, *, period_from: str, period_to: str,
     indicators = tuple(evaluate(ctx) for evaluate in EVALUATORS.values())
     bonus = basis(ctx)
     return AssessmentReport(
-        store_code=store.code, store_name=store.name, timezone=store.timezone,
-        period_from=month_key(period.first_month), period_to=month_key(period.last_month),
+        store_code=store.code,
+        store_name=store.name,
+        timezone=store.timezone,
+        period_from=month_key(period.first_month),
+        period_to=month_key(period.last_month),
         baseline_from=bonus.before[0].month if bonus.before else None,
         baseline_to=bonus.before[-1].month if bonus.before else None,
-        smart_upgrade_on=store.smart_upgrade_on, generated_at=now, indicators=indicators, monthly=bonus.monthly,
+        smart_upgrade_on=store.smart_upgrade_on,
+        generated_at=now,
+        indicators=indicators,
+        monthly=bonus.monthly,
     )
 
 
@@ -59,8 +66,9 @@ def store_for(session: Session, code: str | None) -> Store:
 # --- evidence register (F1, F3, M1) -----------------------------------------------------------------
 
 
-def record_evidence(session: Session, store_id: int, data: EvidenceCreate, *, recorded_by: str,
-                    now: datetime | None = None) -> AssessmentEvidence:
+def record_evidence(
+    session: Session, store_id: int, data: EvidenceCreate, *, recorded_by: str, now: datetime | None = None
+) -> AssessmentEvidence:
     """Add an entry to the register; its payload must have the indicator's shape (F1 zones must exist)."""
     try:
         payload = PAYLOADS[data.indicator].model_validate(data.payload)
@@ -73,22 +81,30 @@ def record_evidence(session: Session, store_id: int, data: EvidenceCreate, *, re
         unknown = sorted({row.zone for row in payload.zones} - known)
         if unknown:
             raise InvalidInput(f"the survey names zones this store does not have: {', '.join(unknown)}")
-    entry = AssessmentEvidence(store_id=store_id, indicator=data.indicator, payload=payload.model_dump(mode="json"),
-                               note=data.note, attachment_name=data.attachment_name, recorded_by=recorded_by,
-                               recorded_at=now or utcnow())
+    entry = AssessmentEvidence(
+        store_id=store_id,
+        indicator=data.indicator,
+        payload=payload.model_dump(mode="json"),
+        note=data.note,
+        attachment_name=data.attachment_name,
+        recorded_by=recorded_by,
+        recorded_at=now or utcnow(),
+    )
     session.add(entry)
     session.flush()
     return entry
 
 
-def list_evidence(session: Session, store_id: int, *, indicator: EvidenceIndicator | None = None
-                  ) -> list[AssessmentEvidence]:
+def list_evidence(
+    session: Session, store_id: int, *, indicator: EvidenceIndicator | None = None
+) -> list[AssessmentEvidence]:
     """The register, newest first."""
     query = select(AssessmentEvidence).where(AssessmentEvidence.store_id == store_id)
     if indicator is not None:
         query = query.where(AssessmentEvidence.indicator == indicator)
-    return list(session.exec(query.order_by(col(AssessmentEvidence.recorded_at).desc(),
-                                            col(AssessmentEvidence.id).desc())))
+    return list(
+        session.exec(query.order_by(col(AssessmentEvidence.recorded_at).desc(), col(AssessmentEvidence.id).desc()))
+    )
 
 
 def latest_evidence(session: Session, store_id: int) -> dict[EvidenceIndicator, AssessmentEvidence]:

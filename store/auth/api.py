@@ -50,8 +50,12 @@ def issue_token(data: TokenRequest, request: Request, session: SessionDep) -> To
     except (Unauthorized, TooManyAttempts) as exc:
         # Answered, not raised: a raised error rolls the request back, and the failure must stay recorded.
         headers = exc.headers if isinstance(exc, TooManyAttempts) else None
-        return JSONResponse(exc.problem(request.url.path), status_code=exc.status_code, headers=headers,
-                            media_type="application/problem+json")
+        return JSONResponse(
+            exc.problem(request.url.path),
+            status_code=exc.status_code,
+            headers=headers,
+            media_type="application/problem+json",
+        )
     return TokenRead(access_token=token, expires_at=row.expires_at)
 
 

@@ -24,12 +24,21 @@ def generate(ctx: Any) -> None:
     """Create the demo users; the tenant staff member works at the first trading 1F cosmetics counter."""
     session, password = ctx.session, get_settings().demo_admin_password
     for username, role, display_name in USERS:
-        auth_service.create_user(session, store_id=ctx.store_id, username=username, password=password, role=role,
-                                 display_name=display_name)
+        auth_service.create_user(
+            session, store_id=ctx.store_id, username=username, password=password, role=role, display_name=display_name
+        )
     floor = premises_service.get_floor_by_code(session, ctx.store_id, "1F")
-    shop = premises_service.list_shops(session, ctx.store_id, floor_id=floor.id, category="cosmetics",
-                                       open_on=ctx.end_on)[0]
-    auth_service.create_user(session, store_id=ctx.store_id, username=TENANT_USERNAME, password=password,
-                             role=Role.tenant, shop_id=shop.id, display_name=f"{shop.name} 店长")
+    shop = premises_service.list_shops(
+        session, ctx.store_id, floor_id=floor.id, category="cosmetics", open_on=ctx.end_on
+    )[0]
+    auth_service.create_user(
+        session,
+        store_id=ctx.store_id,
+        username=TENANT_USERNAME,
+        password=password,
+        role=Role.tenant,
+        shop_id=shop.id,
+        display_name=f"{shop.name} 店长",
+    )
     names = ", ".join([*(u for u, _, _ in USERS), TENANT_USERNAME])
     ctx.echo(f"demo: users      {names} (password: SMARTSTORE_DEMO_ADMIN_PASSWORD, default smartstore-demo)")

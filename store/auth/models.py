@@ -30,9 +30,7 @@ class DeviceKind(StrEnum):
 
 class StaffUser(SQLModel, table=True):
     __tablename__ = "staff_user"
-    __table_args__ = (
-        CheckConstraint("role <> 'tenant' OR shop_id IS NOT NULL", name="tenant_has_shop"),
-    )
+    __table_args__ = (CheckConstraint("role <> 'tenant' OR shop_id IS NOT NULL", name="tenant_has_shop"),)
 
     id: int | None = Field(default=None, primary_key=True)
     store_id: int = Field(foreign_key="store.id", index=True)

@@ -143,9 +143,7 @@ def create_device(
     if not name.strip():
         raise InvalidInput("a device needs a name, e.g. 'Till 1'")
     key = "ssd_" + secrets.token_urlsafe(32)
-    device = Device(
-        store_id=store_id, shop_id=shop_id, kind=kind, name=name, key_prefix=key[:12], key_hash=digest(key)
-    )
+    device = Device(store_id=store_id, shop_id=shop_id, kind=kind, name=name, key_prefix=key[:12], key_hash=digest(key))
     session.add(device)
     session.flush()
     return key, device
@@ -193,7 +191,12 @@ WRONG_LOGIN = "wrong username or password"
 
 
 def login(
-    session: Session, username: str, password: str, max_age_s: int, *, client: str | None = None,
+    session: Session,
+    username: str,
+    password: str,
+    max_age_s: int,
+    *,
+    client: str | None = None,
     now: datetime | None = None,
 ) -> tuple[str, StaffSession]:
     """Check the password and open a browser session; returns the cookie secret (set it once) and the row.
@@ -233,7 +236,12 @@ def check_csrf(staff_session: StaffSession, token: str | None) -> None:
 
 
 def token_for_password(
-    session: Session, username: str, password: str, max_age_s: int, *, client: str | None = None,
+    session: Session,
+    username: str,
+    password: str,
+    max_age_s: int,
+    *,
+    client: str | None = None,
     now: datetime | None = None,
 ) -> tuple[str, StaffToken]:
     """A bearer token in exchange for a username and password (throttled as :func:`login` is)."""
@@ -310,8 +318,9 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     dead = [
         *session.exec(select(StaffSession).where(col(StaffSession.expires_at) <= now)),
-        *session.exec(select(StaffToken).where((col(StaffToken.expires_at) <= now)
-                                               | col(StaffToken.revoked_at).is_not(None))),
+        *session.exec(
+            select(StaffToken).where((col(StaffToken.expires_at) <= now) | col(StaffToken.revoked_at).is_not(None))
+        ),
     ]
     for row in dead:
         session.delete(row)

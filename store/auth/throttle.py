@@ -28,8 +28,7 @@ def _window() -> timedelta:
     return timedelta(seconds=get_settings().login_window_s)
 
 
-def unlock_at(session: Session, username: str, client: str | None, *, now: datetime | None = None
-              ) -> datetime | None:
+def unlock_at(session: Session, username: str, client: str | None, *, now: datetime | None = None) -> datetime | None:
     """When this username and client address may try again, or None when they may try now."""
     now = now or utcnow()
     limit, window = get_settings().login_max_failures, _window()
@@ -61,8 +60,11 @@ def check(session: Session, username: str, client: str | None, *, now: datetime 
 
 def record_failure(session: Session, username: str, client: str | None, *, now: datetime | None = None) -> None:
     """Remember a failed sign-in; the caller must commit it even though the sign-in fails."""
-    session.add(LoginFailure(username=_name(username), client_address=client[:64] if client else None,
-                             failed_at=now or utcnow()))
+    session.add(
+        LoginFailure(
+            username=_name(username), client_address=client[:64] if client else None, failed_at=now or utcnow()
+        )
+    )
     session.flush()
 
 

@@ -39,7 +39,12 @@ def post_counts(
 ) -> JSONResponse:
     """Record people in and out per entrance and interval; a resent interval replaces, never doubles."""
     return respond_once(
-        session, request, camera.label, key=key, payload=data, status_code=200,
+        session,
+        request,
+        camera.label,
+        key=key,
+        payload=data,
+        status_code=200,
         produce=lambda: footfall_service.record_batch(session, camera.store_id, data, device_id=_device_id(camera)),
     )
 

@@ -64,9 +64,17 @@ def _entrance_day(
     for i, n in enumerate(ins):  # everyone who came in leaves, about an hour and a half later
         outs[min(i + STAY_INTERVALS + rng.randint(-2, 2), len(ins) - 1)] += n
     return [
-        {"store_id": None, "zone_id": zone_id, "interval_start": midnight + timedelta(minutes=m),
-         "interval_minutes": INTERVAL, "business_on": day, "count_in": n_in, "count_out": n_out,
-         "device_id": None, "received_at": midnight + timedelta(minutes=m + INTERVAL)}
+        {
+            "store_id": None,
+            "zone_id": zone_id,
+            "interval_start": midnight + timedelta(minutes=m),
+            "interval_minutes": INTERVAL,
+            "business_on": day,
+            "count_in": n_in,
+            "count_out": n_out,
+            "device_id": None,
+            "received_at": midnight + timedelta(minutes=m + INTERVAL),
+        }
         for m, n_in, n_out in zip(minutes, ins, outs, strict=True)
     ]
 
@@ -79,8 +87,16 @@ def _occupancy(rng: random.Random, ctx: Any, atriums: list[int], tz: str) -> lis
             for hour in range(10, 22):
                 people = round(ARRIVALS.get(hour, 1) * 12 * ctx.calendar.factor(day) * rng.uniform(0.7, 1.3))
                 at = midnight + timedelta(hours=hour, minutes=30)
-                rows.append({"store_id": ctx.store_id, "zone_id": zone_id, "measured_at": at, "people": people,
-                             "device_id": None, "received_at": at})
+                rows.append(
+                    {
+                        "store_id": ctx.store_id,
+                        "zone_id": zone_id,
+                        "measured_at": at,
+                        "people": people,
+                        "device_id": None,
+                        "received_at": at,
+                    }
+                )
     return rows
 
 
@@ -110,8 +126,10 @@ def generate(ctx: Any) -> None:
     occupancy = [r for r in _occupancy(rng, ctx, atriums, tz) if r["measured_at"] <= utcnow()]
     if occupancy:
         conn.execute(insert(FootfallOccupancy.__table__), occupancy)  # type: ignore[attr-defined]
-    ctx.echo(f"demo: footfall   {written:,} intervals at {len(entrances)} entrances, {total_in:,} people in, "
-             f"{len(occupancy):,} occupancy readings")
+    ctx.echo(
+        f"demo: footfall   {written:,} intervals at {len(entrances)} entrances, {total_in:,} people in, "
+        f"{len(occupancy):,} occupancy readings"
+    )
 
 
 def _insert(conn: Any, store_id: int, rows: list[dict[str, Any]]) -> int:

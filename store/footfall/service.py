@@ -70,11 +70,13 @@ def _record(
     zones = {item.zone_id for item in data.intervals}
     existing = {
         (row.zone_id, row.interval_start): row
-        for row in session.exec(select(FootfallCount).where(
-            FootfallCount.store_id == store_id,
-            col(FootfallCount.zone_id).in_(zones),
-            col(FootfallCount.interval_start).in_(starts),
-        ))
+        for row in session.exec(
+            select(FootfallCount).where(
+                FootfallCount.store_id == store_id,
+                col(FootfallCount.zone_id).in_(zones),
+                col(FootfallCount.interval_start).in_(starts),
+            )
+        )
     }
     delta_by_day: dict[date, int] = defaultdict(int)
     rows, replaced = [], 0
@@ -82,8 +84,9 @@ def _record(
     for item in data.intervals:
         row = existing.get((item.zone_id, item.interval_start))
         if row is None:
-            row = FootfallCount(store_id=store_id, business_on=business_day(item.interval_start, timezone),
-                                **item.model_dump())
+            row = FootfallCount(
+                store_id=store_id, business_on=business_day(item.interval_start, timezone), **item.model_dump()
+            )
             session.add(row)
             delta_by_day[row.business_on] += item.count_in
         else:
@@ -138,11 +141,13 @@ def record_occupancy(
         raise BadCounts(_summary(errors), errors=errors)
     rows = []
     for reading in data.readings:
-        row = session.exec(select(FootfallOccupancy).where(
-            FootfallOccupancy.store_id == store_id,
-            FootfallOccupancy.zone_id == reading.zone_id,
-            FootfallOccupancy.measured_at == reading.measured_at,
-        )).first()
+        row = session.exec(
+            select(FootfallOccupancy).where(
+                FootfallOccupancy.store_id == store_id,
+                FootfallOccupancy.zone_id == reading.zone_id,
+                FootfallOccupancy.measured_at == reading.measured_at,
+            )
+        ).first()
         if row is None:
             row = FootfallOccupancy(store_id=store_id, **reading.model_dump())
             session.add(row)

@@ -33,8 +33,14 @@ def import_file(
         raise UnusableFile(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB: import it with the command")
     own_code = premises_service.get_store(session, who.store_id).code
     report = imports_service.run_import(
-        session, kind.value, content, file.filename or "upload.csv",
-        store_id=who.store_id, skip_bad=skip_bad, dry_run=dry_run, imported_by=who.label,
+        session,
+        kind.value,
+        content,
+        file.filename or "upload.csv",
+        store_id=who.store_id,
+        skip_bad=skip_bad,
+        dry_run=dry_run,
+        imported_by=who.label,
         restrict_store_code=own_code,
     )
     return ImportReportRead.model_validate(report.as_dict())

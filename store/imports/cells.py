@@ -25,8 +25,15 @@ def text(row: Row, column: str, *, required: bool = True, max_length: int = 120)
     return value
 
 
-def integer(row: Row, column: str, *, minimum: int | None = None, maximum: int | None = None,
-            required: bool = True, default: int = 0) -> int:
+def integer(
+    row: Row,
+    column: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool = True,
+    default: int = 0,
+) -> int:
     raw = row.get(column).replace(",", "")
     if not raw:
         if required:
@@ -133,8 +140,15 @@ def money(row: Row, name: str, *, required: bool = True) -> int:
     return value
 
 
-def choice(row: Row, column: str, options: dict[str, str], *, required: bool = True, default: str = "",
-           shown: list[str] | None = None) -> str:
+def choice(
+    row: Row,
+    column: str,
+    options: dict[str, str],
+    *,
+    required: bool = True,
+    default: str = "",
+    shown: list[str] | None = None,
+) -> str:
     """One of ``options`` (spelling → value, matched case-insensitively); ``shown`` lists them in messages."""
     raw = row.get(column)
     if not raw:

@@ -37,8 +37,14 @@ def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run:
     content = file.read_bytes()
     with unit_of_work(engine) as session:
         return imports_service.run_import(
-            session, kind, content, file.name, store_code=store_code, skip_bad=skip_bad,
-            dry_run=dry_run, imported_by=_operator(),
+            session,
+            kind,
+            content,
+            file.name,
+            store_code=store_code,
+            skip_bad=skip_bad,
+            dry_run=dry_run,
+            imported_by=_operator(),
         )
 
 

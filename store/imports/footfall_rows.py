@@ -102,7 +102,8 @@ class FootfallRows(HistoryHandler):
             return {}
         starts = [parsed.item[1] for parsed in rows]
         query = select(FootfallCount).where(
-            FootfallCount.store_id == self.store_id, col(FootfallCount.zone_id).in_(list(zone_ids.values())),
+            FootfallCount.store_id == self.store_id,
+            col(FootfallCount.zone_id).in_(list(zone_ids.values())),
             col(FootfallCount.interval_start).between(min(starts), max(starts)),
         )
         return {
@@ -112,8 +113,13 @@ class FootfallRows(HistoryHandler):
 
     def _record(self, chunk: list[Parsed], zone_ids: dict[str, int]) -> None:
         intervals = [
-            IntervalIn(zone_id=zone_ids[code], interval_start=start, interval_minutes=minutes,  # type: ignore[arg-type]
-                       count_in=count_in, count_out=count_out)
+            IntervalIn(
+                zone_id=zone_ids[code],
+                interval_start=start,
+                interval_minutes=minutes,  # type: ignore[arg-type]
+                count_in=count_in,
+                count_out=count_out,
+            )
             for code, start, minutes, count_in, count_out in (parsed.item for parsed in chunk)
         ]
         footfall_service.record_counts(self.session, self.store_id, FootfallBatch(intervals=intervals))

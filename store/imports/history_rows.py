@@ -30,21 +30,32 @@ from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, PaymentMetho
 
 CHANNELS: dict[str, str] = {
     **{channel.value: channel.value for channel in Channel},
-    "线下": "offline", "线上": "online", "直播": "live", "其他": "other",
+    "线下": "offline",
+    "线上": "online",
+    "直播": "live",
+    "其他": "other",
 }
 SOURCES: dict[str, str] = {
     **{source.value: source.value for source in Source if source is not Source.import_},
-    "自有收银": "own_till", "小票采集": "receipt_capture", "租户申报": "tenant_declared",
-    "线上商城": "online_mall", "直播间": "live_stream",
+    "自有收银": "own_till",
+    "小票采集": "receipt_capture",
+    "租户申报": "tenant_declared",
+    "线上商城": "online_mall",
+    "直播间": "live_stream",
 }
 PAYMENT_METHODS: dict[str, str] = {
     **{method.value: method.value for method in PaymentMethod},
-    "微信": "wechat", "支付宝": "alipay", "银联": "unionpay", "现金": "cash", "储值卡": "stored_value",
-    "积分": "points", "优惠券": "coupon", "其他": "other",
+    "微信": "wechat",
+    "支付宝": "alipay",
+    "银联": "unionpay",
+    "现金": "cash",
+    "储值卡": "stored_value",
+    "积分": "points",
+    "优惠券": "coupon",
+    "其他": "other",
 }
 # Where a sales-side refusal points in the file.
-_ORDER_COLUMNS = {"shop_id": "shop_code", "payments": "total_fen", "subtotal_fen": "discount_fen",
-                  "lines": "total_fen"}
+_ORDER_COLUMNS = {"shop_id": "shop_code", "payments": "total_fen", "subtotal_fen": "discount_fen", "lines": "total_fen"}
 
 
 class HistoryHandler(Handler):
@@ -97,16 +108,33 @@ class OrderRows(HistoryHandler):
         method = cells.choice(row, "payment_method", PAYMENT_METHODS, required=False, default="other")
         # An order without its lines gets one line "imported" holding the whole amount.
         subtotal = total + discount
-        data: OrderCreate = validated(OrderCreate, dict(
-            order_no=order_no, shop_id=shop_id, ordered_at=ordered_at, member_id=member_id,
-            channel=Channel(cells.choice(row, "channel", CHANNELS)),
-            source=Source(cells.choice(row, "source", SOURCES)),
-            subtotal_fen=subtotal, discount_fen=discount, total_fen=total,
-            # Plain dicts, so that an amount out of range is a bad row like any other field.
-            lines=[{"sku": "imported", "name": "imported", "quantity": 1, "unit_price_fen": subtotal,
-                    "discount_fen": 0, "total_fen": subtotal}],
-            payments=[{"method": PaymentMethod(method), "amount_fen": total}] if total else [],
-        ), _ORDER_COLUMNS)
+        data: OrderCreate = validated(
+            OrderCreate,
+            dict(
+                order_no=order_no,
+                shop_id=shop_id,
+                ordered_at=ordered_at,
+                member_id=member_id,
+                channel=Channel(cells.choice(row, "channel", CHANNELS)),
+                source=Source(cells.choice(row, "source", SOURCES)),
+                subtotal_fen=subtotal,
+                discount_fen=discount,
+                total_fen=total,
+                # Plain dicts, so that an amount out of range is a bad row like any other field.
+                lines=[
+                    {
+                        "sku": "imported",
+                        "name": "imported",
+                        "quantity": 1,
+                        "unit_price_fen": subtotal,
+                        "discount_fen": 0,
+                        "total_fen": subtotal,
+                    }
+                ],
+                payments=[{"method": PaymentMethod(method), "amount_fen": total}] if total else [],
+            ),
+            _ORDER_COLUMNS,
+        )
         errors = checks.order_errors(data, now=utcnow())
         if errors:
             raise _order_error(errors[0])
@@ -161,7 +189,8 @@ def _compare(order: Order, data: OrderCreate) -> Outcome | RowError:
         shown = ", ".join(f"{name} {getattr(data, name)} here, {getattr(order, name)} recorded" for name in amounts)
         return RowError("order_no", f"order_no exists with different amounts ({shown})")
     others = [
-        name for name in ("shop_id", "channel", "source", "member_id", "ordered_at")
+        name
+        for name in ("shop_id", "channel", "source", "member_id", "ordered_at")
         if getattr(order, name) != getattr(data, name)
     ]
     if others:
@@ -180,7 +209,8 @@ class DailyTotalRows(HistoryHandler):
         assert day is not None  # required
         shop_id = shop_id_for(self, cells.text(row, "shop_code", max_length=32))
         data = DailyTotalIn(
-            shop_id=shop_id, business_on=day,
+            shop_id=shop_id,
+            business_on=day,
             channel=Channel(cells.choice(row, "channel", CHANNELS)),
             source=Source(cells.choice(row, "source", SOURCES)),
             revenue_fen=cells.money(row, "revenue"),
@@ -197,13 +227,19 @@ class DailyTotalRows(HistoryHandler):
 
     def apply(self, parsed: Parsed) -> Outcome:
         data: DailyTotalIn = parsed.item
-        existing = self.session.exec(select(DailyTotal).where(
-            DailyTotal.store_id == self.store_id, DailyTotal.shop_id == data.shop_id,
-            DailyTotal.business_on == data.business_on, DailyTotal.channel == data.channel,
-            DailyTotal.source == data.source,
-        )).first()
+        existing = self.session.exec(
+            select(DailyTotal).where(
+                DailyTotal.store_id == self.store_id,
+                DailyTotal.shop_id == data.shop_id,
+                DailyTotal.business_on == data.business_on,
+                DailyTotal.channel == data.channel,
+                DailyTotal.source == data.source,
+            )
+        ).first()
         if existing is not None and (existing.revenue_fen, existing.orders, existing.refunds_fen) == (
-            data.revenue_fen, data.orders, data.refunds_fen
+            data.revenue_fen,
+            data.orders,
+            data.refunds_fen,
         ):
             return Outcome.unchanged
         sales_service.record_daily_total(self.session, self.store_id, data)

@@ -19,9 +19,7 @@ from store.premises.schemas import FloorCreate, FloorUpdate, ShopCreate, ShopUpd
 
 # Category spellings a tenant list may use: the code, the Chinese label or the English name.
 CATEGORY_SPELLINGS: dict[str, str] = {
-    spelling: code
-    for code, (zh, en) in CATEGORIES.items()
-    for spelling in (code, zh, en.lower())
+    spelling: code for code, (zh, en) in CATEGORIES.items() for spelling in (code, zh, en.lower())
 }
 
 
@@ -132,8 +130,11 @@ class ShopRows(Handler):
             "opened_on": cells.day(row, "opened_on"),
         }
         for column in _present(row, self.optional):
-            data[column] = (cells.day(row, column, required=False) if column == "closed_on"
-                            else cells.text(row, column, required=False))
+            data[column] = (
+                cells.day(row, column, required=False)
+                if column == "closed_on"
+                else cells.text(row, column, required=False)
+            )
         if data.get("closed_on") and data["closed_on"] < data["opened_on"]:
             raise RowError("closed_on", f"{data['closed_on']} is before opened_on {data['opened_on']}")
         try:
@@ -191,9 +192,7 @@ def shop_id_for(handler: Handler, code: str, column: str = "shop_code") -> int:
     """The id of the shop with ``code`` in the handler's store (cached per file)."""
     cache: dict[str, int] = handler.__dict__.setdefault("_shop_ids", {})
     if code not in cache:
-        shop = handler.session.exec(
-            select(Shop).where(Shop.store_id == handler.store_id, Shop.code == code)
-        ).first()
+        shop = handler.session.exec(select(Shop).where(Shop.store_id == handler.store_id, Shop.code == code)).first()
         if shop is None:
             raise RowError(column, f"unknown shop {code!r} (import shops first)")
         cache[code] = shop.id  # type: ignore[assignment]
@@ -201,9 +200,7 @@ def shop_id_for(handler: Handler, code: str, column: str = "shop_code") -> int:
 
 
 def floor_id_for(handler: Handler, code: str, column: str = "floor_code") -> int:
-    floor = handler.session.exec(
-        select(Floor).where(Floor.store_id == handler.store_id, Floor.code == code)
-    ).first()
+    floor = handler.session.exec(select(Floor).where(Floor.store_id == handler.store_id, Floor.code == code)).first()
     if floor is None:
         raise RowError(column, f"unknown floor {code!r} (import floors first)")
     return floor.id  # type: ignore[return-value]

@@ -71,9 +71,15 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "kind": self.kind, "file_name": self.file_name, "rows": self.rows, "imported": self.imported,
-            "unchanged": self.unchanged, "skipped": self.skipped, "written": self.written,
-            "dry_run": self.dry_run, "batch_id": self.batch_id,
+            "kind": self.kind,
+            "file_name": self.file_name,
+            "rows": self.rows,
+            "imported": self.imported,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "batch_id": self.batch_id,
             "errors": [{"row": b.row, "column": b.column, "reason": b.reason} for b in self.bad_rows],
         }
 
@@ -176,9 +182,15 @@ def run_import(
 def _record_batch(session: Session, handler: Handler, report: ImportReport, content: bytes, by: str) -> int:
     store_id = handler.batch_store_id()
     batch = ImportBatch(
-        store_id=store_id, kind=report.kind, file_name=report.file_name[:255],
-        sha256=hashlib.sha256(content).hexdigest(), rows=report.rows, imported=report.imported,
-        unchanged=report.unchanged, skipped=report.skipped, imported_by=by[:120],
+        store_id=store_id,
+        kind=report.kind,
+        file_name=report.file_name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows=report.rows,
+        imported=report.imported,
+        unchanged=report.unchanged,
+        skipped=report.skipped,
+        imported_by=by[:120],
     )
     session.add(batch)
     session.flush()

@@ -38,8 +38,9 @@ def read_series(
         raise PeriodError("too_many_days", limit=MAX_DAYS)
     baseline = (baseline_start, baseline_end) if baseline_start and baseline_end else None
     rows = kpi_service.series_for(session, who, start=start, end=end, grain=grain, by=by, baseline=baseline)
-    return KpiSeries(start=start, end=end, grain=grain, by=by, baseline_start=baseline_start,
-                     baseline_end=baseline_end, rows=rows)
+    return KpiSeries(
+        start=start, end=end, grain=grain, by=by, baseline_start=baseline_start, baseline_end=baseline_end, rows=rows
+    )
 
 
 @router.get("/dashboard", response_model=Dashboard)

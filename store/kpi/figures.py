@@ -99,8 +99,12 @@ def _buckets(start: date, end: date, grain: Grain) -> list[_Bucket]:
         whole_months = start.day == 1 and end == month_end(end)
         return [_Bucket(f"{start}..{end}", start, end, partial=not whole_months)]
     if grain == Grain.day:
-        return [_Bucket((start + timedelta(days=i)).isoformat(), start + timedelta(days=i),
-                        start + timedelta(days=i), False) for i in range((end - start).days + 1)]
+        return [
+            _Bucket(
+                (start + timedelta(days=i)).isoformat(), start + timedelta(days=i), start + timedelta(days=i), False
+            )
+            for i in range((end - start).days + 1)
+        ]
     result, first = [], start.replace(day=1)
     while first <= end:
         last = month_end(first)
@@ -119,9 +123,11 @@ def _sales_rows(session: Session, store_id: int, start: date, end: date, by_shop
     """(day, shop_id or None, net revenue, orders) from the rollups."""
     shop = SALES.c.shop_id if by_shop else None
     columns = [SALES.c.business_on, *([shop] if shop is not None else [])]
-    query = select(*columns, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen), func.sum(SALES.c.orders)).where(
-        SALES.c.store_id == store_id, SALES.c.business_on.between(start, end)
-    ).group_by(*columns)
+    query = (
+        select(*columns, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen), func.sum(SALES.c.orders))
+        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .group_by(*columns)
+    )
     if by_shop:
         return [(r[0], r[1], int(r[2] or 0), int(r[3] or 0)) for r in fetch(session, query)]
     return [(r[0], None, int(r[1] or 0), int(r[2] or 0)) for r in fetch(session, query)]
@@ -129,7 +135,8 @@ def _sales_rows(session: Session, store_id: int, start: date, end: date, by_shop
 
 def _footfall(session: Session, store_id: int, start: date, end: date) -> dict[date, int]:
     query = select(FOOTFALL.c.business_on, FOOTFALL.c.footfall_in).where(
-        FOOTFALL.c.store_id == store_id, FOOTFALL.c.business_on.between(start, end))
+        FOOTFALL.c.store_id == store_id, FOOTFALL.c.business_on.between(start, end)
+    )
     return {row[0]: int(row[1]) for row in fetch(session, query)}
 
 
@@ -165,18 +172,30 @@ def _row(ctx: _Context, group: _Group, bucket: _Bucket, totals: _Totals) -> KpiR
     staff = staff_days(ctx.entries, group.shops, bucket.start, bucket.end, store_staff=group.store_level) / bucket.days
     footfall = totals.footfall if group.store_level else None
     return KpiRow(
-        period=bucket.period, key=group.key, label=group.label, days=bucket.days, partial=bucket.partial,
-        revenue_fen=totals.revenue_fen, orders=totals.orders, avg_ticket_fen=_ratio(totals.revenue_fen, totals.orders),
-        footfall=footfall, conversion=round(totals.orders / footfall, 4) if footfall else None,
-        selling_area_m2=round(area, 2), staff=round(staff, 2),
-        sales_per_m2_fen=_ratio(totals.revenue_fen, area), sales_per_staff_fen=_ratio(totals.revenue_fen, staff),
+        period=bucket.period,
+        key=group.key,
+        label=group.label,
+        days=bucket.days,
+        partial=bucket.partial,
+        revenue_fen=totals.revenue_fen,
+        orders=totals.orders,
+        avg_ticket_fen=_ratio(totals.revenue_fen, totals.orders),
+        footfall=footfall,
+        conversion=round(totals.orders / footfall, 4) if footfall else None,
+        selling_area_m2=round(area, 2),
+        staff=round(staff, 2),
+        sales_per_m2_fen=_ratio(totals.revenue_fen, area),
+        sales_per_staff_fen=_ratio(totals.revenue_fen, staff),
     )
 
 
 def _rows(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[KpiRow]:
     sums = _totals(session, ctx, buckets)
-    return [_row(ctx, group, bucket, sums.get((g, b), _Totals()))
-            for b, bucket in enumerate(buckets) for g, group in enumerate(ctx.groups)]
+    return [
+        _row(ctx, group, bucket, sums.get((g, b), _Totals()))
+        for b, bucket in enumerate(buckets)
+        for g, group in enumerate(ctx.groups)
+    ]
 
 
 def _growth(now: float | None, base: float | None) -> float | None:
@@ -200,8 +219,13 @@ def _with_growth(row: KpiRow, base: KpiRow | None, *, covered: bool = True) -> K
 
     changes: dict[str, float | None] = {
         f"{name}_growth": _growth(per_day(row, attr), per_day(base, attr))
-        for name, attr in (("revenue", "revenue_fen"), ("orders", "orders"), ("footfall", "footfall"),
-                           ("sales_per_m2", "sales_per_m2_fen"), ("sales_per_staff", "sales_per_staff_fen"))
+        for name, attr in (
+            ("revenue", "revenue_fen"),
+            ("orders", "orders"),
+            ("footfall", "footfall"),
+            ("sales_per_m2", "sales_per_m2_fen"),
+            ("sales_per_staff", "sales_per_staff_fen"),
+        )
     }
     changes["avg_ticket_growth"] = _growth(row.avg_ticket_fen, base.avg_ticket_fen)
     changes["conversion_growth"] = _growth(row.conversion, base.conversion)
@@ -213,8 +237,7 @@ def first_sales_day(session: Session, store_id: int) -> date | None:
     return fetch(session, select(func.min(SALES.c.business_on)).where(SALES.c.store_id == store_id))[0][0]
 
 
-def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False
-             ) -> _Context:
+def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False) -> _Context:
     """The groups to add up; ``history``: also where the store's history starts and today (for baselines)."""
     store = premises_service.get_store(session, store_id)
     entries = premises_service.headcount_entries(session, store_id)
@@ -231,8 +254,15 @@ def _check_range(start: date, end: date, name: str = "range") -> None:
 
 
 def series(
-    session: Session, store_id: int, *, start: date, end: date, grain: Grain | str = Grain.day,
-    by: GroupBy | str = GroupBy.store, baseline: tuple[date, date] | None = None, shop_id: int | None = None,
+    session: Session,
+    store_id: int,
+    *,
+    start: date,
+    end: date,
+    grain: Grain | str = Grain.day,
+    by: GroupBy | str = GroupBy.store,
+    baseline: tuple[date, date] | None = None,
+    shop_id: int | None = None,
     per_period: bool = False,
 ) -> list[KpiRow]:
     """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop.
@@ -293,12 +323,21 @@ def dashboard(session: Session, store_id: int, *, today: date, shop_id: int | No
     if through is not None:
         done_part = mtd if through == today else _span(session, ctx, first, through)
         compared = _with_growth(done_part, mtd_ly, covered=ctx.covers(ly_first, ly_last))
-        mtd = mtd.model_copy(update={k: v for k, v in compared.model_dump().items()
-                                     if k.endswith("_growth") or k == "baseline_incomplete"})
+        mtd = mtd.model_copy(
+            update={
+                k: v for k, v in compared.model_dump().items() if k.endswith("_growth") or k == "baseline_incomplete"
+            }
+        )
     elif not ctx.covers(ly_first, ly_last):
         mtd = mtd.model_copy(update={"baseline_incomplete": True})
-    return Dashboard(today=today, day=day, day_last_year=day_ly, month_to_date=mtd,
-                     month_to_date_last_year=mtd_ly, compared_through=through)
+    return Dashboard(
+        today=today,
+        day=day,
+        day_last_year=day_ly,
+        month_to_date=mtd,
+        month_to_date_last_year=mtd_ly,
+        compared_through=through,
+    )
 
 
 def monthly(session: Session, store_id: int, start_month: str, end_month: str) -> list[MonthlyKpi]:
@@ -306,8 +345,15 @@ def monthly(session: Session, store_id: int, start_month: str, end_month: str) -
     first, last = parse_month(start_month, name="start month"), parse_month(end_month, name="end month")
     rows = series(session, store_id, start=first, end=month_end(last), grain=Grain.month, by=GroupBy.store)
     return [
-        MonthlyKpi(month=r.period, revenue_fen=r.revenue_fen, orders=r.orders, footfall=r.footfall or 0,
-                   selling_area_m2=r.selling_area_m2, staff=r.staff, sales_per_m2_fen=r.sales_per_m2_fen or 0,
-                   sales_per_staff_fen=r.sales_per_staff_fen or 0)
+        MonthlyKpi(
+            month=r.period,
+            revenue_fen=r.revenue_fen,
+            orders=r.orders,
+            footfall=r.footfall or 0,
+            selling_area_m2=r.selling_area_m2,
+            staff=r.staff,
+            sales_per_m2_fen=r.sales_per_m2_fen or 0,
+            sales_per_staff_fen=r.sales_per_staff_fen or 0,
+        )
         for r in rows
     ]

@@ -45,16 +45,21 @@ def _sales_key(store_id: int, day: date, shop_id: int, channel: Any, source: Any
     return dict(zip(SALES_KEY, (store_id, day, shop_id, str(channel), str(source)), strict=True))
 
 
-def _sums(revenue: int = 0, refunds: int = 0, orders: int = 0, member_orders: int = 0,
-          member_revenue: int = 0) -> dict[str, int]:
+def _sums(
+    revenue: int = 0, refunds: int = 0, orders: int = 0, member_orders: int = 0, member_revenue: int = 0
+) -> dict[str, int]:
     return dict(zip(SALES_SUMS, (revenue, refunds, orders, member_orders, member_revenue), strict=True))
 
 
 def apply_order(session: Session, order: Order) -> None:
     """Count a new order on its business day."""
     member = order.member_id is not None
-    _upsert(session, SALES, _sales_key(order.store_id, order.business_on, order.shop_id, order.channel, order.source),
-            _sums(order.total_fen, 0, 1, int(member), order.total_fen if member else 0))
+    _upsert(
+        session,
+        SALES,
+        _sales_key(order.store_id, order.business_on, order.shop_id, order.channel, order.source),
+        _sums(order.total_fen, 0, 1, int(member), order.total_fen if member else 0),
+    )
 
 
 def apply_refund(session: Session, order: Order, refund: Refund) -> None:
@@ -88,22 +93,47 @@ def _in_range(column: Any, start: date | None, end: date | None) -> list[Any]:
 def _raw_sales(store_id: int, start: date | None, end: date | None) -> Any:
     """Orders, refunds and declared totals as one union of rollup-shaped rows."""
     member = col(Order.member_id).is_not(None)
-    orders = select(  # type: ignore[call-overload]
-        Order.business_on, Order.shop_id, Order.channel, Order.source,
-        func.sum(Order.total_fen).label("revenue_fen"), literal(0).label("refunds_fen"),
-        func.count().label("orders"), func.sum(case((member, 1), else_=0)).label("member_orders"),
-        func.sum(case((member, Order.total_fen), else_=0)).label("member_revenue_fen"),
-    ).where(Order.store_id == store_id, *_in_range(Order.business_on, start, end)).group_by(
-        Order.business_on, Order.shop_id, Order.channel, Order.source)
-    refunds = select(  # type: ignore[call-overload]
-        Refund.business_on, Order.shop_id, Order.channel, Order.source, literal(0),
-        func.sum(Refund.amount_fen), literal(0), literal(0), literal(0),
-    ).join(Order, col(Order.id) == Refund.order_id).where(
-        Refund.store_id == store_id, *_in_range(Refund.business_on, start, end)
-    ).group_by(Refund.business_on, Order.shop_id, Order.channel, Order.source)
+    orders = (
+        select(  # type: ignore[call-overload]
+            Order.business_on,
+            Order.shop_id,
+            Order.channel,
+            Order.source,
+            func.sum(Order.total_fen).label("revenue_fen"),
+            literal(0).label("refunds_fen"),
+            func.count().label("orders"),
+            func.sum(case((member, 1), else_=0)).label("member_orders"),
+            func.sum(case((member, Order.total_fen), else_=0)).label("member_revenue_fen"),
+        )
+        .where(Order.store_id == store_id, *_in_range(Order.business_on, start, end))
+        .group_by(Order.business_on, Order.shop_id, Order.channel, Order.source)
+    )
+    refunds = (
+        select(  # type: ignore[call-overload]
+            Refund.business_on,
+            Order.shop_id,
+            Order.channel,
+            Order.source,
+            literal(0),
+            func.sum(Refund.amount_fen),
+            literal(0),
+            literal(0),
+            literal(0),
+        )
+        .join(Order, col(Order.id) == Refund.order_id)
+        .where(Refund.store_id == store_id, *_in_range(Refund.business_on, start, end))
+        .group_by(Refund.business_on, Order.shop_id, Order.channel, Order.source)
+    )
     totals = select(  # type: ignore[call-overload]
-        DailyTotal.business_on, DailyTotal.shop_id, DailyTotal.channel, DailyTotal.source,
-        DailyTotal.revenue_fen, DailyTotal.refunds_fen, DailyTotal.orders, literal(0), literal(0),
+        DailyTotal.business_on,
+        DailyTotal.shop_id,
+        DailyTotal.channel,
+        DailyTotal.source,
+        DailyTotal.revenue_fen,
+        DailyTotal.refunds_fen,
+        DailyTotal.orders,
+        literal(0),
+        literal(0),
     ).where(DailyTotal.store_id == store_id, *_in_range(DailyTotal.business_on, start, end))
     return union_all(orders, refunds, totals).subquery("raw")
 
@@ -114,24 +144,34 @@ def rebuild(session: Session, store_id: int, start: date | None = None, end: dat
     session.exec(delete(SALES).where(SALES.c.store_id == store_id, *_in_range(SALES.c.business_on, start, end)))
     raw = _raw_sales(store_id, start, end)
     grouped = select(
-        literal(store_id), raw.c.business_on, raw.c.shop_id, raw.c.channel, raw.c.source,
+        literal(store_id),
+        raw.c.business_on,
+        raw.c.shop_id,
+        raw.c.channel,
+        raw.c.source,
         *(func.sum(raw.c[name]) for name in SALES_SUMS),
     ).group_by(raw.c.business_on, raw.c.shop_id, raw.c.channel, raw.c.source)
     session.exec(SALES.insert().from_select([*SALES_KEY, *SALES_SUMS], grouped))
-    session.exec(delete(FOOTFALL).where(FOOTFALL.c.store_id == store_id,
-                                        *_in_range(FOOTFALL.c.business_on, start, end)))
-    footfall = select(  # type: ignore[call-overload]
-        literal(store_id), FootfallCount.business_on, func.sum(FootfallCount.count_in)).where(
-        FootfallCount.store_id == store_id, *_in_range(FootfallCount.business_on, start, end)
-    ).group_by(FootfallCount.business_on)
+    session.exec(
+        delete(FOOTFALL).where(FOOTFALL.c.store_id == store_id, *_in_range(FOOTFALL.c.business_on, start, end))
+    )
+    footfall = (
+        select(  # type: ignore[call-overload]
+            literal(store_id), FootfallCount.business_on, func.sum(FootfallCount.count_in)
+        )
+        .where(FootfallCount.store_id == store_id, *_in_range(FootfallCount.business_on, start, end))
+        .group_by(FootfallCount.business_on)
+    )
     session.exec(FOOTFALL.insert().from_select(["store_id", "business_on", "footfall_in"], footfall))
 
 
 def channel_totals(session: Session, store_id: int, start: date, end: date) -> dict[Channel, int]:
     """Net revenue per channel over ``start``..``end`` (every channel present, 0 when none)."""
-    query = select(SALES.c.channel, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen)).where(
-        SALES.c.store_id == store_id, SALES.c.business_on.between(start, end)
-    ).group_by(SALES.c.channel)
+    query = (
+        select(SALES.c.channel, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen))
+        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .group_by(SALES.c.channel)
+    )
     found = {row[0]: int(row[1] or 0) for row in fetch(session, query)}
     return {channel: found.get(channel.value, 0) for channel in Channel}
 
@@ -147,15 +187,29 @@ def online_member_orders(session: Session, store_id: int, start: date, end: date
 
 def shops_with_pos_sales(session: Session, store_id: int, start: date, end: date) -> set[int]:
     """Shops whose own POS (our till or a captured receipt printer) posted sales in the range."""
-    query = select(SALES.c.shop_id).distinct().where(
-        SALES.c.store_id == store_id, SALES.c.business_on.between(start, end), SALES.c.orders > 0,
-        SALES.c.source.in_([source.value for source in POS_SOURCES]),
+    query = (
+        select(SALES.c.shop_id)
+        .distinct()
+        .where(
+            SALES.c.store_id == store_id,
+            SALES.c.business_on.between(start, end),
+            SALES.c.orders > 0,
+            SALES.c.source.in_([source.value for source in POS_SOURCES]),
+        )
     )
     return {row[0] for row in fetch(session, query)}
 
 
-def series_for(session: Session, viewer: Viewer, *, start: date, end: date, grain: Grain, by: GroupBy,
-               baseline: tuple[date, date] | None = None) -> list[KpiRow]:
+def series_for(
+    session: Session,
+    viewer: Viewer,
+    *,
+    start: date,
+    end: date,
+    grain: Grain,
+    by: GroupBy,
+    baseline: tuple[date, date] | None = None,
+) -> list[KpiRow]:
     """``series`` as ``viewer`` may see it: tenant staff get their own shop's rows only.
 
     The range stops at the store's today, so the current month comes back marked partial."""
@@ -164,8 +218,9 @@ def series_for(session: Session, viewer: Viewer, *, start: date, end: date, grai
     if start > today:
         raise PeriodError("after_today", start=start, today=today)
     end = min(end, today)
-    return series(session, viewer.store_id, start=start, end=end, grain=grain, by=by, baseline=baseline,
-                  shop_id=viewer.shop_id)
+    return series(
+        session, viewer.store_id, start=start, end=end, grain=grain, by=by, baseline=baseline, shop_id=viewer.shop_id
+    )
 
 
 def dashboard_for(session: Session, viewer: Viewer, *, today: date | None = None) -> Dashboard:

@@ -35,10 +35,17 @@ SCAN_TO_ORDER = {"restaurant", "food_court", "cafe"}  # one fewer counter staff 
 def generate(ctx: Any) -> None:
     """Create the store, floors, zones, shops, headcount history and opening hours."""
     session, rng = ctx.session, ctx.rng("premises")
-    store = premises_service.create_store(session, StoreCreate(
-        code="DEMO", name="智慧示范百货", name_en="Smart Demo Department Store", timezone="Asia/Shanghai",
-        smart_upgrade_on=ctx.calendar.upgrade_on, address="上海市黄浦区南京东路 800 号",
-    ))
+    store = premises_service.create_store(
+        session,
+        StoreCreate(
+            code="DEMO",
+            name="智慧示范百货",
+            name_en="Smart Demo Department Store",
+            timezone="Asia/Shanghai",
+            smart_upgrade_on=ctx.calendar.upgrade_on,
+            address="上海市黄浦区南京东路 800 号",
+        ),
+    )
     ctx.store_id = store_id = _id(store)
     floors = {
         code: premises_service.create_floor(session, store_id, FloorCreate(code=code, level=level, name=zh, name_en=en))
@@ -68,11 +75,15 @@ def _id(row: Store | Floor | Shop) -> int:
 def _zones(store_id: int, floors: dict[str, Floor]) -> list[Zone]:
     zones = []
     for code, floor in floors.items():
-        zones.append(Zone(store_id=store_id, floor_id=_id(floor), code=f"{code}-ATRIUM", name=f"{code} 中庭",
-                          kind=ZoneKind.atrium))
+        zones.append(
+            Zone(
+                store_id=store_id, floor_id=_id(floor), code=f"{code}-ATRIUM", name=f"{code} 中庭", kind=ZoneKind.atrium
+            )
+        )
         for suffix, zh, kind in ZONES[code]:
-            zones.append(Zone(store_id=store_id, floor_id=_id(floor), code=f"{code}-{suffix}", name=f"{code} {zh}",
-                              kind=kind))
+            zones.append(
+                Zone(store_id=store_id, floor_id=_id(floor), code=f"{code}-{suffix}", name=f"{code} {zh}", kind=kind)
+            )
     return zones
 
 
@@ -80,12 +91,29 @@ def _name_pools(rng: random.Random) -> dict[str, Iterator[tuple[str, str]]]:
     return {category: iter(rng.sample(names, len(names))) for category, names in NAMES.items()}
 
 
-def _shop(rng: random.Random, store_id: int, floor: Floor, number: int, category: str, names: Iterator[tuple[str, str]],
-          area: float, opened_on: date) -> Shop:
+def _shop(
+    rng: random.Random,
+    store_id: int,
+    floor: Floor,
+    number: int,
+    category: str,
+    names: Iterator[tuple[str, str]],
+    area: float,
+    opened_on: date,
+) -> Shop:
     zh, en = next(names)
     tenant = "本店自营" if category in ANCHORS else f"{rng.choice(TENANT_CITIES)}{zh}商贸有限公司"
-    return Shop(store_id=store_id, floor_id=_id(floor), code=f"{floor.code}-{number:02d}", name=zh, name_en=en,
-                tenant=tenant, category=category, selling_area_m2=area, opened_on=opened_on)
+    return Shop(
+        store_id=store_id,
+        floor_id=_id(floor),
+        code=f"{floor.code}-{number:02d}",
+        name=zh,
+        name_en=en,
+        tenant=tenant,
+        category=category,
+        selling_area_m2=area,
+        opened_on=opened_on,
+    )
 
 
 def _shops(rng: random.Random, store_id: int, floors: dict[str, Floor], start_on: date, end_on: date) -> list[Shop]:
@@ -118,14 +146,17 @@ def _trading(shop: Shop, day: date) -> bool:
     return shop.opened_on <= day and (shop.closed_on is None or day <= shop.closed_on)
 
 
-def _headcount(rng: random.Random, store_id: int, shops: list[Shop], start_on: date, end_on: date,
-               upgrade_on: date) -> list[StaffHeadcount]:
+def _headcount(
+    rng: random.Random, store_id: int, shops: list[Shop], start_on: date, end_on: date, upgrade_on: date
+) -> list[StaffHeadcount]:
     """Store and shop headcount as steps over time: a few changes per shop and a step after the upgrade."""
     rows: list[StaffHeadcount] = []
 
     def add(shop_id: int | None, steps: dict[date, int]) -> None:
-        rows.extend(StaffHeadcount(store_id=store_id, shop_id=shop_id, effective_on=day, headcount=n)
-                    for day, n in sorted(steps.items()))
+        rows.extend(
+            StaffHeadcount(store_id=store_id, shop_id=shop_id, effective_on=day, headcount=n)
+            for day, n in sorted(steps.items())
+        )
 
     span = (end_on - start_on).days
     settled = upgrade_on + timedelta(30)

@@ -24,11 +24,20 @@ FLOORS = (
 
 # floor code -> (zone code suffix, zh, kind); every floor also gets an atrium
 ZONES: dict[str, tuple[tuple[str, str, ZoneKind], ...]] = {
-    "B1": (("METRO", "地铁通道入口", ZoneKind.entrance), ("PARK", "地下车库入口", ZoneKind.entrance),
-           ("MKT", "超市区", ZoneKind.selling), ("FOOD", "美食广场", ZoneKind.dining)),
-    "1F": (("MAIN", "正门", ZoneKind.entrance), ("EAST", "东门", ZoneKind.entrance),
-           ("NORTH", "北门", ZoneKind.entrance), ("BEAUTY", "美妆区", ZoneKind.selling),
-           ("JEWEL", "珠宝钟表区", ZoneKind.selling), ("DESK", "服务台", ZoneKind.service)),
+    "B1": (
+        ("METRO", "地铁通道入口", ZoneKind.entrance),
+        ("PARK", "地下车库入口", ZoneKind.entrance),
+        ("MKT", "超市区", ZoneKind.selling),
+        ("FOOD", "美食广场", ZoneKind.dining),
+    ),
+    "1F": (
+        ("MAIN", "正门", ZoneKind.entrance),
+        ("EAST", "东门", ZoneKind.entrance),
+        ("NORTH", "北门", ZoneKind.entrance),
+        ("BEAUTY", "美妆区", ZoneKind.selling),
+        ("JEWEL", "珠宝钟表区", ZoneKind.selling),
+        ("DESK", "服务台", ZoneKind.service),
+    ),
     "2F": (("E", "东区", ZoneKind.selling), ("W", "西区", ZoneKind.selling)),
     "3F": (("E", "东区", ZoneKind.selling), ("W", "西区", ZoneKind.selling)),
     "4F": (("E", "东区", ZoneKind.selling), ("W", "西区", ZoneKind.selling)),
@@ -38,26 +47,57 @@ ZONES: dict[str, tuple[tuple[str, str, ZoneKind], ...]] = {
 
 # floor code -> (category, number of shops, (smallest, largest) selling area in m²)
 PLAN: dict[str, tuple[tuple[str, int, tuple[int, int]], ...]] = {
-    "B1": (("supermarket", 1, (3150, 3250)), ("food_court", 10, (45, 85)), ("bakery", 2, (70, 120)),
-           ("cafe", 2, (35, 70)), ("snacks", 2, (40, 80)), ("services", 2, (60, 150))),
-    "1F": (("cosmetics", 22, (45, 125)), ("jewellery", 9, (70, 170)), ("watches", 3, (100, 200)),
-           ("accessories", 2, (80, 140)), ("cafe", 1, (120, 180))),
+    "B1": (
+        ("supermarket", 1, (3150, 3250)),
+        ("food_court", 10, (45, 85)),
+        ("bakery", 2, (70, 120)),
+        ("cafe", 2, (35, 70)),
+        ("snacks", 2, (40, 80)),
+        ("services", 2, (60, 150)),
+    ),
+    "1F": (
+        ("cosmetics", 22, (45, 125)),
+        ("jewellery", 9, (70, 170)),
+        ("watches", 3, (100, 200)),
+        ("accessories", 2, (80, 140)),
+        ("cafe", 1, (120, 180)),
+    ),
     "2F": (("womenswear", 19, (220, 440)), ("lingerie", 2, (90, 150))),
     "3F": (("womenswear", 15, (220, 440)), ("shoes_bags", 5, (120, 240))),
-    "4F": (("menswear", 13, (230, 460)), ("shoes_bags", 3, (120, 240)), ("electronics", 1, (300, 450)),
-           ("home", 1, (350, 500))),
-    "5F": (("kidswear", 7, (160, 320)), ("toys", 2, (300, 500)), ("sports", 7, (300, 540)),
-           ("outdoor", 3, (260, 440))),
+    "4F": (
+        ("menswear", 13, (230, 460)),
+        ("shoes_bags", 3, (120, 240)),
+        ("electronics", 1, (300, 450)),
+        ("home", 1, (350, 500)),
+    ),
+    "5F": (("kidswear", 7, (160, 320)), ("toys", 2, (300, 500)), ("sports", 7, (300, 540)), ("outdoor", 3, (260, 440))),
     "6F": (("cinema", 1, (2450, 2550)), ("restaurant", 10, (260, 560)), ("cafe", 2, (100, 180))),
 }
 
 # category -> (fewest, most) staff of one shop
 STAFF: dict[str, tuple[int, int]] = {
-    "supermarket": (60, 70), "cinema": (22, 26), "food_court": (3, 4), "bakery": (4, 5), "cafe": (3, 4),
-    "snacks": (2, 3), "services": (3, 4), "cosmetics": (3, 4), "jewellery": (4, 5), "watches": (3, 4),
-    "accessories": (2, 3), "womenswear": (4, 6), "lingerie": (2, 3), "shoes_bags": (3, 4), "menswear": (3, 5),
-    "electronics": (5, 7), "home": (3, 4), "kidswear": (3, 4), "toys": (3, 5), "sports": (5, 7),
-    "outdoor": (3, 5), "restaurant": (11, 16),
+    "supermarket": (60, 70),
+    "cinema": (22, 26),
+    "food_court": (3, 4),
+    "bakery": (4, 5),
+    "cafe": (3, 4),
+    "snacks": (2, 3),
+    "services": (3, 4),
+    "cosmetics": (3, 4),
+    "jewellery": (4, 5),
+    "watches": (3, 4),
+    "accessories": (2, 3),
+    "womenswear": (4, 6),
+    "lingerie": (2, 3),
+    "shoes_bags": (3, 4),
+    "menswear": (3, 5),
+    "electronics": (5, 7),
+    "home": (3, 4),
+    "kidswear": (3, 4),
+    "toys": (3, 5),
+    "sports": (5, 7),
+    "outdoor": (3, 5),
+    "restaurant": (11, 16),
 }
 STORE_STAFF = 124  # the store's own staff: management, service desk, security, cleaning, marketing
 STORE_STAFF_AFTER_UPGRADE = 116  # self-service desks and e-membership take over some counter work
@@ -83,8 +123,7 @@ _NAMES = {
     "jewellery": "金满堂|Golden Hall, 瑞丰珠宝|Ruifeng Jewellery, 明珠坊|Pearl Atelier, 宝莱缇|Bolaidy, "
     "钻石之心|Diamond Heart, 翠玉轩|Jade Pavilion, 金六合|Jin Liuhe, 老凤鸣|Lao Fengming, 卡缇亚|Cartéa, "
     "蒂芙琳|Tiffelin, 潮宏金|Chaohong Gold, 星辰钻饰|Stellar Diamonds",
-    "watches": "名表廊|Watch Gallery, 浪琴湾|Longbay Watches, 恒时|Eterna Time, 北极星表|Polaris Watches, "
-    "时度|Chronos",
+    "watches": "名表廊|Watch Gallery, 浪琴湾|Longbay Watches, 恒时|Eterna Time, 北极星表|Polaris Watches, 时度|Chronos",
     "accessories": "丝巾屋|Silk Scarf House, 眼镜视界|Optic World, 伞语|Umbrella Story, 帽子工坊|Hat Atelier, "
     "一叶|Yiye Accessories",
     "womenswear": "素言|Suyan, 云裳|Cloud Robe, 锦瑟|Jinse, 白鹭|Egret, 桑丝语|Mulberry Whisper, 初见|First Sight, "

@@ -31,8 +31,13 @@ def _check_wall_clock(value: time) -> time:
 LocalTime = Annotated[
     time,
     AfterValidator(_check_wall_clock),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
-                    "examples": ["10:00", "22:30:00"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "examples": ["10:00", "22:30:00"],
+        }
+    ),
 ]
 
 

@@ -165,8 +165,9 @@ def _shop_query(
     if category is not None:
         query = query.where(Shop.category == category)
     if open_on is not None:
-        query = query.where(col(Shop.opened_on) <= open_on,
-                             or_(col(Shop.closed_on).is_(None), col(Shop.closed_on) >= open_on))
+        query = query.where(
+            col(Shop.opened_on) <= open_on, or_(col(Shop.closed_on).is_(None), col(Shop.closed_on) >= open_on)
+        )
     if only_shop_id is not None:
         query = query.where(Shop.id == only_shop_id)
     return query
@@ -304,8 +305,9 @@ def set_opening_hours(session: Session, store_id: int, weekday: int, opens_at: t
         raise BadDates(f"closes_at {closes_at} must be after opens_at {opens_at}")
     get_store(session, store_id)
     query = select(OpeningHours).where(OpeningHours.store_id == store_id, OpeningHours.weekday == weekday)
-    row = session.exec(query).first() or OpeningHours(store_id=store_id, weekday=weekday, opens_at=opens_at,
-                                                      closes_at=closes_at)
+    row = session.exec(query).first() or OpeningHours(
+        store_id=store_id, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+    )
     row.opens_at, row.closes_at = opens_at, closes_at
     session.add(row)
     session.flush()
@@ -325,8 +327,10 @@ def set_headcount(
 ) -> StaffHeadcount:
     """Upsert the headcount that holds from ``effective_on`` (shop_id None: the store's own staff)."""
     if headcount < 0:
-        raise InvalidInput(f"headcount must not be negative, not {headcount}",
-                       errors=[{"loc": ["body", "headcount"], "msg": "must be 0 or more"}])
+        raise InvalidInput(
+            f"headcount must not be negative, not {headcount}",
+            errors=[{"loc": ["body", "headcount"], "msg": "must be 0 or more"}],
+        )
     get_store(session, store_id)
     if shop_id is not None:
         get_shop(session, store_id, shop_id)

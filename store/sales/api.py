@@ -39,7 +39,11 @@ def post_order(
 
 @router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundRead, responses={400: {}, 409: {}})
 def post_refund(
-    request: Request, order_id: RowId, data: RefundCreate, session: SessionDep, poster: Poster,
+    request: Request,
+    order_id: RowId,
+    data: RefundCreate,
+    session: SessionDep,
+    poster: Poster,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Refund part or all of an order (never more than paid minus already refunded); retry-safe."""

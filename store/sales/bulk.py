@@ -58,9 +58,11 @@ class _Checker:
 
     def check(self, chunk: list[OrderCreate], first: int) -> list[dict[str, Any]]:
         numbers = [o.order_no for o in chunk]
-        taken = set(self.session.exec(
-            select(Order.order_no).where(Order.store_id == self.store_id, col(Order.order_no).in_(numbers))
-        ))
+        taken = set(
+            self.session.exec(
+                select(Order.order_no).where(Order.store_id == self.store_id, col(Order.order_no).in_(numbers))
+            )
+        )
         errors = []
         for i, data in enumerate(chunk, start=first):
             errors += [{**e, "loc": [i, *e["loc"]]} for e in checks.order_errors(data, now=self.now)]
@@ -76,11 +78,20 @@ class _Checker:
 def _write(session: Session, store_id: int, chunk: list[OrderCreate], source: Source, timezone: str) -> None:
     rows = [
         {
-            "store_id": store_id, "shop_id": o.shop_id, "order_no": o.order_no, "channel": o.channel.value,
-            "source": (o.source or source).value, "member_id": o.member_id, "terminal_id": None,
-            "ordered_at": o.ordered_at, "business_on": business_day(o.ordered_at, timezone),
-            "subtotal_fen": o.subtotal_fen, "discount_fen": o.discount_fen, "total_fen": o.total_fen,
-            "refunded_fen": 0, "created_at": utcnow(),
+            "store_id": store_id,
+            "shop_id": o.shop_id,
+            "order_no": o.order_no,
+            "channel": o.channel.value,
+            "source": (o.source or source).value,
+            "member_id": o.member_id,
+            "terminal_id": None,
+            "ordered_at": o.ordered_at,
+            "business_on": business_day(o.ordered_at, timezone),
+            "subtotal_fen": o.subtotal_fen,
+            "discount_fen": o.discount_fen,
+            "total_fen": o.total_fen,
+            "refunded_fen": 0,
+            "created_at": utcnow(),
         }
         for o in chunk
     ]

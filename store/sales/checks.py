@@ -31,11 +31,13 @@ def _line_errors(data: OrderCreate) -> list[Problem]:
             errors.append(_problem([*loc, "discount_fen"], f"must not be negative, got {line.discount_fen}"))
         expected = line.quantity * line.unit_price_fen - line.discount_fen
         if line.total_fen != expected:
-            errors.append(_problem(
-                [*loc, "total_fen"],
-                f"{line.total_fen} ≠ quantity × unit price − discount = "
-                f"{line.quantity} × {line.unit_price_fen} − {line.discount_fen} = {expected}",
-            ))
+            errors.append(
+                _problem(
+                    [*loc, "total_fen"],
+                    f"{line.total_fen} ≠ quantity × unit price − discount = "
+                    f"{line.quantity} × {line.unit_price_fen} − {line.discount_fen} = {expected}",
+                )
+            )
         elif line.total_fen < 0:
             errors.append(_problem([*loc, "discount_fen"], "the discount is larger than the line amount"))
     return errors
@@ -50,10 +52,12 @@ def _total_errors(data: OrderCreate) -> list[Problem]:
         errors.append(_problem(["discount_fen"], f"must not be negative, got {data.discount_fen}"))
     expected = data.subtotal_fen - data.discount_fen
     if data.total_fen != expected:
-        errors.append(_problem(
-            ["total_fen"],
-            f"{data.total_fen} ≠ subtotal − discount = {data.subtotal_fen} − {data.discount_fen} = {expected}",
-        ))
+        errors.append(
+            _problem(
+                ["total_fen"],
+                f"{data.total_fen} ≠ subtotal − discount = {data.subtotal_fen} − {data.discount_fen} = {expected}",
+            )
+        )
     if data.total_fen < 0:
         errors.append(_problem(["total_fen"], f"must not be negative, got {data.total_fen}"))
     return errors

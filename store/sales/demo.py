@@ -28,8 +28,10 @@ FULL_SCALE_DAYS = 730
 BATCH = 20_000
 CHANNELS = ("offline", "online", "live")
 SOURCE = {"online": "online_mall", "live": "live_stream"}
-TABLES = {name: model.__table__ for name, model in  # type: ignore[attr-defined,union-attr]
-          (("orders", Order), ("lines", OrderLine), ("payments", Payment), ("refunds", Refund))}
+TABLES = {
+    name: model.__table__
+    for name, model in (("orders", Order), ("lines", OrderLine), ("payments", Payment), ("refunds", Refund))  # type: ignore[attr-defined,union-attr]
+}
 
 
 class _Writer:
@@ -84,8 +86,10 @@ class _Generator:
         self.refund_cap = last_moment
         self.declared: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])
         self.orders_by_day: dict[date, int] = {}
-        self.hours = {name: (list(h), list(accumulate(h.values())))
-                      for name, h in (("store", prof.STORE_HOURS), ("online", prof.ONLINE_HOURS))}
+        self.hours = {
+            name: (list(h), list(accumulate(h.values())))
+            for name, h in (("store", prof.STORE_HOURS), ("online", prof.ONLINE_HOURS))
+        }
 
     def _basket(self, shop: Shop, order_id: int) -> tuple[list[dict[str, Any]], int]:
         rng, profile = self.rng, self.profiles[shop.id]
@@ -102,9 +106,18 @@ class _Generator:
             discount = int(qty * price * rng.uniform(0.05, 0.2) / 10) * 10 if rng.random() < 0.12 else 0
             sku = rng.randrange(1, 400)
             total = qty * price - discount
-            lines.append({"order_id": order_id, "line_no": n, "sku": f"{shop.code}-{sku:04d}",
-                          "name": profile.goods[sku % len(profile.goods)], "quantity": qty,
-                          "unit_price_fen": price, "discount_fen": discount, "total_fen": total})
+            lines.append(
+                {
+                    "order_id": order_id,
+                    "line_no": n,
+                    "sku": f"{shop.code}-{sku:04d}",
+                    "name": profile.goods[sku % len(profile.goods)],
+                    "quantity": qty,
+                    "unit_price_fen": price,
+                    "discount_fen": discount,
+                    "total_fen": total,
+                }
+            )
             subtotal += total
         return lines, subtotal
 
@@ -115,8 +128,10 @@ class _Generator:
         if total >= 200 and rng.random() < 0.06:  # part paid with stored value or points
             part = int(total * rng.uniform(0.1, 0.5))
             side = "points" if rng.random() < 0.4 else "stored_value"
-            return [{"order_id": order_id, "method": side, "amount_fen": part},
-                    {"order_id": order_id, "method": method, "amount_fen": total - part}]
+            return [
+                {"order_id": order_id, "method": side, "amount_fen": part},
+                {"order_id": order_id, "method": method, "amount_fen": total - part},
+            ]
         return [{"order_id": order_id, "method": method, "amount_fen": total}]
 
     def _refund(self, order: dict[str, Any], lines: list[dict[str, Any]]) -> dict[str, Any]:
@@ -126,10 +141,15 @@ class _Generator:
             amount = min(amount, lines[0]["total_fen"]) or amount
         refunded_at = min(order["ordered_at"] + timedelta(hours=rng.uniform(0.3, 240)), self.refund_cap)
         order["refunded_fen"] = amount
-        return {"store_id": order["store_id"], "order_id": order["id"], "amount_fen": amount,
-                "reason": rng.choice(("尺码不合", "质量问题", "七天无理由", "重复下单", "顾客改变主意")),
-                "refunded_at": refunded_at, "business_on": business_day(refunded_at, self.tz),
-                "created_at": refunded_at}
+        return {
+            "store_id": order["store_id"],
+            "order_id": order["id"],
+            "amount_fen": amount,
+            "reason": rng.choice(("尺码不合", "质量问题", "七天无理由", "重复下单", "顾客改变主意")),
+            "refunded_at": refunded_at,
+            "business_on": business_day(refunded_at, self.tz),
+            "created_at": refunded_at,
+        }
 
     def _order(self, shop: Shop, day: date, seq: int, midnight: datetime, upgraded: bool) -> None:
         rng = self.rng
@@ -154,11 +174,23 @@ class _Generator:
         member_key = channel if channel != "offline" else ("offline_after" if upgraded else "offline_before")
         member = int(self.members * rng.random() ** 2) + 1 if rng.random() < prof.MEMBER_SHARE[member_key] else None
         self.next_id += 1
-        order = {"id": order_id, "store_id": self.ctx.store_id, "shop_id": shop.id,
-                 "order_no": f"{channel[0].upper()}{day:%Y%m%d}{seq:05d}", "channel": channel,
-                 "source": SOURCE.get(channel, mode), "member_id": member, "terminal_id": None,
-                 "ordered_at": ordered_at, "business_on": day, "subtotal_fen": subtotal,
-                 "discount_fen": discount, "total_fen": total, "refunded_fen": 0, "created_at": ordered_at}
+        order = {
+            "id": order_id,
+            "store_id": self.ctx.store_id,
+            "shop_id": shop.id,
+            "order_no": f"{channel[0].upper()}{day:%Y%m%d}{seq:05d}",
+            "channel": channel,
+            "source": SOURCE.get(channel, mode),
+            "member_id": member,
+            "terminal_id": None,
+            "ordered_at": ordered_at,
+            "business_on": day,
+            "subtotal_fen": subtotal,
+            "discount_fen": discount,
+            "total_fen": total,
+            "refunded_fen": 0,
+            "created_at": ordered_at,
+        }
         rows = self.writer.rows
         if refund:
             rows["refunds"].append(self._refund(order, lines))
@@ -187,10 +219,20 @@ def _orders_per_unit(ctx: Any, shops: list[Shop], factors: list[float]) -> float
 
 def _write_declared(session: Session, ctx: Any, declared: dict[tuple[int, date], list[int]]) -> None:
     now = utcnow()
-    rows = [{"store_id": ctx.store_id, "shop_id": shop_id, "business_on": day, "channel": "offline",
-             "source": "tenant_declared", "revenue_fen": revenue, "orders": orders, "refunds_fen": refunds,
-             "updated_at": now}
-            for (shop_id, day), (revenue, orders, refunds) in sorted(declared.items())]
+    rows = [
+        {
+            "store_id": ctx.store_id,
+            "shop_id": shop_id,
+            "business_on": day,
+            "channel": "offline",
+            "source": "tenant_declared",
+            "revenue_fen": revenue,
+            "orders": orders,
+            "refunds_fen": refunds,
+            "updated_at": now,
+        }
+        for (shop_id, day), (revenue, orders, refunds) in sorted(declared.items())
+    ]
     if rows:
         session.connection().execute(insert(DailyTotal.__table__), rows)  # type: ignore[attr-defined]
 
@@ -211,9 +253,15 @@ def generate(ctx: Any) -> None:
     gen.writer.flush()
     _write_declared(session, ctx, gen.declared)
     if session.get_bind().dialect.name == "postgresql":  # ids were ours: move the sequence past them
-        session.execute(text("SELECT setval(pg_get_serial_sequence('sales_order', 'id'), "
-                             "(SELECT COALESCE(MAX(id), 1) FROM sales_order))"))
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('sales_order', 'id'), "
+                "(SELECT COALESCE(MAX(id), 1) FROM sales_order))"
+            )
+        )
     ctx.shared["sales"] = {"orders_by_day": gen.orders_by_day}
     written = gen.writer.written
-    ctx.echo(f"demo: sales      {written['orders']:,} orders, {written['lines']:,} lines, "
-             f"{written['refunds']:,} refunds, {len(gen.declared):,} declared shop-days")
+    ctx.echo(
+        f"demo: sales      {written['orders']:,} orders, {written['lines']:,} lines, "
+        f"{written['refunds']:,} refunds, {len(gen.declared):,} declared shop-days"
+    )

@@ -88,14 +88,18 @@ def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal
             session.flush()
     except IntegrityError:
         raise OrderNumberTaken(f"order number {data.order_no!r} is already recorded in this store") from None
-    session.add_all([
-        OrderLine(order_id=order.id, line_no=n, **line.model_dump())  # type: ignore[arg-type]
-        for n, line in enumerate(data.lines, start=1)
-    ])
-    session.add_all([
-        Payment(order_id=order.id, method=p.method, amount_fen=p.amount_fen)  # type: ignore[arg-type]
-        for p in data.payments
-    ])
+    session.add_all(
+        [
+            OrderLine(order_id=order.id, line_no=n, **line.model_dump())  # type: ignore[arg-type]
+            for n, line in enumerate(data.lines, start=1)
+        ]
+    )
+    session.add_all(
+        [
+            Payment(order_id=order.id, method=p.method, amount_fen=p.amount_fen)  # type: ignore[arg-type]
+            for p in data.payments
+        ]
+    )
     session.flush()
     kpi_service.apply_order(session, order)
     return order
@@ -114,8 +118,9 @@ def create_order_for(session: Session, poster: Poster, data: OrderCreate) -> Ord
 
 def get_order(session: Session, store_id: int, order_id: int, *, viewer: Viewer | None = None) -> Order:
     """The order; another store's, or another shop's for a shop-bound viewer, reads as not found."""
-    return get_in_store(session, Order, order_id, store_id=store_id, not_found=OrderNotFound, label="order",
-                        viewer=viewer)
+    return get_in_store(
+        session, Order, order_id, store_id=store_id, not_found=OrderNotFound, label="order", viewer=viewer
+    )
 
 
 def order_read(session: Session, order: Order) -> OrderRead:

@@ -30,8 +30,15 @@ class Premises:
 
 
 def _shop(session: Session, store: Store, code: str, floor: str, category: str, area: float) -> Shop:
-    data = ShopCreate(code=code, name=f"商户{code}", name_en=f"Shop {code}", category=category, floor_code=floor,
-                      selling_area_m2=area, opened_on=date(2020, 1, 1))
+    data = ShopCreate(
+        code=code,
+        name=f"商户{code}",
+        name_en=f"Shop {code}",
+        category=category,
+        floor_code=floor,
+        selling_area_m2=area,
+        opened_on=date(2020, 1, 1),
+    )
     return premises_service.create_shop(session, store.id, data)  # type: ignore[arg-type]
 
 
@@ -41,8 +48,13 @@ def premises(session: Session) -> Premises:
         session, StoreCreate(code="ADM", name="管理测试百货", name_en="Admin Test Store")
     )
     floors = {
-        code: premises_service.create_floor(session, store.id, FloorCreate(  # type: ignore[arg-type]
-            code=code, name=name, name_en=name_en, level=level))
+        code: premises_service.create_floor(
+            session,
+            store.id,
+            FloorCreate(  # type: ignore[arg-type]
+                code=code, name=name, name_en=name_en, level=level
+            ),
+        )
         for code, name, name_en, level in (("1F", "一楼", "Level 1", 1), ("2F", "二楼", "Level 2", 2))
     }
     shops = {
@@ -51,12 +63,24 @@ def premises(session: Session) -> Premises:
         "2F-001": _shop(session, store, "2F-001", "2F", "womenswear", 120.0),
     }
     for code, staff in (("1F-001", 4), ("1F-002", 2), ("2F-001", 6)):
-        premises_service.set_headcount(session, store.id, shop_id=shops[code].id,  # type: ignore[arg-type]
-                                       effective_on=date(2020, 1, 1), headcount=staff)
-    premises_service.set_headcount(session, store.id, shop_id=None, effective_on=date(2020, 1, 1),  # type: ignore[arg-type]
-                                   headcount=10)
+        premises_service.set_headcount(
+            session,
+            store.id,
+            shop_id=shops[code].id,  # type: ignore[arg-type]
+            effective_on=date(2020, 1, 1),
+            headcount=staff,
+        )
+    premises_service.set_headcount(
+        session,
+        store.id,
+        shop_id=None,
+        effective_on=date(2020, 1, 1),  # type: ignore[arg-type]
+        headcount=10,
+    )
     return Premises(
-        store=store, floors=floors, shops=shops,
+        store=store,
+        floors=floors,
+        shops=shops,
         manager=create_user(session, store, role=Role.manager, username="manager-wang"),
         tenant=create_user(session, store, role=Role.tenant, shop=shops["1F-001"], username="tenant-li"),
         cashier=create_user(session, store, role=Role.cashier, username="cashier-zhao"),

@@ -58,8 +58,9 @@ def small_store(session: Session, *, smart_upgrade_on: date | None = None) -> Sm
     return SmallStore(store, shops, today, [entrance.code, atrium.code])
 
 
-def sign_in(client: TestClient, session: Session, store: Store, role: Role = Role.manager,
-            shop: Shop | None = None) -> str:
+def sign_in(
+    client: TestClient, session: Session, store: Store, role: Role = Role.manager, shop: Shop | None = None
+) -> str:
     """Give the test browser the session cookie of a new user with ``role``; returns its CSRF token."""
     user = auth_factory.create_user(session, store, role=role, shop=shop)
     secret, row = auth_service.start_session(session, user, 3600)

@@ -16,8 +16,13 @@ from store.auth.models import Role
 from store.premises.models import Store
 from tests.admin.report_data import SmallStore, sign_in, small_store
 
-INDICATOR_IDS = [f"F{n}" for n in range(1, 6)] + [f"S{n}" for n in range(1, 11)] + [
-    f"C{n}" for n in range(1, 6)] + [f"M{n}" for n in range(1, 5)] + [f"B{n}" for n in range(1, 5)]
+INDICATOR_IDS = (
+    [f"F{n}" for n in range(1, 6)]
+    + [f"S{n}" for n in range(1, 11)]
+    + [f"C{n}" for n in range(1, 6)]
+    + [f"M{n}" for n in range(1, 5)]
+    + [f"B{n}" for n in range(1, 5)]
+)
 
 
 def last_month(shop_store: SmallStore) -> str:
@@ -138,8 +143,9 @@ class TestReportDownloads:
         page = client.get(f"/admin/assessment?from={month}&to={month}").text
         assert f"总分 {body['totals']['total']} 分" in page
 
-    def test_reversed_period_download_is_refused_with_a_readable_page(self, client: TestClient,
-                                                                      session: Session) -> None:
+    def test_reversed_period_download_is_refused_with_a_readable_page(
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = small_store(session)
         sign_in(client, session, shop_store.store)
 
@@ -166,8 +172,7 @@ class TestReportAccess:
 
 
 def post(client: TestClient, csrf: str, path: str, form: dict[str, str]):
-    return client.post(f"/admin/assessment/evidence/{path}", data={"csrf_token": csrf, **form},
-                       follow_redirects=False)
+    return client.post(f"/admin/assessment/evidence/{path}", data={"csrf_token": csrf, **form}, follow_redirects=False)
 
 
 def field_error(html: str, form: str, field: str) -> str:
@@ -179,8 +184,11 @@ class TestCoverageSurveyForm:
     def test_full_stable_coverage_earns_f1_in_the_report(self, client: TestClient, session: Session) -> None:
         shop_store = small_store(session)
         csrf = sign_in(client, session, shop_store.store)
-        flags = {f"{flag}-{code}": "on" for code in shop_store.zone_codes
-                 for flag in ("wifi", "wifi_stable", "g5", "g5_stable")}
+        flags = {
+            f"{flag}-{code}": "on"
+            for code in shop_store.zone_codes
+            for flag in ("wifi", "wifi_stable", "g5", "g5_stable")
+        }
 
         saved = post(client, csrf, "f1", {"surveyed_on": str(shop_store.today), **flags, "note": "运营商测试报告"})
 
@@ -216,8 +224,10 @@ class TestDataCenterAndOfficeForms:
         csrf = sign_in(client, session, shop_store.store)
 
         assert post(client, csrf, "f3", {"kind": "cloud", "provider": "阿里云", "backups_ok": "on"}).status_code == 303
-        assert post(client, csrf, "m1", {"paperless": "on", "office_system": "on",
-                                         "system_name": "钉钉"}).status_code == 303
+        assert (
+            post(client, csrf, "m1", {"paperless": "on", "office_system": "on", "system_name": "钉钉"}).status_code
+            == 303
+        )
 
         html = client.get("/admin/assessment").text
         assert '<span class="full">4</span> / 4' in indicator_row(html, "F3")

@@ -30,8 +30,9 @@ def month_growth(shop_store) -> str:
 
 
 class TestTodayCards:
-    def test_manager_sees_todays_revenue_so_far_beside_the_same_day_last_year(self, client: TestClient,
-                                                                              session: Session) -> None:
+    def test_manager_sees_todays_revenue_so_far_beside_the_same_day_last_year(
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = small_store(session)
         sign_in(client, session, shop_store.store)
 
@@ -110,7 +111,6 @@ class TestDashboardAccess:
         assert page.headers["location"].startswith("/admin/login")
 
 
-
 def one_shop_store(session: Session, sales: dict[int, int]):
     """A store of one shop with ``{days back: fen}`` sales (365: the same day last year)."""
     store = premises_factory.create_store(session)
@@ -125,8 +125,9 @@ def one_shop_store(session: Session, sales: dict[int, int]):
 
 
 class TestLongAmounts:
-    def test_a_big_revenue_fits_its_card_in_wan_with_the_exact_amount_on_hover(self, client: TestClient,
-                                                                              session: Session) -> None:
+    def test_a_big_revenue_fits_its_card_in_wan_with_the_exact_amount_on_hover(
+        self, client: TestClient, session: Session
+    ) -> None:
         sign_in(client, session, one_shop_store(session, {0: 1_249_178_480}))
 
         html = client.get("/admin/dashboard").text
@@ -143,8 +144,9 @@ class TestLongAmounts:
 
 
 class TestNoFairComparison:
-    def test_a_store_without_last_years_data_shows_dashes_not_minus_100(self, client: TestClient,
-                                                                        session: Session) -> None:
+    def test_a_store_without_last_years_data_shows_dashes_not_minus_100(
+        self, client: TestClient, session: Session
+    ) -> None:
         sign_in(client, session, one_shop_store(session, {0: 50_000}))
 
         html = client.get("/admin/dashboard").text
@@ -154,8 +156,9 @@ class TestNoFairComparison:
             assert "¥500.00" in text and "—" in text and "%" not in text and "¥0.00" not in text
         assert 'id="baseline-incomplete"' in html and "基期数据不完整" in html
 
-    def test_before_the_first_sale_of_the_day_today_shows_zero_and_no_arrow(self, client: TestClient,
-                                                                            session: Session) -> None:
+    def test_before_the_first_sale_of_the_day_today_shows_zero_and_no_arrow(
+        self, client: TestClient, session: Session
+    ) -> None:
         sign_in(client, session, one_shop_store(session, {800: 100, 365: 40_000}))
 
         html = client.get("/admin/dashboard").text

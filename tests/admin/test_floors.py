@@ -36,8 +36,9 @@ class TestNewFloor:
 class TestStoreStaff:
     def test_manager_sets_the_stores_own_staff(self, client: TestClient, session: Session, premises: Premises):
         csrf = sign_in(client, session, premises.manager)
-        response = client.post("/admin/premises/staff", data={"headcount": "15"},
-                               headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+        response = client.post(
+            "/admin/premises/staff", data={"headcount": "15"}, headers={"HX-Request": "true", "X-CSRF-Token": csrf}
+        )
         assert 'value="15"' in response.text and "已保存" in response.text
         total = premises_service.headcount_on(session, premises.store.id, date.today())  # type: ignore[arg-type]
         assert total == 15 + 4 + 2 + 6

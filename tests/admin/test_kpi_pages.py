@@ -39,7 +39,8 @@ def table_rows(html: str) -> list[str]:
 
 class TestKpiByMonth:
     def test_month_row_shows_revenue_and_growth_against_the_same_month_last_year(
-            self, client: TestClient, session: Session) -> None:
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = small_store(session)
         sign_in(client, session, shop_store.store)
         month = past_month(shop_store)
@@ -136,7 +137,8 @@ class TestDistrictExport:
         assert reply.headers["content-type"].startswith("application/vnd.openxmlformats")
         sheet = load_workbook(io.BytesIO(reply.content)).active
         assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-            f"2025-{m:02d}" for m in range(1, 7)]
+            f"2025-{m:02d}" for m in range(1, 7)
+        ]
 
     def test_cashier_cannot_export(self, client: TestClient, session: Session) -> None:
         shop_store = small_store(session)
@@ -151,7 +153,8 @@ def month_text(day) -> str:
 
 class TestIncompleteBaseline:
     def test_a_month_whose_baseline_is_before_the_history_shows_a_dash_and_says_why(
-            self, client: TestClient, session: Session) -> None:
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = recent_store(session)  # history starts a year and 40 days ago
         sign_in(client, session, shop_store.store)
         month = month_text(shop_store.today.replace(day=1) - timedelta(days=45))  # its last-year month has no data
@@ -163,7 +166,8 @@ class TestIncompleteBaseline:
         assert 'id="baseline-incomplete"' in page.text and "本店的销售数据从" in page.text
 
     def test_a_breakdown_against_such_a_baseline_says_so_once_above_the_table(
-            self, client: TestClient, session: Session) -> None:
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = recent_store(session)
         sign_in(client, session, shop_store.store)
         month = month_text(shop_store.today.replace(day=1) - timedelta(days=45))
@@ -209,8 +213,9 @@ class TestPeriodErrorsInThePagesLanguage:
 
         assert "The period runs backwards: 2026-05 is after 2026-01." in page.text
 
-    def test_a_bad_month_in_the_export_link_gets_a_chinese_error_page(self, client: TestClient,
-                                                                       session: Session) -> None:
+    def test_a_bad_month_in_the_export_link_gets_a_chinese_error_page(
+        self, client: TestClient, session: Session
+    ) -> None:
         sign_in(client, session, recent_store(session).store)
 
         page = client.get("/admin/exports/monthly-kpi.csv?from=2026-13")

@@ -12,8 +12,15 @@ from store.premises.models import Shop
 from tests.admin.conftest import Premises, field_error, sign_in
 
 GOOD_SHOP = {
-    "code": "2F-009", "name": "新店", "name_en": "New Shop", "tenant": "新店有限公司", "category": "menswear",
-    "floor_code": "2F", "selling_area_m2": "65.5", "opened_on": "2024-03-01", "closed_on": "",
+    "code": "2F-009",
+    "name": "新店",
+    "name_en": "New Shop",
+    "tenant": "新店有限公司",
+    "category": "menswear",
+    "floor_code": "2F",
+    "selling_area_m2": "65.5",
+    "opened_on": "2024-03-01",
+    "closed_on": "",
 }
 
 
@@ -63,8 +70,9 @@ class TestCreateShop:
     ):
         csrf = sign_in(client, session, premises.manager)
         before = _shop_count(session, premises)
-        response = client.post("/admin/premises/shops/new",
-                               data={**GOOD_SHOP, "selling_area_m2": "-20", "csrf_token": csrf})
+        response = client.post(
+            "/admin/premises/shops/new", data={**GOOD_SHOP, "selling_area_m2": "-20", "csrf_token": csrf}
+        )
         assert response.status_code == 400
         assert field_error(response.text, "selling_area_m2") == "必须大于 0。"
         assert field_error(response.text, "code") == ""
@@ -113,8 +121,11 @@ class TestHeadcount:
         sign_in(client, session, premises.manager)
         shop = premises.shops["1F-001"]
         csrf = client.get("/admin/premises").text.split('"X-CSRF-Token": "')[1].split('"')[0]
-        response = client.post(f"/admin/premises/shops/{shop.id}/headcount", data={"headcount": "7"},
-                               headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+        response = client.post(
+            f"/admin/premises/shops/{shop.id}/headcount",
+            data={"headcount": "7"},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+        )
         assert response.text.lstrip().startswith("<form") and 'value="7"' in response.text and "已保存" in response.text
         today = premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id)
         assert today == 7
@@ -124,8 +135,11 @@ class TestHeadcount:
     ):
         csrf = sign_in(client, session, premises.manager)
         shop = premises.shops["1F-001"]
-        response = client.post(f"/admin/premises/shops/{shop.id}/headcount", data={"headcount": "-3"},
-                               headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+        response = client.post(
+            f"/admin/premises/shops/{shop.id}/headcount",
+            data={"headcount": "-3"},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+        )
         assert "不能小于 0" in response.text
         assert premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id) == 4
 
@@ -144,8 +158,9 @@ class TestTenantStaff:
         csrf = sign_in(client, session, premises.tenant)
         own, other = premises.shops["1F-001"], premises.shops["2F-001"]
         client.post(f"/admin/premises/shops/{own.id}/headcount", data={"headcount": "5", "csrf_token": csrf})
-        refused = client.post(f"/admin/premises/shops/{other.id}/headcount",
-                              data={"headcount": "0", "csrf_token": csrf})
+        refused = client.post(
+            f"/admin/premises/shops/{other.id}/headcount", data={"headcount": "0", "csrf_token": csrf}
+        )
         assert refused.status_code == 404
         day = date.today()
         assert premises_service.headcount_on(session, premises.store.id, day, shop_id=own.id) == 5

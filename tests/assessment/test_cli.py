@@ -77,11 +77,14 @@ class TestXlsx:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize(("period", "message"), [
-        (("--from", "2025-09", "--to", "2025-08"), "reversed"),
-        (("--from", "", "--to", "2025-08"), "empty"),
-        (("--from", "2025-8", "--to", "2025-09"), "YYYY-MM"),
-    ])
+    @pytest.mark.parametrize(
+        ("period", "message"),
+        [
+            (("--from", "2025-09", "--to", "2025-08"), "reversed"),
+            (("--from", "", "--to", "2025-08"), "empty"),
+            (("--from", "2025-8", "--to", "2025-09"), "YYYY-MM"),
+        ],
+    )
     def test_a_bad_period_exits_2_with_one_line_and_writes_nothing(self, mall, tmp_path, period, message):
         out = tmp_path / "report.xlsx"
         result = run(*period, "--format", "xlsx", "--out", str(out))

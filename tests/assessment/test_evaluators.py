@@ -48,8 +48,14 @@ class TestOnlineShare:
         assert _figures(row)["total_revenue_fen"].value == 420_000
 
     def test_live_stream_sales_count_as_online(self, session, mall):
-        kpi.sell(session, mall.beauty, day=date(2025, 8, 20), total_fen=10_000, channel=Channel.live,
-                 source=Source.live_stream)
+        kpi.sell(
+            session,
+            mall.beauty,
+            day=date(2025, 8, 20),
+            total_fen=10_000,
+            channel=Channel.live,
+            source=Source.live_stream,
+        )
         assert _figures(_row(session, mall, "S4"))["live_revenue_fen"].value == 10_000
 
     def test_below_ten_percent_earns_one_point_and_says_what_is_missing(self, session, mall):
@@ -89,7 +95,9 @@ class TestGrowthAfterTheUpgrade:
         figures = _figures(row)
         assert (figures["revenue_fen_before"].value, figures["revenue_fen_after"].value) == (200_000, 210_000)
         assert (figures["revenue_fen_before"].period, figures["revenue_fen_after"].period) == (
-            "2025-05..2025-06", "2025-08..2025-09")
+            "2025-05..2025-06",
+            "2025-08..2025-09",
+        )
 
     def test_sales_per_area_and_per_staff_up_five_percent_earn_full_points(self, session, mall):
         assert [_row(session, mall, i).points for i in ("B3", "B4")] == [2, 2]
@@ -101,8 +109,7 @@ class TestGrowthAfterTheUpgrade:
         assert "5%" in row.missing
 
     def test_the_upgrade_month_itself_is_left_out(self, session, mall):
-        report = assessment_service.assess(session, mall.store.id, now=NOW, period_from="2025-07",
-                                           period_to="2025-09")
+        report = assessment_service.assess(session, mall.store.id, now=NOW, period_from="2025-07", period_to="2025-09")
         assert [m.month for m in report.monthly] == ["2025-05", "2025-06", "2025-08", "2025-09"]
 
     def test_a_history_starting_mid_month_leaves_that_month_out_of_the_baseline(self, session):
@@ -140,8 +147,9 @@ class TestEvidenceRegister:
         _record(session, mall, EvidenceIndicator.F1, {"surveyed_on": "2025-09-01", "zones": [_zone(mall.door.code)]})
         later = {"surveyed_on": "2025-09-20", "zones": [_zone(mall.door.code, g5=False, other_signal=True)]}
         data = EvidenceCreate(indicator=EvidenceIndicator.F1, payload=later)
-        assessment_service.record_evidence(session, mall.store.id, data, recorded_by="manager1",
-                                           now=datetime(2025, 10, 15, 5, 0, tzinfo=UTC))
+        assessment_service.record_evidence(
+            session, mall.store.id, data, recorded_by="manager1", now=datetime(2025, 10, 15, 5, 0, tzinfo=UTC)
+        )
         assert _row(session, mall, "F1").points == 1
 
     def test_a_rented_cloud_with_backups_earns_four(self, session, mall):

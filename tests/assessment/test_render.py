@@ -22,8 +22,7 @@ from tests.factories.assessment import sample_report
 def failing_report() -> AssessmentReport:
     """The sample report with S1 dropped to 0, below the 90-point bar."""
     report = sample_report()
-    return replace(report, indicators=tuple(replace(r, points=0) if r.id == "S1" else r
-                                            for r in report.indicators))
+    return replace(report, indicators=tuple(replace(r, points=0) if r.id == "S1" else r for r in report.indicators))
 
 
 class TestMoney:
@@ -121,8 +120,7 @@ class TestXlsx:
             return xml
 
         assert without_run_time(a["xl/worksheets/sheet1.xml"]) == without_run_time(b["xl/worksheets/sheet1.xml"])
-        core = [re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>", b"", x["docProps/core.xml"])
-                for x in (a, b)]
+        core = [re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>", b"", x["docProps/core.xml"]) for x in (a, b)]
         assert core[0] == core[1]
 
 
@@ -137,8 +135,9 @@ class TestPdf:
     @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils' pdftotext is not installed")
     def test_text_holds_the_title_and_every_indicator(self) -> None:
         report = failing_report()
-        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=render.render_pdf(report),
-                              capture_output=True, check=True).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=render.render_pdf(report), capture_output=True, check=True
+        ).stdout.decode()
         assert "智慧商店" in text and "未达 90 分申报线" in text
         for result in report.indicators:
             assert re.search(rf"\b{result.id}\b", text), result.id

@@ -20,8 +20,13 @@ class TestCatalogue:
 
     def test_indicators_are_in_annex_order(self) -> None:
         ids = [s.id for s in INDICATORS]
-        expected = ([f"F{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 11)]
-                    + [f"C{i}" for i in range(1, 6)] + [f"M{i}" for i in range(1, 5)] + [f"B{i}" for i in range(1, 5)])
+        expected = (
+            [f"F{i}" for i in range(1, 6)]
+            + [f"S{i}" for i in range(1, 11)]
+            + [f"C{i}" for i in range(1, 6)]
+            + [f"M{i}" for i in range(1, 5)]
+            + [f"B{i}" for i in range(1, 5)]
+        )
         assert ids == expected
 
     def test_online_share_is_worth_two_points(self) -> None:
@@ -132,8 +137,15 @@ class TestGrowth:
         assert rules.score_growth("B1", Fraction(1, 3), Fraction(21, 60))[0] == 3  # exactly +5%
 
 
-def zone(name: str, *, wifi: bool = True, wifi_stable: bool = True, g5: bool = True,
-         g5_stable: bool = True, other: bool = True) -> ZoneSurvey:
+def zone(
+    name: str,
+    *,
+    wifi: bool = True,
+    wifi_stable: bool = True,
+    g5: bool = True,
+    g5_stable: bool = True,
+    other: bool = True,
+) -> ZoneSurvey:
     """A survey row, all good unless told otherwise."""
     return ZoneSurvey(name, wifi, wifi_stable, g5, g5_stable, other)
 
@@ -195,15 +207,21 @@ class TestSmartOffice:
 
 def with_points(report: AssessmentReport, ident: str, points: int) -> AssessmentReport:
     """The same report with one indicator's points changed."""
-    return replace(report, indicators=tuple(replace(r, points=points) if r.id == ident else r
-                                            for r in report.indicators))
+    return replace(
+        report, indicators=tuple(replace(r, points=points) if r.id == ident else r for r in report.indicators)
+    )
 
 
 class TestReportTotals:
     def test_group_totals_and_maxima(self) -> None:
         report = sample_report()
         assert [(g.group, g.maximum) for g in report.groups] == [
-            ("facilities", 20), ("services", 40), ("scenarios", 25), ("management", 15), ("bonus", 10)]
+            ("facilities", 20),
+            ("services", 40),
+            ("scenarios", 25),
+            ("management", 15),
+            ("bonus", 10),
+        ]
         assert report.total == report.base_points + report.bonus_points == sum(g.points for g in report.groups)
 
     def test_exactly_ninety_passes(self) -> None:

@@ -42,7 +42,12 @@ class TestReport:
     def test_points_add_up_per_group_with_the_bonus_apart(self, session, mall):
         report = _assess(session, mall)
         assert {g.group: g.points for g in report.groups} == {
-            "facilities": 8, "services": 4, "scenarios": 3, "management": 4, "bonus": 9}
+            "facilities": 8,
+            "services": 4,
+            "scenarios": 3,
+            "management": 4,
+            "bonus": 9,
+        }
         assert (report.base_points, report.bonus_points, report.total, report.passes) == (19, 9, 28, False)
 
     def test_every_indicator_of_annex_4_appears_once_in_order(self, session, mall):
@@ -57,7 +62,11 @@ class TestReport:
     def test_the_report_states_its_period_baseline_and_run_time(self, session, mall):
         report = _assess(session, mall)
         assert (report.period_from, report.period_to, report.baseline_from, report.baseline_to) == (
-            "2025-08", "2025-09", "2025-05", "2025-06")
+            "2025-08",
+            "2025-09",
+            "2025-05",
+            "2025-06",
+        )
         assert report.generated_at == NOW
         assert [m.month for m in report.monthly] == ["2025-05", "2025-06", "2025-08", "2025-09"]
 
@@ -72,13 +81,16 @@ class TestReport:
 
 
 class TestBadPeriod:
-    @pytest.mark.parametrize(("period_from", "period_to", "message"), [
-        ("", "2025-09", "empty"),
-        ("2025-09", "2025-08", "reversed"),
-        ("2025-13", "2025-09", "YYYY-MM"),
-        ("2025/08", "2025-09", "YYYY-MM"),
-        ("2025-11", "2026-01", "future"),
-    ])
+    @pytest.mark.parametrize(
+        ("period_from", "period_to", "message"),
+        [
+            ("", "2025-09", "empty"),
+            ("2025-09", "2025-08", "reversed"),
+            ("2025-13", "2025-09", "YYYY-MM"),
+            ("2025/08", "2025-09", "YYYY-MM"),
+            ("2025-11", "2026-01", "future"),
+        ],
+    )
     def test_is_refused_with_a_clear_message(self, session, mall, period_from, period_to, message):
         with pytest.raises(InvalidInput, match=message):
             _assess(session, mall, period_from, period_to)
@@ -86,8 +98,9 @@ class TestBadPeriod:
 
 class TestEvidenceRegister:
     def test_a_survey_of_a_zone_the_store_does_not_have_is_refused(self, session, mall):
-        data = EvidenceCreate(indicator=EvidenceIndicator.F1,
-                              payload={"surveyed_on": "2025-09-01", "zones": [{"zone": "NOPE", **ZONE}]})
+        data = EvidenceCreate(
+            indicator=EvidenceIndicator.F1, payload={"surveyed_on": "2025-09-01", "zones": [{"zone": "NOPE", **ZONE}]}
+        )
         with pytest.raises(InvalidInput, match="NOPE"):
             assessment_service.record_evidence(session, mall.store.id, data, recorded_by="m")
 
@@ -99,27 +112,35 @@ class TestEvidenceRegister:
 
 class TestReportApi:
     def test_a_manager_gets_the_json_report(self, client, session, mall):
-        response = client.get(f"{API}/report", params={"from": "2025-08", "to": "2025-09"},
-                              headers=staff_headers(session, mall.store))
+        response = client.get(
+            f"{API}/report", params={"from": "2025-08", "to": "2025-09"}, headers=staff_headers(session, mall.store)
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["period"] == {"from": "2025-08", "to": "2025-09"}
         assert {"id", "points", "maximum", "rule", "figures", "missing"} <= set(body["indicators"][0])
 
     def test_a_cashier_may_not_read_it(self, client, session, mall):
-        response = client.get(f"{API}/report", params={"from": "2025-08", "to": "2025-09"},
-                              headers=staff_headers(session, mall.store, Role.cashier))
+        response = client.get(
+            f"{API}/report",
+            params={"from": "2025-08", "to": "2025-09"},
+            headers=staff_headers(session, mall.store, Role.cashier),
+        )
         assert response.status_code == 403
 
     def test_a_reversed_period_is_a_400_problem(self, client, session, mall):
-        response = client.get(f"{API}/report", params={"from": "2025-09", "to": "2025-08"},
-                              headers=staff_headers(session, mall.store))
+        response = client.get(
+            f"{API}/report", params={"from": "2025-09", "to": "2025-08"}, headers=staff_headers(session, mall.store)
+        )
         assert response.status_code == 400
         assert "reversed" in response.json()["detail"]
 
     def test_the_xlsx_report_downloads_as_a_file(self, client, session, mall):
-        response = client.get(f"{API}/report", params={"from": "2025-08", "to": "2025-09", "format": "xlsx"},
-                              headers=staff_headers(session, mall.store))
+        response = client.get(
+            f"{API}/report",
+            params={"from": "2025-08", "to": "2025-09", "format": "xlsx"},
+            headers=staff_headers(session, mall.store),
+        )
         assert response.status_code == 200
         assert response.content[:2] == b"PK"
         assert "attachment" in response.headers["content-disposition"]
@@ -128,8 +149,12 @@ class TestReportApi:
 class TestEvidenceApi:
     def test_a_manager_records_evidence_and_reads_the_register(self, client, session, mall):
         headers = staff_headers(session, mall.store)
-        body = {"indicator": "M1", "payload": {"paperless": True, "office_system": False},
-                "note": "OA 上线中", "attachment_name": "oa.pdf"}
+        body = {
+            "indicator": "M1",
+            "payload": {"paperless": True, "office_system": False},
+            "note": "OA 上线中",
+            "attachment_name": "oa.pdf",
+        }
         created = client.post(f"{API}/evidence", json=body, headers=headers)
         assert created.status_code == 201, created.text
         listed = client.get(f"{API}/evidence", params={"indicator": "M1"}, headers=headers).json()

@@ -29,8 +29,12 @@ class Office:
 def office(session: Session) -> Office:
     store = create_store(session)
     create_user(session, store, username="li.na", role=Role.cashier)
-    office = Office(store, create_shop(session, store), staff_headers(session, store, Role.admin),
-                    staff_headers(session, store, Role.manager))
+    office = Office(
+        store,
+        create_shop(session, store),
+        staff_headers(session, store, Role.admin),
+        staff_headers(session, store, Role.manager),
+    )
     session.commit()
     return office
 
@@ -71,8 +75,7 @@ class TestBrowserSession:
 
 class TestUsers:
     def test_admin_creates_a_user_and_sees_the_generated_password_once(self, client, session, office):
-        response = client.post(f"{API}/users", json={"username": "chen.yu", "role": "marketing"},
-                               headers=office.admin)
+        response = client.post(f"{API}/users", json={"username": "chen.yu", "role": "marketing"}, headers=office.admin)
         password = response.json()["password"]
         stored = session.exec(select(StaffUser).where(StaffUser.username == "chen.yu")).one()
         assert len(password) >= 16 and password not in stored.password_hash
@@ -81,8 +84,7 @@ class TestUsers:
         assert client.post(f"{API}/token", json={"username": "chen.yu", "password": password}).status_code == 200
 
     def test_tenant_staff_without_a_shop_is_refused(self, client, session, office):
-        response = client.post(f"{API}/users", json={"username": "shop.girl", "role": "tenant"},
-                               headers=office.admin)
+        response = client.post(f"{API}/users", json={"username": "shop.girl", "role": "tenant"}, headers=office.admin)
         assert (response.status_code, response.json()["detail"]) == (400, "tenant staff must belong to a shop")
         assert session.exec(select(StaffUser).where(StaffUser.username == "shop.girl")).first() is None
 
@@ -114,8 +116,7 @@ class TestDevices:
         assert response.status_code == 403
 
     def test_revoked_device_key_is_refused(self, client, session, office):
-        key, device = auth_service.create_device(session, store_id=office.store.id, kind=DeviceKind.kiosk,
-                                                 name="K1")
+        key, device = auth_service.create_device(session, store_id=office.store.id, kind=DeviceKind.kiosk, name="K1")
         session.commit()
         client.post(f"{API}/devices/{device.id}/revoke", headers=office.admin)
         response = client.get(f"{API}/me", headers={"X-Device-Key": key})

@@ -35,8 +35,17 @@ def cli_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
             floor = Floor(store_id=store.id, code="1F", name="一层", level=1)
             session.add(floor)
             session.flush()
-            session.add(Shop(store_id=store.id, floor_id=floor.id, code="1F-01", name="兰芮诗", category="cosmetics",
-                             selling_area_m2=80, opened_on=date(2024, 1, 1)))
+            session.add(
+                Shop(
+                    store_id=store.id,
+                    floor_id=floor.id,
+                    code="1F-01",
+                    name="兰芮诗",
+                    category="cosmetics",
+                    selling_area_m2=80,
+                    opened_on=date(2024, 1, 1),
+                )
+            )
         yield engine
 
 

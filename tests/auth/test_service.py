@@ -15,32 +15,36 @@ from tests.factories.premises import create_shop, create_store
 class TestPasswordHashing:
     def test_password_is_kept_as_an_argon2_hash(self, session):
         store = create_store(session)
-        user = auth_service.create_user(session, store_id=store.id, username="wang.li", password="s3cret-enough",
-                                        role=Role.manager)
+        user = auth_service.create_user(
+            session, store_id=store.id, username="wang.li", password="s3cret-enough", role=Role.manager
+        )
         assert user.password_hash.startswith("$argon2id$")
         assert "s3cret-enough" not in user.password_hash
 
     def test_short_password_is_refused(self, session):
         store = create_store(session)
         with pytest.raises(InvalidInput, match="at least 10 characters"):
-            auth_service.create_user(session, store_id=store.id, username="short", password="123456",
-                                     role=Role.cashier)
+            auth_service.create_user(session, store_id=store.id, username="short", password="123456", role=Role.cashier)
 
     def test_taken_username_is_refused(self, session):
         store = create_store(session)
         create_user(session, store, username="zhao")
         with pytest.raises(Conflict, match="'zhao'"):
-            auth_service.create_user(session, store_id=store.id, username="zhao", password=PASSWORD,
-                                     role=Role.cashier)
+            auth_service.create_user(session, store_id=store.id, username="zhao", password=PASSWORD, role=Role.cashier)
 
     def test_tenant_staff_need_a_shop_of_this_store(self, session):
         store, other = create_store(session), create_store(session)
         with pytest.raises(InvalidInput, match="must belong to a shop"):
-            auth_service.create_user(session, store_id=store.id, username="t1x", password=PASSWORD,
-                                     role=Role.tenant)
+            auth_service.create_user(session, store_id=store.id, username="t1x", password=PASSWORD, role=Role.tenant)
         with pytest.raises(NotFound):
-            auth_service.create_user(session, store_id=store.id, username="t2x", password=PASSWORD,
-                                     role=Role.tenant, shop_id=create_shop(session, other).id)
+            auth_service.create_user(
+                session,
+                store_id=store.id,
+                username="t2x",
+                password=PASSWORD,
+                role=Role.tenant,
+                shop_id=create_shop(session, other).id,
+            )
 
 
 class TestLogin:

@@ -73,7 +73,9 @@ class TestTokenThrottle:
         wrong_tokens(client, "nobody.here", 5)
         response = client.post(TOKEN, json={"username": "nobody.here", "password": PASSWORD})
         assert (response.status_code, response.json()["detail"]) == (
-            429, client.post(TOKEN, json={"username": "li.na", "password": PASSWORD}).json()["detail"])
+            429,
+            client.post(TOKEN, json={"username": "li.na", "password": PASSWORD}).json()["detail"],
+        )
 
     def test_the_spec_documents_the_429(self, app):
         responses = app.openapi()["paths"][TOKEN]["post"]["responses"]

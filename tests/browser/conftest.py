@@ -31,8 +31,13 @@ if TYPE_CHECKING:
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SHOTS = Path("/tmp/shots")
 MANAGER = ("manager-live", "live-server-password")
@@ -57,23 +62,59 @@ def _seed() -> None:
         store = premises_service.create_store(
             session, StoreCreate(code="LIVE", name="智慧示范百货", name_en="Smart Demo Department Store")
         )
-        floors = (("B1", "地下一层 美食超市", "B1 Food & Market", -1), ("1F", "一楼 化妆珠宝", "Beauty & Jewellery", 1),
-                  ("2F", "二楼 女装", "Womenswear", 2), ("3F", "三楼 男装运动", "Men & Sports", 3))
+        floors = (
+            ("B1", "地下一层 美食超市", "B1 Food & Market", -1),
+            ("1F", "一楼 化妆珠宝", "Beauty & Jewellery", 1),
+            ("2F", "二楼 女装", "Womenswear", 2),
+            ("3F", "三楼 男装运动", "Men & Sports", 3),
+        )
         for code, name, name_en, level in floors:
-            premises_service.create_floor(session, store.id, FloorCreate(  # type: ignore[arg-type]
-                code=code, name=name, name_en=name_en, level=level))
-        shops = (("B1-01", "B1", "supermarket", "华润万家"), ("B1-02", "B1", "bakery", "面包新语"),
-                 ("1F-01", "1F", "cosmetics", "雅诗兰黛"), ("1F-02", "1F", "jewellery", "周大福"),
-                 ("1F-03", "1F", "cosmetics", "兰蔻"), ("2F-01", "2F", "womenswear", "江南布衣"),
-                 ("3F-01", "3F", "sports", "安踏"), ("3F-02", "3F", "menswear", "七匹狼"))
+            premises_service.create_floor(
+                session,
+                store.id,
+                FloorCreate(  # type: ignore[arg-type]
+                    code=code, name=name, name_en=name_en, level=level
+                ),
+            )
+        shops = (
+            ("B1-01", "B1", "supermarket", "华润万家"),
+            ("B1-02", "B1", "bakery", "面包新语"),
+            ("1F-01", "1F", "cosmetics", "雅诗兰黛"),
+            ("1F-02", "1F", "jewellery", "周大福"),
+            ("1F-03", "1F", "cosmetics", "兰蔻"),
+            ("2F-01", "2F", "womenswear", "江南布衣"),
+            ("3F-01", "3F", "sports", "安踏"),
+            ("3F-02", "3F", "menswear", "七匹狼"),
+        )
         for code, floor, category, name in shops:
-            shop = premises_service.create_shop(session, store.id, ShopCreate(  # type: ignore[arg-type]
-                code=code, name=name, name_en=f"Shop {code}", category=category, floor_code=floor,
-                selling_area_m2=120.0, opened_on=date(2020, 1, 1)))
-            premises_service.set_headcount(session, store.id, shop_id=shop.id,  # type: ignore[arg-type]
-                                           effective_on=date(2020, 1, 1), headcount=3)
-        auth_service.create_user(session, store_id=store.id, username=MANAGER[0],  # type: ignore[arg-type]
-                                 password=MANAGER[1], role=Role.manager, display_name="王店长")
+            shop = premises_service.create_shop(
+                session,
+                store.id,
+                ShopCreate(  # type: ignore[arg-type]
+                    code=code,
+                    name=name,
+                    name_en=f"Shop {code}",
+                    category=category,
+                    floor_code=floor,
+                    selling_area_m2=120.0,
+                    opened_on=date(2020, 1, 1),
+                ),
+            )
+            premises_service.set_headcount(
+                session,
+                store.id,
+                shop_id=shop.id,  # type: ignore[arg-type]
+                effective_on=date(2020, 1, 1),
+                headcount=3,
+            )
+        auth_service.create_user(
+            session,
+            store_id=store.id,
+            username=MANAGER[0],  # type: ignore[arg-type]
+            password=MANAGER[1],
+            role=Role.manager,
+            display_name="王店长",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +125,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with separate_database(tmp_path_factory.mktemp("live"), "live"):
         _seed()
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                               ws="none", lifespan="off"))
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 15

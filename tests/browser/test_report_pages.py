@@ -26,8 +26,12 @@ def _seed_history() -> None:
         store = premises_service.get_store_by_code(session, "LIVE")
         today = business_day(utcnow(), store.timezone)
         shops = premises_service.list_shops(session, store.id)
-        entrances = [premises_service.create_zone(session, store.id, ZoneCreate(
-            code=f"E{n}", name=f"{n}号入口", floor_code="1F", kind=ZoneKind.entrance)) for n in (1, 2)]
+        entrances = [
+            premises_service.create_zone(
+                session, store.id, ZoneCreate(code=f"E{n}", name=f"{n}号入口", floor_code="1F", kind=ZoneKind.entrance)
+            )
+            for n in (1, 2)
+        ]
         days = [today - timedelta(days=n) for n in range(35)] + [today - timedelta(days=n) for n in range(35, 760, 5)]
         for day in days:
             wave = 1 + (day.toordinal() % 7) / 10 + (0.15 if day.year == today.year else 0)
@@ -36,8 +40,12 @@ def _seed_history() -> None:
             for zone in entrances:
                 kpi_factory.count_in(session, zone, day=day, people=int(900 * wave))
         premises_service.update_store(session, store.id, StoreUpdate(smart_upgrade_on=today - timedelta(days=300)))
-        assessment_service.record_evidence(session, store.id, EvidenceCreate(indicator="M1", payload={
-            "paperless": True, "office_system": True, "system_name": "钉钉"}), recorded_by="seed")
+        assessment_service.record_evidence(
+            session,
+            store.id,
+            EvidenceCreate(indicator="M1", payload={"paperless": True, "office_system": True, "system_name": "钉钉"}),
+            recorded_by="seed",
+        )
 
 
 @pytest.fixture(scope="module")

@@ -19,18 +19,21 @@ BASELINE = "2025-01..2025-12"
 GENERATED_AT = datetime(2026, 11, 5, 2, 30, tzinfo=UTC)
 
 
-def fig(name: str, zh: str, en: str, value: int | float | str | None, unit: str, source: str,
-        period: str = PERIOD) -> Figure:
+def fig(
+    name: str, zh: str, en: str, value: int | float | str | None, unit: str, source: str, period: str = PERIOD
+) -> Figure:
     """A figure of the sample period."""
     return Figure(name, zh, en, value, unit, period, source)
 
 
-def result(ident: str, points: int, status: str, rule: str, missing: str = "",
-           figures: tuple[Figure, ...] = ()) -> IndicatorResult:
+def result(
+    ident: str, points: int, status: str, rule: str, missing: str = "", figures: tuple[Figure, ...] = ()
+) -> IndicatorResult:
     """An indicator result named and bounded from the Annex 4 catalogue."""
     spec = INDICATORS_BY_ID[ident]
-    return IndicatorResult(ident, spec.group, spec.name_zh, spec.name_en, points, spec.maximum,
-                           status, rule, figures, missing)
+    return IndicatorResult(
+        ident, spec.group, spec.name_zh, spec.name_en, points, spec.maximum, status, rule, figures, missing
+    )
 
 
 def scored(ident: str, score: rules.Score, figures: tuple[Figure, ...] = ()) -> IndicatorResult:
@@ -51,26 +54,35 @@ def recorded(ident: str, what_zh: str, what_en: str) -> IndicatorResult:
     return result(ident, spec.maximum, "recorded", rule)
 
 
-def month_rows(months: list[str], *, revenue: int, footfall: int, area: float,
-               staff: float) -> list[MonthlyKpi]:
+def month_rows(months: list[str], *, revenue: int, footfall: int, area: float, staff: float) -> list[MonthlyKpi]:
     """Monthly KPIs with a small deterministic seasonal wobble."""
     rows = []
     for index, month in enumerate(months):
         wobble = Fraction(100 + (index * 7) % 11 - 5, 100)
         month_revenue = int(revenue * wobble)
-        rows.append(MonthlyKpi(
-            month, month_revenue, int(month_revenue // 38_500), int(footfall * wobble), area, staff,
-            round(month_revenue / area), round(month_revenue / staff),
-        ))
+        rows.append(
+            MonthlyKpi(
+                month,
+                month_revenue,
+                int(month_revenue // 38_500),
+                int(footfall * wobble),
+                area,
+                staff,
+                round(month_revenue / area),
+                round(month_revenue / staff),
+            )
+        )
     return rows
 
 
 def monthly() -> tuple[MonthlyKpi, ...]:
     """12 baseline months (2025) then 10 period months (2026-01..2026-10)."""
-    baseline = month_rows([f"2025-{m:02d}" for m in range(1, 13)],
-                          revenue=3_000_000_000, footfall=400_000, area=42_000.0, staff=850.0)
-    period = month_rows([f"2026-{m:02d}" for m in range(1, 11)],
-                        revenue=3_120_000_000, footfall=424_000, area=40_000.0, staff=800.0)
+    baseline = month_rows(
+        [f"2025-{m:02d}" for m in range(1, 13)], revenue=3_000_000_000, footfall=400_000, area=42_000.0, staff=850.0
+    )
+    period = month_rows(
+        [f"2026-{m:02d}" for m in range(1, 11)], revenue=3_120_000_000, footfall=424_000, area=40_000.0, staff=800.0
+    )
     return tuple(baseline + period)
 
 
@@ -83,15 +95,20 @@ def bonus(rows: tuple[MonthlyKpi, ...]) -> list[IndicatorResult]:
     """B1–B4 scored from the monthly rows: baseline 2025 vs period 2026."""
     before = [r for r in rows if r.month < "2026-01"]
     after = [r for r in rows if r.month >= "2026-01"]
-    fields = {"B1": ("footfall", "people"), "B2": ("revenue_fen", "fen"),
-              "B3": ("sales_per_m2_fen", "fen/m²"), "B4": ("sales_per_staff_fen", "fen/staff")}
+    fields = {
+        "B1": ("footfall", "people"),
+        "B2": ("revenue_fen", "fen"),
+        "B3": ("sales_per_m2_fen", "fen/m²"),
+        "B4": ("sales_per_staff_fen", "fen/staff"),
+    }
     results = []
     for ident, (field, unit) in fields.items():
         b, a = _mean(before, field), _mean(after, field)
         zh, en = rules.GROWTH_RULES[ident][:2]
-        figures = (fig(f"{field}_baseline", f"基期{zh}", f"baseline {en}", round(b), unit,
-                       "kpi: monthly rollup", BASELINE),
-                   fig(f"{field}_period", f"本期{zh}", f"period {en}", round(a), unit, "kpi: monthly rollup"))
+        figures = (
+            fig(f"{field}_baseline", f"基期{zh}", f"baseline {en}", round(b), unit, "kpi: monthly rollup", BASELINE),
+            fig(f"{field}_period", f"本期{zh}", f"period {en}", round(a), unit, "kpi: monthly rollup"),
+        )
         results.append(scored(ident, rules.score_growth(ident, b, a), figures))
     return results
 
@@ -100,9 +117,11 @@ def indicators(rows: tuple[MonthlyKpi, ...]) -> tuple[IndicatorResult, ...]:
     """All 24 indicators: some measured, some recorded, three not measured."""
     survey = [rules.ZoneSurvey(f"{floor}F", True, True, True, True, True) for floor in range(1, 7)]
     return (
-        scored("F1", rules.score_f1(survey, 6),
-               (fig("zones_surveyed", "已测区域", "zones surveyed", 6, "zones",
-                    "facilities: coverage survey"),)),
+        scored(
+            "F1",
+            rules.score_f1(survey, 6),
+            (fig("zones_surveyed", "已测区域", "zones surveyed", 6, "zones", "facilities: coverage survey"),),
+        ),
         recorded("F2", "出入口客流摄像机在线上报", "entrance cameras online and reporting"),
         scored("F3", rules.score_f3("cloud", True)),
         recorded("F4", "视频监控 + 客流监测", "video surveillance + footfall monitoring"),
@@ -110,36 +129,95 @@ def indicators(rows: tuple[MonthlyKpi, ...]) -> tuple[IndicatorResult, ...]:
         recorded("S1", "统一营销平台，线上发券线下核销", "one platform, coupons online, used in store"),
         recorded("S2", "电子会员卡：积分查询与兑换", "e-member card with points query and redemption"),
         recorded("S3", "每周授权精准推送", "weekly push with consent"),
-        scored("S4", rules.score_s4(3_494_400_000, 31_200_000_000),
-               (fig("online_revenue_fen", "线上交易额", "online revenue", 3_494_400_000, "fen",
-                    "sales: orders by channel (online mall)"),
-                fig("total_revenue_fen", "交易总额", "total revenue", 31_200_000_000, "fen",
-                    "sales: orders by channel (offline till, online mall)"),
-                fig("online_revenue_share", "线上交易额占比", "online share", 11.2, "%", "computed"))),
-        scored("S5", rules.score_s5(5_500, 10_000),
-               (fig("mau_online_orders", "月活会员线上订单", "online orders by MAU", 5_500, "orders",
-                    "sales + members: monthly activity"),
-                fig("online_orders", "线上订单", "online orders", 10_000, "orders", "sales: online mall"))),
+        scored(
+            "S4",
+            rules.score_s4(3_494_400_000, 31_200_000_000),
+            (
+                fig(
+                    "online_revenue_fen",
+                    "线上交易额",
+                    "online revenue",
+                    3_494_400_000,
+                    "fen",
+                    "sales: orders by channel (online mall)",
+                ),
+                fig(
+                    "total_revenue_fen",
+                    "交易总额",
+                    "total revenue",
+                    31_200_000_000,
+                    "fen",
+                    "sales: orders by channel (offline till, online mall)",
+                ),
+                fig("online_revenue_share", "线上交易额占比", "online share", 11.2, "%", "computed"),
+            ),
+        ),
+        scored(
+            "S5",
+            rules.score_s5(5_500, 10_000),
+            (
+                fig(
+                    "mau_online_orders",
+                    "月活会员线上订单",
+                    "online orders by MAU",
+                    5_500,
+                    "orders",
+                    "sales + members: monthly activity",
+                ),
+                fig("online_orders", "线上订单", "online orders", 10_000, "orders", "sales: online mall"),
+            ),
+        ),
         recorded("S6", "同品同质同价 SKU 占比 34%", "price parity on 34% of SKUs"),
         not_measured("S7", "登记配送订单的承诺与实际送达时间 / record promised and actual delivery times"),
         recorded("S8", "门店及商户直播（品牌推荐、新品发布）", "store and shop live streams"),
-        result("S9", 4, "measured", "信用体系 2 + 商户信用码 2 / credit system 2 + shop QR 2",
-               "引入信用金融服务（贷款、保险等）/ refer shops to credit-based financial services"),
+        result(
+            "S9",
+            4,
+            "measured",
+            "信用体系 2 + 商户信用码 2 / credit system 2 + shop QR 2",
+            "引入信用金融服务（贷款、保险等）/ refer shops to credit-based financial services",
+        ),
         recorded("S10", "消费与客流趋势预测 + 客群画像", "trend forecasts + consumer profiles"),
         recorded("C1", "入口导购屏：楼层、店铺、促销", "entrance guide kiosks: floors, shops, promotions"),
-        scored("C2", rules.score_c2(118, 120),
-               (fig("shops_with_pos", "已接入智能POS商户", "shops with smart POS", 118, "shops",
-                    "sales: terminals that posted sales"),
-                fig("shops_open", "营业商户", "shops open", 120, "shops", "premises: shop register"))),
-        result("C3", 3, "recorded", "试衣镜 1 + 智能货架 1 + LED 触摸屏 1 = 3 分 / 3 device kinds → 3 pts",
-               "增设虚拟试衣/试妆镜或智能试衣间 / add virtual mirrors or smart fitting rooms"),
-        result("C4", 4, "measured", "充电宝、轮椅、童车、售货机 = 4 分 / 4 self-service kinds → 4 pts",
-               "增设一种自助租赁设施 / add one more self-service rental"),
+        scored(
+            "C2",
+            rules.score_c2(118, 120),
+            (
+                fig(
+                    "shops_with_pos",
+                    "已接入智能POS商户",
+                    "shops with smart POS",
+                    118,
+                    "shops",
+                    "sales: terminals that posted sales",
+                ),
+                fig("shops_open", "营业商户", "shops open", 120, "shops", "premises: shop register"),
+            ),
+        ),
+        result(
+            "C3",
+            3,
+            "recorded",
+            "试衣镜 1 + 智能货架 1 + LED 触摸屏 1 = 3 分 / 3 device kinds → 3 pts",
+            "增设虚拟试衣/试妆镜或智能试衣间 / add virtual mirrors or smart fitting rooms",
+        ),
+        result(
+            "C4",
+            4,
+            "measured",
+            "充电宝、轮椅、童车、售货机 = 4 分 / 4 self-service kinds → 4 pts",
+            "增设一种自助租赁设施 / add one more self-service rental",
+        ),
         recorded("C5", "扫码寻车 + 无感支付", "find-my-car + contactless payment"),
         scored("M1", rules.score_m1(True, True)),
         recorded("M2", "客流、会员、商品、商户四类分析", "footfall, member, goods and merchant dashboards"),
-        result("M3", 3, "measured", "客流、云POS、会员 3 个模块在线 → 3 分 / 3 modules live → 3 pts",
-               "上线供应链或安全应急模块 / bring the supply-chain or safety module live"),
+        result(
+            "M3",
+            3,
+            "measured",
+            "客流、云POS、会员 3 个模块在线 → 3 分 / 3 modules live → 3 pts",
+            "上线供应链或安全应急模块 / bring the supply-chain or safety module live",
+        ),
         not_measured("M4", "排定视频巡检并记录结果 / schedule video patrol rounds and log them"),
         *bonus(rows),
     )

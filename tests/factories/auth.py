@@ -23,12 +23,21 @@ def _password_hash() -> str:
 
 
 def create_user(
-    session: Session, store: Store, *, role: Role = Role.manager, shop: Shop | None = None,
-    username: str | None = None, is_active: bool = True,
+    session: Session,
+    store: Store,
+    *,
+    role: Role = Role.manager,
+    shop: Shop | None = None,
+    username: str | None = None,
+    is_active: bool = True,
 ) -> StaffUser:
     user = StaffUser(
-        store_id=store.id, shop_id=shop.id if shop else None, username=username or f"{role.value}{next(_seq)}",
-        role=role, password_hash=_password_hash(), is_active=is_active,
+        store_id=store.id,
+        shop_id=shop.id if shop else None,
+        username=username or f"{role.value}{next(_seq)}",
+        role=role,
+        password_hash=_password_hash(),
+        is_active=is_active,
     )
     session.add(user)
     session.flush()
@@ -45,16 +54,28 @@ def headers_for(session: Session, user: StaffUser) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(session, user)}"}
 
 
-def staff_headers(session: Session, store: Store, role: Role = Role.manager, *, shop: Shop | None = None
-                  ) -> dict[str, str]:
+def staff_headers(
+    session: Session, store: Store, role: Role = Role.manager, *, shop: Shop | None = None
+) -> dict[str, str]:
     """Headers of a new user with ``role`` (tenant staff need ``shop``)."""
     return headers_for(session, create_user(session, store, role=role, shop=shop))
 
 
-def create_device(session: Session, store: Store, *, kind: DeviceKind = DeviceKind.pos_terminal,
-                  shop: Shop | None = None, name: str = "Till 1") -> tuple[str, Device]:
-    return auth_service.create_device(session, store_id=store.id, kind=kind, name=name,  # type: ignore[arg-type]
-                                      shop_id=shop.id if shop else None)
+def create_device(
+    session: Session,
+    store: Store,
+    *,
+    kind: DeviceKind = DeviceKind.pos_terminal,
+    shop: Shop | None = None,
+    name: str = "Till 1",
+) -> tuple[str, Device]:
+    return auth_service.create_device(
+        session,
+        store_id=store.id,
+        kind=kind,
+        name=name,  # type: ignore[arg-type]
+        shop_id=shop.id if shop else None,
+    )
 
 
 def expire_session(session: Session, secret: str) -> None:

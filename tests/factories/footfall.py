@@ -25,11 +25,17 @@ def create_zone(session: Session, store: Store, floor: Floor, *, kind: ZoneKind 
 
 def create_camera(session: Session, store: Store) -> str:
     """A camera node's API key."""
-    return auth_service.create_device(session, store_id=store.id, kind=DeviceKind.camera_node,
-                                      name=f"Camera {next(_seq)}")[0]
+    return auth_service.create_device(
+        session, store_id=store.id, kind=DeviceKind.camera_node, name=f"Camera {next(_seq)}"
+    )[0]
 
 
 def interval(zone: Zone, start: datetime, count_in: int, count_out: int = 0, minutes: int = 15) -> dict[str, Any]:
     """One interval as a camera node sends it."""
-    return {"zone_id": zone.id, "interval_start": start.isoformat(), "interval_minutes": minutes,
-            "count_in": count_in, "count_out": count_out}
+    return {
+        "zone_id": zone.id,
+        "interval_start": start.isoformat(),
+        "interval_minutes": minutes,
+        "count_in": count_in,
+        "count_out": count_out,
+    }

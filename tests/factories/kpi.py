@@ -26,12 +26,30 @@ def _noon(day: date) -> datetime:
     return datetime.combine(day, time(4, 0), tzinfo=UTC)
 
 
-def sell(session: Session, shop: Shop, *, day: date, total_fen: int, channel: Channel = Channel.offline,
-         source: Source = Source.own_till, member_id: int | None = None, apply: bool = True) -> Order:
+def sell(
+    session: Session,
+    shop: Shop,
+    *,
+    day: date,
+    total_fen: int,
+    channel: Channel = Channel.offline,
+    source: Source = Source.own_till,
+    member_id: int | None = None,
+    apply: bool = True,
+) -> Order:
     """One order of ``total_fen`` at ``shop`` on ``day``."""
-    order = Order(store_id=shop.store_id, shop_id=shop.id, order_no=f"K{next(_seq):08d}", channel=channel,
-                  source=source, member_id=member_id, ordered_at=_noon(day), business_on=day,
-                  subtotal_fen=total_fen, total_fen=total_fen)
+    order = Order(
+        store_id=shop.store_id,
+        shop_id=shop.id,
+        order_no=f"K{next(_seq):08d}",
+        channel=channel,
+        source=source,
+        member_id=member_id,
+        ordered_at=_noon(day),
+        business_on=day,
+        subtotal_fen=total_fen,
+        total_fen=total_fen,
+    )
     session.add(order)
     session.flush()
     if apply:
@@ -41,8 +59,9 @@ def sell(session: Session, shop: Shop, *, day: date, total_fen: int, channel: Ch
 
 def refund(session: Session, order: Order, *, day: date, amount_fen: int, apply: bool = True) -> Refund:
     """Give back ``amount_fen`` of ``order`` on ``day``."""
-    row = Refund(store_id=order.store_id, order_id=order.id, amount_fen=amount_fen, refunded_at=_noon(day),
-                 business_on=day)
+    row = Refund(
+        store_id=order.store_id, order_id=order.id, amount_fen=amount_fen, refunded_at=_noon(day), business_on=day
+    )
     order.refunded_fen += amount_fen
     session.add_all([row, order])
     session.flush()
@@ -51,17 +70,32 @@ def refund(session: Session, order: Order, *, day: date, amount_fen: int, apply:
     return row
 
 
-def declare(session: Session, shop: Shop, *, day: date, revenue_fen: int, orders: int = 1, refunds_fen: int = 0,
-            channel: Channel = Channel.offline, source: Source = Source.tenant_declared,
-            apply: bool = True) -> DailyTotal:
+def declare(
+    session: Session,
+    shop: Shop,
+    *,
+    day: date,
+    revenue_fen: int,
+    orders: int = 1,
+    refunds_fen: int = 0,
+    channel: Channel = Channel.offline,
+    source: Source = Source.tenant_declared,
+    apply: bool = True,
+) -> DailyTotal:
     """Declare (or correct) a shop's daily total; a second declaration for the same key replaces the first."""
-    row = session.exec(select(DailyTotal).where(
-        DailyTotal.shop_id == shop.id, DailyTotal.business_on == day, DailyTotal.channel == channel,
-        DailyTotal.source == source)).first()
+    row = session.exec(
+        select(DailyTotal).where(
+            DailyTotal.shop_id == shop.id,
+            DailyTotal.business_on == day,
+            DailyTotal.channel == channel,
+            DailyTotal.source == source,
+        )
+    ).first()
     before = DailyTotal(**{name: getattr(row, name) for name in DailyTotal.model_fields}) if row else None
     if row is None:
-        row = DailyTotal(store_id=shop.store_id, shop_id=shop.id, business_on=day, channel=channel, source=source,
-                         revenue_fen=0)
+        row = DailyTotal(
+            store_id=shop.store_id, shop_id=shop.id, business_on=day, channel=channel, source=source, revenue_fen=0
+        )
     row.revenue_fen, row.orders, row.refunds_fen = revenue_fen, orders, refunds_fen
     session.add(row)
     session.flush()
@@ -75,12 +109,20 @@ def count_in(session: Session, zone: Zone, *, day: date, people: int, slot: int 
     from store.footfall.models import FootfallCount
 
     start = datetime.combine(day, time(2, 0), tzinfo=UTC).replace(minute=0) + slot * _QUARTER
-    row = session.exec(select(FootfallCount).where(
-        FootfallCount.zone_id == zone.id, FootfallCount.interval_start == start)).first()
+    row = session.exec(
+        select(FootfallCount).where(FootfallCount.zone_id == zone.id, FootfallCount.interval_start == start)
+    ).first()
     delta = people - (row.count_in if row else 0)
     if row is None:
-        row = FootfallCount(store_id=zone.store_id, zone_id=zone.id, interval_start=start, interval_minutes=15,
-                            business_on=day, count_in=people, count_out=0)
+        row = FootfallCount(
+            store_id=zone.store_id,
+            zone_id=zone.id,
+            interval_start=start,
+            interval_minutes=15,
+            business_on=day,
+            count_in=people,
+            count_out=0,
+        )
     row.count_in = people
     session.add(row)
     session.flush()
@@ -94,12 +136,22 @@ _QUARTER = datetime(2000, 1, 1, 0, 15) - datetime(2000, 1, 1)
 def rollups(session: Session, store_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Both rollup tables as sorted tuples, leaving out rows that add nothing (all sums zero)."""
     sales, footfall = KpiSalesDaily.__table__, KpiFootfallDaily.__table__
-    sales_rows = session.exec(select(
-        sales.c.business_on, sales.c.shop_id, sales.c.channel, sales.c.source, sales.c.revenue_fen,
-        sales.c.refunds_fen, sales.c.orders, sales.c.member_orders, sales.c.member_revenue_fen,
-    ).where(sales.c.store_id == store_id))
-    footfall_rows = session.exec(select(footfall.c.business_on, footfall.c.footfall_in).where(
-        footfall.c.store_id == store_id))
+    sales_rows = session.exec(
+        select(
+            sales.c.business_on,
+            sales.c.shop_id,
+            sales.c.channel,
+            sales.c.source,
+            sales.c.revenue_fen,
+            sales.c.refunds_fen,
+            sales.c.orders,
+            sales.c.member_orders,
+            sales.c.member_revenue_fen,
+        ).where(sales.c.store_id == store_id)
+    )
+    footfall_rows = session.exec(
+        select(footfall.c.business_on, footfall.c.footfall_in).where(footfall.c.store_id == store_id)
+    )
     return {
         "sales": sorted(tuple(r) for r in sales_rows if any(r[4:])),
         "footfall": sorted(tuple(r) for r in footfall_rows if r[1]),
@@ -126,8 +178,9 @@ def create_mall(session: Session, *, smart_upgrade_on: date | None = date(2025, 
     upper = premises.create_floor(session, store, code="2F", level=2)
     beauty = premises.create_shop(session, store, ground, code="A01", category="cosmetics", area_m2=100.0)
     fashion = premises.create_shop(session, store, upper, code="B01", category="womenswear", area_m2=300.0)
-    late = premises.create_shop(session, store, upper, code="B02", category="womenswear", area_m2=200.0,
-                                opened_on=date(2026, 3, 16))
+    late = premises.create_shop(
+        session, store, upper, code="B02", category="womenswear", area_m2=200.0, opened_on=date(2026, 3, 16)
+    )
     premises.set_headcount(session, store, 10)  # the store's own staff
     premises.set_headcount(session, store, 4, shop=beauty)
     premises.set_headcount(session, store, 6, shop=fashion)
@@ -136,9 +189,18 @@ def create_mall(session: Session, *, smart_upgrade_on: date | None = date(2025, 
     return Mall(store, ground, upper, beauty, fashion, late, create_zone(session, store, ground))
 
 
-def month_of_trade(session: Session, mall: Mall, month: date, *, beauty_fen: int, fashion_fen: int,
-                   online_fen: int = 0, online_orders: int = 0, member_online_orders: int = 0,
-                   people: int = 0) -> None:
+def month_of_trade(
+    session: Session,
+    mall: Mall,
+    month: date,
+    *,
+    beauty_fen: int,
+    fashion_fen: int,
+    online_fen: int = 0,
+    online_orders: int = 0,
+    member_online_orders: int = 0,
+    people: int = 0,
+) -> None:
     """One month on its 1st: A01's till sale, B01's declared total, B01's online orders, door count.
 
     (The 1st, because a history whose first sale falls mid-month starts its baseline a month later.)"""
@@ -146,8 +208,15 @@ def month_of_trade(session: Session, mall: Mall, month: date, *, beauty_fen: int
     sell(session, mall.beauty, day=day, total_fen=beauty_fen)
     declare(session, mall.fashion, day=day, revenue_fen=fashion_fen, orders=10)
     for n in range(online_orders):
-        sell(session, mall.fashion, day=day, total_fen=online_fen // online_orders, channel=Channel.online,
-             source=Source.online_mall, member_id=100 + n if n < member_online_orders else None)
+        sell(
+            session,
+            mall.fashion,
+            day=day,
+            total_fen=online_fen // online_orders,
+            channel=Channel.online,
+            source=Source.online_mall,
+            member_id=100 + n if n < member_online_orders else None,
+        )
     if people:
         count_in(session, mall.door, day=day, people=people)
 
@@ -164,5 +233,14 @@ def upgrade_story(session: Session, mall: Mall) -> None:
         month_of_trade(session, mall, month, beauty_fen=100_000, fashion_fen=100_000, people=1_000)
     month_of_trade(session, mall, date(2025, 7, 1), beauty_fen=150_000, fashion_fen=0, people=900)
     for month in (date(2025, 8, 1), date(2025, 9, 1)):
-        month_of_trade(session, mall, month, beauty_fen=100_000, fashion_fen=89_000, online_fen=21_000,
-                       online_orders=5, member_online_orders=3, people=1_040)
+        month_of_trade(
+            session,
+            mall,
+            month,
+            beauty_fen=100_000,
+            fashion_fen=89_000,
+            online_fen=21_000,
+            online_orders=5,
+            member_online_orders=3,
+            people=1_040,
+        )

@@ -32,8 +32,14 @@ def order_in(
 ) -> OrderCreate:
     """A valid order at ``shop``; ``lines`` are (quantity, unit price, line discount) in fen."""
     line_rows = [
-        {"sku": f"SKU-{n}", "name": f"商品{n}", "quantity": q, "unit_price_fen": p, "discount_fen": d,
-         "total_fen": q * p - d}
+        {
+            "sku": f"SKU-{n}",
+            "name": f"商品{n}",
+            "quantity": q,
+            "unit_price_fen": p,
+            "discount_fen": d,
+            "total_fen": q * p - d,
+        }
         for n, (q, p, d) in enumerate(lines, start=1)
     ]
     subtotal = sum(line["total_fen"] for line in line_rows)
@@ -65,14 +71,21 @@ def create_order(session: Session, shop: Shop, **kwargs: Any) -> Order:
 
 def create_till(session: Session, shop: Shop, *, kind: DeviceKind = DeviceKind.pos_terminal) -> tuple[str, Device]:
     """A till bound to ``shop``; returns its API key and the device."""
-    return auth_service.create_device(session, store_id=shop.store_id, kind=kind, name=f"Till {next(_seq)}",
-                                      shop_id=shop.id)
+    return auth_service.create_device(
+        session, store_id=shop.store_id, kind=kind, name=f"Till {next(_seq)}", shop_id=shop.id
+    )
 
 
 def staff_token(session: Session, store_id: int, role: Role = Role.cashier, *, shop_id: int | None = None) -> str:
     """A bearer token of a new staff user with ``role``."""
-    user = auth_service.create_user(session, store_id=store_id, username=f"user{next(_seq)}",
-                                    password="correct-horse-battery", role=role, shop_id=shop_id)
+    user = auth_service.create_user(
+        session,
+        store_id=store_id,
+        username=f"user{next(_seq)}",
+        password="correct-horse-battery",
+        role=role,
+        shop_id=shop_id,
+    )
     return auth_service.issue_token(session, user, 3600)[0]
 
 

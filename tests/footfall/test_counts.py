@@ -71,9 +71,10 @@ class TestResentIntervalsReplace:
         footfall_service.record_counts(session, store.id, _batch(interval(entrance, MORNING, 40)))
         late = interval(entrance, MORNING - timedelta(minutes=15), 25)
         footfall_service.record_counts(session, store.id, _batch(late))
-        assert footfall_service.daily_footfall(session, store.id, date(2025, 6, 3), date(2025, 6, 3))[
-            date(2025, 6, 3)
-        ] == 65
+        assert (
+            footfall_service.daily_footfall(session, store.id, date(2025, 6, 3), date(2025, 6, 3))[date(2025, 6, 3)]
+            == 65
+        )
 
     def test_camera_retry_through_the_api_counts_once(self, client, session, entrance, camera):
         headers = {**camera, "Idempotency-Key": "cam-1-0600"}
@@ -119,8 +120,13 @@ class TestBadCountsAreRefused:
 class TestReadingCounts:
     def test_manager_reads_one_entrance_for_one_day(self, client, session, store, floor, entrance, camera):
         other = create_zone(session, store, floor)
-        body = {"intervals": [interval(entrance, MORNING, 8), interval(other, MORNING, 9),
-                              interval(entrance, MORNING - timedelta(days=1), 7)]}
+        body = {
+            "intervals": [
+                interval(entrance, MORNING, 8),
+                interval(other, MORNING, 9),
+                interval(entrance, MORNING - timedelta(days=1), 7),
+            ]
+        }
         client.post(COUNTS, json=body, headers=camera)
         headers = {"Authorization": f"Bearer {staff_token(session, store.id, Role.manager)}"}
         page = client.get(COUNTS, params={"zone_id": entrance.id, "day": "2025-06-03"}, headers=headers).json()
@@ -132,8 +138,9 @@ class TestOccupancy:
         atrium = create_zone(session, store, floor, kind=ZoneKind.atrium)
         reading = {"zone_id": atrium.id, "measured_at": MORNING.isoformat(), "people": 120}
         client.post("/api/v1/footfall/occupancy", json={"readings": [reading]}, headers=camera)
-        response = client.post("/api/v1/footfall/occupancy", json={"readings": [{**reading, "people": 90}]},
-                               headers=camera)
+        response = client.post(
+            "/api/v1/footfall/occupancy", json={"readings": [{**reading, "people": 90}]}, headers=camera
+        )
         assert response.status_code == 200
         assert response.json()[0]["people"] == 90
 

@@ -26,8 +26,9 @@ def upload(client, headers, kind: str, text: str, **form):
 
 
 class TestUpload:
-    def test_a_file_with_a_bad_row_is_a_problem_listing_each_row_and_nothing_is_imported(self, client, session,
-                                                                                           manager, mall):
+    def test_a_file_with_a_bad_row_is_a_problem_listing_each_row_and_nothing_is_imported(
+        self, client, session, manager, mall
+    ):
         response = upload(client, manager, "floors", FLOORS)
         assert response.status_code == 400
         assert response.headers["content-type"].startswith("application/problem+json")

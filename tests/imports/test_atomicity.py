@@ -12,8 +12,10 @@ from store.kpi.models import KpiSalesDaily
 from store.sales.models import Order
 
 ORDERS = "order_no,ordered_at,shop_code,channel,source,total_fen\n"
-GOOD_AND_BAD = ORDERS + "G1,2025-07-01 10:00,CO01,offline,own_till,100\nB1,2025-07-01 10:00,XX,offline,own_till,1\n" \
+GOOD_AND_BAD = (
+    ORDERS + "G1,2025-07-01 10:00,CO01,offline,own_till,100\nB1,2025-07-01 10:00,XX,offline,own_till,1\n"
     "G2,2025-07-02 10:00,CO01,offline,own_till,200\n"
+)
 
 
 def count(session: Session, table: type) -> int:

@@ -20,8 +20,20 @@ from tests.conftest import separate_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 ORDER = ("store", "floors", "shops", "staff", "daily-totals", "orders", "footfall")
-BUSINESS_TABLES = ("store", "floor", "zone", "shop", "staff_headcount", "sales_order", "sales_order_line",
-                   "sales_payment", "sales_daily_total", "footfall_count", "kpi_sales_daily", "kpi_footfall_daily")
+BUSINESS_TABLES = (
+    "store",
+    "floor",
+    "zone",
+    "shop",
+    "staff_headcount",
+    "sales_order",
+    "sales_order_line",
+    "sales_payment",
+    "sales_daily_total",
+    "footfall_count",
+    "kpi_sales_daily",
+    "kpi_footfall_daily",
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +95,9 @@ class TestExitCodes:
         bad.write_text("shop_code,effective_on,headcount\nCO01,2025-10-01,7\nCO01,2025-10-02,-1\n", encoding="utf-8")
         result = run("staff", bad, "--skip-bad", "--store", "XH01")
         assert (result.exit_code, result.output.splitlines()[0]) == (
-            0, "staff: imported 1, unchanged 0, skipped 1 bad rows")
+            0,
+            "staff: imported 1, unchanged 0, skipped 1 bad rows",
+        )
 
     def test_a_missing_column_exits_2_naming_the_columns_expected(self, built, tmp_path: Path):
         bad = tmp_path / "floors.csv"

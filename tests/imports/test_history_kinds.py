@@ -23,8 +23,7 @@ def kpi_revenue(session: Session, store_id: int) -> int:
 
 
 class TestOrdersFile:
-    def test_an_order_with_no_lines_gets_one_imported_line_and_yuan_convert_exactly(self, session, mall,
-                                                                                     import_text):
+    def test_an_order_with_no_lines_gets_one_imported_line_and_yuan_convert_exactly(self, session, mall, import_text):
         report = import_text("orders", ORDERS + "A1,2025-07-01 10:30,CO01,线上,online_mall,7,1234.10,500,微信\n")
         order = session.exec(select(Order).where(Order.order_no == "A1")).one()
         line = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
@@ -35,8 +34,11 @@ class TestOrdersFile:
         assert (line.name, line.total_fen, payment.method, payment.amount_fen) == ("imported", 123910, "wechat", 123410)
 
     def test_local_time_is_read_in_the_store_timezone_and_an_offset_is_kept(self, session, import_text):
-        import_text("orders", ORDERS + "A1,2025-07-01 00:30,CO01,offline,own_till,,10,,\n"
-                    "A2,2025-07-01T00:30:00+00:00,CO01,offline,own_till,,10,,\n")
+        import_text(
+            "orders",
+            ORDERS + "A1,2025-07-01 00:30,CO01,offline,own_till,,10,,\n"
+            "A2,2025-07-01T00:30:00+00:00,CO01,offline,own_till,,10,,\n",
+        )
         a1, a2 = (session.exec(select(Order).where(Order.order_no == no)).one() for no in ("A1", "A2"))
         assert a1.ordered_at == datetime(2025, 6, 30, 16, 30, tzinfo=UTC)
         assert (a1.business_on, a2.business_on) == (date(2025, 7, 1), date(2025, 7, 1))
@@ -98,8 +100,10 @@ class TestDailyTotalsFile:
         assert (same.unchanged, changed.imported, kpi_revenue(session, mall.store.id)) == (1, 1, 900000)
 
     def test_a_day_when_the_shop_was_closed_or_a_negative_count_is_a_bad_row(self, import_text):
-        report = import_text("daily-totals", TOTALS + "2025-07-01,WW02,offline,tenant_declared,1,1,0\n"
-                             "2025-05-01,CO01,offline,tenant_declared,1,-1,0\n")
+        report = import_text(
+            "daily-totals",
+            TOTALS + "2025-07-01,WW02,offline,tenant_declared,1,1,0\n2025-05-01,CO01,offline,tenant_declared,1,-1,0\n",
+        )
         assert errors_of(report) == [
             "row 2: business_on: shop WW02 did not trade on 2025-07-01 (open 2020-01-01 to 2025-06-15)",
             "row 3: orders: must not be negative",
@@ -108,8 +112,9 @@ class TestDailyTotalsFile:
 
 class TestFootfallFile:
     def test_an_unknown_entrance_with_a_floor_is_created_and_counted(self, session, mall, import_text):
-        report = import_text("footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\n"
-                             "E1,,2025-05-01 11:00,60,80,90\n")
+        report = import_text(
+            "footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\nE1,,2025-05-01 11:00,60,80,90\n"
+        )
         zone = session.exec(select(Zone).where(Zone.store_id == mall.store.id, Zone.code == "E1")).one()
         daily = session.exec(select(KpiFootfallDaily).where(KpiFootfallDaily.store_id == mall.store.id)).one()
         assert (report.imported, zone.kind) == (2, ZoneKind.entrance)
@@ -123,8 +128,11 @@ class TestFootfallFile:
         assert (again.unchanged, session.exec(select(FootfallCount.received_at)).one()) == (1, received)
 
     def test_bad_counts_are_reported_by_row(self, import_text):
-        report = import_text("footfall", FOOTFALL + "E9,,2025-05-01 10:00,60,1,1\nE1,1F,2025-05-01 10:00,90,1,1\n"
-                             "E1,1F,2025-05-01 11:00,60,-1,1\nE1,1F,2099-01-01 10:00,60,1,1\n")
+        report = import_text(
+            "footfall",
+            FOOTFALL + "E9,,2025-05-01 10:00,60,1,1\nE1,1F,2025-05-01 10:00,90,1,1\n"
+            "E1,1F,2025-05-01 11:00,60,-1,1\nE1,1F,2099-01-01 10:00,60,1,1\n",
+        )
         assert errors_of(report) == [
             "row 2: entrance_code: unknown entrance 'E9' (give floor_code to create it)",
             "row 3: interval_minutes: must be at most 60",

@@ -54,8 +54,7 @@ class TestFloorsFile:
 
 
 class TestShopsFile:
-    def test_creates_shops_with_areas_dates_and_a_category_given_by_its_chinese_label(self, session, mall,
-                                                                                      import_text):
+    def test_creates_shops_with_areas_dates_and_a_category_given_by_its_chinese_label(self, session, mall, import_text):
         text = SHOPS_HEADER + (
             "RS01,外婆家,餐饮,1F,300.5,2025-05-01,\nWW09,例外,womenswear,1F,100,2019-01-01,2025-06-15\n"
         )
@@ -105,8 +104,7 @@ class TestStaffFile:
         assert report.imported == 2
         assert premises_service.headcount_on(session, mall.store.id, date(2025, 5, 1)) == 46
 
-    def test_reimporting_the_same_headcount_is_unchanged_and_a_new_figure_replaces_it(self, session, mall,
-                                                                                      import_text):
+    def test_reimporting_the_same_headcount_is_unchanged_and_a_new_figure_replaces_it(self, session, mall, import_text):
         import_text("staff", "shop_code,effective_on,headcount\n,2025-04-01,40\n")
         same = import_text("staff", "shop_code,effective_on,headcount\n,2025-04-01,40\n")
         changed = import_text("staff", "shop_code,effective_on,headcount\n,2025-04-01,38\n")
@@ -132,14 +130,20 @@ class TestFileFormats:
     def test_an_excel_workbook_with_date_and_number_cells_imports_shops(self, session, mall):
         from tests.imports.test_readers import xlsx
 
-        content = xlsx([
-            ["shop_code", "name", "category", "floor_code", "selling_area_m2", "opened_on", "closed_on"],
-            ["XL01", "表格店", "珠宝", "1F", 80.5, date(2024, 3, 1), None],
-        ])
+        content = xlsx(
+            [
+                ["shop_code", "name", "category", "floor_code", "selling_area_m2", "opened_on", "closed_on"],
+                ["XL01", "表格店", "珠宝", "1F", 80.5, date(2024, 3, 1), None],
+            ]
+        )
         report = imports_service.run_import(session, "shops", content, "shops.xlsx", store_id=mall.store.id)
         shop = premises_service.get_shop_by_code(session, mall.store.id, "XL01")
         assert (report.imported, shop.category, shop.selling_area_m2, shop.opened_on) == (
-            1, "jewellery", 80.5, date(2024, 3, 1))
+            1,
+            "jewellery",
+            80.5,
+            date(2024, 3, 1),
+        )
 
     def test_a_csv_with_a_byte_order_mark_imports_like_one_without(self, mall, import_text):
         report = import_text("floors", "\ufefffloor_code,name,level\n5F,五层,5\n", encoding="utf-8")

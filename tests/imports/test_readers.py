@@ -57,17 +57,23 @@ class TestRowNumbers:
 
 class TestXlsx:
     def test_the_first_sheet_is_read_with_typed_cells_as_text(self):
-        content = xlsx([
-            ["shop_code", "selling_area_m2", "opened_on", "ordered_at"],
-            ["CO01", 120, date(2019, 9, 1), datetime(2025, 7, 1, 10, 30)],
-            [None, None, None, None],
-            ["JW01", 80.5, "2019-09-01", None],
-        ])
+        content = xlsx(
+            [
+                ["shop_code", "selling_area_m2", "opened_on", "ordered_at"],
+                ["CO01", 120, date(2019, 9, 1), datetime(2025, 7, 1, 10, 30)],
+                [None, None, None, None],
+                ["JW01", 80.5, "2019-09-01", None],
+            ]
+        )
         table = read_table(content, "shops.xlsx")
         assert [row.number for row in table.rows] == [2, 4]
         first, second = (row.values for row in table.rows)
-        assert first == {"shop_code": "CO01", "selling_area_m2": "120", "opened_on": "2019-09-01 00:00:00",
-                         "ordered_at": "2025-07-01 10:30:00"}
+        assert first == {
+            "shop_code": "CO01",
+            "selling_area_m2": "120",
+            "opened_on": "2019-09-01 00:00:00",
+            "ordered_at": "2025-07-01 10:30:00",
+        }
         assert second["selling_area_m2"] == "80.5"
 
     def test_a_file_that_is_not_a_workbook_is_unusable(self):

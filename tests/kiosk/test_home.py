@@ -14,9 +14,16 @@ from store.premises.schemas import FloorCreate, ShopCreate, StoreCreate
 
 
 def _shop(session: Session, store: Store, code: str, floor: str, category: str, **dates: date) -> None:
-    data = ShopCreate(code=code, name=f"商户{code}", name_en=f"Shop {code}", category=category, floor_code=floor,
-                      selling_area_m2=50, opened_on=dates.get("opened_on", date(2020, 1, 1)),
-                      closed_on=dates.get("closed_on"))
+    data = ShopCreate(
+        code=code,
+        name=f"商户{code}",
+        name_en=f"Shop {code}",
+        category=category,
+        floor_code=floor,
+        selling_area_m2=50,
+        opened_on=dates.get("opened_on", date(2020, 1, 1)),
+        closed_on=dates.get("closed_on"),
+    )
     premises_service.create_shop(session, store.id, data)  # type: ignore[arg-type]
 
 
@@ -24,8 +31,13 @@ def _shop(session: Session, store: Store, code: str, floor: str, category: str, 
 def store(session: Session) -> Store:
     store = premises_service.create_store(session, StoreCreate(code="KIO", name="导购百货", name_en="Guide Mall"))
     for code, name, name_en, level in (("B1", "地下一层", "Basement 1", -1), ("1F", "一楼", "Level 1", 1)):
-        premises_service.create_floor(session, store.id, FloorCreate(  # type: ignore[arg-type]
-            code=code, name=name, name_en=name_en, level=level))
+        premises_service.create_floor(
+            session,
+            store.id,
+            FloorCreate(  # type: ignore[arg-type]
+                code=code, name=name, name_en=name_en, level=level
+            ),
+        )
     _shop(session, store, "B1-01", "B1", "supermarket")
     _shop(session, store, "1F-01", "1F", "cosmetics")
     _shop(session, store, "1F-02", "1F", "cosmetics")

@@ -27,20 +27,26 @@ def two_years(session, mall):
 
 
 def _months(session, mall, start, end, baseline, **kwargs):
-    return kpi_service.series(session, mall.store.id, start=start, end=end, grain="month", baseline=baseline,
-                              **kwargs)
+    return kpi_service.series(session, mall.store.id, start=start, end=end, grain="month", baseline=baseline, **kwargs)
 
 
 class TestBaselineBeforeHistory:
     def test_a_month_against_a_baseline_month_with_six_days_of_data_has_no_growth(self, session, two_years):
-        march, april = _months(session, two_years, date(2026, 3, 1), date(2026, 4, 30),
-                               (date(2025, 3, 1), date(2025, 4, 30)), per_period=True)
+        march, april = _months(
+            session,
+            two_years,
+            date(2026, 3, 1),
+            date(2026, 4, 30),
+            (date(2025, 3, 1), date(2025, 4, 30)),
+            per_period=True,
+        )
         assert (march.revenue_growth, march.sales_per_m2_growth, march.baseline_incomplete) == (None, None, True)
         assert (april.revenue_growth, april.baseline_incomplete) == (0.1, False)
 
     def test_a_whole_baseline_reaching_before_history_gives_no_growth(self, session, two_years):
-        [april] = _months(session, two_years, date(2026, 4, 1), date(2026, 4, 30),
-                          (date(2025, 3, 1), date(2025, 4, 30)))
+        [april] = _months(
+            session, two_years, date(2026, 4, 1), date(2026, 4, 30), (date(2025, 3, 1), date(2025, 4, 30))
+        )
         assert (april.revenue_growth, april.baseline_incomplete) == (None, True)
 
     def test_a_baseline_reaching_past_today_gives_no_growth(self, session, two_years):
@@ -53,27 +59,42 @@ class TestPerPeriodBaseline:
     def test_each_month_is_set_beside_the_same_month_a_year_before(self, session, two_years):
         kpi.sell(session, two_years.fashion, day=date(2025, 5, 5), total_fen=31_000)
         kpi.sell(session, two_years.fashion, day=date(2026, 5, 5), total_fen=62_000)
-        rows = _months(session, two_years, date(2026, 4, 1), date(2026, 5, 31), (date(2025, 4, 1), date(2025, 5, 31)),
-                       per_period=True)
+        rows = _months(
+            session,
+            two_years,
+            date(2026, 4, 1),
+            date(2026, 5, 31),
+            (date(2025, 4, 1), date(2025, 5, 31)),
+            per_period=True,
+        )
         assert [(r.period, r.revenue_growth) for r in rows] == [("2026-04", 0.1), ("2026-05", 1.0)]
 
     def test_each_shop_is_compared_with_its_own_figures(self, session, two_years):
-        rows = _months(session, two_years, date(2026, 4, 1), date(2026, 4, 30), (date(2025, 4, 1), date(2025, 4, 30)),
-                       by="shop", per_period=True)
+        rows = _months(
+            session,
+            two_years,
+            date(2026, 4, 1),
+            date(2026, 4, 30),
+            (date(2025, 4, 1), date(2025, 4, 30)),
+            by="shop",
+            per_period=True,
+        )
         assert {r.key: r.revenue_growth for r in rows} == {"A01": 0.1, "B01": None, "B02": None}
 
 
 class TestWholeRange:
     def test_total_grain_is_one_row_per_key_for_the_whole_range(self, session, two_years):
-        rows = kpi_service.series(session, two_years.store.id, start=date(2026, 3, 1), end=date(2026, 4, 30),
-                                  grain="total", by="shop")
+        rows = kpi_service.series(
+            session, two_years.store.id, start=date(2026, 3, 1), end=date(2026, 4, 30), grain="total", by="shop"
+        )
         beauty = next(r for r in rows if r.key == "A01")
         assert (len(rows), beauty.days, beauty.revenue_fen, beauty.partial) == (3, 61, 94_000, False)
         assert beauty.sales_per_m2_fen == round(94_000 / beauty.selling_area_m2)
 
     def test_a_range_cut_inside_a_month_is_marked_partial(self, session, two_years):
-        [row] = kpi_service.series(session, two_years.store.id, start=date(2026, 3, 1), end=date(2026, 4, 10),
-                                   grain="total")
+        [row] = kpi_service.series(
+            session, two_years.store.id, start=date(2026, 3, 1), end=date(2026, 4, 10), grain="total"
+        )
         assert row.partial and row.period == "2026-03-01..2026-04-10"
 
 

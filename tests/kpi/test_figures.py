@@ -78,15 +78,23 @@ class TestBreakdown:
 
     def test_daily_rows_cover_every_day_even_without_sales(self, session, march):
         rows = kpi_service.series(session, march.store.id, start=date(2026, 3, 1), end=date(2026, 3, 3))
-        assert [(r.period, r.revenue_fen) for r in rows] == [("2026-03-01", 0), ("2026-03-02", 10_000),
-                                                             ("2026-03-03", 0)]
+        assert [(r.period, r.revenue_fen) for r in rows] == [
+            ("2026-03-01", 0),
+            ("2026-03-02", 10_000),
+            ("2026-03-03", 0),
+        ]
 
 
 class TestGrowth:
     def test_growth_against_a_baseline_day(self, session, march):
         kpi.sell(session, march.beauty, day=date(2026, 2, 2), total_fen=8_000)
-        [row] = kpi_service.series(session, march.store.id, start=date(2026, 3, 2), end=date(2026, 3, 2),
-                                   baseline=(date(2026, 2, 2), date(2026, 2, 2)))
+        [row] = kpi_service.series(
+            session,
+            march.store.id,
+            start=date(2026, 3, 2),
+            end=date(2026, 3, 2),
+            baseline=(date(2026, 2, 2), date(2026, 2, 2)),
+        )
         assert row.revenue_growth == 0.25
 
     def test_a_month_is_compared_with_a_longer_baseline_per_day(self, session, march):
@@ -105,7 +113,10 @@ class TestDashboard:
         kpi.sell(session, march.fashion, day=date(2025, 3, 20), total_fen=40_000)
         board = kpi_service.dashboard(session, march.store.id, today=date(2026, 3, 20))
         assert (board.day.revenue_fen, board.day_last_year.revenue_fen, board.day.revenue_growth) == (
-            50_000, 40_000, 0.25)
+            50_000,
+            40_000,
+            0.25,
+        )
         assert board.month_to_date.revenue_fen == 60_000
         assert board.month_to_date.period == "2026-03-01..2026-03-20"
 
@@ -130,4 +141,6 @@ class TestBadRange:
         with pytest.raises(PeriodError) as caught:
             kpi_service.series(session, mall.store.id, start=date(2026, 3, 2), end=date(2026, 3, 1))
         assert (caught.value.code, caught.value.params) == (
-            "reversed", {"name": "range", "start": "2026-03-02", "end": "2026-03-01"})
+            "reversed",
+            {"name": "range", "start": "2026-03-02", "end": "2026-03-01"},
+        )

@@ -16,8 +16,10 @@ from tests.factories import kpi
 
 START = date(2026, 3, 1)
 CHANNEL_SOURCES = [
-    (Channel.offline, Source.own_till), (Channel.offline, Source.receipt_capture),
-    (Channel.online, Source.online_mall), (Channel.live, Source.live_stream),
+    (Channel.offline, Source.own_till),
+    (Channel.offline, Source.receipt_capture),
+    (Channel.online, Source.online_mall),
+    (Channel.live, Source.live_stream),
 ]
 
 
@@ -32,8 +34,17 @@ def _random_operations(session: Session, mall, rng: random.Random, steps: int) -
         if kind < 0.45 or not orders:
             channel, source = rng.choice(CHANNEL_SOURCES)
             shop = rng.choice([s for s in shops if s.opened_on <= day] or shops[:1])
-            orders.append(kpi.sell(session, shop, day=day, total_fen=rng.randrange(0, 50_000), channel=channel,
-                                   source=source, member_id=rng.choice([None, None, 7, 8])))
+            orders.append(
+                kpi.sell(
+                    session,
+                    shop,
+                    day=day,
+                    total_fen=rng.randrange(0, 50_000),
+                    channel=channel,
+                    source=source,
+                    member_id=rng.choice([None, None, 7, 8]),
+                )
+            )
         elif kind < 0.65:
             order = rng.choice(orders)
             left = order.total_fen - order.refunded_fen
@@ -41,10 +52,15 @@ def _random_operations(session: Session, mall, rng: random.Random, steps: int) -
                 later = order.business_on + timedelta(days=rng.randrange(4))
                 kpi.refund(session, order, day=later, amount_fen=rng.randrange(1, left + 1))
         elif kind < 0.8:
-            kpi.declare(session, rng.choice(shops[:2]), day=START + timedelta(days=rng.randrange(5)),
-                        revenue_fen=rng.randrange(0, 90_000), orders=rng.randrange(0, 30),
-                        refunds_fen=rng.randrange(0, 2_000),
-                        source=rng.choice([Source.tenant_declared, Source.import_]))
+            kpi.declare(
+                session,
+                rng.choice(shops[:2]),
+                day=START + timedelta(days=rng.randrange(5)),
+                revenue_fen=rng.randrange(0, 90_000),
+                orders=rng.randrange(0, 30),
+                refunds_fen=rng.randrange(0, 2_000),
+                source=rng.choice([Source.tenant_declared, Source.import_]),
+            )
         else:
             kpi.count_in(session, rng.choice(doors), day=day, people=rng.randrange(0, 400), slot=rng.randrange(3))
 
@@ -109,15 +125,26 @@ class TestThroughTheServices:
         rng, now = random.Random(5), datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         for step in range(40):
             moment = now - timedelta(days=rng.randrange(1, 20), hours=rng.randrange(12))
-            order = create_order(session, rng.choice([mall.beauty, mall.fashion]), ordered_at=moment,
-                                 channel=rng.choice(list(Channel)), member_id=rng.choice([None, 5]))
+            order = create_order(
+                session,
+                rng.choice([mall.beauty, mall.fashion]),
+                ordered_at=moment,
+                channel=rng.choice(list(Channel)),
+                member_id=rng.choice([None, 5]),
+            )
             if step % 3 == 0:
                 sales_service.refund(session, mall.store.id, order.id, RefundCreate(amount_fen=500))
             if step % 5 == 0:
-                sales_service.record_daily_total(session, mall.store.id, DailyTotalIn(
-                    shop_id=mall.fashion.id, business_on=moment.date(), revenue_fen=rng.randrange(90_000)))
-            footfall_service.record_counts(session, mall.store.id, FootfallBatch.model_validate(
-                {"intervals": [interval(mall.door, moment, rng.randrange(200))]}))
+                sales_service.record_daily_total(
+                    session,
+                    mall.store.id,
+                    DailyTotalIn(shop_id=mall.fashion.id, business_on=moment.date(), revenue_fen=rng.randrange(90_000)),
+                )
+            footfall_service.record_counts(
+                session,
+                mall.store.id,
+                FootfallBatch.model_validate({"intervals": [interval(mall.door, moment, rng.randrange(200))]}),
+            )
         incremental = kpi.rollups(session, mall.store.id)
 
         kpi_service.rebuild(session, mall.store.id)

@@ -36,15 +36,28 @@ def mall(session: Session) -> Mall:
     set_headcount(session, store, 80)
     set_headcount(session, store, 4, shop=own)
     set_headcount(session, store, 5, shop=other)
-    mall = Mall(store, own, other, staff_headers(session, store, Role.manager),
-                staff_headers(session, store, Role.cashier), staff_headers(session, store, Role.tenant, shop=own))
+    mall = Mall(
+        store,
+        own,
+        other,
+        staff_headers(session, store, Role.manager),
+        staff_headers(session, store, Role.cashier),
+        staff_headers(session, store, Role.tenant, shop=own),
+    )
     session.commit()  # a failing request rolls back to here, not past the setup
     return mall
 
 
 def new_shop(**fields) -> dict:
-    body = {"code": "1F-09", "name": "雪颜集", "name_en": "Snowface", "category": "cosmetics", "floor_code": "1F",
-            "selling_area_m2": 65.5, "opened_on": "2025-09-01"}
+    body = {
+        "code": "1F-09",
+        "name": "雪颜集",
+        "name_en": "Snowface",
+        "category": "cosmetics",
+        "floor_code": "1F",
+        "selling_area_m2": 65.5,
+        "opened_on": "2025-09-01",
+    }
     return {**body, **fields}
 
 
@@ -122,14 +135,14 @@ class TestCreateShop:
 
 class TestUpdateShop:
     def test_manager_records_a_closing_day(self, client, mall):
-        response = client.patch(f"{API}/shops/{mall.other.id}", json={"closed_on": "2026-01-31"},
-                                headers=mall.manager)
+        response = client.patch(f"{API}/shops/{mall.other.id}", json={"closed_on": "2026-01-31"}, headers=mall.manager)
         assert response.json()["closed_on"] == "2026-01-31"
 
     def test_closing_before_opening_is_refused_and_changes_nothing(self, client, session, mall):
         name = mall.other.name
-        response = client.patch(f"{API}/shops/{mall.other.id}", json={"closed_on": "2025-05-31", "name": "新名"},
-                                headers=mall.manager)
+        response = client.patch(
+            f"{API}/shops/{mall.other.id}", json={"closed_on": "2025-05-31", "name": "新名"}, headers=mall.manager
+        )
         assert "before opened_on 2025-06-01" in assert_problem(response, 400, "invalid-dates")["detail"]
         session.refresh(mall.other)
         assert (mall.other.closed_on, mall.other.name) == (None, name)
@@ -167,8 +180,11 @@ class TestTenantIsolation:
     def test_tenant_sees_only_their_shop_headcount(self, client, mall):
         rows = client.get(f"{API}/headcount", headers=mall.tenant).json()
         assert {r["shop_id"] for r in rows} == {mall.own.id}
-        assert_problem(client.get(f"{API}/headcount", params={"shop_id": mall.other.id}, headers=mall.tenant),
-                       404, "shop-not-found")
+        assert_problem(
+            client.get(f"{API}/headcount", params={"shop_id": mall.other.id}, headers=mall.tenant),
+            404,
+            "shop-not-found",
+        )
 
     def test_tenant_may_not_change_their_shop(self, client, mall):
         response = client.patch(f"{API}/shops/{mall.own.id}", json={"selling_area_m2": 500}, headers=mall.tenant)

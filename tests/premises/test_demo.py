@@ -33,9 +33,14 @@ class Demo:
 
 
 def context(session: Session, seed: int) -> DemoContext:
-    return DemoContext(session=session, options=DemoOptions(seed=seed, end_on=END_ON), start_on=START_ON,
-                       end_on=END_ON, calendar=DemoCalendar(upgrade_on=END_ON - timedelta(days=365)),
-                       echo=lambda _line: None)
+    return DemoContext(
+        session=session,
+        options=DemoOptions(seed=seed, end_on=END_ON),
+        start_on=START_ON,
+        end_on=END_ON,
+        calendar=DemoCalendar(upgrade_on=END_ON - timedelta(days=365)),
+        echo=lambda _line: None,
+    )
 
 
 def shops_of(ctx: DemoContext) -> list[tuple]:
@@ -84,9 +89,18 @@ class TestDemoPremises:
         by_floor = {f.id: f.code for f in premises_service.list_floors(demo.session, demo.ctx.store_id)}
         shops = premises_service.list_shops(demo.session, demo.ctx.store_id)
         where = {(by_floor[s.floor_id], s.category) for s in shops}
-        assert {("B1", "supermarket"), ("B1", "food_court"), ("1F", "cosmetics"), ("1F", "jewellery"),
-                ("2F", "womenswear"), ("4F", "menswear"), ("5F", "kidswear"), ("5F", "sports"),
-                ("6F", "restaurant"), ("6F", "cinema")} <= where
+        assert {
+            ("B1", "supermarket"),
+            ("B1", "food_court"),
+            ("1F", "cosmetics"),
+            ("1F", "jewellery"),
+            ("2F", "womenswear"),
+            ("4F", "menswear"),
+            ("5F", "kidswear"),
+            ("5F", "sports"),
+            ("6F", "restaurant"),
+            ("6F", "cinema"),
+        } <= where
         areas = {s.category: s.selling_area_m2 for s in shops if s.category in ("supermarket", "cinema")}
         assert 2_800 <= areas["supermarket"] <= 3_500 and 2_200 <= areas["cinema"] <= 2_800
         assert all(40 <= s.selling_area_m2 <= 130 for s in shops if s.category == "cosmetics")
@@ -105,12 +119,17 @@ class TestDemoPremises:
 
     def test_store_carries_timezone_and_upgrade_date(self, demo):
         store = premises_service.get_store(demo.session, demo.ctx.store_id)
-        assert (store.code, store.timezone, store.smart_upgrade_on) == ("DEMO", "Asia/Shanghai",
-                                                                        demo.ctx.calendar.upgrade_on)
+        assert (store.code, store.timezone, store.smart_upgrade_on) == (
+            "DEMO",
+            "Asia/Shanghai",
+            demo.ctx.calendar.upgrade_on,
+        )
 
     def test_late_closing_on_friday_and_saturday(self, demo):
-        hours = {h.weekday: (h.opens_at, h.closes_at)
-                 for h in premises_service.list_opening_hours(demo.session, demo.ctx.store_id)}
+        hours = {
+            h.weekday: (h.opens_at, h.closes_at)
+            for h in premises_service.list_opening_hours(demo.session, demo.ctx.store_id)
+        }
         assert hours[0] == (time(10), time(22)) and hours[4] == hours[5] == (time(10), time(22, 30))
 
 

@@ -16,8 +16,15 @@ from tests.factories.premises import create_floor, create_shop, create_store, se
 
 
 def shop_in(floor_code: str = "1F", **fields) -> ShopCreate:
-    values = {"code": "1F-01", "name": "兰芮诗", "name_en": "Lanressie", "category": "cosmetics",
-              "floor_code": floor_code, "selling_area_m2": 80, "opened_on": date(2024, 1, 1)}
+    values = {
+        "code": "1F-01",
+        "name": "兰芮诗",
+        "name_en": "Lanressie",
+        "category": "cosmetics",
+        "floor_code": floor_code,
+        "selling_area_m2": 80,
+        "opened_on": date(2024, 1, 1),
+    }
     return ShopCreate(**{**values, **fields})
 
 
@@ -141,8 +148,10 @@ class TestHeadcount:
         set_headcount(session, store, 5, shop=shop, effective_on=date(2024, 1, 1))
         set_headcount(session, store, 3, shop=shop, effective_on=date(2025, 1, 1))
         on = premises_service.headcount_on
-        assert [on(session, store.id, d, shop_id=shop.id) for d in (date(2023, 12, 31), date(2024, 12, 31),
-                                                                     date(2025, 1, 1))] == [0, 5, 3]
+        assert [
+            on(session, store.id, d, shop_id=shop.id)
+            for d in (date(2023, 12, 31), date(2024, 12, 31), date(2025, 1, 1))
+        ] == [0, 5, 3]
 
     def test_store_total_is_own_staff_plus_trading_shops(self, session):
         store = create_store(session)
@@ -158,16 +167,16 @@ class TestHeadcount:
     def test_setting_the_same_day_twice_replaces(self, session):
         store = create_store(session)
         for n in (120, 118):
-            premises_service.set_headcount(session, store.id, shop_id=None, effective_on=date(2025, 1, 1),
-                                           headcount=n)
+            premises_service.set_headcount(session, store.id, shop_id=None, effective_on=date(2025, 1, 1), headcount=n)
         assert [e.headcount for e in premises_service.headcount_entries(session, store.id)] == [118]
 
     def test_headcount_for_a_shop_of_another_store_is_not_found(self, session):
         mine, other = create_store(session), create_store(session)
         shop = create_shop(session, other)
         with pytest.raises(ShopNotFound):
-            premises_service.set_headcount(session, mine.id, shop_id=shop.id, effective_on=date(2025, 1, 1),
-                                           headcount=3)
+            premises_service.set_headcount(
+                session, mine.id, shop_id=shop.id, effective_on=date(2025, 1, 1), headcount=3
+            )
 
 
 class TestOpeningHours:

@@ -42,12 +42,14 @@ class TestDemoSalesLookReal:
 
     def test_every_order_adds_up(self, session):
         run_demo(session, with_footfall=False)
-        wrong = session.execute(text(
-            "SELECT COUNT(*) FROM sales_order o WHERE o.subtotal_fen <> "
-            "(SELECT SUM(total_fen) FROM sales_order_line l WHERE l.order_id = o.id) "
-            "OR o.total_fen <> (SELECT SUM(amount_fen) FROM sales_payment p WHERE p.order_id = o.id) "
-            "OR o.total_fen <> o.subtotal_fen - o.discount_fen"
-        )).scalar()
+        wrong = session.execute(
+            text(
+                "SELECT COUNT(*) FROM sales_order o WHERE o.subtotal_fen <> "
+                "(SELECT SUM(total_fen) FROM sales_order_line l WHERE l.order_id = o.id) "
+                "OR o.total_fen <> (SELECT SUM(amount_fen) FROM sales_payment p WHERE p.order_id = o.id) "
+                "OR o.total_fen <> o.subtotal_fen - o.discount_fen"
+            )
+        ).scalar()
         assert wrong == 0
 
     def test_members_refunds_and_shops_without_pos(self, session):

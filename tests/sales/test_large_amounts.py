@@ -27,8 +27,9 @@ def _one_line_order(shop, amount: int) -> dict:
 
 
 def _rollup(session, shop, day: date) -> KpiSalesDaily:
-    return session.exec(select(KpiSalesDaily).where(KpiSalesDaily.shop_id == shop.id,
-                                                    KpiSalesDaily.business_on == day)).one()
+    return session.exec(
+        select(KpiSalesDaily).where(KpiSalesDaily.shop_id == shop.id, KpiSalesDaily.business_on == day)
+    ).one()
 
 
 class TestAThirtyMillionYuanOrder:
@@ -65,8 +66,13 @@ class TestAThirtyMillionYuanOrder:
 class TestATenantDeclaresMoreThanThirtyMillionYuan:
     def test_the_declared_total_is_kept_and_counted(self, session, shop):
         day = date(2026, 3, 2)
-        data = DailyTotalIn(shop_id=shop.id, business_on=day, revenue_fen=THIRTY_MILLION_YUAN, orders=120,
-                            refunds_fen=THIRTY_MILLION_YUAN // 3)
+        data = DailyTotalIn(
+            shop_id=shop.id,
+            business_on=day,
+            revenue_fen=THIRTY_MILLION_YUAN,
+            orders=120,
+            refunds_fen=THIRTY_MILLION_YUAN // 3,
+        )
         total = sales_service.record_daily_total(session, shop.store_id, data)
         session.flush()
         session.refresh(total)

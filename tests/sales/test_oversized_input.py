@@ -34,8 +34,9 @@ def _one_line_order(shop, amount: int) -> dict:
 
 class TestOrderAmountBeyondWhatIsStored:
     @pytest.mark.parametrize("amount", [TOO_RICH, HUGE])
-    def test_order_worth_more_than_a_column_holds_is_refused_and_not_written(self, client, session, shop, manager,
-                                                                              amount):
+    def test_order_worth_more_than_a_column_holds_is_refused_and_not_written(
+        self, client, session, shop, manager, amount
+    ):
         before = _count(session, Order)
         response = client.post(ORDERS, json=_one_line_order(shop, amount), headers=manager)
         assert response.status_code == 422
@@ -44,8 +45,7 @@ class TestOrderAmountBeyondWhatIsStored:
         assert _count(session, Order) == before
 
     @pytest.mark.parametrize("amount", [TOO_RICH, HUGE])
-    def test_refund_of_an_impossible_amount_is_refused_and_not_written(self, client, session, shop, manager,
-                                                                       amount):
+    def test_refund_of_an_impossible_amount_is_refused_and_not_written(self, client, session, shop, manager, amount):
         order = create_order(session, shop)
         session.commit()
         response = client.post(f"{ORDERS}/{order.id}/refunds", json={"amount_fen": amount}, headers=manager)

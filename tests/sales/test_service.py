@@ -138,25 +138,34 @@ class TestRefunds:
 
     def test_refund_is_dated_in_the_stores_timezone(self, session, shop):
         order = create_order(session, shop, ordered_at=datetime(2025, 3, 1, 3, 0, tzinfo=UTC))
-        refund = sales_service.refund(session, shop.store_id, order.id, RefundCreate(
-            amount_fen=100, refunded_at=datetime(2025, 3, 3, 17, 0, tzinfo=UTC)))
+        refund = sales_service.refund(
+            session,
+            shop.store_id,
+            order.id,
+            RefundCreate(amount_fen=100, refunded_at=datetime(2025, 3, 3, 17, 0, tzinfo=UTC)),
+        )
         assert refund.business_on == date(2025, 3, 4)
 
 
 class TestDailyTotals:
     def test_declaring_a_day_again_replaces_it(self, session, shop):
         day = date(2025, 5, 1)
-        sales_service.record_daily_total(session, shop.store_id, DailyTotalIn(
-            shop_id=shop.id, business_on=day, revenue_fen=50_000, orders=12))
-        row = sales_service.record_daily_total(session, shop.store_id, DailyTotalIn(
-            shop_id=shop.id, business_on=day, revenue_fen=60_000, orders=14))
+        sales_service.record_daily_total(
+            session, shop.store_id, DailyTotalIn(shop_id=shop.id, business_on=day, revenue_fen=50_000, orders=12)
+        )
+        row = sales_service.record_daily_total(
+            session, shop.store_id, DailyTotalIn(shop_id=shop.id, business_on=day, revenue_fen=60_000, orders=14)
+        )
         assert (row.revenue_fen, row.orders) == (60_000, 14)
         assert _count(session, DailyTotal) == 1
 
     def test_negative_and_future_totals_are_refused(self, session, shop):
         with pytest.raises(InvalidInput) as caught:
-            sales_service.record_daily_total(session, shop.store_id, DailyTotalIn(
-                shop_id=shop.id, business_on=date.today() + timedelta(days=3), revenue_fen=-1))
+            sales_service.record_daily_total(
+                session,
+                shop.store_id,
+                DailyTotalIn(shop_id=shop.id, business_on=date.today() + timedelta(days=3), revenue_fen=-1),
+            )
         assert {tuple(e["loc"]) for e in caught.value.errors} == {("revenue_fen",), ("business_on",)}
 
 

@@ -18,8 +18,16 @@ from store.assessment.report import INDICATORS, IndicatorResult
 Evaluator = Callable[[EvalContext], IndicatorResult]
 
 MEASURED: dict[str, Evaluator] = {
-    "F1": evaluate_f1, "F3": evaluate_f3, "S4": evaluate_s4, "S5": evaluate_s5, "C2": evaluate_c2,
-    "M1": evaluate_m1, "B1": evaluate_b1, "B2": evaluate_b2, "B3": evaluate_b3, "B4": evaluate_b4,
+    "F1": evaluate_f1,
+    "F3": evaluate_f3,
+    "S4": evaluate_s4,
+    "S5": evaluate_s5,
+    "C2": evaluate_c2,
+    "M1": evaluate_m1,
+    "B1": evaluate_b1,
+    "B2": evaluate_b2,
+    "B3": evaluate_b3,
+    "B4": evaluate_b4,
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

@@ -94,25 +94,44 @@ def _evaluate(indicator: str, ctx: EvalContext) -> IndicatorResult:
         missing = "设置门店的智慧化改造日期（后台或导入）/ set the smart-upgrade date (admin or import)"
         return result(indicator, (0, rule, missing), [], status="not_measured")
     if not data.after:
-        rule = (f"期内无改造月（{data.upgrade_on:%Y-%m}）之后的完整月份 → 0 分 / "
-                f"no whole month after the upgrade month ({data.upgrade_on:%Y-%m}) in the period → 0 pts")
+        rule = (
+            f"期内无改造月（{data.upgrade_on:%Y-%m}）之后的完整月份 → 0 分 / "
+            f"no whole month after the upgrade month ({data.upgrade_on:%Y-%m}) in the period → 0 pts"
+        )
         missing = "评估期需包含改造月之后的完整月份 / assess a period with whole months after the upgrade month"
         return result(indicator, (0, rule, missing), [], status="not_measured")
     before, after = _average(data.before, field), _average(data.after, field)
     source = SOURCES[field]
     figures = [
-        figure("upgrade_on", "智慧化改造日期", "Smart-upgrade date", data.upgrade_on.isoformat(), "",
-               data.upgrade_on.isoformat(), "门店设置 / store settings"),
-        figure(f"{field}_before", f"改造前{zh}", f"{en} before", _shown(before), unit, data.label(data.before),
-               source),
+        figure(
+            "upgrade_on",
+            "智慧化改造日期",
+            "Smart-upgrade date",
+            data.upgrade_on.isoformat(),
+            "",
+            data.upgrade_on.isoformat(),
+            "门店设置 / store settings",
+        ),
+        figure(f"{field}_before", f"改造前{zh}", f"{en} before", _shown(before), unit, data.label(data.before), source),
         figure(f"{field}_after", f"改造后{zh}", f"{en} after", _shown(after), unit, data.label(data.after), source),
     ]
     if before and after is not None:
         growth = round(float(100 * (after / before - 1)), 2)
-        figures.append(figure(f"{field}_growth", f"{zh}增长", f"{en} growth", growth, "%",
-                              f"{data.label(data.after)} vs {data.label(data.before)}", source))
-    reading = (f"改造后 {len(data.after)} 个完整月 vs 改造前 {len(data.before)} 个月 / "
-               f"{len(data.after)} whole months after vs {len(data.before)} months before the upgrade month")
+        figures.append(
+            figure(
+                f"{field}_growth",
+                f"{zh}增长",
+                f"{en} growth",
+                growth,
+                "%",
+                f"{data.label(data.after)} vs {data.label(data.before)}",
+                source,
+            )
+        )
+    reading = (
+        f"改造后 {len(data.after)} 个完整月 vs 改造前 {len(data.before)} 个月 / "
+        f"{len(data.after)} whole months after vs {len(data.before)} months before the upgrade month"
+    )
     return result(indicator, rules.score_growth(indicator, before, after), figures, reading=reading)
 
 

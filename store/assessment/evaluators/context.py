@@ -49,17 +49,27 @@ class EvalContext:
         return self.store.id  # type: ignore[return-value]
 
 
-def figure(name: str, zh: str, en: str, value: int | float | str | None, unit: str, period: str,
-           source: str) -> Figure:
+def figure(name: str, zh: str, en: str, value: int | float | str | None, unit: str, period: str, source: str) -> Figure:
     return Figure(name=name, label_zh=zh, label_en=en, value=value, unit=unit, period=period, source=source)
 
 
-def result(indicator: str, score: Score, figures: list[Figure], *, status: str = "measured",
-           reading: str = "") -> IndicatorResult:
+def result(
+    indicator: str, score: Score, figures: list[Figure], *, status: str = "measured", reading: str = ""
+) -> IndicatorResult:
     """A result row of ``indicator``; ``reading`` says how an open wording of Annex 4 was read."""
     spec = INDICATORS_BY_ID[indicator]
     points, rule, missing = score
     if reading:
         rule = f"{rule}；{reading}"
-    return IndicatorResult(id=spec.id, group=spec.group, name_zh=spec.name_zh, name_en=spec.name_en, points=points,
-                           maximum=spec.maximum, status=status, rule=rule, figures=tuple(figures), missing=missing)
+    return IndicatorResult(
+        id=spec.id,
+        group=spec.group,
+        name_zh=spec.name_zh,
+        name_en=spec.name_en,
+        points=points,
+        maximum=spec.maximum,
+        status=status,
+        rule=rule,
+        figures=tuple(figures),
+        missing=missing,
+    )

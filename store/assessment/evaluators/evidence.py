@@ -38,18 +38,33 @@ def evaluate_f1(ctx: EvalContext) -> IndicatorResult:
     if entry is None:
         return _nothing_recorded("F1", "各区域 WiFi/5G 覆盖测试", "a WiFi/5G coverage survey of every zone")
     zones = {z.code for z in premises_service.list_zones(ctx.session, ctx.store_id)}
-    survey = [rules.ZoneSurvey(zone=row["zone"], wifi=row["wifi"], wifi_stable=row.get("wifi_stable", False),
-                               g5=row["g5"], g5_stable=row.get("g5_stable", False),
-                               other_signal=row.get("other_signal", False))
-              for row in entry.payload["zones"] if row["zone"] in zones]  # zones removed since do not count
+    survey = [
+        rules.ZoneSurvey(
+            zone=row["zone"],
+            wifi=row["wifi"],
+            wifi_stable=row.get("wifi_stable", False),
+            g5=row["g5"],
+            g5_stable=row.get("g5_stable", False),
+            other_signal=row.get("other_signal", False),
+        )
+        for row in entry.payload["zones"]
+        if row["zone"] in zones
+    ]  # zones removed since do not count
     on, source = entry.payload["surveyed_on"], _source(entry)
     figures = [
         figure("zones", "门店区域", "Zones of the store", len(zones), "zones", on, "premises 区域档案 / zone register"),
         figure("zones_surveyed", "已测试区域", "Zones surveyed", len({s.zone for s in survey}), "zones", on, source),
         figure("zones_wifi", "WiFi 覆盖区域", "Zones with WiFi", sum(s.wifi for s in survey), "zones", on, source),
         figure("zones_5g", "5G 覆盖区域", "Zones with 5G", sum(s.g5 for s in survey), "zones", on, source),
-        figure("zones_stable", "信号稳定区域", "Zones with stable signal",
-               sum(s.wifi_stable and s.g5_stable for s in survey), "zones", on, source),
+        figure(
+            "zones_stable",
+            "信号稳定区域",
+            "Zones with stable signal",
+            sum(s.wifi_stable and s.g5_stable for s in survey),
+            "zones",
+            on,
+            source,
+        ),
     ]
     return result("F1", rules.score_f1(survey, len(zones)), figures, status="recorded")
 
@@ -64,11 +79,19 @@ def evaluate_f3(ctx: EvalContext) -> IndicatorResult:
     on = f"{entry.recorded_at:%Y-%m-%d}"
     figures: list[Figure] = [
         figure("kind", "部署方式", "Deployment", data["kind"], "", on, source),
-        figure("provider", "机房/云服务商", "Server room / cloud provider", data.get("provider") or None, "", on,
-               source),
+        figure(
+            "provider", "机房/云服务商", "Server room / cloud provider", data.get("provider") or None, "", on, source
+        ),
         figure("database", "数据库", "Database", data.get("database") or None, "", on, source),
-        figure("backups_ok", "备份正常", "Backups verified", "yes" if data["backups_ok"] else "no", "",
-               data.get("last_backup_on") or on, source),
+        figure(
+            "backups_ok",
+            "备份正常",
+            "Backups verified",
+            "yes" if data["backups_ok"] else "no",
+            "",
+            data.get("last_backup_on") or on,
+            source,
+        ),
     ]
     return result("F3", rules.score_f3(data["kind"], bool(data["backups_ok"])), figures, status="recorded")
 
@@ -83,8 +106,16 @@ def evaluate_m1(ctx: EvalContext) -> IndicatorResult:
     on = f"{entry.recorded_at:%Y-%m-%d}"
     figures = [
         figure("paperless", "无纸化办公", "Paperless office", "yes" if data["paperless"] else "no", "", on, source),
-        figure("office_system", "覆盖全业务的办公系统", "Office system for all business",
-               data.get("system_name") or ("yes" if data["office_system"] else "no"), "", on, source),
+        figure(
+            "office_system",
+            "覆盖全业务的办公系统",
+            "Office system for all business",
+            data.get("system_name") or ("yes" if data["office_system"] else "no"),
+            "",
+            on,
+            source,
+        ),
     ]
-    return result("M1", rules.score_m1(bool(data["paperless"]), bool(data["office_system"])), figures,
-                  status="recorded")
+    return result(
+        "M1", rules.score_m1(bool(data["paperless"]), bool(data["office_system"])), figures, status="recorded"
+    )

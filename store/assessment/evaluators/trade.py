@@ -24,15 +24,32 @@ def evaluate_s4(ctx: EvalContext) -> IndicatorResult:
     shown_online = min(max(online, 0), max(total, 0))
     days = period.days_label
     figures = [
-        figure("online_revenue_fen", "线上商城营业额", "Online mall revenue", totals[Channel.online], "fen", days,
-               SALES_SOURCE),
-        figure("live_revenue_fen", "直播营业额", "Live-stream revenue", totals[Channel.live], "fen", days,
-               SALES_SOURCE),
+        figure(
+            "online_revenue_fen",
+            "线上商城营业额",
+            "Online mall revenue",
+            totals[Channel.online],
+            "fen",
+            days,
+            SALES_SOURCE,
+        ),
+        figure(
+            "live_revenue_fen", "直播营业额", "Live-stream revenue", totals[Channel.live], "fen", days, SALES_SOURCE
+        ),
         figure("total_revenue_fen", "全店营业额", "Store revenue", total, "fen", days, SALES_SOURCE),
     ]
     if total > 0:
-        figures.append(figure("online_share", "线上交易额占比", "Online share", round(100 * shown_online / total, 2),
-                              "%", days, SALES_SOURCE))
+        figures.append(
+            figure(
+                "online_share",
+                "线上交易额占比",
+                "Online share",
+                round(100 * shown_online / total, 2),
+                "%",
+                days,
+                SALES_SOURCE,
+            )
+        )
     reading = "线上 = 线上商城 + 直播渠道，按退款后净额计 / online = online mall + live channels, net of refunds"
     return result("S4", rules.score_s4(shown_online, max(total, 0)), figures, reading=reading)
 
@@ -44,16 +61,28 @@ def evaluate_s5(ctx: EvalContext) -> IndicatorResult:
     members, orders = kpi_service.online_member_orders(ctx.session, ctx.store_id, period.start, period.end)
     days = period.days_label
     figures = [
-        figure("member_online_orders", "会员线上订单", "Online orders by members", members, "orders", days,
-               SALES_SOURCE),
+        figure(
+            "member_online_orders", "会员线上订单", "Online orders by members", members, "orders", days, SALES_SOURCE
+        ),
         figure("online_orders", "线上订单", "Online orders", orders, "orders", days, SALES_SOURCE),
     ]
     if orders > 0:
-        figures.append(figure("member_share", "月活会员成交占比", "Members' share", round(100 * members / orders, 2),
-                              "%", days, SALES_SOURCE))
-    reading = ("月活用户成交按会员下单计（当月下单的会员即为当月活跃），线上含直播 / "
-               "monthly-active users' transactions read as orders placed by members "
-               "(a member who buys in a month is active that month); online includes live")
+        figures.append(
+            figure(
+                "member_share",
+                "月活会员成交占比",
+                "Members' share",
+                round(100 * members / orders, 2),
+                "%",
+                days,
+                SALES_SOURCE,
+            )
+        )
+    reading = (
+        "月活用户成交按会员下单计（当月下单的会员即为当月活跃），线上含直播 / "
+        "monthly-active users' transactions read as orders placed by members "
+        "(a member who buys in a month is active that month); online includes live"
+    )
     return result("S5", rules.score_s5(members, orders), figures, reading=reading)
 
 
@@ -69,14 +98,22 @@ def evaluate_c2(ctx: EvalContext) -> IndicatorResult:
     days = period.days_label
     source = "kpi_sales_daily（来源 own_till / receipt_capture）；premises 商户档案 / shop register"
     figures = [
-        figure("shops_with_pos", "智能POS上报销售的商户", "Shops whose POS posted sales", len(covered), "shops",
-               days, source),
+        figure(
+            "shops_with_pos",
+            "智能POS上报销售的商户",
+            "Shops whose POS posted sales",
+            len(covered),
+            "shops",
+            days,
+            source,
+        ),
         figure("shops_trading", "期内营业商户", "Shops trading in the period", len(trading), "shops", days, source),
     ]
     if lacking:
         shown = ", ".join(lacking[:20]) + (f" (+{len(lacking) - 20})" if len(lacking) > 20 else "")
-        figures.append(figure("shops_without_pos", "未接入商户", "Shops without POS sales", shown, "", days,
-                              source))
-    reading = ("接入 = 期内有自有收银或小票采集的销售上报 / linked = posted sales through our till or "
-               "receipt capture in the period")
+        figures.append(figure("shops_without_pos", "未接入商户", "Shops without POS sales", shown, "", days, source))
+    reading = (
+        "接入 = 期内有自有收银或小票采集的销售上报 / linked = posted sales through our till or "
+        "receipt capture in the period"
+    )
     return result("C2", rules.score_c2(len(covered), len(trading)), figures, reading=reading)
