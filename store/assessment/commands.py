@@ -89,7 +89,7 @@ def _assess(
         store = assessment_service.store_for(session, store_code)
         report = assessment_service.assess(
             session,
-            store.id,
+            store.id,  # type: ignore[arg-type]
             period_from=period_from,  # type: ignore[arg-type]
             period_to=period_to,
         )

@@ -28,10 +28,8 @@ FULL_SCALE_DAYS = 730
 BATCH = 20_000
 CHANNELS = ("offline", "online", "live")
 SOURCE = {"online": "online_mall", "live": "live_stream"}
-TABLES = {
-    name: model.__table__
-    for name, model in (("orders", Order), ("lines", OrderLine), ("payments", Payment), ("refunds", Refund))  # type: ignore[attr-defined,union-attr]
-}
+_MODELS = (("orders", Order), ("lines", OrderLine), ("payments", Payment), ("refunds", Refund))
+TABLES = {name: model.__table__ for name, model in _MODELS}  # type: ignore[attr-defined,union-attr]
 
 
 class _Writer:
