@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run install install-dev browser db demo serve test test-sqlite test-postgres lint bench clean
+.PHONY: run install install-dev browser db demo serve test test-sqlite test-postgres lint bench bench-load clean
 
 ## run: install, migrate, load the demo store into an empty database, serve on http://127.0.0.1:8000
 run: install db
@@ -58,6 +58,12 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python bench/bench_sales_api.py
 	$(BIN)/python bench/bench_assessment.py
+
+## bench-load: mixed load (tills, cameras, kiosks, member look-ups, managers) on SQLite and PostgreSQL with
+## 1/2/4 server processes, then the fault run (kill -9, database crash-restart, exactly-once check); ~15 min
+bench-load: install-dev
+	$(BIN)/python bench/bench_mixed_load.py --scaling
+	$(BIN)/python bench/bench_mixed_load.py --faults
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache *.egg-info
