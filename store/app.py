@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -80,6 +81,16 @@ def install_error_handlers(app: FastAPI) -> None:
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:
             response.headers["Allow"] = _allowed_methods(request)
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        # The database is restarting, unreachable or busy (a crash, a failover, SQLite's write lock): a 503 the
+        # client retries with the same Idempotency-Key, not a 500. Logged by kind only: the text may hold the URL.
+        log.warning("database unavailable", extra={"path": request.url.path, "reason": type(exc.orig).__name__})
+        detail = "the database did not answer; retry shortly (writes with the same Idempotency-Key are safe)"
+        response = _problem(request, 503, "database-unavailable", "Service unavailable", detail)
+        response.headers["Retry-After"] = "1"
         return response
 
     @app.exception_handler(Exception)
