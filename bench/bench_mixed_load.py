@@ -151,6 +151,14 @@ class Server:
             self.proc.kill()
             self.proc.wait()
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process so far (Linux /proc; 0 elsewhere or once it is gone)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()  # type: ignore[union-attr]
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, AttributeError, IndexError, ValueError):
+            return 0.0
+
     def unhandled_errors(self) -> int:
         return self.log_path.read_text(errors="replace").count("unhandled error") if self.log_path.exists() else 0
 
@@ -460,6 +468,8 @@ class Load:
         self.stop = False
         self._next = itertools.count()
         self.client: httpx.AsyncClient | None = None
+        self.cpu_note = ""
+        self.cpu = (0.0, 0.0)  # seconds of CPU during the load: servers, load generator
 
     def base(self) -> str:
         return self.bases[next(self._next) % len(self.bases)]
@@ -758,6 +768,11 @@ class RunResult:
     acked_intervals: int
     problems: list[str]
     notes: list[str]
+    server_cpu_s: float = 0.0
+
+    def per_cpu_second(self) -> float:
+        """Requests answered per second of server CPU: a figure the other work on a shared machine moves less."""
+        return self.ok() / self.server_cpu_s if self.server_cpu_s else float("nan")
 
     def ok(self) -> int:
         return sum(len(s.latencies_ms) for op, s in self.stats.items() if not _after_load(op))
@@ -801,6 +816,7 @@ async def drive(
         tasks += [asyncio.create_task(load.member(i)) for i in range(plan.members)]
         tasks += [asyncio.create_task(load.manager(i)) for i in range(plan.managers)]
         started = time.perf_counter()
+        client_cpu, server_cpu = time.process_time(), sum(s.cpu_seconds() for s in servers)
         if fault is not None:  # the load lasts until the faults are over and the servers have answered a while
             await asyncio.gather(fault(load), asyncio.sleep(plan.duration))
         else:
@@ -808,6 +824,13 @@ async def drive(
         load.stop = True
         await asyncio.gather(*tasks)
         seconds = time.perf_counter() - started
+        if fault is None:  # restarted servers lose their count
+            load.cpu = (sum(s.cpu_seconds() for s in servers) - server_cpu, time.process_time() - client_cpu)
+            load.cpu_note = (
+                f"CPU during the load: servers {load.cpu[0]:.1f} s, load generator {load.cpu[1]:.1f} s, "
+                f"in {seconds:.0f} s on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} "
+                "(on a shared machine other work takes the rest)"
+            )
         await load.drain(limit_s=90)
         same, sampled = await load.replay(sample=20)
         if same != sampled:
@@ -848,6 +871,8 @@ def run_config(
             str(e.get("replay") or f"never acknowledged: {e['key']} {e.get('refused', '')}")
             for e in load.ledger.pending_orders + load.ledger.pending_intervals
         ]
+        if load.cpu_note:
+            notes.append(load.cpu_note)
         if load.ledger.retried_ok:
             notes.append(f"{load.ledger.retried_ok} writes were acknowledged only after a resend with the same key")
         return RunResult(
@@ -860,6 +885,7 @@ def run_config(
             sum(len(e["ids"]) for e in load.ledger.intervals.values()),
             problems,
             notes,
+            load.cpu[0],
         )
     finally:
         worker.stop(None)
@@ -951,14 +977,15 @@ def summary(results: list[RunResult]) -> None:
     if len(results) < 2:
         return
     print("\n== throughput by configuration (requests answered per second during the load)")
-    print(f"{'configuration':<34}{'all req/s':>10}{'sales/s':>9}{'sale p95':>10}{'pages/s':>9}{'errors':>8}{'once':>6}")
+    header = f"{'configuration':<34}{'all req/s':>10}{'sales/s':>9}{'sale p95':>10}{'pages/s':>9}"
+    print(f"{header}{'req/CPU s':>10}{'errors':>8}{'once':>6}")
     for r in results:
         sales = r.stats.get("till    POST sales/orders", OpStats())
         pages = r.rate("kiosk") + r.rate("manager")
         errors = sum(s.error_count() for op, s in r.stats.items() if not _after_load(op))
         print(
             f"{r.label:<34}{r.rate():>10.1f}{r.rate('till'):>9.1f}{percentile(sales.latencies_ms, 95):>8.0f}ms"
-            f"{pages:>9.1f}{errors:>8}{'yes' if not r.problems else 'NO':>6}"
+            f"{pages:>9.1f}{r.per_cpu_second():>10.1f}{errors:>8}{'yes' if not r.problems else 'NO':>6}"
         )
 
 
@@ -1062,6 +1089,8 @@ def _as_json(r: RunResult) -> dict[str, Any]:
         "seconds": r.seconds,
         "requests_per_s": r.rate(),
         "sales_per_s": r.rate("till"),
+        "server_cpu_s": r.server_cpu_s,
+        "requests_per_server_cpu_s": r.per_cpu_second(),
         "operations": ops,
         "acked_orders": r.acked_orders,
         "acked_intervals": r.acked_intervals,
