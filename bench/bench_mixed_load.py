@@ -873,6 +873,13 @@ def run_config(
         ]
         if load.cpu_note:
             notes.append(load.cpu_note)
+        cut = {
+            op: sum(n for kind, n in s.errors.items() if kind in ("RemoteProtocolError", "ReadError"))
+            for op, s in load.stats.items()
+            if "POST" in op
+        }
+        if any(cut.values()):
+            notes.append(f"writes cut off mid-request (the answer lost, the outcome unknown to the client): {cut}")
         if load.ledger.retried_ok:
             notes.append(f"{load.ledger.retried_ok} writes were acknowledged only after a resend with the same key")
         return RunResult(
