@@ -234,7 +234,7 @@ class Worker:
 def lock_rows(engine: Engine) -> list[str]:
     try:
         with engine.connect() as conn:
-            return [str(r[0]) for r in conn.execute(text("SELECT holder FROM worker_lock"))]
+            return [str(r[0]) for r in conn.execute(text("SELECT holder FROM worker_lock WHERE name = 'worker'"))]
     except Exception:  # table missing or database briefly down: no holder seen
         return []
 
