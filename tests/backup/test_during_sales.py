@@ -148,6 +148,7 @@ def restored(live: Live, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         next(urls, None)
 
 
+@pytest.mark.slow
 class TestBackupDuringSales:
     def test_every_sale_answered_before_the_backup_began_is_restored(self, restored):
         session, before_backup, _, _ = restored
