@@ -180,3 +180,46 @@ class TestDrill:
         with db.unit_of_work() as session:
             assert backup_service.last_good_drill(session).file_name == good.name
             assert backup_service.last_good_backup(session).file_name == bad.name  # the backup itself was good
+
+
+@pytest.fixture
+def backup_settings(live, tmp_path):
+    """SMARTSTORE_BACKUP_DIR (and a switch for the nightly job) set for one test."""
+    import os
+
+    from store import config
+
+    def apply(**values: str) -> Path:
+        for name, value in {"SMARTSTORE_BACKUP_DIR": str(tmp_path / "nightly"), **values}.items():
+            os.environ[name] = value
+        config.get_settings.cache_clear()
+        return tmp_path / "nightly"
+
+    yield apply
+    for name in ("SMARTSTORE_BACKUP_DIR", "SMARTSTORE_BACKUP_NIGHTLY"):
+        os.environ.pop(name, None)
+    config.get_settings.cache_clear()
+
+
+class TestNightlyJob:
+    def test_the_worker_backs_up_and_drills_every_night(self, backup_settings):
+        from store.backup.jobs import nightly_backup
+        from store.jobs import scheduled_jobs
+
+        folder = backup_settings()
+        drills = len(_rows(BackupDrill))
+
+        nightly_backup()
+
+        assert len(complete_backups(folder)) == 1
+        newest = _rows(BackupDrill)[-1]
+        assert len(_rows(BackupDrill)) == drills + 1 and newest.ok
+        assert newest.file_name == complete_backups(folder)[0][0].name
+        assert (nightly_backup, {"trigger": "cron", "hour": 2, "minute": 30}) in scheduled_jobs()
+
+    def test_the_nightly_backup_can_be_turned_off(self, backup_settings):
+        from store.backup.jobs import nightly_backup
+
+        folder = backup_settings(SMARTSTORE_BACKUP_NIGHTLY="false")
+        nightly_backup()
+        assert not folder.exists()
