@@ -260,6 +260,12 @@ class RestoreReport:
         return out
 
 
+def _first_line(exc: BaseException) -> str:
+    """The driver's own message, first line only (the command prints one line)."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
 def _tables_in(url: URL) -> list[str]:
     if _backend(url) == "sqlite":
         path = sqlite_copy.database_file(url)
@@ -270,7 +276,7 @@ def _tables_in(url: URL) -> list[str]:
         with engine.connect() as conn:
             return sorted(inspect(conn).get_table_names())
     except Exception as exc:
-        raise RestoreFailed(f"cannot open the target database {safe_url(str(url))}: {exc}") from None
+        raise RestoreFailed(f"cannot open the target database {safe_url(str(url))}: {_first_line(exc)}") from None
     finally:
         engine.dispose()
 
@@ -326,7 +332,7 @@ def scratch_database(live: URL) -> Iterator[URL]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         admin.dispose()
-        raise RestoreFailed(f"cannot create a scratch database for the drill: {exc}") from None
+        raise RestoreFailed(f"cannot create a scratch database for the drill: {_first_line(exc)}") from None
     try:
         yield live.set(database=name)
     finally:

@@ -223,3 +223,42 @@ class TestNightlyJob:
         folder = backup_settings(SMARTSTORE_BACKUP_NIGHTLY="false")
         nightly_backup()
         assert not folder.exists()
+
+
+@pytest.mark.usefixtures("live")
+class TestFailedBackup:
+    def test_a_backup_that_fails_its_check_leaves_no_file_and_is_recorded(self, tmp_path, monkeypatch):
+        from store.backup import pg_dump, sqlite_copy
+        from store.backup.errors import BackupFailed
+
+        def damaged(*_args, **_kwargs):
+            raise BackupFailed("PRAGMA integrity_check: page 7 is never used")
+
+        monkeypatch.setattr(sqlite_copy, "check", damaged)
+        monkeypatch.setattr(pg_dump, "check", damaged)
+
+        result = run("backup", "--to", tmp_path)
+
+        assert result.exit_code == 2 and result.stderr == "error: PRAGMA integrity_check: page 7 is never used\n"
+        assert list(tmp_path.iterdir()) == []
+        row = _rows(BackupFile)[-1]
+        assert (row.ok, row.file_name, row.check) == (False, "", "PRAGMA integrity_check: page 7 is never used")
+
+
+class TestRestoreTarget:
+    @pytest.mark.usefixtures("live")
+    def test_a_target_that_cannot_be_opened_is_one_line(self, live, tmp_path):
+        from sqlalchemy.engine import make_url
+
+        from store.backup.errors import RestoreFailed
+        from store.backup.service import _tables_in
+
+        if live.startswith("sqlite"):
+            bad = tmp_path / "not-a-database.db"
+            bad.write_bytes(b"this is not sqlite" * 100)
+            url = make_url(f"sqlite:///{bad}")
+        else:
+            url = make_url(live).set(database="smartstore_no_such_database")
+        with pytest.raises(RestoreFailed) as caught:
+            _tables_in(url)
+        assert "\n" not in caught.value.message and "cannot open the target database" in caught.value.message
