@@ -316,10 +316,11 @@ def restore(file: Path, *, url: str | None = None) -> RestoreReport:
 
 
 @contextmanager
-def scratch_database(live: URL) -> Iterator[URL]:
-    """An empty database beside the live one, removed afterwards (a temporary file for SQLite)."""
+def scratch_database(live: URL, *, near: Path | None = None) -> Iterator[URL]:
+    """An empty database beside the live one, removed afterwards (for SQLite a hidden folder ``near`` the backup,
+    where there is room for backups, rather than /tmp)."""
     if _backend(live) == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="smartstore-drill-"))
+        folder = Path(tempfile.mkdtemp(prefix=".smartstore-drill-", dir=near))
         try:
             yield make_url(f"sqlite:///{folder / 'drill.sqlite3'}")
         finally:
@@ -348,7 +349,7 @@ def drill(file: Path, *, engine: Engine | None = None) -> tuple[RestoreReport | 
     report: RestoreReport | None = None
     message, taken_at, digest = "", None, ""
     try:
-        with scratch_database(engine.url) as scratch:
+        with scratch_database(engine.url, near=file.parent if file.parent.is_dir() else None) as scratch:
             report = restore(file, url=scratch.render_as_string(hide_password=False))
         taken_at, digest = report.manifest.created_at, report.manifest.sha256
         if not report.ok:

@@ -159,6 +159,7 @@ class TestDrill:
         result = run("backup", "--to", tmp_path, "--drill")
         assert result.exit_code == 0, result.output
         assert "drill:    passed" in result.output
+        assert len(list(tmp_path.iterdir())) == 2  # the backup and its manifest: the scratch database is gone
 
     def test_a_failed_drill_is_recorded_as_failed(self, tmp_path):
         file = _backup(tmp_path)
