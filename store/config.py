@@ -41,6 +41,9 @@ class StoreSettings(BaseSettings):
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
+    backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here
+    backup_keep: int = Field(default=7, ge=1)  # newest backups kept in that folder; older ones are deleted
+    backup_nightly: bool = True  # the worker takes a backup and runs a restore drill every night
 
     @field_validator("database_url")
     @classmethod

@@ -32,6 +32,6 @@ def domain_modules(module: str) -> list[ModuleType]:
 def load_all_models() -> None:
     """Import every table class, so ``SQLModel.metadata`` is complete (migrations, tests)."""
     import store.idempotency
-    import store.jobs  # noqa: F401
+    import store.worker_lock  # noqa: F401
 
     domain_modules("models")

@@ -121,22 +121,18 @@ def save_f1(request: Request, session: SessionDep, staff: EvidenceKeeper, form: 
 
 @router.post("/f3", response_class=HTMLResponse)
 def save_f3(request: Request, session: SessionDep, staff: EvidenceKeeper, form: CheckedForm) -> Response:
-    """Record where the data lives and whether backups run (F3 数据中心)."""
+    """Record where the data lives (F3 数据中心; backups are checked by the system itself)."""
     locale = negotiate(request)
     data = {
         "kind": form.get("kind") or None,
         "provider": form.get("provider", ""),
         "database": form.get("database", ""),
-        "backups_ok": form.get("backups_ok") == "on",
-        "last_backup_on": form.get("last_backup_on") or None,
     }
     record, errors = validate(DataCenterRecord, data, locale)
     if "kind" in errors:
         errors["kind"] = gettext(N_("Choose where the data is kept."), locale)
-    if record is not None and record.last_backup_on and record.last_backup_on > _today(staff):
-        errors["last_backup_on"] = gettext(NOT_IN_FUTURE, locale)
     if errors:
-        shown = {**data, "last_backup_on": form.get("last_backup_on", ""), "note": form.get("note", "")}
+        shown = {**data, "note": form.get("note", "")}
         return _page(request, session, staff, errors={"F3": errors}, posted={"F3": shown}, status_code=400)
     _record(session, staff, EvidenceIndicator.F3, record, form.get("note", ""))
     return _saved("F3")

@@ -45,8 +45,6 @@ def generate(ctx: DemoContext) -> None:
                 "kind": "cloud",
                 "provider": "阿里云 cn-shanghai",
                 "database": "PostgreSQL 15",
-                "backups_ok": True,
-                "last_backup_on": ctx.end_on.isoformat(),
             },
             "业务系统部署于租用云数据中心，每日备份",
             "cloud-contract.pdf",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -245,25 +246,110 @@ DATA_CENTER_KINDS: dict[str, tuple[str, str, int]] = {
     "cloud": ("租用云数据中心", "rented cloud data center", 4),
     "other": ("其他存储方式", "other storage", 2),
 }
+BACKUP_MAX_AGE_DAYS = 7  # the newest good backup may be at most this many days older than the period's last day
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """F3: the system's own backups as of the period's last day (business days in the store's timezone).
+
+    ``last_backup_on``: the newest backup that passed its check, on or before ``period_end``;
+    ``last_drill_on``: the newest successful restore drill, on or before ``period_end``.
+    """
+
+    period_start: date
+    period_end: date
+    last_backup_on: date | None
+    last_drill_on: date | None
+
+    @property
+    def backup_fresh(self) -> bool:
+        """A good backup at most BACKUP_MAX_AGE_DAYS before the period's last day (that day itself is age 0)."""
+        on = self.last_backup_on
+        return on is not None and 0 <= (self.period_end - on).days <= BACKUP_MAX_AGE_DAYS
+
+    @property
+    def drilled(self) -> bool:
+        """A successful restore drill within the period, both ends included."""
+        on = self.last_drill_on
+        return on is not None and self.period_start <= on <= self.period_end
+
+    @property
+    def verified(self) -> bool:
+        return self.backup_fresh and self.drilled
+
+    def text(self) -> str:
+        """The rule applied, with the dates, zh / en."""
+        limit = BACKUP_MAX_AGE_DAYS
+        if self.last_backup_on is None:
+            backup = ("无合格备份", "no good backup")
+        else:
+            age = (self.period_end - self.last_backup_on).days
+            sign = "≤" if self.backup_fresh else ">"
+            backup = (
+                f"最近合格备份 {self.last_backup_on}（距期末 {age} 天 {sign} {limit} 天）",
+                f"last good backup {self.last_backup_on} ({age} days before the period's end {sign} {limit})",
+            )
+        span = f"{self.period_start}..{self.period_end}"
+        if self.last_drill_on is None:
+            drill = (f"评估期 {span} 内无成功的恢复演练", f"no successful restore drill in {span}")
+        else:
+            where = ("在", "within") if self.drilled else ("不在", "outside")
+            drill = (
+                f"最近成功恢复演练 {self.last_drill_on}（{where[0]}评估期 {span} 内）",
+                f"last successful restore drill {self.last_drill_on} ({where[1]} {span})",
+            )
+        verdict = ("备份已验证", "backups verified") if self.verified else ("备份未验证", "backups not verified")
+        return _bi(f"{backup[0]}，{drill[0]} → {verdict[0]}", f"{backup[1]}, {drill[1]} → {verdict[1]}")
+
+    def todo(self) -> str:
+        """What to do for verified backups ("" when they are)."""
+        steps = []
+        if not self.backup_fresh:
+            steps.append(
+                _bi(
+                    f"每 {BACKUP_MAX_AGE_DAYS} 天内至少完成一次备份（smartstore backup，或 worker 夜间任务）",
+                    f"take a backup at least every {BACKUP_MAX_AGE_DAYS} days "
+                    "(smartstore backup, or the worker's nightly job)",
+                )
+            )
+        if not self.drilled:
+            steps.append(
+                _bi(
+                    "评估期内完成一次恢复演练（smartstore restore FILE --drill）",
+                    "run a restore drill within the period (smartstore restore FILE --drill)",
+                )
+            )
+        return "；".join(steps)
 
 
 # F3 数据中心
-def score_f3(kind: str | None, backups_ok: bool) -> Score:
-    """F3: own server room or rented cloud DC → 4, other storage → 2, nothing recorded → 0."""
-    backup = _bi("备份正常", "backups verified") if backups_ok else _bi("备份检查未通过", "backups failing")
+def score_f3(kind: str | None, backups: BackupCheck) -> Score:
+    """F3: own server room or rented cloud DC with verified backups → 4, other storage → 2, nothing recorded → 0.
+
+    Reading: the system checks its own backups (Annex 4 evidence); a data center whose backups are not
+    verified (no good backup in the last BACKUP_MAX_AGE_DAYS days of the period, or no successful
+    restore drill within it) is counted as other storage → 2.
+    """
+    check = backups.text()
     if kind is None:
-        rule = _bi("未登记数据存储方式 → 0 分", "no data storage recorded → 0 pts") + f"；{backup}"
-        return 0, rule, _bi("登记部署方式（自有机房或云）并开启备份", "record the deployment and turn on backups")
+        rule = _bi("未登记数据存储方式 → 0 分", "no data storage recorded → 0 pts") + f"；{check}"
+        todo = _bi("登记部署方式（自有机房或云）", "record the deployment (own server room or cloud)")
+        return 0, rule, "；".join(part for part in (todo, backups.todo()) if part)
     if kind not in DATA_CENTER_KINDS:
         raise ValueError(f"unknown data-center kind {kind!r}")
     zh, en, points = DATA_CENTER_KINDS[kind]
-    rule = _bi(f"{zh} → {points} 分", f"{en} → {points} pts") + f"；{backup}"
+    if points == 4 and backups.verified:
+        return 4, _bi(f"{zh}，备份已验证 → 4 分", f"{en}, backups verified → 4 pts") + f"；{check}", ""
     if points == 4:
-        return points, rule, ""
+        rule = _bi(
+            f"{zh}，但备份未验证，按其他存储方式计 → 2 分",
+            f"{en}, but backups not verified: counted as other storage → 2 pts",
+        )
+        return 2, f"{rule}；{check}", backups.todo()
+    rule = _bi(f"{zh} → {points} 分", f"{en} → {_pts(points)}") + f"；{check}"
     missing = _bi("迁入自有机房或租用云数据中心", "move the data to an own server room or a rented cloud DC")
-    if not backups_ok:
-        missing += "；" + _bi("修复备份", "fix the backups")
-    return points, rule, missing
+    return points, rule, "；".join(part for part in (missing, backups.todo()) if part)
 
 
 # M1 智能办公: (earned, zh, en, to do zh, to do en)

@@ -39,13 +39,11 @@ class CoverageSurvey(BaseModel):
 
 
 class DataCenterRecord(BaseModel):
-    """F3 数据中心: where the store's data lives and whether its backups run."""
+    """F3 数据中心: where the store's data lives (whether backups work, the system checks itself)."""
 
     kind: Literal["self_hosted", "cloud", "other"]
     provider: str = Field(default="", max_length=120)  # "阿里云 cn-shanghai", "own server room B1"
     database: str = Field(default="", max_length=120)
-    backups_ok: bool
-    last_backup_on: date | None = None
 
 
 class OfficeRecord(BaseModel):

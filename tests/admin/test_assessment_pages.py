@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from store.assessment import service as assessment_service
 from store.auth.models import Role
+from store.clock import business_day, day_bounds_utc, utcnow
 from store.premises.models import Store
 from tests.admin.report_data import SmallStore, sign_in, small_store
+from tests.factories import backup
 
 INDICATOR_IDS = (
     [f"F{n}" for n in range(1, 6)]
@@ -219,11 +221,18 @@ class TestCoverageSurveyForm:
 
 
 class TestDataCenterAndOfficeForms:
-    def test_cloud_with_backups_and_paperless_office_are_scored(self, client: TestClient, session: Session) -> None:
+    def test_cloud_with_checked_backups_and_paperless_office_are_scored(
+        self, client: TestClient, session: Session
+    ) -> None:
         shop_store = small_store(session)
         csrf = sign_in(client, session, shop_store.store)
+        # F3 reads the system's own backups, as of the last day of the report (the last full month)
+        tz = shop_store.store.timezone
+        last_day = business_day(utcnow(), tz).replace(day=1) - timedelta(days=1)
+        backup.record_backup(session, at=day_bounds_utc(last_day, tz)[0] + timedelta(hours=2))
+        backup.record_drill(session, at=day_bounds_utc(last_day, tz)[0] + timedelta(hours=3))
 
-        assert post(client, csrf, "f3", {"kind": "cloud", "provider": "阿里云", "backups_ok": "on"}).status_code == 303
+        assert post(client, csrf, "f3", {"kind": "cloud", "provider": "阿里云"}).status_code == 303
         assert (
             post(client, csrf, "m1", {"paperless": "on", "office_system": "on", "system_name": "钉钉"}).status_code
             == 303

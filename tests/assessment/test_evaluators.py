@@ -17,7 +17,7 @@ from store.assessment.models import EvidenceIndicator
 from store.assessment.report import INDICATORS
 from store.assessment.schemas import EvidenceCreate
 from store.sales.schemas import Channel, Source
-from tests.factories import kpi
+from tests.factories import backup, kpi
 
 NOW = datetime(2025, 10, 15, 4, 0, tzinfo=UTC)
 PERIOD = {"period_from": "2025-08", "period_to": "2025-09"}
@@ -152,8 +152,10 @@ class TestEvidenceRegister:
         )
         assert _row(session, mall, "F1").points == 1
 
-    def test_a_rented_cloud_with_backups_earns_four(self, session, mall):
-        _record(session, mall, EvidenceIndicator.F3, {"kind": "cloud", "provider": "阿里云", "backups_ok": True})
+    def test_a_rented_cloud_with_checked_backups_earns_four(self, session, mall):
+        _record(session, mall, EvidenceIndicator.F3, {"kind": "cloud", "provider": "阿里云"})
+        backup.record_backup(session, at=datetime(2025, 9, 28, 18, 30, tzinfo=UTC))
+        backup.record_drill(session, at=datetime(2025, 9, 2, 3, 0, tzinfo=UTC))
         assert _row(session, mall, "F3").points == 4
 
     def test_paperless_without_an_office_system_earns_two(self, session, mall):
@@ -166,6 +168,56 @@ class TestEvidenceRegister:
         row = _row(session, mall, "F3")
         assert (row.points, row.status) == (0, "not_measured")
         assert "evidence register" in row.missing
+
+
+class TestDataCenterBackups:
+    """F3 reads the system's own backups and drills as of the period's last day (2025-09-30, Asia/Shanghai)."""
+
+    @pytest.fixture
+    def cloud(self, session, mall):
+        _record(session, mall, EvidenceIndicator.F3, {"kind": "cloud", "provider": "阿里云", "backups_ok": True})
+        return mall
+
+    def test_the_row_states_the_dates_of_the_backup_and_the_drill(self, session, cloud):
+        good = backup.record_backup(session, at=datetime(2025, 9, 28, 18, 30, tzinfo=UTC))  # 09-29 in Shanghai
+        backup.record_drill(session, at=datetime(2025, 8, 1, 3, 0, tzinfo=UTC))
+        row = _row(session, cloud, "F3")
+        figures = _figures(row)
+        assert row.points == 4 and row.missing == ""
+        assert figures["last_backup_on"].value == "2025-09-29" and good.file_name in figures["last_backup_on"].source
+        assert figures["last_drill_on"].value == "2025-08-01" and figures["backups_verified"].value == "yes"
+        assert "last good backup 2025-09-29 (1 days before the period's end ≤ 7)" in row.rule
+
+    def test_a_managers_tick_without_backups_earns_two(self, session, cloud):
+        row = _row(session, cloud, "F3")
+        assert row.points == 2 and "counted as other storage" in row.rule
+        assert "smartstore backup" in row.missing and "--drill" in row.missing
+
+    def test_a_failed_backup_does_not_count_but_an_older_good_one_does(self, session, cloud):
+        backup.record_backup(session, at=datetime(2025, 9, 25, 18, 0, tzinfo=UTC))
+        backup.record_backup(session, at=datetime(2025, 9, 29, 18, 0, tzinfo=UTC), ok=False)
+        backup.record_drill(session, at=datetime(2025, 9, 26, 18, 0, tzinfo=UTC), ok=False)
+        backup.record_drill(session, at=datetime(2025, 9, 10, 3, 0, tzinfo=UTC))
+        figures = _figures(_row(session, cloud, "F3"))
+        assert (figures["last_backup_on"].value, figures["last_drill_on"].value) == ("2025-09-26", "2025-09-10")
+
+    def test_backups_after_the_period_do_not_count_for_it(self, session, cloud):
+        backup.record_backup(session, at=datetime(2025, 10, 10, 3, 0, tzinfo=UTC))
+        backup.record_drill(session, at=datetime(2025, 10, 10, 4, 0, tzinfo=UTC))
+        row = _row(session, cloud, "F3")
+        assert row.points == 2 and _figures(row)["last_backup_on"].value is None
+
+    @pytest.mark.parametrize(
+        ("taken_at", "points"),
+        [
+            (datetime(2025, 9, 22, 16, 0, tzinfo=UTC), 4),  # 09-23 00:00 in Shanghai: 7 days before 09-30
+            (datetime(2025, 9, 22, 15, 59, tzinfo=UTC), 2),  # 09-22 23:59 in Shanghai: 8 days
+        ],
+    )
+    def test_the_age_is_counted_in_the_stores_business_days(self, session, cloud, taken_at, points):
+        backup.record_backup(session, at=taken_at)
+        backup.record_drill(session, at=datetime(2025, 9, 1, 3, 0, tzinfo=UTC))
+        assert _row(session, cloud, "F3").points == points
 
 
 class TestNotMeasuredYet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
@@ -176,21 +177,79 @@ class TestNetworkSurvey:
         assert rules.score_f1([zone("1F", g5_stable=False), zone("1F")], 1)[0] == 4
 
 
+START, END = date(2026, 1, 1), date(2026, 10, 31)
+
+
+def backups(backup_on: date | None = END, drill_on: date | None = date(2026, 10, 3)) -> rules.BackupCheck:
+    """The system's backups as of the period 2026-01-01..2026-10-31 (good by default)."""
+    return rules.BackupCheck(START, END, backup_on, drill_on)
+
+
 class TestDataCenter:
     @pytest.mark.parametrize(("kind", "points"), [("self_hosted", 4), ("cloud", 4), ("other", 2), (None, 0)])
-    def test_points_by_deployment(self, kind: str | None, points: int) -> None:
-        assert rules.score_f3(kind, True)[0] == points
+    def test_points_by_deployment_with_verified_backups(self, kind: str | None, points: int) -> None:
+        assert rules.score_f3(kind, backups())[0] == points
 
-    def test_failing_backups_show_in_the_rule_but_do_not_cost_points(self) -> None:
-        points, rule, missing = rules.score_f3("cloud", False)
-        assert (points, missing) == (4, "") and "backups failing" in rule
+    def test_the_rule_states_the_dates_it_applied(self) -> None:
+        points, rule, missing = rules.score_f3("cloud", backups())
+        assert (points, missing) == (4, "")
+        assert "last good backup 2026-10-31 (0 days before the period's end ≤ 7)" in rule
+        assert "last successful restore drill 2026-10-03 (within 2026-01-01..2026-10-31)" in rule
+        assert "最近合格备份 2026-10-31" in rule
 
-    def test_failing_backups_are_listed_when_points_are_missing(self) -> None:
-        assert "fix the backups" in rules.score_f3("other", False)[2]
+    def test_a_cloud_without_verified_backups_counts_as_other_storage(self) -> None:
+        points, rule, missing = rules.score_f3("cloud", backups(backup_on=None))
+        assert points == 2 and "counted as other storage" in rule and "no good backup" in rule
+        assert "smartstore backup" in missing
+
+    def test_other_storage_lists_the_backups_still_to_do(self) -> None:
+        points, _, missing = rules.score_f3("other", backups(drill_on=None))
+        assert points == 2 and "rented cloud DC" in missing and "restore drill" in missing
 
     def test_unknown_kind_is_refused(self) -> None:
         with pytest.raises(ValueError):
-            rules.score_f3("basement", True)
+            rules.score_f3("basement", backups())
+
+
+class TestBackupBoundaries:
+    """A good backup at most 7 days before the period's last day, a successful drill within the period."""
+
+    @pytest.mark.parametrize(
+        ("backup_on", "fresh"),
+        [
+            (END, True),  # on the last day: 0 days old
+            (END - timedelta(days=7), True),  # exactly 7 days: still fresh (at most includes the number)
+            (END - timedelta(days=8), False),
+            (None, False),
+        ],
+    )
+    def test_backup_age(self, backup_on: date | None, fresh: bool) -> None:
+        check = backups(backup_on=backup_on)
+        assert check.backup_fresh is fresh
+        assert rules.score_f3("cloud", check)[0] == (4 if fresh else 2)
+
+    @pytest.mark.parametrize(
+        ("drill_on", "drilled"),
+        [
+            (START, True),  # the period's first day counts
+            (END, True),  # and its last
+            (START - timedelta(days=1), False),  # the day before the period does not
+            (None, False),
+        ],
+    )
+    def test_drill_within_the_period(self, drill_on: date | None, drilled: bool) -> None:
+        check = backups(drill_on=drill_on)
+        assert check.drilled is drilled
+        assert rules.score_f3("self_hosted", check)[0] == (4 if drilled else 2)
+
+    def test_seven_days_is_shown_as_within_and_eight_as_beyond(self) -> None:
+        assert "(7 days before the period's end ≤ 7)" in backups(backup_on=END - timedelta(days=7)).text()
+        assert "(8 days before the period's end > 7)" in backups(backup_on=END - timedelta(days=8)).text()
+
+    def test_a_drill_before_the_period_is_named_outside_it(self) -> None:
+        text = backups(drill_on=START - timedelta(days=1)).text()
+        assert "last successful restore drill 2025-12-31 (outside 2026-01-01..2026-10-31)" in text
+        assert "backups not verified" in text
 
 
 class TestSmartOffice:

@@ -12,7 +12,7 @@ from store.assessment.report import INDICATORS
 from store.assessment.schemas import EvidenceCreate
 from store.auth.models import Role
 from store.errors import InvalidInput
-from tests.factories import kpi
+from tests.factories import backup, kpi
 from tests.factories.auth import staff_headers
 
 NOW = datetime(2025, 10, 15, 4, 0, tzinfo=UTC)
@@ -26,11 +26,13 @@ def mall(session):
     kpi.upgrade_story(session, mall)
     for indicator, payload in (
         (EvidenceIndicator.F1, {"surveyed_on": "2025-09-01", "zones": [{"zone": mall.door.code, **ZONE}]}),
-        (EvidenceIndicator.F3, {"kind": "cloud", "backups_ok": True}),
+        (EvidenceIndicator.F3, {"kind": "cloud"}),
         (EvidenceIndicator.M1, {"paperless": True, "office_system": True}),
     ):
         data = EvidenceCreate(indicator=indicator, payload=payload)
         assessment_service.record_evidence(session, mall.store.id, data, recorded_by="manager1", now=NOW)
+    backup.record_backup(session, at=datetime(2025, 9, 29, 18, 30, tzinfo=UTC))  # F3: the system's own backups
+    backup.record_drill(session, at=datetime(2025, 9, 29, 19, 0, tzinfo=UTC))
     return mall
 
 

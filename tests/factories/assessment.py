@@ -123,7 +123,12 @@ def indicators(rows: tuple[MonthlyKpi, ...]) -> tuple[IndicatorResult, ...]:
             (fig("zones_surveyed", "已测区域", "zones surveyed", 6, "zones", "facilities: coverage survey"),),
         ),
         recorded("F2", "出入口客流摄像机在线上报", "entrance cameras online and reporting"),
-        scored("F3", rules.score_f3("cloud", True)),
+        scored(
+            "F3",
+            rules.score_f3(
+                "cloud", rules.BackupCheck(date(2026, 1, 1), date(2026, 10, 31), date(2026, 10, 31), date(2026, 10, 3))
+            ),
+        ),
         recorded("F4", "视频监控 + 客流监测", "video surveillance + footfall monitoring"),
         not_measured("F5", "接入能耗/空气/电气监测设备读数 / connect energy, air and electrical meters"),
         recorded("S1", "统一营销平台，线上发券线下核销", "one platform, coupons online, used in store"),

@@ -10,7 +10,7 @@ from sqlmodel import delete
 
 from store.clock import utcnow
 from store.db import unit_of_work
-from store.jobs import LOCK_TTL, WorkerLock, acquire_lock, release_lock
+from store.worker_lock import LOCK_TTL, WorkerLock, acquire_lock, release_lock
 
 
 @pytest.fixture

@@ -1,11 +1,19 @@
-"""Indicators earned from the evidence register a manager fills in: F1 network, F3 data center, M1 office."""
+"""Indicators earned from the evidence register a manager fills in: F1 network, F3 data center, M1 office.
+
+F3 takes only the deployment from the register; whether backups work comes from the system's own
+records (``backup_file``, ``backup_drill``), not from a tick.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.models import AssessmentEvidence, EvidenceIndicator
 from store.assessment.report import Figure, IndicatorResult
+from store.backup.models import BackupDrill, BackupFile
+from store.clock import business_day, day_bounds_utc
 from store.premises import service as premises_service
 
 
@@ -70,30 +78,84 @@ def evaluate_f1(ctx: EvalContext) -> IndicatorResult:
 
 
 # F3 数据中心
+def _backup_check(ctx: EvalContext) -> tuple[rules.BackupCheck, BackupFile | None, BackupDrill | None]:
+    """The last good backup and the last successful drill as of the period's last day (the system's own records)."""
+    from store.backup import service as backup_service
+
+    period, tz = ctx.period, ctx.store.timezone
+    until = day_bounds_utc(period.end, tz)[1] - timedelta(microseconds=1)
+    backup = backup_service.last_good_backup(ctx.session, until=until)
+    drill = backup_service.last_good_drill(ctx.session, until=until)
+    check = rules.BackupCheck(
+        period_start=period.start,
+        period_end=period.end,
+        last_backup_on=business_day(backup.started_at, tz) if backup else None,
+        last_drill_on=business_day(drill.started_at, tz) if drill else None,
+    )
+    return check, backup, drill
+
+
 def evaluate_f3(ctx: EvalContext) -> IndicatorResult:
-    """Where the data lives (own server room, rented cloud, other) and whether backups run."""
+    """Where the data lives (evidence register), and the system's own backups and restore drills."""
     entry = _latest(ctx, EvidenceIndicator.F3)
     if entry is None:
-        return _nothing_recorded("F3", "部署方式与备份情况", "the deployment and its backups")
+        return _nothing_recorded("F3", "部署方式（自有机房或云）", "the deployment (own server room or cloud)")
     data, source = entry.payload, _source(entry)
     on = f"{entry.recorded_at:%Y-%m-%d}"
+    check, backup, drill = _backup_check(ctx)
+    backup_source = (
+        f"backup_file #{backup.id}: {backup.file_name}, {backup.check}"
+        if backup
+        else "backup_file: 无合格备份 / no good backup (smartstore backup)"
+    )
+    drill_source = (
+        f"backup_drill #{drill.id}: {drill.file_name}, {drill.tables} tables, {drill.message}"
+        if drill
+        else "backup_drill: 无成功演练 / no successful drill (smartstore restore FILE --drill)"
+    )
     figures: list[Figure] = [
         figure("kind", "部署方式", "Deployment", data["kind"], "", on, source),
         figure(
             "provider", "机房/云服务商", "Server room / cloud provider", data.get("provider") or None, "", on, source
         ),
-        figure("database", "数据库", "Database", data.get("database") or None, "", on, source),
         figure(
-            "backups_ok",
-            "备份正常",
-            "Backups verified",
-            "yes" if data["backups_ok"] else "no",
+            "database",
+            "数据库",
+            "Database",
+            data.get("database") or (backup.backend if backup else None),
             "",
-            data.get("last_backup_on") or on,
+            on,
             source,
         ),
+        figure(
+            "last_backup_on",
+            "最近合格备份",
+            "Last good backup",
+            str(check.last_backup_on) if check.last_backup_on else None,
+            "",
+            ctx.period.days_label,
+            backup_source,
+        ),
+        figure(
+            "last_drill_on",
+            "最近成功恢复演练",
+            "Last successful restore drill",
+            str(check.last_drill_on) if check.last_drill_on else None,
+            "",
+            ctx.period.days_label,
+            drill_source,
+        ),
+        figure(
+            "backups_verified",
+            "备份已验证",
+            "Backups verified",
+            "yes" if check.verified else "no",
+            "",
+            ctx.period.days_label,
+            "backup_file + backup_drill",
+        ),
     ]
-    return result("F3", rules.score_f3(data["kind"], bool(data["backups_ok"])), figures, status="recorded")
+    return result("F3", rules.score_f3(data["kind"], check), figures, status="recorded")
 
 
 # M1 智能办公

@@ -1,0 +1,137 @@
+"""A migration rolled back and applied again leaves a copy of the demo database unchanged (issue 8 item 5).
+
+The demo store (a week, a small scale) is built once. For every revision of the chain, a fresh copy
+is rolled back to just before it and migrated to head again: the schema (columns, types, keys,
+indexes) comes back identical, and every table that the rollback kept has exactly the rows it had.
+Rolling back the newest migration alone and applying it again changes nothing at all. Every
+``downgrade()`` in the chain runs, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
+
+from store import db, migrate
+from store.backup import sqlite_copy
+from store.demo import DemoOptions, generate
+from tests.conftest import separate_database
+
+SCRIPTS = ScriptDirectory(str(migrate.MIGRATIONS))
+REVISIONS = [(rev.revision, rev.down_revision or "base") for rev in SCRIPTS.walk_revisions()]  # newest first
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database holding a small demo store (the template every copy is made from)."""
+    with separate_database(tmp_path_factory.mktemp("demo"), "mig_demo") as url:
+        generate(DemoOptions(seed=7, end_on=date(2026, 3, 31), days=7, scale=0.02), echo=lambda _: None)
+        db.dispose_engines(url)
+        yield url
+
+
+@pytest.fixture
+def copy(demo: str, tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the demo database of its own (a file copy, or a PostgreSQL database from the template)."""
+    source = make_url(demo)
+    if source.get_backend_name() == "sqlite":
+        target = tmp_path / "copy.db"
+        sqlite_copy.copy_online(Path(source.database or ""), target)
+        engine = create_engine(f"sqlite:///{target}", poolclass=NullPool)
+        yield engine
+        engine.dispose()
+        return
+    name = f"{source.database}_copy"[:60]
+    admin = create_engine(source, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source.database}"'))
+    engine = create_engine(source.set(database=name), poolclass=NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
+    config = migrate.alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, direction)(config, revision)
+
+
+def schema(engine: Engine) -> dict[str, Any]:
+    """Every table's columns (type, nullability, default), primary key, foreign keys, indexes and unique keys."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        tables = {}
+        for name in sorted(found.get_table_names()):
+            columns = [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default"))) for c in found.get_columns(name)
+            ]
+            keys = sorted(
+                (tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"]))
+                for fk in found.get_foreign_keys(name)
+            )
+            indexes = sorted(
+                (i["name"] or "", tuple(c or "" for c in i["column_names"]), bool(i["unique"]))
+                for i in found.get_indexes(name)
+            )
+            uniques = sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(name))
+            pk = tuple(found.get_pk_constraint(name)["constrained_columns"])
+            tables[name] = {"columns": columns, "pk": pk, "fks": keys, "indexes": indexes, "uniques": uniques}
+        return tables
+
+
+def data(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of its rows (order-independent)."""
+    with engine.connect() as conn:
+        quote = conn.dialect.identifier_preparer.quote
+        result = {}
+        for name in sorted(inspect(conn).get_table_names()):
+            rows = sorted(repr(tuple(row)) for row in conn.execute(text(f"SELECT * FROM {quote(name)}")))
+            result[name] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        return result
+
+
+class TestMigrationRoundTrip:
+    def test_the_demo_copy_has_data_to_lose(self, copy):
+        counts = {name: count for name, (count, _) in data(copy).items()}
+        assert counts["sales_order"] > 0 and counts["footfall_count"] > 0 and counts["kpi_sales_daily"] > 0
+
+    def test_rolling_back_the_newest_migration_and_applying_it_again_changes_nothing(self, copy):
+        head, previous = REVISIONS[0]
+        before = (schema(copy), data(copy))
+
+        _migrate(copy, "downgrade", previous)
+        assert migrate.current_revision(copy) == (None if previous == "base" else previous)
+        _migrate(copy, "upgrade", head)
+
+        assert migrate.current_revision(copy) == head
+        assert (schema(copy), data(copy)) == before
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(("revision", "previous"), REVISIONS, ids=[rev for rev, _ in REVISIONS])
+    def test_each_downgrade_runs_and_upgrading_again_restores_the_schema_and_kept_rows(self, copy, revision, previous):
+        before_schema, before_data = schema(copy), data(copy)
+
+        _migrate(copy, "downgrade", previous)
+        kept = set(inspect(copy).get_table_names())
+        _migrate(copy, "upgrade", "head")
+
+        assert schema(copy) == before_schema
+        after = data(copy)
+        assert {name: after[name] for name in kept} == {name: before_data[name] for name in kept}
