@@ -32,6 +32,7 @@ def domain_modules(module: str) -> list[ModuleType]:
 def load_all_models() -> None:
     """Import every table class, so ``SQLModel.metadata`` is complete (migrations, tests)."""
     import store.idempotency
-    import store.jobs  # noqa: F401
+    import store.jobs
+    import store.ratelimit  # noqa: F401
 
     domain_modules("models")
