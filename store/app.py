@@ -22,6 +22,7 @@ from store.config import get_settings
 from store.errors import PROBLEM_BASE, StoreError
 from store.health import router as health_router
 from store.http_guard import BodyLimit, SecurityHeaders
+from store.logs import install_redaction
 from store.nul_guard import reject_nul
 from store.problem_docs import document_problems
 from store.registry import domain_modules
@@ -146,6 +147,7 @@ def _guard(app: FastAPI) -> None:
 
 def create_app() -> FastAPI:
     """Build the ASGI app: health, every domain's API router, the admin and kiosk edges."""
+    install_redaction()  # no phone number or secret reaches a log, whoever configured the handlers
     docs = get_settings().api_docs
     app = FastAPI(
         title="smartstore",
