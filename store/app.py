@@ -159,6 +159,9 @@ def create_app() -> FastAPI:
         dependencies=[Depends(reject_nul)],  # PostgreSQL cannot hold a NUL: refused up front as a 422
     )
     install_error_handlers(app)
+    # Before the access log: the body cap sits inside it, so its receive is the one the routes call
+    # (inside BaseHTTPMiddleware a raised 413 would reach FastAPI wrapped in an ExceptionGroup, as a 400).
+    _guard(app)
 
     @app.middleware("http")
     async def _access_log(request: Request, call_next: Any) -> Response:
@@ -178,7 +181,6 @@ def create_app() -> FastAPI:
         )
         return response
 
-    _guard(app)
     if docs:
         _mount_api_docs(app)
     app.include_router(health_router)

@@ -47,7 +47,7 @@ class StoreSettings(BaseSettings):
     signin_rate_per_minute: int = Field(default=30, ge=1)
     # Request bodies: JSON and forms, and multipart uploads (imports); larger ones get a 413 before being read.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto `serve` trusts (comma-separated; "" = none).
     forwarded_allow_ips: str = ""
     # Session cookies: "auto" marks them Secure when the request came over https or env is production.
