@@ -87,11 +87,13 @@ def hit(session: Session, bucket: str, *, limit: int, window_s: int, now: dateti
     estimate = (previous or 0) * (window_s - elapsed) / window_s + current
     if estimate <= limit:
         return Decision(True, estimate, 0.0)
-    # Wait until the previous window has faded enough, or, if this window alone is over, until it ends.
-    if current > limit or not previous:
+    # Wait until the previous window has faded enough for one more hit, or, if this window alone is
+    # full, until it ends. Refused hits count too: a caller that keeps hammering stays refused.
+    room = limit - current - 1
+    if room < 0 or not previous:
         retry = window_s - elapsed
     else:
-        retry = max(0.0, (window_s - elapsed) - (limit - current) * window_s / previous)
+        retry = max(0.0, (window_s - elapsed) - room * window_s / previous)
     return Decision(False, estimate, max(retry, 1.0))
 
 
