@@ -81,7 +81,8 @@ def _one_credential(request: Request, device_key: str | None) -> None:
 def _check_csrf(request: Request, staff_session: StaffSession) -> None:
     """A write signed in by the browser's cookie must carry that session's CSRF token (as the forms do)."""
     given = request.headers.get(CSRF_HEADER)
-    if not given or not secrets.compare_digest(given, staff_session.csrf_token):
+    # Bytes: compare_digest refuses non-ASCII str, and a header is whatever the caller sent.
+    if not given or not secrets.compare_digest(given.encode(), staff_session.csrf_token.encode()):
         raise Forbidden(f"a write with the session cookie needs its CSRF token in the {CSRF_HEADER} header")
 
 

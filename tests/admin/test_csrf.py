@@ -97,3 +97,12 @@ class TestEveryForm:
             opening = form.group(0)[: form.group(0).index(">") + 1]
             if re.search(r"method=\"post\"|hx-post", opening, re.I):
                 assert re.search(r"csrf", form.group(1)), f"a post form in {template} has no CSRF token"
+
+
+class TestOddTokens:
+    def test_a_non_ascii_token_in_a_form_is_refused_not_a_500(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        sign_in(client, session, premises.manager)
+        response = client.post("/admin/premises/shops/new", data={**GOOD_SHOP, "csrf_token": "令牌"})
+        assert response.status_code == 403

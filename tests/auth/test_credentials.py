@@ -101,3 +101,9 @@ class TestOneCredentialAtATime:
 
     def test_the_spec_documents_the_400(self, app):
         assert "400" in app.openapi()["paths"]["/api/v1/sales/orders"]["get"]["responses"]
+
+
+class TestOddTokens:
+    def test_a_non_ascii_csrf_header_is_a_403_not_a_500(self, client, office):
+        headers = {CSRF_HEADER: "令牌".encode()}
+        assert client.post(DEVICES, json={"kind": "kiosk", "name": "K"}, headers=headers).status_code == 403
