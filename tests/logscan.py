@@ -27,11 +27,15 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
 class _EverythingHandler(logging.Handler):
-    """One line per record: logger, level, message, extra fields and the exception text."""
+    """One line per record: logger, level, message, extra fields and the exception text.
+
+    The file is opened for each record: ``logging.config.dictConfig`` (uvicorn's, in the browser tests)
+    closes every handler it finds, and a kept-open stream would then refuse every later line.
+    """
 
     def __init__(self, path: Path) -> None:
         super().__init__(level=logging.INFO)
-        self.stream = path.open("a", encoding="utf-8")
+        self.path = path
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -40,14 +44,19 @@ class _EverythingHandler(logging.Handler):
             if record.exc_info or record.exc_text:
                 # As logging.Formatter prints it: the record's exc_text when set, else the formatted exception.
                 line += " " + (record.exc_text or logging.Formatter().formatException(record.exc_info))  # type: ignore[arg-type]
-            self.stream.write(line.replace("\n", "\\n") + "\n")
-            self.stream.flush()
+            with self.path.open("a", encoding="utf-8") as stream:
+                stream.write(line.replace("\n", "\\n") + "\n")
         except Exception:  # a log line that cannot be written must not fail the test that logged it
             self.handleError(record)
 
-    def close(self) -> None:
-        self.stream.close()
-        super().close()
+
+def _attach(handler: _EverythingHandler) -> None:
+    """On the root logger at INFO, again before each test: ``configure_logging`` (CLI tests) replaces it."""
+    root = logging.getLogger()
+    if handler not in root.handlers:
+        root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -62,10 +71,13 @@ def pytest_configure(config: pytest.Config) -> None:
     name = os.environ.get("PYTEST_XDIST_WORKER", "main")
     handler = _EverythingHandler(folder / f"{name}.log")
     config.stash[_HANDLER] = handler
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
+    _attach(handler)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    handler = item.config.stash.get(_HANDLER, None)
+    if handler is not None:
+        _attach(handler)
 
 
 _HANDLER = pytest.StashKey[_EverythingHandler]()

@@ -56,7 +56,7 @@ class TestPagesUnderTheirPolicy:
 
     def test_the_api_docs_render(self, page, live_server):
         page.goto(live_server.url + "/api/v1/docs")
-        page.wait_for_selector(".swagger-ui .info .title")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=30_000)  # a 1.4 MB bundle on a busy machine
         page.screenshot(path=str(SHOTS / "csp-api-docs.png"))
         assert page.violations == []  # type: ignore[attr-defined]
 

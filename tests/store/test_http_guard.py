@@ -54,6 +54,7 @@ class TestBodyCap:
         response = client.post("/admin/login", content=b"a=" + b"b" * LIMIT, headers={"Content-Type": "text/plain"})
         assert response.status_code == 413
         assert response.headers["content-type"].startswith("text/html")
+        assert "提交的内容过大" in response.text
 
 
 class TestBodyCapReadsNoFurther:
