@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from store.premises import service as premises_service
 from store.premises.models import Shop
-from tests.admin.conftest import Premises, field_error, sign_in
+from tests.admin.conftest import Premises, field_error, sign_in, store_today
 
 GOOD_SHOP = {
     "code": "2F-009",
@@ -127,7 +127,7 @@ class TestHeadcount:
             headers={"HX-Request": "true", "X-CSRF-Token": csrf},
         )
         assert response.text.lstrip().startswith("<form") and 'value="7"' in response.text and "已保存" in response.text
-        today = premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id)
+        today = premises_service.headcount_on(session, premises.store.id, store_today(premises), shop_id=shop.id)
         assert today == 7
 
     def test_negative_headcount_is_refused_beside_the_input(
@@ -141,7 +141,7 @@ class TestHeadcount:
             headers={"HX-Request": "true", "X-CSRF-Token": csrf},
         )
         assert "不能小于 0" in response.text
-        assert premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id) == 4
+        assert premises_service.headcount_on(session, premises.store.id, store_today(premises), shop_id=shop.id) == 4
 
 
 class TestTenantStaff:
@@ -162,7 +162,7 @@ class TestTenantStaff:
             f"/admin/premises/shops/{other.id}/headcount", data={"headcount": "0", "csrf_token": csrf}
         )
         assert refused.status_code == 404
-        day = date.today()
+        day = store_today(premises)
         assert premises_service.headcount_on(session, premises.store.id, day, shop_id=own.id) == 5
         assert premises_service.headcount_on(session, premises.store.id, day, shop_id=other.id) == 6
 
