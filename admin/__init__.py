@@ -48,6 +48,7 @@ ERROR_TEXTS = (
     N_("Authentication required"),
     N_("Form rejected"),
     N_("Method not allowed"),
+    N_("Request body too large"),
     N_("HTTP error"),
     N_("Internal error"),
     N_("Request is not valid"),

@@ -114,7 +114,8 @@ def require_role(*roles: Role) -> Callable[[StaffContext], StaffContext]:
 
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
-    return bool(expected) and bool(given) and secrets.compare_digest(str(expected), str(given))
+    # Bytes: compare_digest refuses non-ASCII str, and a posted token is whatever the form sent.
+    return bool(expected) and bool(given) and secrets.compare_digest(str(expected).encode(), str(given).encode())
 
 
 async def checked_form(request: Request, staff: CurrentStaff) -> dict[str, str]:

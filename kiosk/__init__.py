@@ -32,6 +32,7 @@ ERROR_TEXTS = (
     N_("Internal error"),
     N_("Request is not valid"),
     N_("Method not allowed"),
+    N_("Request body too large"),
     N_("HTTP error"),
     N_("Bad request"),
     N_("no store: run smartstore demo or import"),

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -20,8 +19,11 @@ from starlette.routing import Match
 import admin
 import kiosk
 from store import __version__
+from store.config import get_settings
 from store.errors import PROBLEM_BASE, StoreError
 from store.health import router as health_router
+from store.http_guard import BodyLimit, SecurityHeaders
+from store.logs import install_redaction
 from store.nul_guard import reject_nul
 from store.problem_docs import document_problems
 from store.registry import domain_modules
@@ -75,7 +77,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        title = {404: "Not found", 405: "Method not allowed", 413: "Request body too large"}.get(
+            exc.status_code, "HTTP error"
+        )
         response = _problem(request, exc.status_code, f"http-{exc.status_code}", title, str(exc.detail))
         # Keep what the exception says to clients, e.g. the Allow header a 405 must carry (RFC 9110).
         response.headers.update(exc.headers or {})
@@ -99,19 +103,31 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(request, 500, "internal", "Internal error", "an unexpected error occurred; it was logged")
 
 
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>smartstore API</title>
+<link rel="stylesheet" href="{static}/swagger-ui.css">
+<link rel="icon" href="{static}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{spec}"></div>
+<script src="{static}/swagger-ui-bundle.js"></script>
+<script src="{static}/swagger-init.js"></script>
+</body>
+</html>
+"""
+
+
 def _mount_api_docs(app: FastAPI) -> None:
-    """Swagger UI at /api/v1/docs from the copy vendored in store/static/swagger-ui."""
+    """Swagger UI at /api/v1/docs from the copy vendored in store/static/swagger-ui (no inline script: CSP)."""
     app.mount(f"{API_PREFIX}/docs/static", StaticFiles(directory=SWAGGER_UI), name="swagger-ui")
+    page = SWAGGER_PAGE.format(static=f"{API_PREFIX}/docs/static", spec=f"{API_PREFIX}/openapi.json")
 
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=f"{API_PREFIX}/openapi.json",
-            title="smartstore API",
-            swagger_js_url=f"{API_PREFIX}/docs/static/swagger-ui-bundle.js",
-            swagger_css_url=f"{API_PREFIX}/docs/static/swagger-ui.css",
-            swagger_favicon_url=f"{API_PREFIX}/docs/static/favicon-32x32.png",
-        )
+        return HTMLResponse(page)
 
 
 def _document_problems(app: FastAPI) -> None:
@@ -126,18 +142,37 @@ def _document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _guard(app: FastAPI) -> None:
+    """Body cap inside the error handlers (a streamed 413 renders like any error); headers outside everything."""
+    settings = get_settings()
+    app.add_middleware(
+        BodyLimit,  # type: ignore[arg-type]
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        render=_problem,
+    )
+    # Outside Starlette's own error middleware too, so even a 500 carries the security headers.
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign,assignment]
+
+
 def create_app() -> FastAPI:
     """Build the ASGI app: health, every domain's API router, the admin and kiosk edges."""
+    install_redaction()  # no phone number or secret reaches a log, whoever configured the handlers
+    docs = get_settings().api_docs
     app = FastAPI(
         title="smartstore",
         version=__version__,
         description="In-store system of a department store, measured against the MOFCOM smart-store indicators.",
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
         docs_url=None,  # served below from vendored files: nothing loads from a CDN
         redoc_url=None,
         dependencies=[Depends(reject_nul)],  # PostgreSQL cannot hold a NUL: refused up front as a 422
     )
     install_error_handlers(app)
+    # Before the access log: the body cap sits inside it, so its receive is the one the routes call
+    # (inside BaseHTTPMiddleware a raised 413 would reach FastAPI wrapped in an ExceptionGroup, as a 400).
+    _guard(app)
 
     @app.middleware("http")
     async def _access_log(request: Request, call_next: Any) -> Response:
@@ -157,7 +192,8 @@ def create_app() -> FastAPI:
         )
         return response
 
-    _mount_api_docs(app)
+    if docs:
+        _mount_api_docs(app)
     app.include_router(health_router)
     for module in domain_modules("api"):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from store.config import SettingsError, get_settings
+from store.config import SettingsError, StoreSettings, get_settings
 from store.db import DatabaseUnavailable
 from store.errors import StoreError
 from store.registry import domain_modules
@@ -61,7 +61,20 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
         port=port or settings.port,
         reload=reload,
         log_config=None,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: StoreSettings) -> dict[str, Any]:
+    """Uvicorn's forwarded-header handling: on only for the proxies that settings name (issue 7).
+
+    Uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 by default, which let anyone on the machine pick
+    their own address and walk past the per-address sign-in limits.
+    """
+    allowed = [ip.strip() for ip in settings.forwarded_allow_ips.split(",") if ip.strip()]
+    if not allowed:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": allowed}
 
 
 @cli.group()

@@ -36,8 +36,23 @@ class StoreSettings(BaseSettings):
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
     session_max_age_s: int = 8 * 3600
     token_max_age_s: int = 30 * 24 * 3600
-    login_max_failures: int = Field(default=5, ge=1)  # failed sign-ins per username or address ...
-    login_window_s: int = Field(default=900, ge=1)  # ... within this many seconds, then refused until it passes
+    # Sign-in throttle (store.auth.throttle): free failures per username *and* address within the window,
+    # then a lock of login_backoff_s that doubles with each further failure (at most the window).
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=900, ge=1)
+    login_backoff_s: int = Field(default=30, ge=1)
+    # One address trying many usernames (password spraying) is refused after this many failures in the window.
+    login_max_failures_per_address: int = Field(default=50, ge=1)
+    # Public endpoints (sign-in page, token): requests per client address per minute (store.ratelimit).
+    signin_rate_per_minute: int = Field(default=30, ge=1)
+    # Request bodies: JSON and forms, and multipart uploads (imports); larger ones get a 413 before being read.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto `serve` trusts (comma-separated; "" = none).
+    forwarded_allow_ips: str = ""
+    # Session cookies: "auto" marks them Secure when the request came over https or env is production.
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    api_docs: bool = True  # /api/v1/docs (Swagger UI) and the OpenAPI spec; turn off in production if wanted
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False

@@ -40,6 +40,7 @@ DESCRIPTIONS = {
     "403": "The caller's role or device may not do this",
     "404": "Not found (or not in the caller's store or shop)",
     "409": "Conflicts with what is stored",
+    "413": "The request body is larger than the server takes (SMARTSTORE_MAX_BODY_BYTES)",
     "422": "The request is malformed; `errors` names each wrong field",
     "429": "Too many attempts; see Retry-After",
 }
@@ -48,12 +49,14 @@ DESCRIPTIONS = {
 def _document_operation(operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     if operation.get("security"):
+        responses.setdefault("400", {})  # two credentials at once (store.auth.deps)
         responses.setdefault("401", {})
         responses.setdefault("403", {})
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         responses.setdefault("404", {})
     if "requestBody" in operation:
         responses.setdefault("400", {})  # FastAPI's own answer to a body it cannot parse
+        responses.setdefault("413", {})  # store.http_guard.BodyLimit
     for code, response in responses.items():
         if code[0] in "45":
             generic = {"", "Validation Error", "Additional Response", HTTPStatus(int(code)).phrase}

@@ -32,6 +32,7 @@ def domain_modules(module: str) -> list[ModuleType]:
 def load_all_models() -> None:
     """Import every table class, so ``SQLModel.metadata`` is complete (migrations, tests)."""
     import store.idempotency
+    import store.ratelimit
     import store.worker_lock  # noqa: F401
 
     domain_modules("models")

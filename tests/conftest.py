@@ -22,6 +22,9 @@ os.environ.setdefault("SMARTSTORE_LOG_LEVEL", "WARNING")
 
 from store import config, db, migrate
 from store.app import create_app
+from store.logs import install_redaction
+
+install_redaction()  # as serve and create_app do: the log scan (tests/logscan.py) checks what it lets through
 
 PG_URL = os.environ.get("SMARTSTORE_TEST_DATABASE_URL")
 

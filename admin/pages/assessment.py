@@ -101,10 +101,16 @@ def report_page(
     query = urlencode({"from": report.period_from, "to": report.period_to})
     context.update(
         report=report,
-        report_html=Markup(report_render.render_html_fragment(report, report_lang(request))),
+        report_html=Markup(with_style_nonce(request, report_render.render_html_fragment(report, report_lang(request)))),
         downloads={ext: f"/admin/assessment/report.{ext}?{query}" for ext in DOWNLOADS},
     )
     return render(request, "assessment/report.html", context, staff=staff)
+
+
+def with_style_nonce(request: Request, fragment: str) -> str:
+    """The report's scoped ``<style>`` block, let through the CSP by this response's nonce (store.http_guard)."""
+    nonce = getattr(request.state, "csp_nonce", "")
+    return fragment.replace("<style>", f'<style nonce="{nonce}">') if nonce else fragment
 
 
 @router.get("/report.pdf")

@@ -14,11 +14,12 @@ from admin.deps import CheckedForm, CurrentStaff, tokens_match
 from admin.nav import home_path
 from admin.render import render
 from store.auth import service as auth_service
-from store.auth.deps import SESSION_COOKIE, client_address
+from store.auth.deps import SESSION_COOKIE, client_address, secure_cookies
 from store.auth.errors import TooManyAttempts
 from store.config import get_settings
 from store.db import SessionDep
 from store.errors import Unauthorized
+from store.ratelimit import RateLimited
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -63,7 +64,7 @@ def _login_page(request: Request, *, error: str = "", username: str = "", status
         httponly=True,
         samesite="strict",
         path="/admin/login",
-        secure=get_settings().env == "production",
+        secure=secure_cookies(request),
     )
     return response
 
@@ -96,6 +97,13 @@ def login(
     except Unauthorized:
         message = i18n.gettext("Wrong username or password.", locale)
         return _login_page(request, error=message, username=username, status_code=400)
+    except RateLimited as exc:
+        message = i18n.gettext(
+            "Too many sign-in attempts from this address. Please wait a minute and try again.", locale
+        )
+        page = _login_page(request, error=message, username=username, status_code=429)
+        page.headers.update(exc.headers)
+        return page
     except TooManyAttempts as exc:
         message = i18n.gettext("Too many failed sign-in attempts. Please try again in %(minutes)s minutes.", locale)
         page = _login_page(
@@ -110,7 +118,7 @@ def login(
         max_age=settings.session_max_age_s,
         httponly=True,
         samesite="lax",
-        secure=settings.env == "production",
+        secure=secure_cookies(request),
         path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")

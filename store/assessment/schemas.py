@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from store.assessment.models import EvidenceIndicator
+from store.wire import Day, Whole
 
 
 class ReportFormat(StrEnum):
@@ -27,14 +28,14 @@ class ZoneSurveyIn(BaseModel):
     g5: bool
     g5_stable: bool = False
     other_signal: bool = False  # 4G or another mobile signal where 5G is missing
-    wifi_dbm: int | None = Field(default=None, ge=-120, le=0)
-    g5_dbm: int | None = Field(default=None, ge=-140, le=0)
+    wifi_dbm: Whole | None = Field(default=None, ge=-120, le=0)
+    g5_dbm: Whole | None = Field(default=None, ge=-140, le=0)
 
 
 class CoverageSurvey(BaseModel):
     """F1 网络通信设施: signals measured in every zone of the store on one day."""
 
-    surveyed_on: date
+    surveyed_on: Day
     zones: list[ZoneSurveyIn] = Field(min_length=1, max_length=2000)
 
 

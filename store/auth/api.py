@@ -23,7 +23,8 @@ from store.auth.schemas import (
 )
 from store.config import get_settings
 from store.db import SessionDep
-from store.errors import Unauthorized
+from store.errors import StoreError, Unauthorized
+from store.ratelimit import RateLimited
 from store.wire import RowId
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -33,12 +34,26 @@ Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
+def answered(request: Request, exc: StoreError) -> JSONResponse:
+    """A refusal as a response rather than an exception, so the request still commits what it recorded."""
+    return JSONResponse(
+        exc.problem(request.url.path),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+        media_type="application/problem+json",
+    )
+
+
 @router.post(
     "/token",
     response_model=TokenRead,
     responses={
         401: {"description": "Wrong username or password", **PROBLEM},
-        429: {"description": "Too many failed sign-ins for this username or address; see Retry-After", **PROBLEM},
+        429: {
+            "description": "Too many failed sign-ins for this username from this address, or too many sign-ins "
+            "from this address; see Retry-After",
+            **PROBLEM,
+        },
     },
 )
 def issue_token(data: TokenRequest, request: Request, session: SessionDep) -> TokenRead | JSONResponse:
@@ -47,15 +62,9 @@ def issue_token(data: TokenRequest, request: Request, session: SessionDep) -> To
         token, row = auth_service.token_for_password(
             session, data.username, data.password, get_settings().token_max_age_s, client=client_address(request)
         )
-    except (Unauthorized, TooManyAttempts) as exc:
+    except (Unauthorized, TooManyAttempts, RateLimited) as exc:
         # Answered, not raised: a raised error rolls the request back, and the failure must stay recorded.
-        headers = exc.headers if isinstance(exc, TooManyAttempts) else None
-        return JSONResponse(
-            exc.problem(request.url.path),
-            status_code=exc.status_code,
-            headers=headers,
-            media_type="application/problem+json",
-        )
+        return answered(request, exc)
     return TokenRead(access_token=token, expires_at=row.expires_at)
 
 

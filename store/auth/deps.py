@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -10,11 +11,14 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from store.auth import service
-from store.auth.models import Device, DeviceKind, Role, StaffUser
-from store.db import SessionDep
+from store.auth.errors import AmbiguousCredentials
+from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffUser
+from store.config import get_settings
+from store.db import SAFE_METHODS, SessionDep
 from store.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "smartstore_session"
+CSRF_HEADER = "X-CSRF-Token"
 
 bearer_scheme = HTTPBearer(
     auto_error=False, description="Staff API token (`smartstore user token` or POST /api/v1/auth/token)"
@@ -45,9 +49,41 @@ class Principal:
         return self.shop_id is None or self.shop_id == shop_id
 
 
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get the ``Secure`` flag: by setting, else when served over https or in production."""
+    settings = get_settings()
+    if settings.cookie_secure != "auto":
+        return settings.cookie_secure == "always"
+    # Behind a proxy named in SMARTSTORE_FORWARDED_ALLOW_IPS, uvicorn sets the scheme from X-Forwarded-Proto.
+    return request.url.scheme == "https" or settings.env == "production"
+
+
 def client_address(request: Request) -> str | None:
-    """The caller's address; behind a proxy, uvicorn's proxy headers handling puts the real one here."""
+    """The caller's address; behind a proxy named in SMARTSTORE_FORWARDED_ALLOW_IPS, the forwarded one."""
     return request.client.host if request.client else None
+
+
+def _one_credential(request: Request, device_key: str | None) -> None:
+    """Refuse a request that carries two credentials: which one acts would be a guess (issue 7)."""
+    sent = [
+        name
+        for name, present in (
+            ("Authorization", "authorization" in request.headers),
+            ("X-Device-Key", device_key is not None),
+            ("session cookie", SESSION_COOKIE in request.cookies),
+        )
+        if present
+    ]
+    if len(sent) > 1:
+        raise AmbiguousCredentials(" and ".join(sent))
+
+
+def _check_csrf(request: Request, staff_session: StaffSession) -> None:
+    """A write signed in by the browser's cookie must carry that session's CSRF token (as the forms do)."""
+    given = request.headers.get(CSRF_HEADER)
+    # Bytes: compare_digest refuses non-ASCII str, and a header is whatever the caller sent.
+    if not given or not secrets.compare_digest(given.encode(), staff_session.csrf_token.encode()):
+        raise Forbidden(f"a write with the session cookie needs its CSRF token in the {CSRF_HEADER} header")
 
 
 def _principal(
@@ -56,6 +92,7 @@ def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     device_key: Annotated[str | None, Depends(_device_key)],
 ) -> Principal | None:
+    _one_credential(request, device_key)
     if device_key:
         device = service.authenticate_device(session, device_key)
         if device is None:
@@ -69,6 +106,8 @@ def _principal(
     elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
         found = service.resolve_session(session, cookie)
         user = found[0] if found else None
+        if found is not None and request.method not in SAFE_METHODS:
+            _check_csrf(request, found[1])
     if user is None:
         return None
     shop_id = user.shop_id if user.role == Role.tenant else None

@@ -28,3 +28,14 @@ class TooManyAttempts(StoreError):
     def headers(self) -> dict[str, str]:
         """HTTP headers of the refusal (RFC 9110 ``Retry-After`` in seconds)."""
         return {"Retry-After": str(self.retry_after_s)}
+
+
+class AmbiguousCredentials(StoreError):
+    """A request carried two credentials (say a bearer token and a device key): refused, never guessed."""
+
+    status_code = 400
+    type = "ambiguous-credentials"
+    title = "More than one credential"
+
+    def __init__(self, sent: str) -> None:
+        super().__init__(f"send one credential, not several: this request carried {sent}")

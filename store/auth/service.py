@@ -14,9 +14,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from store import ratelimit
 from store.auth import throttle
 from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffToken, StaffUser
 from store.clock import utcnow
+from store.config import get_settings
 from store.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from store.premises import service as premises_service
 from store.scoping import get_in_store
@@ -210,13 +212,19 @@ def login(
 def checked_user(
     session: Session, username: str, password: str, *, client: str | None = None, now: datetime | None = None
 ) -> StaffUser:
-    """The user behind a sign-in, through the throttle: failures are recorded, a success clears them."""
+    """The user behind a sign-in, through the throttle: failures are recorded, a success clears them.
+
+    Every sign-in, right or wrong, also counts against its address's rate limit (a public endpoint).
+    """
+    if client:
+        limit = get_settings().signin_rate_per_minute
+        ratelimit.check(session, f"signin:{client}", limit=limit, window_s=60, now=now)
     throttle.check(session, username, client, now=now)
     user = authenticate(session, username, password)
     if user is None:
         throttle.record_failure(session, username, client, now=now)
         raise Unauthorized(WRONG_LOGIN)
-    throttle.clear(session, username)
+    throttle.clear(session, username, client)
     return user
 
 
@@ -314,7 +322,7 @@ def revoke_device(session: Session, store_id: int, device_id: int) -> Device:
 
 
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:
-    """Delete expired sessions, dead (expired or revoked) tokens and stale failed sign-ins; returns how many."""
+    """Delete expired sessions, dead tokens, stale failed sign-ins and rate-limit counters; returns how many."""
     now = now or utcnow()
     dead = [
         *session.exec(select(StaffSession).where(col(StaffSession.expires_at) <= now)),
@@ -325,4 +333,4 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     for row in dead:
         session.delete(row)
     session.flush()
-    return len(dead) + throttle.purge(session, now=now)
+    return len(dead) + throttle.purge(session, now=now) + ratelimit.purge(session, now=now)

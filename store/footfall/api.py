@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,7 +20,7 @@ from store.footfall.schemas import (
     OccupancyRead,
 )
 from store.idempotency import IdempotencyKey, respond_once
-from store.wire import Offset, RowId
+from store.wire import Day, Offset, RowId, Whole
 
 router = APIRouter(prefix="/footfall", tags=["footfall"])
 
@@ -67,8 +66,8 @@ def list_counts(
     session: SessionDep,
     reader: Reader,
     zone_id: RowId | None = None,
-    day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
+    limit: Annotated[Whole, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> FootfallCountPage:
     """Counted intervals, newest first, by entrance zone and business day."""

@@ -10,10 +10,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from store.premises.categories import CATEGORIES
 from store.premises.models import ZoneKind
-from store.wire import RowId
+from store.wire import Day, Real, RowId, Whole
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
+Area = Annotated[Real, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
 # The spec lists the categories, so a client (and a fuzzer) knows them before the validator says so.
 CategoryDoc = WithJsonSchema({"type": "string", "enum": list(CATEGORIES)})
 
@@ -66,7 +66,7 @@ class StoreCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     name_en: str = Field(default="", max_length=120)
     timezone: str = "Asia/Shanghai"
-    smart_upgrade_on: date | None = None
+    smart_upgrade_on: Day | None = None
     address: str = Field(default="", max_length=255)
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -78,7 +78,7 @@ class StoreUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
     timezone: str | None = None
-    smart_upgrade_on: date | None = None
+    smart_upgrade_on: Day | None = None
     address: str | None = Field(default=None, max_length=255)
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -98,7 +98,7 @@ class FloorCreate(BaseModel):
     code: str = Field(min_length=1, max_length=16)
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)
-    level: int = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
+    level: Whole = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
 
 
 class FloorUpdate(BaseModel):
@@ -106,7 +106,7 @@ class FloorUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=80)
     name_en: str | None = Field(default=None, max_length=80)
-    level: int | None = Field(default=None, ge=-10, le=200)
+    level: Whole | None = Field(default=None, ge=-10, le=200)
 
 
 class FloorRead(_Read):
@@ -140,8 +140,8 @@ class ShopCreate(BaseModel):
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
     selling_area_m2: Area
-    opened_on: date
-    closed_on: date | None = Field(default=None, description="Last trading day; empty while trading")
+    opened_on: Day
+    closed_on: Day | None = Field(default=None, description="Last trading day; empty while trading")
 
     _category = field_validator("category")(_check_category)
 
@@ -161,8 +161,8 @@ class ShopUpdate(BaseModel):
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
     selling_area_m2: Area | None = None
-    opened_on: date | None = None
-    closed_on: date | None = None
+    opened_on: Day | None = None
+    closed_on: Day | None = None
 
     _category = field_validator("category")(_check_category)
 
@@ -189,8 +189,8 @@ class ShopPage(BaseModel):
 
 class HeadcountSet(BaseModel):
     shop_id: RowId | None = Field(default=None, description="Empty for the store's own staff")
-    effective_on: date
-    headcount: int = Field(ge=0, le=100_000)
+    effective_on: Day
+    headcount: Whole = Field(ge=0, le=100_000)
 
 
 class HeadcountRead(_Read):
@@ -207,7 +207,7 @@ class HeadcountOn(BaseModel):
 
 
 class OpeningHoursSet(BaseModel):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    weekday: Whole = Field(ge=0, le=6, description="0 = Monday")
     opens_at: LocalTime
     closes_at: LocalTime
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,7 +13,7 @@ from store.db import SessionDep
 from store.idempotency import IdempotencyKey, respond_once
 from store.sales import service as sales_service
 from store.sales.schemas import Channel, OrderCreate, OrderPage, OrderRead, OrderSummary, RefundCreate, RefundRead
-from store.wire import Int32, Offset, RowId
+from store.wire import Day, Int32, Offset, RowId, Whole
 
 router = APIRouter(prefix="/sales", tags=["sales"])
 
@@ -60,10 +59,10 @@ def list_orders(
     session: SessionDep,
     reader: Reader,
     shop_id: RowId | None = None,
-    day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
+    day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
     channel: Channel | None = None,
     member_id: Int32 | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[Whole, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> OrderPage:
     """Orders newest first, filtered by shop, business day, channel and member; tenants see their shop only."""

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from store.wire import Int32, Money, RowId
+from store.wire import Day, Int32, Money, RowId
 
 
 class Channel(StrEnum):
@@ -83,7 +83,7 @@ class DailyTotalIn(BaseModel):
     """A shop's declared or imported daily sales (no order detail)."""
 
     shop_id: RowId
-    business_on: date
+    business_on: Day
     channel: Channel = Channel.offline
     source: Source = Source.tenant_declared
     revenue_fen: Money

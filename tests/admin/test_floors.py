@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from store.clock import business_day, utcnow
 from store.premises import service as premises_service
-from tests.admin.conftest import Premises, field_error, sign_in
+from tests.admin.conftest import Premises, field_error, sign_in, store_today
 
 
 def store_today(premises: Premises) -> date:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
-from tests.admin.conftest import Premises, field_error, sign_in
+from tests.admin.conftest import Premises, field_error, sign_in, store_today
 
 GOOD_SHOP = {
     "code": "2F-009",

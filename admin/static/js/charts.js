@@ -70,6 +70,9 @@
   function draw(box) {
     var source = document.getElementById(box.getAttribute("data-chart"));
     if (!source || !window.echarts) { return; }
+    // A tall chart (many shops) says its height in data-chart-height: a style attribute would break the CSP.
+    var height = box.getAttribute("data-chart-height");
+    if (height) { box.style.height = height + "px"; }
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     chart.setOption(option(JSON.parse(source.textContent)));
     box.setAttribute("data-drawn", "true");
