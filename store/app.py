@@ -13,13 +13,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 import admin
 import kiosk
 from store import __version__
-from store.errors import PROBLEM_BASE, StoreError
+from store.db import is_locked
+from store.errors import PROBLEM_BASE, DatabaseBusy, StoreError
 from store.health import router as health_router
 from store.nul_guard import reject_nul
 from store.problem_docs import document_problems
@@ -64,7 +66,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> Response:
         extra = {"errors": exc.errors} if exc.errors else {}
-        return _problem(request, exc.status_code, exc.type, exc.title, exc.message, **extra)
+        response = _problem(request, exc.status_code, exc.type, exc.title, exc.message, **extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -81,6 +85,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = _allowed_methods(request)
         return response
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> Response:
+        if is_locked(exc):  # SQLite's write lock stayed taken past the busy timeout: a retry, not a 500
+            return await _store_error(request, DatabaseBusy("the database is busy with another write; retry"))
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

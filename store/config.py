@@ -38,6 +38,8 @@ class StoreSettings(BaseSettings):
     token_max_age_s: int = 30 * 24 * 3600
     login_max_failures: int = Field(default=5, ge=1)  # failed sign-ins per username or address ...
     login_window_s: int = Field(default=900, ge=1)  # ... within this many seconds, then refused until it passes
+    max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
+    max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
