@@ -186,6 +186,7 @@ def _drive(
     lock = threading.Lock()
     position = iter(range(len(requests)))
     tally = {"requests": 0, "sales": 0, "failed": 0}
+    why: dict[str, int] = {}
     deadline = time.perf_counter() + limit_s
 
     def worker() -> None:
@@ -199,12 +200,16 @@ def _drive(
             try:
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
-                good = ok(response.status, response.read())
-            except (OSError, http.client.HTTPException):
+                answer = response.read()
+                good = ok(response.status, answer)
+                reason = f"{response.status} {answer[:120]!r}"
+            except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                good = False
+                good, reason = False, f"connection: {exc!r}"
             with lock:
+                if not good:
+                    why[reason] = why.get(reason, 0) + 1
                 tally["requests"] += 1
                 tally["sales" if good else "failed"] += sales if good else 1
         conn.close()
@@ -218,6 +223,8 @@ def _drive(
         thread.join()
     seconds = time.perf_counter() - started
     cpu = _cpu_s(pid) - cpu_before
+    for reason, times in sorted(why.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {name}: {times} × {reason}")
     return Result(name, tally["requests"], tally["sales"], tally["failed"], seconds, cpu)
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Table, UniqueConstraint, insert, text
+from sqlalchemy import Table, UniqueConstraint, bindparam, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, select
 
@@ -48,6 +48,13 @@ class IdempotencyRecord(SQLModel, table=True):
 
 
 RECORD_TABLE: Table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+# Built once (the tills' hot path runs them for every sale): building costs more than running.
+_FOUND = select(RECORD_TABLE.c.key, RECORD_TABLE.c.request_hash, RECORD_TABLE.c.status_code, RECORD_TABLE.c.response)
+_FIND_ONE = _FOUND.where(RECORD_TABLE.c.scope == bindparam("scope"), RECORD_TABLE.c.key == bindparam("key"))
+_FIND_MANY = _FOUND.where(
+    RECORD_TABLE.c.scope == bindparam("scope"), RECORD_TABLE.c.key.in_(bindparam("keys", expanding=True))
+)
+_INSERT = insert(RECORD_TABLE)
 
 
 def request_fingerprint(payload: Any) -> str:
@@ -70,11 +77,9 @@ def find(session: Session, scope: str, keys: list[str]) -> dict[str, tuple[str, 
     """The recorded ``(request hash, status, response)`` of each of ``keys`` that has a record."""
     if not keys:
         return {}
-    table = RECORD_TABLE
-    query = select(table.c.key, table.c.request_hash, table.c.status_code, table.c.response).where(
-        table.c.scope == scope, table.c.key.in_(keys)
-    )
-    return {key: (digest, status, body) for key, digest, status, body in session.connection().execute(query)}
+    query, params = (_FIND_ONE, {"key": keys[0]}) if len(keys) == 1 else (_FIND_MANY, {"keys": keys})
+    found = session.connection().execute(query, {"scope": scope, **params})
+    return {key: (digest, status, body) for key, digest, status, body in found}
 
 
 def _lock_id(scope: str, key: str) -> int:
@@ -104,7 +109,7 @@ def record(session: Session, scope: str, rows: list[tuple[str, str, int, dict[st
     if rows:
         now = datetime.now(UTC)
         session.connection().execute(
-            insert(RECORD_TABLE),
+            _INSERT,
             [
                 {"scope": scope, "key": k, "request_hash": h, "status_code": st, "response": body, "created_at": now}
                 for k, h, st, body in rows

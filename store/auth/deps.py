@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from store.auth import service
+from store.auth import device_cache, service
 from store.auth.models import Device, DeviceKind, Role, StaffUser
 from store.db import SessionDep
 from store.errors import Forbidden, Unauthorized
@@ -57,7 +57,7 @@ def _principal(
     device_key: Annotated[str | None, Depends(_device_key)],
 ) -> Principal | None:
     if device_key:
-        device = service.authenticate_device(session, device_key)
+        device = device_cache.authenticate(session, device_key)
         if device is None:
             raise Unauthorized("unknown or revoked device key")
         return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)
@@ -78,7 +78,7 @@ def _principal(
 def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Principal]:
     """A dependency admitting staff with one of ``roles`` and devices of the given kinds."""
 
-    def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
+    async def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:  # no I/O
         if principal is None:
             raise Unauthorized("sign in or send an API token")
         if principal.device is not None:

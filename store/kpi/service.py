@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, case, delete, func, literal, select, union_all
@@ -39,15 +40,20 @@ def _upsert(session: Session, table: Table, key: dict[str, Any], sums: dict[str,
 
 def _upsert_many(session: Session, table: Table, key: list[str], rows: list[dict[str, Any]]) -> None:
     """:func:`_upsert` of many rows (distinct keys, the same columns) in one statement."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    if rows:
+        sums = tuple(name for name in rows[0] if name not in key)
+        stmt = _upsert_statement(session.get_bind().dialect.name, table, tuple(key), sums)
+        session.connection().execute(stmt, rows)
+
+
+@lru_cache(maxsize=32)
+def _upsert_statement(dialect_name: str, table: Table, key: tuple[str, ...], sums: tuple[str, ...]) -> Any:
+    # Built once per shape: building ``excluded`` costs more than running the statement (the hot path).
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     stmt = dialect.insert(table)
-    sums = [name for name in rows[0] if name not in key]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=key, set_={name: table.c[name] + stmt.excluded[name] for name in sums}
+    return stmt.on_conflict_do_update(
+        index_elements=list(key), set_={name: table.c[name] + stmt.excluded[name] for name in sums}
     )
-    session.connection().execute(stmt, rows)
 
 
 def _sales_key(store_id: int, day: date, shop_id: int, channel: Any, source: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -43,6 +43,14 @@ ORDER: Table = Order.__table__  # type: ignore[attr-defined]
 LINE: Table = OrderLine.__table__  # type: ignore[attr-defined]
 PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
 ATTEMPTS = 3  # a write refused by a unique index runs again with fresh reads; a third refusal is raised
+# Built once: building a statement costs several times what running it does.
+_INSERT_ORDER = insert(ORDER).returning(ORDER.c.id)
+_INSERT_ORDERS = insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True)
+_INSERT_LINE = insert(LINE)
+_INSERT_PAYMENT = insert(PAYMENT)
+_USED_NUMBERS = select(ORDER.c.order_no).where(
+    ORDER.c.store_id == bindparam("store_id"), ORDER.c.order_no.in_(bindparam("numbers", expanding=True))
+)
 
 
 @dataclass
@@ -90,7 +98,7 @@ class _Context:
     now: Any
     max_lines: int
     timezone: str | None = None
-    trading: dict[tuple[int, date], StoreError | None] = field(default_factory=dict)
+    windows: dict[int, tuple[date, date | None] | None] = field(default_factory=dict)
 
 
 def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> list[Outcome]:
@@ -171,10 +179,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
     errors = checks.order_errors(data, now=ctx.now)
     if errors:
         raise OrderDoesNotAddUp(checks.summary(errors), errors=errors)
-    if ctx.timezone is None:
-        ctx.timezone = premises_service.get_store(session, poster.store_id).timezone
-    business_on = business_day(data.ordered_at, ctx.timezone)
-    _ensure_trading(session, ctx, data.shop_id, business_on)
+    business_on = _business_day_at_trading_shop(session, ctx, data)
     device = poster.device
     source = (data.source or default_source(data.channel, device.kind if device is not None else None)).value
     terminal_id = device.id if device is not None else None
@@ -223,17 +228,21 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
     )
 
 
-def _ensure_trading(session: Session, ctx: _Context, shop_id: int, on: date) -> None:
-    """``premises_service.ensure_shop_trading``, asked once per shop and day of a request."""
-    if (shop_id, on) not in ctx.trading:
-        try:
-            premises_service.ensure_shop_trading(session, ctx.poster.store_id, shop_id, on)
-            ctx.trading[shop_id, on] = None
-        except StoreError as exc:
-            ctx.trading[shop_id, on] = exc
-    error = ctx.trading[shop_id, on]
-    if error is not None:
-        raise error
+def _business_day_at_trading_shop(session: Session, ctx: _Context, data: OrderCreate) -> date:
+    """The sale's business day, if its shop trades that day (one query per shop and request)."""
+    store_id, shop_id = ctx.poster.store_id, data.shop_id
+    if shop_id not in ctx.windows:
+        found = premises_service.trading_window(session, store_id, shop_id)
+        if found is not None:
+            ctx.timezone = found[0]
+        ctx.windows[shop_id] = found[1:] if found is not None else None
+    if ctx.timezone is None:
+        ctx.timezone = premises_service.get_store(session, store_id).timezone
+    on = business_day(data.ordered_at, ctx.timezone)
+    window = ctx.windows[shop_id]
+    if window is None or on < window[0] or (window[1] is not None and on > window[1]):
+        premises_service.ensure_shop_trading(session, store_id, shop_id, on)  # raises the worded refusal
+    return on
 
 
 def _refuse_used_numbers(
@@ -241,8 +250,7 @@ def _refuse_used_numbers(
 ) -> list[_Row]:
     """Rows whose order number is neither recorded nor used by an earlier sale of the request."""
     numbers = [row.order["order_no"] for row in rows]
-    query = select(ORDER.c.order_no).where(ORDER.c.store_id == store_id, ORDER.c.order_no.in_(numbers))
-    used = set(session.connection().execute(query).scalars())
+    used = set(session.connection().execute(_USED_NUMBERS, {"store_id": store_id, "numbers": numbers}).scalars())
     kept = []
     for row in rows:
         number = row.order["order_no"]
