@@ -78,7 +78,7 @@ def _principal(
 def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Principal]:
     """A dependency admitting staff with one of ``roles`` and devices of the given kinds."""
 
-    async def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:  # no I/O
+    def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
         if principal is None:
             raise Unauthorized("sign in or send an API token")
         if principal.device is not None:
