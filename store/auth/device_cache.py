@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from store.auth import service
@@ -26,7 +27,7 @@ def authenticate(session: Session, key: str) -> Device | None:
     now = time.monotonic()
     hit = _entries.get(entry)
     if hit is not None and hit[0] > now:
-        device = hit[1]
+        device = found = hit[1]
     else:
         found = service.resolve_device(session, key)
         if found is None:
@@ -34,8 +35,14 @@ def authenticate(session: Session, key: str) -> Device | None:
             return None
         device = Device(**{name: getattr(found, name) for name in Device.model_fields})
         _entries[entry] = (now + TTL_S, device)
+
+    def touch(session: Session) -> None:
+        # The session's own row when it was just read (so the session sees the new time), else the copy.
+        if service.touch_device(session, found) and found is not device:
+            set_committed_value(device, "last_seen_at", found.last_seen_at)
+
     # Not now in a request that reads first: a reader holding SQLite's write lock would block the writers.
-    when_writing(session, lambda s: service.touch_device(s, device))
+    when_writing(session, touch)
     return device
 
 
