@@ -29,10 +29,11 @@ def authenticate(session: Session, key: str) -> Device | None:
     if hit is not None and hit[0] > now:
         device = found = hit[1]
     else:
-        found = service.resolve_device(session, key)
-        if found is None:
+        resolved = service.resolve_device(session, key)
+        if resolved is None:
             _entries.pop(entry, None)
             return None
+        found = resolved
         device = Device(**{name: getattr(found, name) for name in Device.model_fields})
         _entries[entry] = (now + TTL_S, device)
 
