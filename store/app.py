@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from starlette.routing import Match
 import admin
 import kiosk
 from store import __version__
+from store.access_log import AccessLog
 from store.db import is_locked
 from store.errors import PROBLEM_BASE, DatabaseBusy, StoreError
 from store.health import router as health_router
@@ -138,23 +137,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def _access_log(request: Request, call_next: Any) -> Response:
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:16]
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                "request_id": request_id,
-            },
-        )
-        return response
+    app.add_middleware(AccessLog)  # request id and access log (plain ASGI: cheap on the hot path)
 
     _mount_api_docs(app)
     app.include_router(health_router)
