@@ -117,7 +117,9 @@ def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> 
             continue
         for index, first in followers:  # the same key twice in one batch: the second is a retry of the first
             outcomes[index] = _retry_of(sales[index], sales[first], outcomes[first])
-        return [outcome for outcome in outcomes if outcome is not None]
+        done = [outcome for outcome in outcomes if outcome is not None]
+        assert len(done) == len(sales), "every sale has an outcome"
+        return done
     raise AssertionError("unreachable")  # pragma: no cover
 
 
