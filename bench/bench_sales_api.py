@@ -1,30 +1,34 @@
-"""Sustained sales per second through the HTTP API (one ``smartstore serve`` process, SQLite) and the
-same orders inserted directly through ``sales_service.create_order``, in the same run.
+"""Sales ingest side by side in one run: a bare FastAPI echo app, ``GET /healthz``, single
+``POST /api/v1/sales/orders``, batched ``POST /api/v1/sales/orders/batch`` and the service called directly.
 
-    .venv/bin/python bench/bench_sales_api.py --orders 2000 [--workers 8] [--time-limit 300]
+    .venv/bin/python bench/bench_sales_api.py --orders 2000 [--workers 8] [--batch 100] [--time-limit 120]
 
-Everything runs on a fresh SQLite file in a temporary folder; the server listens on loopback only.
-Each order has 3 lines and one payment, as a till sends it, with an ``Idempotency-Key``.
+Everything runs on a fresh SQLite file in a temporary folder; the servers listen on loopback only. Each
+order has 3 lines and one payment, as a till sends it, with an ``Idempotency-Key`` (batched sales: one
+key per sale). For each path it prints requests/s, sales/s, the server process's CPU ms per request (from
+/proc) and, for the sales paths, SQL statements per order (counted in-process on the same app).
 """
 
-from __future__ import annotations
-
 import argparse
+import http.client
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+ORDERS = "/api/v1/sales/orders"
+BATCH = "/api/v1/sales/orders/batch"
 
 
 def _order(shop_id: int, number: str, ordered_at: str) -> dict[str, Any]:
@@ -81,71 +85,225 @@ def _setup(url: str) -> tuple[int, str]:
         return shop.id, key  # type: ignore[return-value]
 
 
+def echo_app() -> Any:
+    """The yardstick: a bare FastAPI app that parses the same JSON into a pydantic model and echoes it."""
+    from fastapi import FastAPI
+
+    from store.sales.schemas import OrderCreate
+
+    app = FastAPI()
+
+    @app.post("/echo", status_code=201)
+    def echo(data: OrderCreate) -> OrderCreate:
+        return data
+
+    return app
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
-def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = Path(sys.executable).parent / "smartstore"
-    argv = [str(command)] if command.exists() else [sys.executable, "-c", "from store.cli import main; main()"]
-    env = {**os.environ, "SMARTSTORE_DATABASE_URL": url, "SMARTSTORE_LOG_LEVEL": "WARNING"}
-    # The server's output goes to a file: an unread pipe fills up and stalls the server.
-    with log.open("wb") as sink:
-        server = subprocess.Popen(
-            [*argv, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
+def _wait_ready(server: subprocess.Popen[bytes], port: int, log: Path, path: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("server did not answer /healthz within 60 s")
+    raise SystemExit(f"server on port {port} did not answer within 60 s")
 
 
-def _post_all(port: int, key: str, shop_id: int, count: int, workers: int, limit_s: float) -> tuple[int, int, float]:
-    """Post ``count`` orders with ``workers`` threads, stopping at ``limit_s``; returns (ok, failed, seconds)."""
-    url = f"http://127.0.0.1:{port}/api/v1/sales/orders"
-    ordered_at = (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 60))) + "+00:00"
-    started = time.perf_counter()
-    deadline = started + limit_s
-    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
-    with httpx.Client(headers={"X-Device-Key": key}, limits=limits, timeout=60) as client:
+def _start(argv: list[str], url: str, port: int, log: Path, ready_path: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SMARTSTORE_DATABASE_URL": url, "SMARTSTORE_LOG_LEVEL": "WARNING"}
+    # The server's output goes to a file: an unread pipe fills up and stalls the server.
+    with log.open("wb") as sink:
+        server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    _wait_ready(server, port, log, ready_path)
+    return server
 
-        def post(n: int) -> bool:
-            if time.perf_counter() > deadline:
-                return False
-            body = _order(shop_id, f"API{n:07d}", ordered_at)
+
+def _serve_store(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    command = Path(sys.executable).parent / "smartstore"
+    argv = [str(command)] if command.exists() else [sys.executable, "-c", "from store.cli import main; main()"]
+    return _start([*argv, "serve", "--host", "127.0.0.1", "--port", str(port)], url, port, log, "/healthz")
+
+
+def _serve_echo(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, __file__, "--serve-echo", str(port)]
+    return _start(argv, url, port, log, "/docs")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()  # a server this script started, by its own pid
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Result:
+    def __init__(self, name: str, requests: int, sales: int, failed: int, seconds: float, cpu_s: float) -> None:
+        self.name, self.requests, self.sales, self.failed = name, requests, sales, failed
+        self.seconds, self.cpu_s = seconds, cpu_s
+        self.statements: float | None = None
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def sales_per_s(self) -> float:
+        return self.sales / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu_s / self.requests if self.requests else 0.0
+
+
+Request = tuple[str, str, bytes | None, dict[str, str], int]  # method, path, body, headers, sales in it
+
+
+def _drive(
+    name: str, port: int, pid: int, requests: list[Request], workers: int, limit_s: float, ok: Callable[..., bool]
+) -> Result:
+    """Send ``requests`` over ``workers`` keep-alive connections; count answers ``ok`` accepts."""
+    lock = threading.Lock()
+    position = iter(range(len(requests)))
+    tally = {"requests": 0, "sales": 0, "failed": 0}
+    why: dict[str, int] = {}
+    deadline = time.perf_counter() + limit_s
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while time.perf_counter() < deadline:
+            with lock:
+                n = next(position, None)
+            if n is None:
+                break
+            method, path, body, headers, sales = requests[n]
             try:
-                response = client.post(url, json=body, headers={"Idempotency-Key": f"bench-{n}"})
-            except httpx.HTTPError:
-                return False
-            return response.status_code == 201
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                answer = response.read()
+                good = ok(response.status, answer)
+                reason = f"{response.status} {answer[:120]!r}"
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                good, reason = False, f"connection: {exc!r}"
+            with lock:
+                if not good:
+                    why[reason] = why.get(reason, 0) + 1
+                tally["requests"] += 1
+                tally["sales" if good else "failed"] += sales if good else 1
+        conn.close()
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(post, range(count)))
-    return sum(results), len(results) - sum(results), time.perf_counter() - started
+    cpu_before = _cpu_s(pid)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    cpu = _cpu_s(pid) - cpu_before
+    for reason, times in sorted(why.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {name}: {times} × {reason}")
+    return Result(name, tally["requests"], tally["sales"], tally["failed"], seconds, cpu)
+
+
+def _ordered_at() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 60)) + "+00:00"
+
+
+def _single_requests(key: str, shop_id: int, prefix: str, count: int, path: str) -> list[Request]:
+    at = _ordered_at()
+    return [
+        (
+            "POST",
+            path,
+            json.dumps(_order(shop_id, f"{prefix}{n:07d}", at)).encode(),
+            {"X-Device-Key": key, "Content-Type": "application/json", "Idempotency-Key": f"{prefix}-{n}"},
+            1,
+        )
+        for n in range(count)
+    ]
+
+
+def _batch_requests(key: str, shop_id: int, count: int, size: int) -> list[Request]:
+    at = _ordered_at()
+    requests: list[Request] = []
+    for first in range(0, count, size):
+        sales = [
+            {"idempotency_key": f"B-{n}", "order": _order(shop_id, f"B{n:07d}", at)}
+            for n in range(first, min(first + size, count))
+        ]
+        body = json.dumps({"sales": sales}).encode()
+        requests.append(("POST", BATCH, body, {"X-Device-Key": key, "Content-Type": "application/json"}, len(sales)))
+    return requests
+
+
+def _batch_ok(status: int, body: bytes) -> bool:
+    return status == 200 and all(item["status"] == 201 for item in json.loads(body)["results"])
+
+
+def _statements_per_order(url: str, key: str, shop_id: int, count: int, batch: int) -> tuple[float, float | None]:
+    """SQL statements per order for a single post and per sale in a batch, counted on an in-process app."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from store.app import create_app
+    from store.db import get_engine
+
+    engine = get_engine(url)
+    seen = [0]
+
+    def count_statement(*_args: Any) -> None:
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        with TestClient(create_app()) as client:
+            single = _single_requests(key, shop_id, "S", count + 1, ORDERS)
+            client.request(*single[0][:2], content=single[0][2], headers=single[0][3])  # warm the caches
+            seen[0] = 0
+            for method, path, body, headers, _ in single[1:]:
+                client.request(method, path, content=body, headers=headers)
+            per_order = seen[0] / count
+            seen[0] = 0
+            method, path, body, headers, sales = _batch_requests(key, shop_id, batch, batch)[0]
+            response = client.request(method, path, content=body.replace(b'"B', b'"SB'), headers=headers)
+            per_sale = seen[0] / sales if response.status_code == 200 else None
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    return per_order, per_sale
 
 
 def _direct(url: str, shop_id: int, count: int) -> float:
-    """The same orders through the service in one unit of work; returns seconds."""
+    """The same orders through ``sales_service.create_order`` in one unit of work; returns seconds."""
     from store.db import get_engine, unit_of_work
     from store.premises import service as premises_service
     from store.sales import service as sales_service
     from store.sales.schemas import OrderCreate
 
-    ordered_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 60)) + "+00:00"
-    orders = [OrderCreate.model_validate(_order(shop_id, f"SVC{n:07d}", ordered_at)) for n in range(count)]
+    at = _ordered_at()
+    orders = [OrderCreate.model_validate(_order(shop_id, f"SVC{n:07d}", at)) for n in range(count)]
     started = time.perf_counter()
     with unit_of_work(get_engine(url)) as session:
         store_id = premises_service.default_store(session).id
@@ -154,38 +312,88 @@ def _direct(url: str, shop_id: int, count: int) -> float:
     return time.perf_counter() - started
 
 
+def _report(results: list[Result], echo: Result, args: argparse.Namespace, errors: int) -> None:
+    print(f"\nsales ingest, 3 lines per order, SQLite, one server process each, {args.workers} clients\n")
+    header = f"{'path':<36}{'requests':>9}{'failed':>8}{'req/s':>9}{'sales/s':>9}{'CPU ms/req':>11}"
+    print(header + f"{'× echo':>8}{'SQL/order':>10}")
+    for r in results:
+        ratio = f"{r.rps / echo.rps:.2f}" if echo.rps and r is not echo else ""
+        stmts = f"{r.statements:.1f}" if r.statements is not None else ""
+        print(
+            f"{r.name:<36}{r.requests:>9}{r.failed:>8}{r.rps:>9.0f}{r.sales_per_s:>9.0f}{r.cpu_ms:>11.2f}"
+            f"{ratio:>8}{stmts:>10}"
+        )
+    if errors:
+        print(f"\nthe server logged {errors} unhandled errors")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--orders", type=int, default=2000, help="orders per path (max 100000)")
     parser.add_argument("--workers", type=int, default=8, help="concurrent HTTP clients")
-    parser.add_argument("--time-limit", type=float, default=300, help="stop posting after this many seconds")
+    parser.add_argument("--batch", type=int, default=100, help="sales per batched request")
+    parser.add_argument("--time-limit", type=float, default=120, help="stop each path after this many seconds")
+    parser.add_argument("--serve-echo", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_echo:
+        import uvicorn
+
+        uvicorn.run(echo_app(), host="127.0.0.1", port=args.serve_echo, log_level="warning", access_log=False)
+        return
     count = max(1, min(args.orders, 100_000))
     with tempfile.TemporaryDirectory(prefix="bench-sales-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         shop_id, key = _setup(url)
-        port = _free_port()
-        log = Path(folder) / "server.log"
-        server = _serve(url, port, log)
+        echo_port, store_port = _free_port(), _free_port()
+        echo_server = _serve_echo(url, echo_port, Path(folder) / "echo.log")
         try:
-            ok, failed, api_s = _post_all(port, key, shop_id, count, args.workers, args.time_limit)
+            echo = _drive(
+                "bare FastAPI echo (pydantic parse)",
+                echo_port,
+                echo_server.pid,
+                _single_requests(key, shop_id, "E", count, "/echo"),
+                args.workers,
+                args.time_limit,
+                lambda status, _body: status == 201,
+            )
         finally:
-            server.terminate()  # the server we started, by its own pid
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        direct_s = _direct(url, shop_id, count)
+            _stop(echo_server)
+        log = Path(folder) / "server.log"
+        server = _serve_store(url, store_port, log)
+        try:
+            health = [("GET", "/healthz", None, {}, 1)] * count
+            created: Callable[..., bool] = lambda status, _body: status in (200, 201)  # noqa: E731
+            results = [
+                echo,
+                _drive("GET /healthz", store_port, server.pid, health, args.workers, args.time_limit, created),
+                _drive(
+                    "POST /sales/orders (single)",
+                    store_port,
+                    server.pid,
+                    _single_requests(key, shop_id, "A", count, ORDERS),
+                    args.workers,
+                    args.time_limit,
+                    created,
+                ),
+                _drive(
+                    f"POST /sales/orders/batch ({args.batch}/req)",
+                    store_port,
+                    server.pid,
+                    _batch_requests(key, shop_id, count, args.batch),
+                    args.workers,
+                    args.time_limit,
+                    _batch_ok,
+                ),
+            ]
+        finally:
+            _stop(server)
         errors = log.read_text(errors="replace").count("unhandled error")
-    api_rate, direct_rate = ok / api_s, count / direct_s
-    print(f"\nsales posting, 3 lines per order, SQLite, one server process, {args.workers} clients\n")
-    print(f"{'path':<34}{'orders':>8}{'failed':>8}{'seconds':>10}{'orders/s':>11}")
-    print(f"{'HTTP API (POST /sales/orders)':<34}{ok:>8}{failed:>8}{api_s:>10.1f}{api_rate:>11.1f}")
-    print(f"{'service (create_order, one UoW)':<34}{count:>8}{0:>8}{direct_s:>10.1f}{direct_rate:>11.1f}")
-    if errors:
-        print(f"\nthe server logged {errors} unhandled errors (SQLite 'database is locked' under concurrent writes)")
-    print(f"\nratio service / API: {direct_rate / api_rate:.1f}x" if api_rate else "\nno order went through the API")
+        per_order, per_sale = _statements_per_order(url, key, shop_id, 20, args.batch)
+        results[2].statements, results[3].statements = per_order, per_sale
+        direct_s = _direct(url, shop_id, count)
+        direct = Result("service create_order (one UoW)", count, count, 0, direct_s, 0.0)
+        _report(results, echo, args, errors)
+        print(f"{direct.name:<36}{count:>9}{0:>8}{direct.rps:>9.0f}{direct.sales_per_s:>9.0f}{'(in-process)':>11}")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +17,10 @@ from starlette.routing import Match
 import admin
 import kiosk
 from store import __version__
+from store.access_log import AccessLog
 from store.config import get_settings
-from store.errors import PROBLEM_BASE, StoreError
+from store.db import is_locked
+from store.errors import PROBLEM_BASE, DatabaseBusy, StoreError
 from store.health import router as health_router
 from store.http_guard import BodyLimit, SecurityHeaders
 from store.logs import install_redaction
@@ -67,7 +67,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> Response:
         extra = {"errors": exc.errors} if exc.errors else {}
-        return _problem(request, exc.status_code, exc.type, exc.title, exc.message, **extra)
+        response = _problem(request, exc.status_code, exc.type, exc.title, exc.message, **extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -89,6 +91,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        if is_locked(exc):  # SQLite's write lock stayed taken past the busy timeout: a retry, not a 500
+            return await _store_error(request, DatabaseBusy("the database is busy with another write; retry"))
         # The database is restarting, unreachable or busy (a crash, a failover, SQLite's write lock): a 503 the
         # client retries with the same Idempotency-Key, not a 500. Logged by kind only: the text may hold the URL.
         log.warning("database unavailable", extra={"path": request.url.path, "reason": type(exc.orig).__name__})
@@ -174,23 +178,7 @@ def create_app() -> FastAPI:
     # (inside BaseHTTPMiddleware a raised 413 would reach FastAPI wrapped in an ExceptionGroup, as a 400).
     _guard(app)
 
-    @app.middleware("http")
-    async def _access_log(request: Request, call_next: Any) -> Response:
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:16]
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                "request_id": request_id,
-            },
-        )
-        return response
+    app.add_middleware(AccessLog)  # request id and access log (plain ASGI: cheap on the hot path)
 
     if docs:
         _mount_api_docs(app)

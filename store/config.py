@@ -53,6 +53,8 @@ class StoreSettings(BaseSettings):
     # Session cookies: "auto" marks them Secure when the request came over https or env is production.
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     api_docs: bool = True  # /api/v1/docs (Swagger UI) and the OpenAPI spec; turn off in production if wanted
+    max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
+    max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from store.config import get_settings
+from store.errors import DatabaseBusy
 
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -26,8 +28,14 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 _engines: dict[str, Engine] = {}
+_writers: dict[Any, threading.Lock] = {}  # per SQLite database: this process's writers queue here
 WRITE_INTENT = "smartstore_write_intent"  # execution option: this unit of work will write
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS_FIRST = "smartstore_reads_first"  # a route that reads first and takes the write lock in write_lock()
+OWN_UNIT = "smartstore_own_unit"  # session.info flag: this session's transactions are ours to end
+_DEFERRED = "smartstore_deferred_writes"  # session.info: small writes waiting for write_lock()
+# How long a writer waits for SQLite's write lock before the request is answered 503 (retry).
+BUSY_TIMEOUT_MS = 10_000
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -51,7 +59,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -113,13 +121,114 @@ def check_database(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach database {safe_url(str(engine.url))}: {reason}") from None
 
 
+def is_locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "busy": a writer waited ``BUSY_TIMEOUT_MS`` in vain."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text_ = str(exc.orig or exc).lower()
+    return "database is locked" in text_ or "database is busy" in text_ or "database table is locked" in text_
+
+
+def reads_first(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a writing route that takes the write lock itself, around its writes only (:func:`write_lock`).
+
+    Its session starts as a reader (authentication, validation and the response run unlocked); without
+    the mark a writing request holds SQLite's write lock from its first query to its commit.
+    """
+    setattr(endpoint, READS_FIRST, True)
+    return endpoint
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Request-scoped unit of work: commits when the request succeeds, rolls back when it fails."""
     engine = get_engine()
-    if request.method not in SAFE_METHODS:
+    route = request.scope.get("route")
+    writes = request.method not in SAFE_METHODS
+    reads_first_ = writes and getattr(getattr(route, "endpoint", None), READS_FIRST, False)
+    if writes and not reads_first_:
         engine = engine.execution_options(**{WRITE_INTENT: True})
     with unit_of_work(engine) as session:
+        session.info[OWN_UNIT] = True
+        # In a reads-first request, small writes wait for its write_lock(); elsewhere they run at once.
+        session.info[_DEFERRED] = [] if reads_first_ else None
         yield session
+
+
+def when_writing(session: Session, write: Callable[[Session], Any]) -> None:
+    """Run a small write (a device's last-seen time) when the request may write: at once, or, in a
+    :func:`reads_first` request, first thing in its :func:`write_lock`, so that no reader holds SQLite's
+    write lock while it waits for its turn (a deadlock until the busy timeout)."""
+    deferred = session.info.get(_DEFERRED)
+    if deferred is None:
+        write(session)
+    else:
+        deferred.append(write)
+
+
+@contextmanager
+def write_lock(session: Session) -> Iterator[None]:
+    """The writes of a :func:`reads_first` request, in a short transaction of their own.
+
+    What the request did so far (reads) is committed, the writes run in a new transaction that on
+    SQLite takes the write lock up front (``BEGIN IMMEDIATE``, queueing behind other writers for up to
+    ``BUSY_TIMEOUT_MS``), and it commits on leaving, so the lock is held for the writes alone. An error
+    rolls the writes back. A session whose transaction belongs to someone else (a job's unit of work, a
+    test) gets a savepoint instead: its owner commits.
+    """
+    if not session.info.get(OWN_UNIT):
+        with session.begin_nested():
+            yield
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        session.commit()
+        try:
+            _run_deferred(session)
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return
+    with _writer_turn(session):
+        # The read transaction ends and the write one begins on the same connection: cheaper than a
+        # commit, a pool check-in and a new begin, and the session's own commit or rollback ends it.
+        conn = session.connection()
+        conn.exec_driver_sql("COMMIT")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            _run_deferred(session)
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _run_deferred(session: Session) -> None:
+    deferred = session.info.get(_DEFERRED) or []
+    while deferred:
+        deferred.pop(0)(session)
+
+
+@contextmanager
+def _writer_turn(session: Session) -> Iterator[None]:
+    """On SQLite, this process's writers take turns on a lock of their own before ``BEGIN IMMEDIATE``.
+
+    SQLite's busy handler polls, sleeping up to 100 ms between tries, so threads contending for the
+    database lock lose most of their time asleep; a thread waiting here wakes the moment the one before
+    it commits. Other processes still queue through the busy handler.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    lock = _writers.setdefault(bind.engine.url, threading.Lock())
+    if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseBusy("the database is busy with another write; retry")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # scope="function": commit before the response leaves, so a failed commit is never reported as success.

@@ -30,6 +30,11 @@ class StoreError(Exception):
             self.type = type
         self.errors = errors or []
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers sent with the problem response (``Retry-After``); none by default."""
+        return {}
+
     def problem(self, instance: str | None = None) -> dict[str, Any]:
         """The problem+json body of this error."""
         body: dict[str, Any] = {
@@ -80,3 +85,26 @@ class Forbidden(StoreError):
 class IdempotencyConflict(Conflict):
     type = "idempotency-key-reused"
     title = "Idempotency-Key reused with a different request"
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this key is still running: retry shortly for its result."""
+
+    type = "idempotency-in-progress"
+    title = "A request with this Idempotency-Key is in progress"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
+class DatabaseBusy(StoreError):
+    """SQLite's write lock stayed taken past the busy timeout: nothing was written, retry."""
+
+    status_code = 503
+    type = "database-busy"
+    title = "Busy, retry shortly"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}

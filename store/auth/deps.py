@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from store.auth import service
+from store.auth import device_cache, service
 from store.auth.errors import AmbiguousCredentials
 from store.auth.models import Device, DeviceKind, Role, StaffSession, StaffUser
 from store.config import get_settings
@@ -94,7 +94,7 @@ def _principal(
 ) -> Principal | None:
     _one_credential(request, device_key)
     if device_key:
-        device = service.authenticate_device(session, device_key)
+        device = device_cache.authenticate(session, device_key)
         if device is None:
             raise Unauthorized("unknown or revoked device key")
         return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)

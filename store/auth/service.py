@@ -318,6 +318,9 @@ def revoke_device(session: Session, store_id: int, device_id: int) -> Device:
     device.revoked_at = device.revoked_at or utcnow()
     session.add(device)
     session.flush()
+    from store.auth import device_cache  # imports this module: a cycle at import time
+
+    device_cache.clear()
     return device
 
 

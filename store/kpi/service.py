@@ -8,7 +8,9 @@ and gives the same rows (tests/kpi/test_incremental.py proves it on random data)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, case, delete, func, literal, select, union_all
@@ -33,12 +35,25 @@ ONLINE_CHANNELS = (Channel.online.value, Channel.live.value)
 
 def _upsert(session: Session, table: Table, key: dict[str, Any], sums: dict[str, int]) -> None:
     """Insert the row, or add ``sums`` to the existing one (SQLite and PostgreSQL alike)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**key, **sums)
-    stmt = stmt.on_conflict_do_update(
+    _upsert_many(session, table, list(key), [{**key, **sums}])
+
+
+def _upsert_many(session: Session, table: Table, key: list[str], rows: list[dict[str, Any]]) -> None:
+    """:func:`_upsert` of many rows (distinct keys, the same columns) in one statement."""
+    if rows:
+        sums = tuple(name for name in rows[0] if name not in key)
+        stmt = _upsert_statement(session.get_bind().dialect.name, table, tuple(key), sums)
+        session.connection().execute(stmt, rows)
+
+
+@lru_cache(maxsize=32)
+def _upsert_statement(dialect_name: str, table: Table, key: tuple[str, ...], sums: tuple[str, ...]) -> Any:
+    # Built once per shape: building ``excluded`` costs more than running the statement (the hot path).
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(key), set_={name: table.c[name] + stmt.excluded[name] for name in sums}
     )
-    session.exec(stmt)
 
 
 def _sales_key(store_id: int, day: date, shop_id: int, channel: Any, source: Any) -> dict[str, Any]:
@@ -53,13 +68,24 @@ def _sums(
 
 def apply_order(session: Session, order: Order) -> None:
     """Count a new order on its business day."""
-    member = order.member_id is not None
-    _upsert(
-        session,
-        SALES,
-        _sales_key(order.store_id, order.business_on, order.shop_id, order.channel, order.source),
-        _sums(order.total_fen, 0, 1, int(member), order.total_fen if member else 0),
-    )
+    apply_orders(session, [order])
+
+
+def apply_orders(session: Session, orders: Iterable[Any]) -> None:
+    """Count new orders on their business days: one upsert per rollup row they touch, in one statement.
+
+    ``orders`` are ``Order`` rows or anything with the same attributes (the till hot path passes the
+    values it inserted).
+    """
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for order in orders:
+        key = _sales_key(order.store_id, order.business_on, order.shop_id, order.channel, order.source)
+        member = order.member_id is not None
+        sums = _sums(order.total_fen, 0, 1, int(member), order.total_fen if member else 0)
+        row = rows.setdefault(tuple(key.values()), {**key, **_sums()})
+        for name, value in sums.items():
+            row[name] += value
+    _upsert_many(session, SALES, list(SALES_KEY), list(rows.values()))
 
 
 def apply_refund(session: Session, order: Order, refund: Refund) -> None:

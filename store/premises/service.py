@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -269,6 +269,21 @@ def ensure_shop_trading(session: Session, store_id: int, shop_id: int, on: date)
     if shop.closed_on is not None and on > shop.closed_on:
         raise ShopClosed(f"shop {shop.code} closed after {shop.closed_on}; it did not trade on {on}")
     return shop
+
+
+_TRADING_WINDOW = (
+    select(Store.timezone, Shop.opened_on, Shop.closed_on)  # type: ignore[call-overload]
+    .join(Shop, col(Shop.store_id) == col(Store.id))
+    .where(col(Store.id) == bindparam("store_id"), col(Shop.id) == bindparam("shop_id"))
+)
+
+
+def trading_window(session: Session, store_id: int, shop_id: int) -> tuple[str, date, date | None] | None:
+    """(store timezone, shop's first and last trading day) in one prebuilt query; None: no such shop.
+
+    For the tills' hot path, which asks this of every sale; ``ensure_shop_trading`` words a refusal."""
+    row = session.connection().execute(_TRADING_WINDOW, {"store_id": store_id, "shop_id": shop_id}).first()
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 def total_area_m2(session: Session, store_id: int, on: date) -> float:

@@ -9,10 +9,23 @@ from fastapi.responses import JSONResponse
 
 from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
-from store.db import SessionDep
+from store.config import get_settings
+from store.db import SessionDep, reads_first
 from store.idempotency import IdempotencyKey, respond_once
+from store.sales import ingest
 from store.sales import service as sales_service
-from store.sales.schemas import Channel, OrderCreate, OrderPage, OrderRead, OrderSummary, RefundCreate, RefundRead
+from store.sales.errors import TooLarge
+from store.sales.schemas import (
+    Channel,
+    OrderCreate,
+    OrderPage,
+    OrderRead,
+    OrderSummary,
+    RefundCreate,
+    RefundRead,
+    SaleBatch,
+    SaleBatchRead,
+)
 from store.wire import Day, Int32, Offset, RowId, Whole
 
 router = APIRouter(prefix="/sales", tags=["sales"])
@@ -24,16 +37,50 @@ Reader = Annotated[
 ]
 
 
-@router.post("/orders", status_code=201, response_model=OrderRead, responses={409: {}, 403: {}, 400: {}, 404: {}})
+def _sales_scope(request: Request, poster: Principal) -> str:
+    # One scope for single and batched posts: a sale posted alone and then forwarded in a batch is one sale.
+    return f"{poster.label}:POST {request.url.path.removesuffix('/batch')}"
+
+
+@router.post(
+    "/orders", status_code=201, response_model=OrderRead, responses={409: {}, 403: {}, 400: {}, 404: {}, 503: {}}
+)
+@reads_first
 def post_order(
     request: Request, data: OrderCreate, session: SessionDep, poster: Poster, key: IdempotencyKey = None
 ) -> JSONResponse:
-    """Record a sale; a retry with the same Idempotency-Key returns the first order, never a second one."""
+    """Record a sale; a retry with the same Idempotency-Key returns the first order, never a second one.
 
-    def produce() -> OrderRead:
-        return sales_service.order_read(session, sales_service.create_order_for(session, poster, data))
+    A retry that arrives while the first is still being written gets 409 `idempotency-in-progress` with
+    `Retry-After`; retried after that, it gets the first order."""
+    (outcome,) = ingest.post(session, poster, [ingest.Sale(key, data)], scope=_sales_scope(request, poster))
+    if outcome.error is not None:
+        raise outcome.error
+    return JSONResponse(outcome.body, status_code=outcome.status)
 
-    return respond_once(session, request, poster.label, key=key, payload=data, produce=produce)
+
+@router.post("/orders/batch", response_model=SaleBatchRead, responses={403: {}, 422: {}, 503: {}})
+@reads_first
+def post_orders_batch(request: Request, batch: SaleBatch, session: SessionDep, poster: Poster) -> JSONResponse:
+    """Record a backlog of sales in one request (a till back online); each sale has its own key and result.
+
+    Every result is what a single `POST /sales/orders` of that sale with its `idempotency_key` would
+    have answered (`status` and `order`, or `problem`): one bad sale does not hold back the others, and
+    a batch sent again returns the first results. Keys are shared with single posts."""
+    limit = get_settings().max_batch_sales
+    if len(batch.sales) > limit:
+        raise TooLarge(
+            f"a batch may carry at most {limit} sales, this one has {len(batch.sales)}",
+            errors=[{"loc": ["body", "sales"], "msg": f"at most {limit} sales"}],
+        )
+    sales = [ingest.Sale(sale.idempotency_key, sale.order) for sale in batch.sales]
+    outcomes = ingest.post(session, poster, sales, scope=_sales_scope(request, poster))
+    problems = ingest.problems(outcomes, request.url.path)
+    results = [
+        {"idempotency_key": sale.key, "status": outcome.status, "order": outcome.body, "problem": problem}
+        for sale, outcome, problem in zip(sales, outcomes, problems, strict=True)
+    ]
+    return JSONResponse({"results": results})
 
 
 @router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundRead, responses={400: {}, 409: {}})

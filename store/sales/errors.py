@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.errors import Conflict, Forbidden, InvalidInput, NotFound
+from store.errors import Conflict, Forbidden, InvalidInput, NotFound, StoreError
 
 
 class OrderNotFound(NotFound):
@@ -32,3 +32,11 @@ class WrongShop(Forbidden):
 
     type = "wrong-shop"
     title = "Device may not post for this shop"
+
+
+class TooLarge(StoreError):
+    """More lines in an order, or more sales in a batch, than the settings allow; nothing is read further."""
+
+    status_code = 422
+    type = "too-large"
+    title = "Request is larger than allowed"

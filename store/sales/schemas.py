@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -71,6 +72,19 @@ class OrderCreate(BaseModel):
     total_fen: Money
     lines: list[OrderLineIn]
     payments: list[PaymentIn]
+
+
+class SaleIn(BaseModel):
+    """One sale of a batch: the order and the Idempotency-Key it would have been posted with alone."""
+
+    idempotency_key: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    order: OrderCreate
+
+
+class SaleBatch(BaseModel):
+    """A till's backlog: many sales in one request (at most ``SMARTSTORE_MAX_BATCH_SALES``)."""
+
+    sales: list[SaleIn] = Field(min_length=1)
 
 
 class RefundCreate(BaseModel):
@@ -143,6 +157,19 @@ class OrderRead(OrderSummary):
     lines: list[OrderLineRead]
     payments: list[PaymentRead]
     refunds: list[RefundRead]
+
+
+class SaleResult(BaseModel):
+    """What a single post of the sale answered: ``status`` with the ``order`` (201) or a ``problem``."""
+
+    idempotency_key: str
+    status: int
+    order: OrderRead | None = None
+    problem: dict[str, Any] | None = None  # problem+json, as a single post returns it
+
+
+class SaleBatchRead(BaseModel):
+    results: list[SaleResult]  # one per sale, in the order sent
 
 
 class OrderPage(BaseModel):

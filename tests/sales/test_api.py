@@ -77,6 +77,26 @@ class TestTillPostsAnOrder:
         assert response.json()["source"] == "receipt_capture"
 
 
+class TestTheAnswerIsWhatWasWritten:
+    def test_the_created_order_reads_back_the_same(self, client, session, shop, till):
+        body = order_body(shop, member_id=42)
+        body["ordered_at"] = "2025-03-01T23:30:00+08:00"  # the till's own offset comes back as sent
+        created = client.post(ORDERS, json=body, headers=till[0]).json()
+        stored = client.get(f"{ORDERS}/{created['id']}", headers=till[0]).json()
+        assert created["ordered_at"] == "2025-03-01T23:30:00+08:00" and created["business_on"] == "2025-03-01"
+        assert {**created, "ordered_at": None} == {**stored, "ordered_at": None}
+        assert datetime.fromisoformat(created["ordered_at"]) == datetime.fromisoformat(stored["ordered_at"])
+
+    def test_an_order_number_already_recorded_is_a_conflict_and_writes_nothing(self, client, session, shop, till):
+        body = order_body(shop)
+        client.post(ORDERS, json=body, headers={**till[0], "Idempotency-Key": "a"})
+        again = client.post(ORDERS, json=body, headers={**till[0], "Idempotency-Key": "b"})
+        assert again.status_code == 409
+        assert again.json()["detail"] == f"order number {body['order_no']!r} is already recorded in this store"
+        assert _orders(session) == 1
+        assert client.post(ORDERS, json=body, headers={**till[0], "Idempotency-Key": "b"}).status_code == 409
+
+
 class TestBadOrdersAreRefused:
     def test_numbers_that_do_not_add_up_list_every_field(self, client, session, shop, till):
         body = order_body(shop)

@@ -1,0 +1,52 @@
+"""Device keys seen lately, so a till posting every few seconds is not looked up again for each sale.
+
+A hit costs a dictionary lookup instead of a query. An entry lives ``TTL_S`` seconds: a key revoked in
+this process stops working at once (``service.revoke_device`` clears the cache), one revoked through
+another server process within ``TTL_S``. The cached device is a detached copy, never bound to a session.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from store.auth import service
+from store.auth.models import Device
+from store.db import when_writing
+
+TTL_S = 5.0
+_entries: dict[tuple[Any, str], tuple[float, Device]] = {}
+
+
+def authenticate(session: Session, key: str) -> Device | None:
+    """``service.authenticate_device`` through the cache: the active device with this key, or None."""
+    entry = (session.get_bind().engine.url, service.digest(key))
+    now = time.monotonic()
+    hit = _entries.get(entry)
+    if hit is not None and hit[0] > now:
+        device = found = hit[1]
+    else:
+        resolved = service.resolve_device(session, key)
+        if resolved is None:
+            _entries.pop(entry, None)
+            return None
+        found = resolved
+        device = Device(**{name: getattr(found, name) for name in Device.model_fields})
+        _entries[entry] = (now + TTL_S, device)
+
+    def touch(session: Session) -> None:
+        # The session's own row when it was just read (so the session sees the new time), else the copy.
+        if service.touch_device(session, found) and found is not device:
+            set_committed_value(device, "last_seen_at", found.last_seen_at)
+
+    # Not now in a request that reads first: a reader holding SQLite's write lock would block the writers.
+    when_writing(session, touch)
+    return device
+
+
+def clear() -> None:
+    """Forget every cached key (a device was revoked)."""
+    _entries.clear()

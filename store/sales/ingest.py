@@ -1,0 +1,300 @@
+"""The tills' hot path: sales posted one by one or forwarded as a backlog, written set-based.
+
+A request goes through three phases (docs/architecture.md, "Posting sales"):
+
+1. Unlocked reads and checks: recorded ``Idempotency-Key``\\ s first (a retry gets the first result before
+   anything else is looked at, as it always did), then per sale the size cap, the poster's shop, the
+   arithmetic (``checks``) and the shop trading on the business day.
+2. The writes, under ``db.write_lock`` (on SQLite: the write lock, for these statements only): one INSERT
+   of the orders (RETURNING their ids), one of their lines, one of their payments, one upsert per KPI
+   rollup row they touch, one INSERT of their idempotency records; whatever the number of sales.
+3. The response, built from the values written: nothing is read back.
+
+A unique index that refuses a write (an order number or a key that a concurrent request recorded first)
+rolls the writes back and the request runs again: its reads then see the other request's rows and answer
+as a retry would (the first result, 409 order number taken, 409 key reused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from store import idempotency
+from store.clock import business_day, utcnow
+from store.config import get_settings
+from store.db import write_lock
+from store.errors import StoreError
+from store.kpi import service as kpi_service
+from store.premises import service as premises_service
+from store.sales import checks
+from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken, TooLarge, WrongShop
+from store.sales.models import Order, OrderLine, Payment
+from store.sales.schemas import OrderCreate
+from store.sales.service import Poster, default_source
+
+ORDER: Table = Order.__table__  # type: ignore[attr-defined]
+LINE: Table = OrderLine.__table__  # type: ignore[attr-defined]
+PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
+ATTEMPTS = 3  # a write refused by a unique index runs again with fresh reads; a third refusal is raised
+# Built once: building a statement costs several times what running it does.
+_INSERT_ORDER = insert(ORDER).returning(ORDER.c.id)
+_INSERT_ORDERS = insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True)
+_INSERT_LINE = insert(LINE)
+_INSERT_PAYMENT = insert(PAYMENT)
+_USED_NUMBERS = select(ORDER.c.order_no).where(
+    ORDER.c.store_id == bindparam("store_id"), ORDER.c.order_no.in_(bindparam("numbers", expanding=True))
+)
+
+
+@dataclass
+class Sale:
+    """One sale as posted: the order and its ``Idempotency-Key`` (None: not retry-safe)."""
+
+    key: str | None
+    data: OrderCreate
+
+
+@dataclass
+class Outcome:
+    """What a single post of the sale answers: the status and its JSON body, or the error."""
+
+    status: int
+    body: dict[str, Any] | None = None
+    error: StoreError | None = None
+
+
+@dataclass
+class _Row:
+    """A checked sale, ready to write: the values of its rows and of its response."""
+
+    index: int
+    key: str | None
+    digest: str
+    store_id: int
+    shop_id: int
+    business_on: date
+    channel: str
+    source: str
+    member_id: int | None
+    total_fen: int
+    order: dict[str, Any]
+    lines: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    response: dict[str, Any]
+
+
+@dataclass
+class _Context:
+    """What the checks of one request share: the store's timezone and the shops' trading days."""
+
+    poster: Poster
+    now: Any
+    max_lines: int
+    timezone: str | None = None
+    windows: dict[int, tuple[date, date | None] | None] = field(default_factory=dict)
+
+
+def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> list[Outcome]:
+    """Record ``sales`` for ``poster``; each gets the outcome a single post of it would have had."""
+    check_numbers = len(sales) > 1  # one sale: let the unique index find a used number (saves a query)
+    for attempt in range(1, ATTEMPTS + 1):
+        outcomes, rows, followers = _plan(session, poster, sales, scope, check_numbers=check_numbers)
+        try:
+            if rows:
+                with write_lock(session):
+                    _write(session, scope, rows, outcomes)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+            check_numbers = True
+            continue
+        for index, first in followers:  # the same key twice in one batch: the second is a retry of the first
+            outcomes[index] = _retry_of(sales[index], sales[first], outcomes[first])
+        done = [outcome for outcome in outcomes if outcome is not None]
+        assert len(done) == len(sales), "every sale has an outcome"
+        return done
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _plan(
+    session: Session, poster: Poster, sales: list[Sale], scope: str, *, check_numbers: bool
+) -> tuple[list[Outcome | None], list[_Row], list[tuple[int, int]]]:
+    """The unlocked phase: replays of recorded keys, refusals, and the rows of the sales to write."""
+    settings = get_settings()
+    recorded = idempotency.find(session, scope, [sale.key for sale in sales if sale.key is not None])
+    ctx = _Context(poster=poster, now=utcnow(), max_lines=settings.max_order_lines)
+    outcomes: list[Outcome | None] = [None] * len(sales)
+    rows: list[_Row] = []
+    first_of_key: dict[str, int] = {}
+    followers: list[tuple[int, int]] = []
+    for index, sale in enumerate(sales):
+        dump = sale.data.model_dump(mode="json")
+        digest = idempotency.request_fingerprint(dump)
+        if sale.key is not None:
+            if sale.key in recorded:
+                outcomes[index] = _replay(sale.key, digest, recorded[sale.key])
+                continue
+            if sale.key in first_of_key:
+                followers.append((index, first_of_key[sale.key]))
+                continue
+            first_of_key[sale.key] = index
+        try:
+            rows.append(_check(session, ctx, index, sale, dump, digest))
+        except StoreError as exc:
+            outcomes[index] = Outcome(exc.status_code, error=exc)
+    if check_numbers and rows:
+        rows = _refuse_used_numbers(session, poster.store_id, rows, outcomes)
+    return outcomes, rows, followers
+
+
+def _replay(key: str, digest: str, recorded: tuple[str, int, dict[str, Any]]) -> Outcome:
+    first_digest, status, body = recorded
+    if first_digest != digest:
+        return Outcome(409, error=idempotency.conflict(key))
+    return Outcome(status, body)
+
+
+def _retry_of(sale: Sale, first: Sale, outcome: Outcome | None) -> Outcome:
+    assert sale.key is not None and outcome is not None
+    if idempotency.request_fingerprint(sale.data) != idempotency.request_fingerprint(first.data):
+        return Outcome(409, error=idempotency.conflict(sale.key))
+    return outcome
+
+
+def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[str, Any], digest: str) -> _Row:
+    """The sale's rows, or the error a single post of it raises (in the same order as ``create_order``)."""
+    data, poster = sale.data, ctx.poster
+    if len(data.lines) > ctx.max_lines:
+        raise TooLarge(
+            f"an order may have at most {ctx.max_lines} lines, this one has {len(data.lines)}",
+            errors=[{"loc": ["body", "lines"], "msg": f"at most {ctx.max_lines} lines"}],
+        )
+    if not poster.can_see_shop(data.shop_id):
+        raise WrongShop(f"this device is bound to shop {poster.shop_id} and may not post for shop {data.shop_id}")
+    errors = checks.order_errors(data, now=ctx.now)
+    if errors:
+        raise OrderDoesNotAddUp(checks.summary(errors), errors=errors)
+    business_on = _business_day_at_trading_shop(session, ctx, data)
+    device = poster.device
+    source = (data.source or default_source(data.channel, device.kind if device is not None else None)).value
+    terminal_id = device.id if device is not None else None
+    order = {
+        "store_id": poster.store_id,
+        "shop_id": data.shop_id,
+        "order_no": data.order_no,
+        "channel": data.channel.value,
+        "source": source,
+        "member_id": data.member_id,
+        "terminal_id": terminal_id,
+        "ordered_at": data.ordered_at,
+        "business_on": business_on,
+        "subtotal_fen": data.subtotal_fen,
+        "discount_fen": data.discount_fen,
+        "total_fen": data.total_fen,
+        "refunded_fen": 0,
+        "created_at": ctx.now,
+    }
+    lines = [{"line_no": n, **line} for n, line in enumerate(dump["lines"], start=1)]
+    response = {  # the fields and order of OrderRead, from the values written
+        "id": None,
+        **{name: order[name] for name in ("shop_id", "order_no", "channel", "source", "member_id", "terminal_id")},
+        "ordered_at": dump["ordered_at"],
+        "business_on": business_on.isoformat(),
+        **{name: order[name] for name in ("subtotal_fen", "discount_fen", "total_fen", "refunded_fen")},
+        "lines": lines,
+        "payments": dump["payments"],
+        "refunds": [],
+    }
+    return _Row(
+        index=index,
+        key=sale.key,
+        digest=digest,
+        store_id=poster.store_id,
+        shop_id=data.shop_id,
+        business_on=business_on,
+        channel=order["channel"],
+        source=source,
+        member_id=data.member_id,
+        total_fen=data.total_fen,
+        order=order,
+        lines=lines,
+        payments=dump["payments"],
+        response=response,
+    )
+
+
+def _business_day_at_trading_shop(session: Session, ctx: _Context, data: OrderCreate) -> date:
+    """The sale's business day, if its shop trades that day (one query per shop and request)."""
+    store_id, shop_id = ctx.poster.store_id, data.shop_id
+    if shop_id not in ctx.windows:
+        found = premises_service.trading_window(session, store_id, shop_id)
+        if found is not None:
+            ctx.timezone = found[0]
+        ctx.windows[shop_id] = found[1:] if found is not None else None
+    if ctx.timezone is None:
+        ctx.timezone = premises_service.get_store(session, store_id).timezone
+    on = business_day(data.ordered_at, ctx.timezone)
+    window = ctx.windows[shop_id]
+    if window is None or on < window[0] or (window[1] is not None and on > window[1]):
+        premises_service.ensure_shop_trading(session, store_id, shop_id, on)  # raises the worded refusal
+    return on
+
+
+def _refuse_used_numbers(
+    session: Session, store_id: int, rows: list[_Row], outcomes: list[Outcome | None]
+) -> list[_Row]:
+    """Rows whose order number is neither recorded nor used by an earlier sale of the request."""
+    numbers = [row.order["order_no"] for row in rows]
+    used = set(session.connection().execute(_USED_NUMBERS, {"store_id": store_id, "numbers": numbers}).scalars())
+    kept = []
+    for row in rows:
+        number = row.order["order_no"]
+        if number in used:
+            outcomes[row.index] = Outcome(
+                409, error=OrderNumberTaken(f"order number {number!r} is already recorded in this store")
+            )
+            continue
+        used.add(number)
+        kept.append(row)
+    return kept
+
+
+def _write(session: Session, scope: str, rows: list[_Row], outcomes: list[Outcome | None]) -> None:
+    """The locked phase: every row of ``rows`` in a handful of statements; fills their outcomes."""
+    busy = idempotency.claim(session, scope, [row.key for row in rows if row.key is not None])
+    if busy:  # PostgreSQL: the first request with this key is still writing
+        for row in rows:
+            if row.key in busy:
+                outcomes[row.index] = Outcome(409, error=idempotency.in_progress(row.key))
+        rows = [row for row in rows if row.key not in busy]
+        if not rows:
+            return
+    conn = session.connection()
+    returning = insert(ORDER).returning(ORDER.c.id, sort_by_parameter_order=True)
+    ids = conn.execute(returning, [row.order for row in rows]).scalars().all()
+    conn.execute(
+        insert(LINE), [{"order_id": oid, **line} for oid, row in zip(ids, rows, strict=True) for line in row.lines]
+    )
+    conn.execute(
+        insert(PAYMENT), [{"order_id": oid, **pay} for oid, row in zip(ids, rows, strict=True) for pay in row.payments]
+    )
+    kpi_service.apply_orders(session, rows)
+    for oid, row in zip(ids, rows, strict=True):
+        row.response["id"] = oid
+        outcomes[row.index] = Outcome(201, row.response)
+    idempotency.record(
+        session, scope, [(row.key, row.digest, 201, row.response) for row in rows if row.key is not None]
+    )
+
+
+def problems(outcomes: list[Outcome], instance: str) -> Iterator[dict[str, Any] | None]:
+    """The problem+json body of each failed outcome (None for a recorded sale), as a single post shows it."""
+    for outcome in outcomes:
+        yield outcome.error.problem(instance) if outcome.error is not None else None
