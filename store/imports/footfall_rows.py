@@ -9,6 +9,7 @@ from functools import partial
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, utcnow
+from store.footfall import rollups as footfall_rollups
 from store.footfall import service as footfall_service
 from store.footfall.models import FootfallCount
 from store.footfall.schemas import FootfallBatch, IntervalIn
@@ -30,6 +31,7 @@ class FootfallRows(HistoryHandler):
     kind = "footfall"
     required = ("entrance_code", "interval_start", "interval_minutes", "count_in", "count_out")
     optional = ("floor_code",)
+    rollups = footfall_rollups
 
     def __init__(self, session: Session, store: Store | None) -> None:
         super().__init__(session, store)

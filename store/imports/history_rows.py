@@ -19,10 +19,10 @@ from store.imports.errors import RowError
 from store.imports.kinds import Handler, Outcome, Parsed
 from store.imports.premises_rows import shop_id_for, validated
 from store.imports.readers import Row
-from store.kpi import service as kpi_service
 from store.premises import service as premises_service
 from store.premises.models import Shop, Store
 from store.sales import checks
+from store.sales import rollups as sales_rollups
 from store.sales import service as sales_service
 from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken
 from store.sales.models import DailyTotal, Order
@@ -61,6 +61,8 @@ _ORDER_COLUMNS = {"shop_id": "shop_code", "payments": "total_fen", "subtotal_fen
 class HistoryHandler(Handler):
     """Remembers the business days it wrote, so the KPI rollups of exactly those days are rebuilt."""
 
+    rollups: Any = sales_rollups  # the domain module whose ``rebuild`` recomputes the days written
+
     def __init__(self, session: Session, store: Store | None) -> None:
         super().__init__(session, store)
         self.days_written: set[date] = set()
@@ -82,7 +84,7 @@ class HistoryHandler(Handler):
     def finish(self) -> None:
         # Bulk writes skip the incremental rollups; one rebuild over the days written brings them in line.
         if self.days_written:
-            kpi_service.rebuild(self.session, self.store_id, min(self.days_written), max(self.days_written))
+            self.rollups.rebuild(self.session, self.store_id, min(self.days_written), max(self.days_written))
 
     def check_trading(self, shop_id: int, day: date, column: str) -> None:
         if shop_id not in self._shops:

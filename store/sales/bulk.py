@@ -1,6 +1,6 @@
 """Many orders at once (imports): the same rules as ``create_order``, written with core inserts.
 
-The bulk path does not touch the KPI rollups row by row: its caller runs ``kpi_service.rebuild`` for
+The bulk path does not touch the KPI rollups row by row: its caller runs ``store.sales.rollups.rebuild`` for
 the days it wrote (they are in the orders it passed).
 """
 
