@@ -32,7 +32,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": (
         "store.imports.commands",
         "import_command",
-        "Import a CSV or XLSX file of KIND: store, floors, shops, staff, orders, daily-totals, footfall.",
+        "Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.",
     ),
     "user": ("store.auth.commands", "user", "Staff users: create them, list them, issue API tokens."),
 }

@@ -160,3 +160,21 @@ def choice(
         allowed = shown or sorted({key for key in options if key.isascii()})
         raise RowError(column, f"{raw!r} is not one of {', '.join(allowed)}")
     return value
+
+
+_TRUE = {"1", "yes", "y", "true", "t", "是", "有", "√", "✓"}
+_FALSE = {"0", "no", "n", "false", "f", "否", "无", "×"}
+
+
+def boolean(row: Row, column: str, *, required: bool = True, default: bool = False) -> bool:
+    """yes/no, true/false, 1/0 or 是/否 (case-insensitive)."""
+    raw = row.get(column).lower()
+    if not raw:
+        if required:
+            raise RowError(column, "is required (yes or no)")
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise RowError(column, f"{raw!r} is not yes or no")

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, func, literal, select
+from sqlalchemy import Table, delete, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -122,6 +122,46 @@ def replace_footfall_days(session: Session, store_id: int, start: date | None, e
     raw = rows.subquery("raw")
     grouped = select(literal(store_id), raw.c.business_on, func.sum(raw.c.footfall_in)).group_by(raw.c.business_on)
     session.exec(FOOTFALL.insert().from_select(["store_id", "business_on", "footfall_in"], grouped))
+
+
+def _add_rows(session: Session, table: Table, key: list[str], sums: list[str], grouped: Any) -> None:
+    """Upsert ``grouped`` (one row per key) into ``table``, adding its sums to a row already there."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).from_select([*key, *sums], grouped)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=key, set_={name: table.c[name] + stmt.excluded[name] for name in sums}
+    )
+    session.exec(stmt)
+
+
+def add_sales_days(session: Session, store_id: int, rows: Any) -> None:
+    """Add ``rows`` (shaped as for ``replace_sales_days``; any number per key) to the sales rollups in one
+    statement: the set-based ``apply_*`` of a bulk write (imports), so history is not recomputed."""
+    raw = rows.subquery("raw")
+    grouped = (
+        select(
+            literal(store_id),
+            raw.c.business_on,
+            raw.c.shop_id,
+            raw.c.channel,
+            raw.c.source,
+            *(func.sum(raw.c[name]) for name in SALES_SUMS),
+        )
+        .where(true())  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+        .group_by(raw.c.business_on, raw.c.shop_id, raw.c.channel, raw.c.source)
+    )
+    _add_rows(session, SALES, list(SALES_KEY), list(SALES_SUMS), grouped)
+
+
+def add_footfall_days(session: Session, store_id: int, rows: Any) -> None:
+    """Add ``rows`` (columns ``business_on, footfall_in``) to the footfall rollups in one statement."""
+    raw = rows.subquery("raw")
+    grouped = (
+        select(literal(store_id), raw.c.business_on, func.sum(raw.c.footfall_in))
+        .where(true())
+        .group_by(raw.c.business_on)
+    )
+    _add_rows(session, FOOTFALL, ["store_id", "business_on"], ["footfall_in"], grouped)
 
 
 def net_revenue_by_channel(session: Session, store_id: int, start: date, end: date) -> dict[str, int]:

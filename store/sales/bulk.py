@@ -11,16 +11,34 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    true,
+)
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, utcnow
+from store.dbtypes import AwareDateTime
 from store.errors import StoreError
+from store.kpi import service as kpi_service
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from store.sales import checks
 from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken
-from store.sales.models import Order, OrderLine, Payment
+from store.sales.models import DailyTotal, Order, OrderLine, Payment
 from store.sales.schemas import OrderCreate, Source
 
 CHUNK = 2000
@@ -129,3 +147,143 @@ def bulk_insert_orders(session: Session, store_id: int, orders: Iterable[OrderCr
         _write(session, store_id, chunk, source, checker.timezone)
         count += len(chunk)
     return count
+
+
+# --- Staged bulk writes (imports): rows are checked and staged in a temporary table outside any write
+# transaction, then moved into the sales tables by a few set-based statements, so the write lock of
+# SQLite is held for well under a second even for 200k orders (issue 7 items 2 and 6).
+
+_stage_meta = MetaData()
+ORDER_STAGE = Table(
+    "sales_stage_order",
+    _stage_meta,
+    Column("order_no", String(64), nullable=False),
+    Column("shop_id", Integer, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("member_id", Integer),
+    Column("ordered_at", AwareDateTime, nullable=False),
+    Column("business_on", Date, nullable=False),
+    Column("subtotal_fen", BigInteger, nullable=False),
+    Column("discount_fen", BigInteger, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("method", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+DAILY_TOTAL_STAGE = Table(
+    "sales_stage_daily_total",
+    _stage_meta,
+    Column("shop_id", Integer, nullable=False),
+    Column("business_on", Date, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("revenue_fen", BigInteger, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("refunds_fen", BigInteger, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def open_stage(session: Session, stage: Table) -> None:
+    """An empty temporary ``stage`` on the session's connection (it lives as long as the connection)."""
+    conn = session.connection()
+    stage.drop(conn, checkfirst=True)
+    stage.create(conn)
+
+
+def close_stage(session: Session, stage: Table) -> None:
+    stage.drop(session.connection(), checkfirst=True)
+
+
+def stage_rows(session: Session, stage: Table, rows: list[dict[str, Any]]) -> None:
+    """Add checked rows to ``stage`` (writes only the connection's temporary database: no write lock)."""
+    if rows:
+        session.connection().execute(insert(stage), rows)
+
+
+def _orders_table() -> Table:
+    return Order.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def insert_staged_orders(session: Session, store_id: int) -> None:
+    """Insert every staged order with its one line ``imported`` and its payment, and add them to the rollups.
+
+    The caller checked each order as ``create_order`` would; a number taken since (a till posting the
+    same order number meanwhile) fails the unique constraint, and the caller's transaction rolls back."""
+    conn, stage, orders = session.connection(), ORDER_STAGE, _orders_table()
+    columns = ["shop_id", "order_no", "channel", "source", "member_id", "ordered_at", "business_on"]
+    amounts = ["subtotal_fen", "discount_fen", "total_fen"]
+    rows = core_select(
+        literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)
+    )
+    conn.execute(insert(orders).from_select(["store_id", *columns, *amounts, "refunded_fen", "created_at"], rows))
+    joined = stage.join(orders, and_(orders.c.store_id == store_id, orders.c.order_no == stage.c.order_no))
+    line = (
+        literal("imported"),
+        literal("imported"),
+        literal(1),
+        stage.c.subtotal_fen,
+        literal(0),
+        stage.c.subtotal_fen,
+    )
+    conn.execute(
+        insert(OrderLine.__table__).from_select(  # type: ignore[attr-defined]
+            ["order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen"],
+            core_select(orders.c.id, literal(1), *line).select_from(joined),
+        )
+    )
+    conn.execute(
+        insert(Payment.__table__).from_select(  # type: ignore[attr-defined]
+            ["order_id", "method", "amount_fen"],
+            core_select(orders.c.id, stage.c.method, stage.c.total_fen)
+            .select_from(joined)
+            .where(stage.c.total_fen > 0),
+        )
+    )
+    member = stage.c.member_id.is_not(None)
+    kpi_service.add_sales_days(
+        session,
+        store_id,
+        core_select(
+            stage.c.business_on,
+            stage.c.shop_id,
+            stage.c.channel,
+            stage.c.source,
+            stage.c.total_fen.label("revenue_fen"),
+            literal(0).label("refunds_fen"),
+            literal(1).label("orders"),
+            case((member, 1), else_=0).label("member_orders"),
+            case((member, stage.c.total_fen), else_=0).label("member_revenue_fen"),
+        ),
+    )
+
+
+def upsert_staged_daily_totals(session: Session, store_id: int) -> None:
+    """Write every staged daily total (a new one, or a correction replacing the stored one) and move the
+    rollups by the difference, as ``record_daily_total`` does for one."""
+    conn, stage, totals = session.connection(), DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
+    key = ["shop_id", "business_on", "channel", "source"]
+    stored = stage.outerjoin(totals, and_(totals.c.store_id == store_id, *(totals.c[k] == stage.c[k] for k in key)))
+    kpi_service.add_sales_days(
+        session,
+        store_id,
+        core_select(
+            *(stage.c[k] for k in key),
+            (stage.c.revenue_fen - func.coalesce(totals.c.revenue_fen, 0)).label("revenue_fen"),
+            (stage.c.refunds_fen - func.coalesce(totals.c.refunds_fen, 0)).label("refunds_fen"),
+            (stage.c.orders - func.coalesce(totals.c.orders, 0)).label("orders"),
+            literal(0).label("member_orders"),
+            literal(0).label("member_revenue_fen"),
+        ).select_from(stored),
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = ["revenue_fen", "orders", "refunds_fen"]
+    rows = core_select(literal(store_id), *(stage.c[c] for c in key + values), literal(utcnow(), AwareDateTime)).where(
+        true()
+    )  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+    stmt = dialect.insert(totals).from_select(["store_id", *key, *values, "updated_at"], rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["store_id", *key],
+        set_={name: stmt.excluded[name] for name in [*values, "updated_at"]},
+    )
+    conn.execute(stmt)
