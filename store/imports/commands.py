@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,21 +30,42 @@ def _operator() -> str:
         return "cli"
 
 
-def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run: bool, create: bool) -> object:
+def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run: bool, create: bool) -> Any:
     from sqlalchemy.exc import IntegrityError
-    from sqlmodel import Session
 
     from store import migrate
-    from store.db import WRITE_INTENT, check_database, get_engine
+    from store.db import check_database, get_engine
     from store.errors import StoreError
-    from store.imports import service as imports_service
 
     engine = get_engine()
     check_database(engine)
     if migrate.current_revision(engine) != migrate.head_revision():
         raise StoreError("the database is not migrated to head: run `smartstore db upgrade` first")
-    for attempt in range(1, ATTEMPTS + 1):
-        with engine.connect() as conn, Session(bind=conn, expire_on_commit=False) as session, file.open("rb") as source:
+    options = dict(store_code=store_code, skip_bad=skip_bad, dry_run=dry_run, create_entrances=create)
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _attempt(engine, kind, file, options)
+        except IntegrityError:
+            continue  # a record of the file was written by someone else meanwhile: check the file again
+    try:
+        return _attempt(engine, kind, file, options)
+    except IntegrityError:
+        raise StoreError("the store's records changed while the file was imported: run it again") from None
+
+
+def _attempt(engine: Any, kind: str, file: Path, options: dict[str, Any]) -> Any:
+    """One run on a connection of its own: check and stage in a reading transaction, write in a short one."""
+    from sqlmodel import Session
+
+    from store.db import WRITE_INTENT
+    from store.imports import service as imports_service
+
+    with engine.connect() as conn, file.open("rb") as source:
+        if conn.dialect.name == "sqlite":
+            # A larger page cache for this connection: the write phase updates big indexes at once.
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
+            conn.commit()
+        with Session(bind=conn, expire_on_commit=False) as session:
 
             def between() -> None:
                 # End the reading transaction (the stage lives on in this connection's temporary
@@ -53,27 +75,13 @@ def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run:
 
             try:
                 report = imports_service.run_import(
-                    session,
-                    kind,
-                    source,
-                    file.name,
-                    store_code=store_code,
-                    skip_bad=skip_bad,
-                    dry_run=dry_run,
-                    imported_by=_operator(),
-                    create_entrances=create,
-                    between=between,
+                    session, kind, source, file.name, imported_by=_operator(), between=between, **options
                 )
                 session.commit()
                 return report
-            except IntegrityError:
-                session.rollback()
-                if attempt == ATTEMPTS:
-                    raise StoreError("the store's records changed while the file was imported: run it again") from None
             except BaseException:
                 session.rollback()
                 raise
-    raise AssertionError("unreachable")
 
 
 @click.command("import")
@@ -116,7 +124,7 @@ def import_command(
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
         click.echo(f"error: the database refused the import ({reason}); nothing was imported", err=True)
         sys.exit(EXIT_UNUSABLE)
-    for line in report.lines():  # type: ignore[attr-defined]
+    for line in report.lines():
         click.echo(line)
 
 

@@ -17,7 +17,6 @@ from store.clock import business_day, utcnow
 from store.imports import cells
 from store.imports.errors import RowError
 from store.imports.kinds import BulkHandler, Outcome, Parsed
-from store.imports.premises_rows import shop_id_for
 from store.imports.readers import Row
 from store.premises import service as premises_service
 from store.premises.models import Shop, Store
@@ -63,8 +62,20 @@ class HistoryHandler(BulkHandler):
     def __init__(self, session: Session, store: Store | None) -> None:
         super().__init__(session, store)
         self._shops: dict[int, Shop] = {}
+        self._shop_ids: dict[str, int] | None = None
         self.now = utcnow()
         self.today = business_day(self.now, self.store.timezone) if store is not None else None
+
+    def shop_id(self, code: str, column: str = "shop_code") -> int:
+        """The id of the shop with ``code``: every shop of the store is read once per file, so a file of
+        a million rows naming unknown shops costs no query per row."""
+        if self._shop_ids is None:
+            shops = premises_service.list_shops(self.session, self.store_id)
+            self._shops = {shop.id: shop for shop in shops}  # type: ignore[misc]
+            self._shop_ids = {shop.code: shop.id for shop in shops}  # type: ignore[misc]
+        if code not in self._shop_ids:
+            raise RowError(column, f"unknown shop {code!r} (import shops first)")
+        return self._shop_ids[code]
 
     def check_trading(self, shop_id: int, day: date, column: str) -> None:
         if shop_id not in self._shops:
@@ -84,7 +95,7 @@ class OrderRows(HistoryHandler):
         """The checks ``create_order`` makes, on the one line and one payment an imported order gets."""
         order_no = cells.text(row, "order_no", max_length=64)
         ordered_at = cells.moment(row, "ordered_at", self.store.timezone)
-        shop_id = shop_id_for(self, cells.text(row, "shop_code", max_length=32))
+        shop_id = self.shop_id(cells.text(row, "shop_code", max_length=32))
         total = cells.money(row, "total")
         discount = cells.money(row, "discount", required=False)
         member_id = cells.integer(row, "member_id", minimum=1, maximum=INT32_MAX, required=False, default=0) or None
@@ -143,6 +154,9 @@ class OrderRows(HistoryHandler):
             found.update({row[0]: tuple(row[1:]) for row in self.session.exec(query)})
         return found
 
+    def prepare(self) -> None:
+        sales_bulk.prepare_staged_orders(self.session)
+
     def write(self) -> None:
         sales_bulk.insert_staged_orders(self.session, self.store_id)
 
@@ -172,7 +186,7 @@ class DailyTotalRows(HistoryHandler):
     def parse(self, row: Row) -> Parsed:
         day = cells.day(row, "business_on")
         assert day is not None  # required
-        shop_id = shop_id_for(self, cells.text(row, "shop_code", max_length=32))
+        shop_id = self.shop_id(cells.text(row, "shop_code", max_length=32))
         item = {
             "shop_id": shop_id,
             "business_on": day,

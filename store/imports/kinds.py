@@ -145,6 +145,9 @@ class BulkHandler(Handler):
         """Compare ``chunk`` with the stored rows: unchanged, a bad row, or imported (and staged)."""
         raise NotImplementedError
 
+    def prepare(self) -> None:
+        """After the check, before the write transaction: work on the stage that needs no write lock."""
+
     def write(self) -> None:
         """Write the stage (the write phase)."""
         raise NotImplementedError

@@ -295,6 +295,8 @@ def _run_bulk(
         _check_bulk(handler, table, report)
         if (report.skipped and not skip_bad) or report.dry_run:
             return
+        if report.imported:
+            handler.prepare()
         if between is not None:
             between()
         if report.imported:

@@ -34,6 +34,7 @@ from store.clock import business_day, utcnow
 from store.dbtypes import AwareDateTime
 from store.errors import StoreError
 from store.kpi import service as kpi_service
+from store.kpi.models import SALES_SUMS
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from store.sales import checks
@@ -157,6 +158,7 @@ _stage_meta = MetaData()
 ORDER_STAGE = Table(
     "sales_stage_order",
     _stage_meta,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # 1, 2, … in file order
     Column("order_no", String(64), nullable=False),
     Column("shop_id", Integer, nullable=False),
     Column("channel", String(20), nullable=False),
@@ -168,6 +170,18 @@ ORDER_STAGE = Table(
     Column("discount_fen", BigInteger, nullable=False),
     Column("total_fen", BigInteger, nullable=False),
     Column("method", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+# The staged orders summed per rollup key: computed before the write transaction (new orders add to
+# the rollups whatever else is stored), so the write only upserts these few rows.
+ORDER_ROLLUP_STAGE = Table(
+    "sales_stage_order_rollup",
+    _stage_meta,
+    Column("business_on", Date, nullable=False),
+    Column("shop_id", Integer, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    *(Column(name, BigInteger, nullable=False) for name in SALES_SUMS),
     prefixes=["TEMPORARY"],
 )
 DAILY_TOTAL_STAGE = Table(
@@ -193,6 +207,8 @@ def open_stage(session: Session, stage: Table) -> None:
 
 def close_stage(session: Session, stage: Table) -> None:
     stage.drop(session.connection(), checkfirst=True)
+    if stage is ORDER_STAGE:
+        ORDER_ROLLUP_STAGE.drop(session.connection(), checkfirst=True)
 
 
 def stage_rows(session: Session, stage: Table, rows: list[dict[str, Any]]) -> None:
@@ -205,57 +221,60 @@ def _orders_table() -> Table:
     return Order.__table__  # type: ignore[attr-defined,no-any-return]
 
 
+def prepare_staged_orders(session: Session) -> None:
+    """Sum the staged orders per rollup key (before the write transaction: it takes no write lock)."""
+    conn, stage = session.connection(), ORDER_STAGE
+    ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
+    ORDER_ROLLUP_STAGE.create(conn)
+    member = stage.c.member_id.is_not(None)
+    key = (stage.c.business_on, stage.c.shop_id, stage.c.channel, stage.c.source)
+    sums = (
+        func.sum(stage.c.total_fen),
+        literal(0),
+        func.count(),
+        func.sum(case((member, 1), else_=0)),
+        func.sum(case((member, stage.c.total_fen), else_=0)),
+    )
+    columns = ["business_on", "shop_id", "channel", "source", *SALES_SUMS]
+    conn.execute(insert(ORDER_ROLLUP_STAGE).from_select(columns, core_select(*key, *sums).group_by(*key)))
+
+
 def insert_staged_orders(session: Session, store_id: int) -> None:
     """Insert every staged order with its one line ``imported`` and its payment, and add them to the rollups.
 
     The caller checked each order as ``create_order`` would; a number taken since (a till posting the
-    same order number meanwhile) fails the unique constraint, and the caller's transaction rolls back."""
+    same order number meanwhile) fails the unique constraint, and the caller's transaction rolls back.
+    On SQLite, which the caller holds the write lock of, the orders take the ids after the highest one
+    (``seq`` added to it), so lines and payments need no lookup; PostgreSQL hands out ids from its
+    sequence and the lines find their order by number."""
     conn, stage, orders = session.connection(), ORDER_STAGE, _orders_table()
     columns = ["shop_id", "order_no", "channel", "source", "member_id", "ordered_at", "business_on"]
     amounts = ["subtotal_fen", "discount_fen", "total_fen"]
-    rows = core_select(
-        literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)
-    )
-    conn.execute(insert(orders).from_select(["store_id", *columns, *amounts, "refunded_fen", "created_at"], rows))
-    joined = stage.join(orders, and_(orders.c.store_id == store_id, orders.c.order_no == stage.c.order_no))
-    line = (
-        literal("imported"),
-        literal("imported"),
-        literal(1),
-        stage.c.subtotal_fen,
-        literal(0),
-        stage.c.subtotal_fen,
-    )
+    values = [literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)]
+    names = ["store_id", *columns, *amounts, "refunded_fen", "created_at"]
+    if session.get_bind().dialect.name == "sqlite":
+        base = conn.execute(core_select(func.coalesce(func.max(orders.c.id), 0))).scalar_one()
+        order_id: Any = literal(base) + stage.c.seq
+        conn.execute(insert(orders).from_select(["id", *names], core_select(order_id, *values)))
+        source: Any = stage
+    else:
+        order_id = orders.c.id
+        conn.execute(insert(orders).from_select(names, core_select(*values)))
+        source = stage.join(orders, and_(orders.c.store_id == store_id, orders.c.order_no == stage.c.order_no))
+    line = (literal(1), literal("imported"), literal("imported"), literal(1), stage.c.subtotal_fen, literal(0))
     conn.execute(
         insert(OrderLine.__table__).from_select(  # type: ignore[attr-defined]
             ["order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen"],
-            core_select(orders.c.id, literal(1), *line).select_from(joined),
+            core_select(order_id, *line, stage.c.subtotal_fen).select_from(source),
         )
     )
     conn.execute(
         insert(Payment.__table__).from_select(  # type: ignore[attr-defined]
             ["order_id", "method", "amount_fen"],
-            core_select(orders.c.id, stage.c.method, stage.c.total_fen)
-            .select_from(joined)
-            .where(stage.c.total_fen > 0),
+            core_select(order_id, stage.c.method, stage.c.total_fen).select_from(source).where(stage.c.total_fen > 0),
         )
     )
-    member = stage.c.member_id.is_not(None)
-    kpi_service.add_sales_days(
-        session,
-        store_id,
-        core_select(
-            stage.c.business_on,
-            stage.c.shop_id,
-            stage.c.channel,
-            stage.c.source,
-            stage.c.total_fen.label("revenue_fen"),
-            literal(0).label("refunds_fen"),
-            literal(1).label("orders"),
-            case((member, 1), else_=0).label("member_orders"),
-            case((member, stage.c.total_fen), else_=0).label("member_revenue_fen"),
-        ),
-    )
+    kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
 
 
 def upsert_staged_daily_totals(session: Session, store_id: int) -> None:
