@@ -19,7 +19,6 @@ from sqlalchemy import (
     Table,
     and_,
     func,
-    insert,
     literal,
     select,
     true,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from store import staging
 from store.clock import utcnow
 from store.dbtypes import AwareDateTime
 from store.footfall.models import FootfallCount
@@ -59,8 +59,7 @@ def close_stage(session: Session) -> None:
 
 def stage_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Add checked intervals to the stage (the connection's temporary database: no write lock)."""
-    if rows:
-        session.connection().execute(insert(COUNT_STAGE), rows)
+    staging.add_rows(session.connection(), COUNT_STAGE, rows)
 
 
 def set_staged_zone(session: Session, code: str, zone_id: int) -> None:

@@ -41,13 +41,18 @@ def integer(
         if required:
             raise RowError(column, "is required")
         return default
+    if raw.isascii() and raw.isdigit():  # the common case, without a Decimal
+        return _bounded(column, int(raw), minimum, maximum)
     try:
         number = Decimal(raw)
     except InvalidOperation:
         raise RowError(column, f"{raw!r} is not a whole number") from None
     if number != number.to_integral_value():
         raise RowError(column, f"{raw!r} is not a whole number")
-    value = int(number)
+    return _bounded(column, int(number), minimum, maximum)
+
+
+def _bounded(column: str, value: int, minimum: int | None, maximum: int | None) -> int:
     if minimum is not None and value < minimum:
         raise RowError(column, "must not be negative" if minimum == 0 else f"must be at least {minimum}")
     if maximum is not None and value > maximum:

@@ -65,7 +65,7 @@ class FootfallRows(HistoryHandler):
 
     def _interval(self, row: Row) -> tuple[Any, int, Any]:
         """(start, minutes, business day): an interval of up to an hour, or a whole business day."""
-        timezone = self.store.timezone
+        timezone = self.timezone
         if row.get("interval_start"):
             start = cells.moment(row, "interval_start", timezone)
             minutes = cells.integer(row, "interval_minutes", minimum=1, maximum=60)

@@ -63,14 +63,18 @@ class HistoryHandler(BulkHandler):
         super().__init__(session, store)
         self._shops: dict[int, Shop] = {}
         self._shop_ids: dict[str, int] | None = None
+        self.signature: tuple[Any, ...] | None = None
         self.now = utcnow()
-        self.today = business_day(self.now, self.store.timezone) if store is not None else None
+        # Plain copies: an ORM attribute read per row costs more than the rest of a row's checks.
+        self.timezone = store.timezone if store is not None else "UTC"
+        self.today = business_day(self.now, self.timezone)
+        self._store_id: int = (store.id or 0) if store is not None else 0
 
     def shop_id(self, code: str, column: str = "shop_code") -> int:
         """The id of the shop with ``code``: every shop of the store is read once per file, so a file of
         a million rows naming unknown shops costs no query per row."""
         if self._shop_ids is None:
-            shops = premises_service.list_shops(self.session, self.store_id)
+            shops = premises_service.list_shops(self.session, self._store_id)
             self._shops = {shop.id: shop for shop in shops}  # type: ignore[misc]
             self._shop_ids = {shop.code: shop.id for shop in shops}  # type: ignore[misc]
         if code not in self._shop_ids:
@@ -94,7 +98,7 @@ class OrderRows(HistoryHandler):
     def parse(self, row: Row) -> Parsed:
         """The checks ``create_order`` makes, on the one line and one payment an imported order gets."""
         order_no = cells.text(row, "order_no", max_length=64)
-        ordered_at = cells.moment(row, "ordered_at", self.store.timezone)
+        ordered_at = cells.moment(row, "ordered_at", self.timezone)
         shop_id = self.shop_id(cells.text(row, "shop_code", max_length=32))
         total = cells.money(row, "total")
         discount = cells.money(row, "discount", required=False)
@@ -107,7 +111,7 @@ class OrderRows(HistoryHandler):
             raise RowError("discount_fen", f"total + discount must be at most {MONEY_MAX} fen")
         if ordered_at > self.now + checks.CLOCK_SKEW:
             raise RowError("ordered_at", f"{ordered_at.isoformat()} is in the future")
-        day = business_day(ordered_at, self.store.timezone)
+        day = business_day(ordered_at, self.timezone)
         self.check_trading(shop_id, day, "ordered_at")
         item = {
             "order_no": order_no,
@@ -230,5 +234,8 @@ class DailyTotalRows(HistoryHandler):
                 yield parsed.row, Outcome.imported
         sales_bulk.stage_rows(self.session, sales_bulk.DAILY_TOTAL_STAGE, new)
 
+    def prepare(self) -> None:
+        self.signature = sales_bulk.prepare_staged_daily_totals(self.session, self.store_id)
+
     def write(self) -> None:
-        sales_bulk.upsert_staged_daily_totals(self.session, self.store_id)
+        sales_bulk.upsert_staged_daily_totals(self.session, self.store_id, self.signature)

@@ -30,6 +30,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from store import staging
 from store.clock import business_day, utcnow
 from store.dbtypes import AwareDateTime
 from store.errors import StoreError
@@ -172,8 +173,8 @@ ORDER_STAGE = Table(
     Column("method", String(20), nullable=False),
     prefixes=["TEMPORARY"],
 )
-# The staged orders summed per rollup key: computed before the write transaction (new orders add to
-# the rollups whatever else is stored), so the write only upserts these few rows.
+# What the staged rows add to the rollups, per rollup key: computed before the write transaction, so
+# the write only upserts these rows (orders add whatever else is stored; daily totals are checked).
 ORDER_ROLLUP_STAGE = Table(
     "sales_stage_order_rollup",
     _stage_meta,
@@ -207,14 +208,12 @@ def open_stage(session: Session, stage: Table) -> None:
 
 def close_stage(session: Session, stage: Table) -> None:
     stage.drop(session.connection(), checkfirst=True)
-    if stage is ORDER_STAGE:
-        ORDER_ROLLUP_STAGE.drop(session.connection(), checkfirst=True)
+    ORDER_ROLLUP_STAGE.drop(session.connection(), checkfirst=True)
 
 
 def stage_rows(session: Session, stage: Table, rows: list[dict[str, Any]]) -> None:
     """Add checked rows to ``stage`` (writes only the connection's temporary database: no write lock)."""
-    if rows:
-        session.connection().execute(insert(stage), rows)
+    staging.add_rows(session.connection(), stage, rows)
 
 
 def _orders_table() -> Table:
@@ -277,24 +276,51 @@ def insert_staged_orders(session: Session, store_id: int) -> None:
     kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
 
 
-def upsert_staged_daily_totals(session: Session, store_id: int) -> None:
-    """Write every staged daily total (a new one, or a correction replacing the stored one) and move the
-    rollups by the difference, as ``record_daily_total`` does for one."""
-    conn, stage, totals = session.connection(), DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
+def _daily_total_deltas(store_id: int) -> Any:
+    """What each staged daily total adds to its rollup: its values less those stored now (0 when new)."""
+    stage, totals = DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
     key = ["shop_id", "business_on", "channel", "source"]
     stored = stage.outerjoin(totals, and_(totals.c.store_id == store_id, *(totals.c[k] == stage.c[k] for k in key)))
-    kpi_service.add_sales_days(
-        session,
-        store_id,
-        core_select(
-            *(stage.c[k] for k in key),
-            (stage.c.revenue_fen - func.coalesce(totals.c.revenue_fen, 0)).label("revenue_fen"),
-            (stage.c.refunds_fen - func.coalesce(totals.c.refunds_fen, 0)).label("refunds_fen"),
-            (stage.c.orders - func.coalesce(totals.c.orders, 0)).label("orders"),
-            literal(0).label("member_orders"),
-            literal(0).label("member_revenue_fen"),
-        ).select_from(stored),
-    )
+    return core_select(
+        *(stage.c[k] for k in key),
+        (stage.c.revenue_fen - func.coalesce(totals.c.revenue_fen, 0)).label("revenue_fen"),
+        (stage.c.refunds_fen - func.coalesce(totals.c.refunds_fen, 0)).label("refunds_fen"),
+        (stage.c.orders - func.coalesce(totals.c.orders, 0)).label("orders"),
+        literal(0).label("member_orders"),
+        literal(0).label("member_revenue_fen"),
+    ).select_from(stored)
+
+
+def _daily_totals_signature(session: Session, store_id: int) -> tuple[Any, ...]:
+    totals = DailyTotal.__table__  # type: ignore[attr-defined]
+    query = core_select(func.count(), func.max(totals.c.updated_at)).where(totals.c.store_id == store_id)
+    return tuple(session.connection().execute(query).one())
+
+
+def prepare_staged_daily_totals(session: Session, store_id: int) -> tuple[Any, ...]:
+    """Compute the rollup deltas of the staged totals before the write transaction (no write lock); returns
+    a signature of the store's stored totals, which the write compares to know the deltas still hold."""
+    conn = session.connection()
+    ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
+    ORDER_ROLLUP_STAGE.create(conn)
+    columns = ["shop_id", "business_on", "channel", "source", "revenue_fen", "refunds_fen", "orders"]
+    columns += ["member_orders", "member_revenue_fen"]
+    conn.execute(insert(ORDER_ROLLUP_STAGE).from_select(columns, _daily_total_deltas(store_id)))
+    return _daily_totals_signature(session, store_id)
+
+
+def upsert_staged_daily_totals(session: Session, store_id: int, signature: tuple[Any, ...] | None = None) -> None:
+    """Write every staged daily total (a new one, or a correction replacing the stored one) and move the
+    rollups by the difference, as ``record_daily_total`` does for one.
+
+    With the ``signature`` of ``prepare_staged_daily_totals`` and no total stored or changed since, the
+    deltas computed then are used; otherwise they are computed again here."""
+    conn, stage, totals = session.connection(), DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
+    key = ["shop_id", "business_on", "channel", "source"]
+    if signature is not None and _daily_totals_signature(session, store_id) == signature:
+        kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
+    else:
+        kpi_service.add_sales_days(session, store_id, _daily_total_deltas(store_id))
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = ["revenue_fen", "orders", "refunds_fen"]
     rows = core_select(literal(store_id), *(stage.c[c] for c in key + values), literal(utcnow(), AwareDateTime)).where(
