@@ -33,11 +33,11 @@ from import_data import ROOT, orders, premises, smartstore
 PERIOD_S = 0.5
 
 
-def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SMARTSTORE_DATABASE_URL": url, "SMARTSTORE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+def _serve(url: str, port: int, log: Path, code: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SMARTSTORE_DATABASE_URL": url, "SMARTSTORE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(code)}
     argv = [sys.executable, "-c", "from store.cli import main; main()", "serve", "--host", "127.0.0.1"]
     with log.open("wb") as sink:  # a file, not a pipe: an unread pipe would stall the server
-        server = subprocess.Popen([*argv, "--port", str(port)], env=env, cwd=ROOT, stdout=sink, stderr=sink)
+        server = subprocess.Popen([*argv, "--port", str(port)], env=env, cwd=code, stdout=sink, stderr=sink)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -113,15 +113,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--shops", type=int, default=150)
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose code to run (default: this one)")
     args = parser.parse_args()
+    code = args.code.resolve()
     with tempfile.TemporaryDirectory(prefix="bench-import-till-") as name:
         folder = Path(name)
         db = folder / "bench.db"
         url = f"sqlite:///{db}"
-        assert smartstore("db", "upgrade", url=url).exit_code == 0
+        assert smartstore("db", "upgrade", url=url, code_root=code).exit_code == 0
         files, codes = premises(folder, args.shops, date.today() - timedelta(days=3 * 365))
         for kind, file in zip(("store", "floors", "shops"), files, strict=True):
-            assert smartstore("import", kind, str(file), url=url).exit_code == 0
+            assert smartstore("import", kind, str(file), url=url, code_root=code).exit_code == 0
         created = smartstore(
             "device", "create", "--kind", "pos_terminal", "--name", "Till 1", "--shop", codes[0], url=url
         )
@@ -131,12 +133,12 @@ def main() -> None:
             shop_id = conn.execute("SELECT id FROM shop WHERE code = ?", (codes[0],)).fetchone()[0]
         file = orders(folder / "orders.csv", codes, args.orders, datetime.now(UTC) - timedelta(minutes=5))
         port = _free_port()
-        server = _serve(url, port, folder / "server.log")
+        server = _serve(url, port, folder / "server.log", code)
         try:
             till = Till(port, key.group(1), shop_id)
             till.start()
             time.sleep(3)  # a few sales before the import starts
-            imported = smartstore("import", "orders", str(file), url=url)
+            imported = smartstore("import", "orders", str(file), url=url, code_root=code)
             time.sleep(3)
             till.stop.set()
             till.join(timeout=60)

@@ -19,7 +19,7 @@ from store.cli import cli
 from tests.conftest import separate_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
-ORDER = ("store", "floors", "shops", "staff", "zones", "daily-totals", "orders", "footfall")
+ORDER = ("store", "floors", "shops", "staff", "zones", "daily-totals", "orders", "footfall", "evidence")
 BUSINESS_TABLES = (
     "store",
     "floor",
