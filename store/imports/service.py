@@ -290,21 +290,22 @@ def _run_bulk(
     between: Callable[[], None] | None,
     imported_by: str,
 ) -> None:
+    # The stage is dropped on the way out; after a failure the caller's rollback takes care of it (a
+    # statement in a failed PostgreSQL transaction would only hide the error).
     handler.open()
-    try:
-        _check_bulk(handler, table, report)
-        if (report.skipped and not skip_bad) or report.dry_run:
-            return
-        if report.imported:
-            handler.prepare()
-        if between is not None:
-            between()
-        if report.imported:
-            handler.write()
-        report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
-        report.written = True
-    finally:
+    _check_bulk(handler, table, report)
+    if (report.skipped and not skip_bad) or report.dry_run:
         handler.close()
+        return
+    if report.imported:
+        handler.prepare()
+    if between is not None:
+        between()
+    if report.imported:
+        handler.write()
+    report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
+    report.written = True
+    handler.close()
 
 
 def _run_rows(

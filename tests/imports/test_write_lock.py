@@ -98,7 +98,7 @@ class TestATillDuringAnImport:
 
         result = run("orders", orders_file(tmp_path, "LOCKB"))
 
-        assert (result.exit_code, "Traceback" in result.output) == (1, False)
+        assert (result.exit_code, "Traceback" in result.output) == (1, False), result.output
         assert "row 9: order_no: order_no exists with" in result.output
         assert (stored("LOCKB"), stored("LOCKB00007")) == (1, 1)  # the till's sale, and no row of the file
 
