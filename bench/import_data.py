@@ -22,6 +22,7 @@ SHANGHAI = timezone(timedelta(hours=8))
 class Run:
     seconds: float
     peak_mb: float
+    cpu_s: float
     exit_code: int
     output: str
 
@@ -40,7 +41,9 @@ def smartstore(*args: str, url: str, code_root: Path = ROOT) -> Run:
         output = child.stdout.read() if child.stdout else b""  # type: ignore[union-attr]
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
-    return Run(time.perf_counter() - started, usage.ru_maxrss / 1024, child.returncode, output.decode(errors="replace"))
+    cpu = usage.ru_utime + usage.ru_stime
+    wall = time.perf_counter() - started
+    return Run(wall, usage.ru_maxrss / 1024, cpu, child.returncode, output.decode(errors="replace"))
 
 
 def write_csv(path: Path, header: list[str], rows: object) -> Path:
