@@ -19,6 +19,16 @@ import click
 
 # name → (module, attribute, one-line help shown by `smartstore --help`).
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "backup": (
+        "store.backup.commands",
+        "backup_command",
+        "Back up the whole database while the store keeps selling, verified, with a manifest of row counts.",
+    ),
+    "restore": (
+        "store.backup.commands",
+        "restore_command",
+        "Restore a backup FILE into the configured database, which must be empty; compare every table's rows.",
+    ),
     "assess": (
         "store.assessment.commands",
         "assess",
@@ -62,6 +72,14 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _present() -> list[str]:
+    """The names of the table whose module this installation has (found without importing it)."""
+    from store.registry import command_module_names
+
+    found = set(command_module_names())
+    return [name for name, (module, _, _) in LAZY_COMMANDS.items() if module in found]
+
+
 class LazyGroup(click.Group):
     """A group whose domain commands are imported when they run, not when the program starts.
 
@@ -79,13 +97,13 @@ class LazyGroup(click.Group):
         return found
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS, *self._unlisted()})
+        return sorted({*super().list_commands(ctx), *_present(), *self._unlisted()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             return command
-        if cmd_name in LAZY_COMMANDS:
+        if cmd_name in _present():
             module, attribute, _ = LAZY_COMMANDS[cmd_name]
             command = getattr(importlib.import_module(module), attribute)
         else:
@@ -98,7 +116,7 @@ class LazyGroup(click.Group):
         """The command list with the table's help for lazy commands, so ``--help`` imports none of them."""
         rows = []
         for name in self.list_commands(ctx):
-            if name in LAZY_COMMANDS and name not in self.commands:
+            if name in LAZY_COMMANDS and name not in self.commands:  # listed, so present
                 rows.append((name, LAZY_COMMANDS[name][2]))
                 continue
             command = self.get_command(ctx, name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table, delete, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,8 +27,34 @@ from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import service as premises_service
 from store.scoping import Viewer
 
-if TYPE_CHECKING:  # the kpi domain sits below sales: it names sales rows in type hints only
-    from store.sales.models import DailyTotal, Order, Refund
+
+# What the rollups read of sales' rows (``store.sales.models``): the kpi domain sits below sales and
+# imports nothing of it, not even for type hints, so it states the attributes it needs.
+class OrderRow(Protocol):
+    store_id: int
+    business_on: date
+    shop_id: int
+    channel: Any
+    source: Any
+    member_id: int | None
+    total_fen: int
+
+
+class RefundRow(Protocol):
+    business_on: date
+    amount_fen: int
+
+
+class DailyTotalRow(Protocol):
+    store_id: int
+    business_on: date
+    shop_id: int
+    channel: Any
+    source: Any
+    revenue_fen: int
+    refunds_fen: int
+    orders: int
+
 
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
 
@@ -53,7 +79,7 @@ def _sums(
     return dict(zip(SALES_SUMS, (revenue, refunds, orders, member_orders, member_revenue), strict=True))
 
 
-def apply_order(session: Session, order: Order) -> None:
+def apply_order(session: Session, order: OrderRow) -> None:
     """Count a new order on its business day."""
     member = order.member_id is not None
     _upsert(
@@ -64,13 +90,13 @@ def apply_order(session: Session, order: Order) -> None:
     )
 
 
-def apply_refund(session: Session, order: Order, refund: Refund) -> None:
+def apply_refund(session: Session, order: OrderRow, refund: RefundRow) -> None:
     """Count a refund on the refund's own business day, under its order's shop, channel and source."""
     key = _sales_key(order.store_id, refund.business_on, order.shop_id, order.channel, order.source)
     _upsert(session, SALES, key, _sums(refunds=refund.amount_fen))
 
 
-def apply_daily_total(session: Session, before: DailyTotal | None, after: DailyTotal | None) -> None:
+def apply_daily_total(session: Session, before: DailyTotalRow | None, after: DailyTotalRow | None) -> None:
     """Replace a declared daily total's contribution: take ``before`` out (None: new row), put ``after`` in."""
     for row, sign in ((before, -1), (after, 1)):
         if row is not None:
