@@ -220,9 +220,27 @@ def _orders_table() -> Table:
     return Order.__table__  # type: ignore[attr-defined,no-any-return]
 
 
+def _sort_stage(conn: Any) -> None:
+    """Renumber the stage by business day, shop and time: the write then appends to the day indexes of
+    ``sales_order`` (and, as order numbers grow with time, to its number index) instead of inserting all
+    over them, which is most of the write transaction's time."""
+    unsorted = "sales_stage_order_unsorted"
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {unsorted}")
+    conn.exec_driver_sql(f"ALTER TABLE {ORDER_STAGE.name} RENAME TO {unsorted}")
+    ORDER_STAGE.create(conn)
+    names = [column.name for column in ORDER_STAGE.columns if column.name != "seq"]
+    listed = ", ".join(names)
+    conn.exec_driver_sql(
+        f"INSERT INTO {ORDER_STAGE.name} ({listed}) SELECT {listed} FROM {unsorted} "
+        "ORDER BY business_on, shop_id, ordered_at, order_no"
+    )
+    conn.exec_driver_sql(f"DROP TABLE {unsorted}")
+
+
 def prepare_staged_orders(session: Session) -> None:
-    """Sum the staged orders per rollup key (before the write transaction: it takes no write lock)."""
+    """Sort the stage and sum it per rollup key (before the write transaction: it takes no write lock)."""
     conn, stage = session.connection(), ORDER_STAGE
+    _sort_stage(conn)
     ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
     ORDER_ROLLUP_STAGE.create(conn)
     member = stage.c.member_id.is_not(None)
