@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +69,18 @@ def _attempt(engine: Any, kind: str, file: Path, options: dict[str, Any]) -> Any
             conn.commit()
         with Session(bind=conn, expire_on_commit=False) as session:
 
-            def between() -> None:
+            @contextmanager
+            def writing() -> Iterator[None]:
                 # End the reading transaction (the stage lives on in this connection's temporary
-                # database) and let the write transaction take the write lock at its start.
+                # database) and let the write transaction take the write lock at its start; the
+                # caller commits it.
                 session.commit()
                 conn.execution_options(**{WRITE_INTENT: True})
+                yield
 
             try:
                 report = imports_service.run_import(
-                    session, kind, source, file.name, imported_by=_operator(), between=between, **options
+                    session, kind, source, file.name, imported_by=_operator(), writing=writing, **options
                 )
                 session.commit()
                 return report

@@ -3,8 +3,8 @@
 The file is read as a stream. Kinds of many rows (orders, daily totals, footfall) run in two phases:
 **check** — every row parsed, compared with what is stored a chunk at a time (reads only) and the new
 ones staged in a temporary table, no write lock taken — then **write** — a few set-based statements in
-one short transaction. Between the two, ``between`` (given by the command) ends the reading transaction
-and makes the next one take SQLite's write lock up front, so a till posting meanwhile waits well under a
+one short transaction. ``writing`` (given by the command) wraps the write: it ends the reading
+transaction and makes the next one take SQLite's write lock up front, so a till posting meanwhile waits well under a
 second, never for the whole import. A file with bad rows (without ``skip_bad``) or a dry run stops after
 the check: nothing is written. The small kinds (store, floors, shops, staff) apply row by row, each in
 its own savepoint, inside one savepoint for the whole file, as before.
@@ -20,6 +20,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
@@ -221,14 +222,15 @@ def run_import(
     imported_by: str = "",
     restrict_store_code: str | None = None,
     create_entrances: bool = False,
-    between: Callable[[], None] | None = None,
+    writing: Callable[[], AbstractContextManager[Any]] | None = None,
 ) -> ImportReport:
     """Import one file of ``kind``; raises ImportRejected (nothing written) when rows are bad without skip_bad.
 
     ``content``: the file's bytes or a seekable binary file (read as a stream). ``restrict_store_code``: a
     store file may only touch that store (managers importing over the API). ``create_entrances``: a
-    footfall file may create the entrances it names (listed in the report's notes). ``between``: called
-    after the check phase and before the first write (the command ends its reading transaction there).
+    footfall file may create the entrances it names (listed in the report's notes). ``writing``: a context
+    manager around the write phase (the command ends its reading transaction and takes the write lock
+    there; a request may use ``db.write_lock``); without it the writes run in the session as it is.
     """
     handler_class = handler_for(kind)
     file_name = PurePath(file_name).name
@@ -238,7 +240,7 @@ def run_import(
         imported_by=imported_by,
         restrict_store_code=restrict_store_code,
         create_entrances=create_entrances,
-        between=between,
+        writing=writing,
     )
     table = open_table(source, file_name)
     try:
@@ -263,7 +265,7 @@ def _run(
     imported_by: str,
     restrict_store_code: str | None,
     create_entrances: bool,
-    between: Callable[[], None] | None,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
 ) -> ImportReport:
     check_columns(handler_class, table, file_name)
     store = _store(session, handler_class, store_id, store_code)
@@ -275,9 +277,9 @@ def _run(
     if isinstance(handler, EvidenceRows):
         handler.recorded_by = imported_by or "import"
     if isinstance(handler, BulkHandler):
-        _run_bulk(handler, table, report, skip_bad=skip_bad, between=between, imported_by=imported_by)
+        _run_bulk(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
     else:
-        _run_rows(handler, table, report, skip_bad=skip_bad, between=between, imported_by=imported_by)
+        _run_rows(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
     return report
 
 
@@ -287,7 +289,7 @@ def _run_bulk(
     report: ImportReport,
     *,
     skip_bad: bool,
-    between: Callable[[], None] | None,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
     imported_by: str,
 ) -> None:
     # The stage is dropped on the way out; after a failure the caller's rollback takes care of it (a
@@ -299,13 +301,12 @@ def _run_bulk(
         return
     if report.imported:
         handler.prepare()
-    if between is not None:
-        between()
-    if report.imported:
-        handler.write()
-    report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
-    report.written = True
-    handler.close()
+    with (writing or nullcontext)():
+        if report.imported:
+            handler.write()
+        report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
+        report.written = True
+        handler.close()
 
 
 def _run_rows(
@@ -314,15 +315,13 @@ def _run_rows(
     report: ImportReport,
     *,
     skip_bad: bool,
-    between: Callable[[], None] | None,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
     imported_by: str,
 ) -> None:
     """Small kinds: parse every row (reads), then apply each in its own savepoint inside one for the file."""
     parsed = list(_parsed(handler, table.rows, report))
-    if between is not None:
-        between()
     session = handler.session
-    with session.begin_nested() as whole_file:
+    with (writing or nullcontext)(), session.begin_nested() as whole_file:
         _count(report, handler.apply_all(parsed))
         if (report.skipped and not skip_bad) or report.dry_run:
             whole_file.rollback()

@@ -3,6 +3,8 @@ total declared while a file is being imported."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import select
@@ -74,6 +76,12 @@ class TestEvidenceFile:
         assert errors_of(unknown) == ["row 2: the survey names zones this store does not have: Z9"]
 
 
+@contextmanager
+def declared_first(declare: Callable[[], None]) -> Iterator[None]:
+    declare()
+    yield
+
+
 class TestDeclaredWhileImporting:
     def test_a_total_declared_between_check_and_write_is_replaced_and_the_rollup_stays_true(
         self, session, mall, import_text
@@ -87,7 +95,7 @@ class TestDeclaredWhileImporting:
         import_text(
             "daily-totals",
             "business_on,shop_code,channel,source,revenue_fen,orders\n2025-05-01,CO01,offline,tenant_declared,50000,5\n",
-            between=tenant_declares,
+            writing=lambda: declared_first(tenant_declares),
         )
 
         total = session.exec(select(DailyTotal.revenue_fen, DailyTotal.orders)).one()
