@@ -2,7 +2,7 @@
 
 The command holds SQLite's write lock only for the write phase: it checks and stages the file in a
 reading transaction on its own connection, then writes in one short transaction that takes the lock up
-front (a till posting meanwhile waits well under a second). Should a till take an order number of the
+front (a till posting meanwhile waits only for that transaction). Should a till take an order number of the
 file between the two phases, the write fails as a whole and the file is checked again (the order is then
 "unchanged" or a bad row). It never prints a traceback: every failure is one line and an exit code.
 """
