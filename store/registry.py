@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 from types import ModuleType
 
@@ -27,6 +28,11 @@ def domain_modules(module: str) -> list[ModuleType]:
         if importlib.util.find_spec(name) is not None:
             result.append(importlib.import_module(name))
     return result
+
+
+def command_module_names() -> list[str]:
+    """``store.<domain>.commands`` of every domain that has one, found without importing them."""
+    return [f"store.{d}.commands" for d in domains() if importlib.util.find_spec(f"store.{d}.commands") is not None]
 
 
 def load_all_models() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -24,8 +25,6 @@ from store.premises import service as premises_service
 from store.scoping import get_in_store
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so a miss costs as long as a hit.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,63}")
 # A till posting ten sales a second must not write its device row every time: once a minute is enough.
@@ -35,6 +34,13 @@ LAST_SEEN_EVERY = timedelta(minutes=1)
 def digest(secret: str) -> str:
     """SHA-256 of a random secret (tokens and keys are high-entropy, so a fast hash suffices)."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a miss costs as long as a hit (made on first use,
+    not at import: every command would pay for it)."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -79,7 +85,7 @@ def authenticate(session: Session, username: str, password: str) -> StaffUser | 
     """The active user with this username and password, else None."""
     user = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user if user and user.is_active else None

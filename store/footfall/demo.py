@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from store.clock import day_bounds_utc, utcnow
+from store.footfall import rollups
 from store.footfall.models import FootfallCount, FootfallOccupancy
 from store.premises import service as premises_service
 from store.premises.models import ZoneKind
@@ -126,6 +127,7 @@ def generate(ctx: Any) -> None:
     occupancy = [r for r in _occupancy(rng, ctx, atriums, tz) if r["measured_at"] <= utcnow()]
     if occupancy:
         conn.execute(insert(FootfallOccupancy.__table__), occupancy)  # type: ignore[attr-defined]
+    rollups.rebuild(session, ctx.store_id)  # the counts were bulk-inserted without their rollups
     ctx.echo(
         f"demo: footfall   {written:,} intervals at {len(entrances)} entrances, {total_in:,} people in, "
         f"{len(occupancy):,} occupancy readings"

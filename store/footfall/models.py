@@ -12,13 +12,20 @@ from store.dbtypes import AwareDateTime
 
 
 class FootfallCount(SQLModel, table=True):
-    """One interval at one entrance; a late or corrected interval replaces the row, never adds to it."""
+    """One interval at one entrance; a late or corrected interval replaces the row, never adds to it.
+
+    Cameras count in intervals of up to an hour; an imported daily total is one interval of the whole day."""
 
     __tablename__ = "footfall_count"
     __table_args__ = (
         UniqueConstraint("store_id", "zone_id", "interval_start"),
         CheckConstraint("count_in >= 0 AND count_out >= 0", name="counts_not_negative"),
-        CheckConstraint("interval_minutes BETWEEN 1 AND 60", name="interval_minutes_range"),
+        # Up to an hour (cameras), or a whole business day (an old counter's daily total; 23–25 h on a
+        # day the clock changes).
+        CheckConstraint(
+            "interval_minutes BETWEEN 1 AND 60 OR interval_minutes BETWEEN 1380 AND 1500",
+            name="interval_minutes_range",
+        ),
         Index("ix_footfall_count_store_day", "store_id", "business_on"),
     )
 

@@ -26,21 +26,27 @@ def import_file(
     who: Manager,
     skip_bad: Annotated[bool, Form(description="Import the good rows, report the bad ones")] = False,
     dry_run: Annotated[bool, Form(description="Check and report, writing nothing")] = False,
+    create_entrances: Annotated[
+        bool, Form(description="footfall: create the entrances the file names that the store lacks")
+    ] = False,
 ) -> ImportReportRead:
     """Import a file of history into the caller's store; bad rows without skip_bad → 400, nothing imported."""
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
+    upload = file.file  # spooled to disk by the server past 1 MiB: read as a stream, never whole
+    upload.seek(0, 2)
+    if upload.tell() > MAX_UPLOAD_BYTES:
         raise UnusableFile(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB: import it with the command")
+    upload.seek(0)
     own_code = premises_service.get_store(session, who.store_id).code
     report = imports_service.run_import(
         session,
         kind.value,
-        content,
+        upload,  # type: ignore[arg-type]
         file.filename or "upload.csv",
         store_id=who.store_id,
         skip_bad=skip_bad,
         dry_run=dry_run,
         imported_by=who.label,
         restrict_store_code=own_code,
+        create_entrances=create_entrances,
     )
     return ImportReportRead.model_validate(report.as_dict())

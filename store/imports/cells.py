@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from store.wire import MONEY_MAX
 
 # Chinese exports write dates as 2025/3/1 or 2025年3月1日; both mean 2025-03-01.
 _DATE_PARTS = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?$")
 _DATETIME = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(.*)$")
 
 
@@ -39,13 +41,18 @@ def integer(
         if required:
             raise RowError(column, "is required")
         return default
+    if raw.isascii() and raw.isdigit():  # the common case, without a Decimal
+        return _bounded(column, int(raw), minimum, maximum)
     try:
         number = Decimal(raw)
     except InvalidOperation:
         raise RowError(column, f"{raw!r} is not a whole number") from None
     if number != number.to_integral_value():
         raise RowError(column, f"{raw!r} is not a whole number")
-    value = int(number)
+    return _bounded(column, int(number), minimum, maximum)
+
+
+def _bounded(column: str, value: int, minimum: int | None, maximum: int | None) -> int:
     if minimum is not None and value < minimum:
         raise RowError(column, "must not be negative" if minimum == 0 else f"must be at least {minimum}")
     if maximum is not None and value > maximum:
@@ -96,6 +103,12 @@ def moment(row: Row, column: str, timezone: str) -> datetime:
     raw = row.get(column)
     if not raw:
         raise RowError(column, "is required")
+    if _ISO_DATETIME.match(raw):  # the common spelling, parsed at once (a 200k-row file has 200k of them)
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise RowError(column, f"{raw!r} is not a date and time (use YYYY-MM-DD HH:MM[:SS][+08:00])") from None
+        return value if value.tzinfo is not None else value.replace(tzinfo=_zone(timezone))
     match = _DATETIME.match(raw)
     parsed_day = _parse_date(match.group(1)) if match else None
     if match is None or parsed_day is None:
@@ -105,8 +118,13 @@ def moment(row: Row, column: str, timezone: str) -> datetime:
     except ValueError:
         raise RowError(column, f"{raw!r} is not a date and time (use YYYY-MM-DD HH:MM[:SS][+08:00])") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(timezone))
+        value = value.replace(tzinfo=_zone(timezone))
     return value
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _yuan_to_fen(column: str, raw: str) -> int:
@@ -160,3 +178,21 @@ def choice(
         allowed = shown or sorted({key for key in options if key.isascii()})
         raise RowError(column, f"{raw!r} is not one of {', '.join(allowed)}")
     return value
+
+
+_TRUE = {"1", "yes", "y", "true", "t", "是", "有", "√", "✓"}
+_FALSE = {"0", "no", "n", "false", "f", "否", "无", "×"}
+
+
+def boolean(row: Row, column: str, *, required: bool = True, default: bool = False) -> bool:
+    """yes/no, true/false, 1/0 or 是/否 (case-insensitive)."""
+    raw = row.get(column).lower()
+    if not raw:
+        if required:
+            raise RowError(column, "is required (yes or no)")
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise RowError(column, f"{raw!r} is not yes or no")

@@ -16,17 +16,17 @@ from sqlmodel import Session, col, select
 from store.clock import business_day, utcnow
 from store.imports import cells
 from store.imports.errors import RowError
-from store.imports.kinds import Handler, Outcome, Parsed
-from store.imports.premises_rows import shop_id_for, validated
+from store.imports.kinds import BulkHandler, Outcome, Parsed
 from store.imports.readers import Row
-from store.kpi import service as kpi_service
 from store.premises import service as premises_service
 from store.premises.models import Shop, Store
+from store.sales import bulk as sales_bulk
 from store.sales import checks
-from store.sales import service as sales_service
-from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken
 from store.sales.models import DailyTotal, Order
-from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, PaymentMethod, Source
+from store.sales.schemas import Channel, PaymentMethod, Source
+from store.wire import MONEY_MAX
+
+INT32_MAX = 2**31 - 1
 
 CHANNELS: dict[str, str] = {
     **{channel.value: channel.value for channel in Channel},
@@ -54,35 +54,32 @@ PAYMENT_METHODS: dict[str, str] = {
     "优惠券": "coupon",
     "其他": "other",
 }
-# Where a sales-side refusal points in the file.
-_ORDER_COLUMNS = {"shop_id": "shop_code", "payments": "total_fen", "subtotal_fen": "discount_fen", "lines": "total_fen"}
 
 
-class HistoryHandler(Handler):
-    """Remembers the business days it wrote, so the KPI rollups of exactly those days are rebuilt."""
+class HistoryHandler(BulkHandler):
+    """Sales history: looks shops up once per file and refuses days a shop did not trade."""
 
     def __init__(self, session: Session, store: Store | None) -> None:
         super().__init__(session, store)
-        self.days_written: set[date] = set()
         self._shops: dict[int, Shop] = {}
+        self._shop_ids: dict[str, int] | None = None
+        self.signature: tuple[Any, ...] | None = None
+        self.now = utcnow()
+        # Plain copies: an ORM attribute read per row costs more than the rest of a row's checks.
+        self.timezone = store.timezone if store is not None else "UTC"
+        self.today = business_day(self.now, self.timezone)
+        self._store_id: int = (store.id or 0) if store is not None else 0
 
-    def business_on(self, parsed: Parsed) -> date:
-        raise NotImplementedError
-
-    def apply_all(self, rows: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
-        by_number = {parsed.row.number: parsed for parsed in rows}
-        for row, outcome in self.apply_rows(rows):
-            if outcome is Outcome.imported:
-                self.days_written.add(self.business_on(by_number[row.number]))
-            yield row, outcome
-
-    def apply_rows(self, rows: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
-        return super().apply_all(rows)
-
-    def finish(self) -> None:
-        # Bulk writes skip the incremental rollups; one rebuild over the days written brings them in line.
-        if self.days_written:
-            kpi_service.rebuild(self.session, self.store_id, min(self.days_written), max(self.days_written))
+    def shop_id(self, code: str, column: str = "shop_code") -> int:
+        """The id of the shop with ``code``: every shop of the store is read once per file, so a file of
+        a million rows naming unknown shops costs no query per row."""
+        if self._shop_ids is None:
+            shops = premises_service.list_shops(self.session, self._store_id)
+            self._shops = {shop.id: shop for shop in shops}  # type: ignore[misc]
+            self._shop_ids = {shop.code: shop.id for shop in shops}  # type: ignore[misc]
+        if code not in self._shop_ids:
+            raise RowError(column, f"unknown shop {code!r} (import shops first)")
+        return self._shop_ids[code]
 
     def check_trading(self, shop_id: int, day: date, column: str) -> None:
         if shop_id not in self._shops:
@@ -99,100 +96,86 @@ class OrderRows(HistoryHandler):
     optional = ("member_id", "discount_fen|discount_yuan", "payment_method")
 
     def parse(self, row: Row) -> Parsed:
+        """The checks ``create_order`` makes, on the one line and one payment an imported order gets."""
         order_no = cells.text(row, "order_no", max_length=64)
-        ordered_at = cells.moment(row, "ordered_at", self.store.timezone)
-        shop_id = shop_id_for(self, cells.text(row, "shop_code", max_length=32))
+        ordered_at = cells.moment(row, "ordered_at", self.timezone)
+        shop_id = self.shop_id(cells.text(row, "shop_code", max_length=32))
         total = cells.money(row, "total")
         discount = cells.money(row, "discount", required=False)
-        member_id = cells.integer(row, "member_id", minimum=1, required=False, default=0) or None
+        member_id = cells.integer(row, "member_id", minimum=1, maximum=INT32_MAX, required=False, default=0) or None
         method = cells.choice(row, "payment_method", PAYMENT_METHODS, required=False, default="other")
-        # An order without its lines gets one line "imported" holding the whole amount.
-        subtotal = total + discount
-        data: OrderCreate = validated(
-            OrderCreate,
-            dict(
-                order_no=order_no,
-                shop_id=shop_id,
-                ordered_at=ordered_at,
-                member_id=member_id,
-                channel=Channel(cells.choice(row, "channel", CHANNELS)),
-                source=Source(cells.choice(row, "source", SOURCES)),
-                subtotal_fen=subtotal,
-                discount_fen=discount,
-                total_fen=total,
-                # Plain dicts, so that an amount out of range is a bad row like any other field.
-                lines=[
-                    {
-                        "sku": "imported",
-                        "name": "imported",
-                        "quantity": 1,
-                        "unit_price_fen": subtotal,
-                        "discount_fen": 0,
-                        "total_fen": subtotal,
-                    }
-                ],
-                payments=[{"method": PaymentMethod(method), "amount_fen": total}] if total else [],
-            ),
-            _ORDER_COLUMNS,
-        )
-        errors = checks.order_errors(data, now=utcnow())
-        if errors:
-            raise _order_error(errors[0])
-        self.check_trading(shop_id, business_day(ordered_at, self.store.timezone), "ordered_at")
-        return Parsed(row, order_no, data)
+        channel = cells.choice(row, "channel", CHANNELS)
+        source = cells.choice(row, "source", SOURCES)
+        # An order without its lines gets one line "imported" holding the whole amount (total + discount).
+        if total + discount > MONEY_MAX:
+            raise RowError("discount_fen", f"total + discount must be at most {MONEY_MAX} fen")
+        if ordered_at > self.now + checks.CLOCK_SKEW:
+            raise RowError("ordered_at", f"{ordered_at.isoformat()} is in the future")
+        day = business_day(ordered_at, self.timezone)
+        self.check_trading(shop_id, day, "ordered_at")
+        item = {
+            "order_no": order_no,
+            "shop_id": shop_id,
+            "channel": channel,
+            "source": source,
+            "member_id": member_id,
+            "ordered_at": ordered_at,
+            "business_on": day,
+            "subtotal_fen": total + discount,
+            "discount_fen": discount,
+            "total_fen": total,
+            "method": method,
+        }
+        return Parsed(row, order_no, item)
 
-    def business_on(self, parsed: Parsed) -> date:
-        return business_day(parsed.item.ordered_at, self.store.timezone)
+    def open(self) -> None:
+        sales_bulk.open_stage(self.session, sales_bulk.ORDER_STAGE)
 
-    def apply_rows(self, rows: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
-        existing = self._existing([parsed.item.order_no for parsed in rows])
+    def close(self) -> None:
+        sales_bulk.close_stage(self.session, sales_bulk.ORDER_STAGE)
+
+    def check(self, chunk: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
+        stored = self._stored([parsed.item["order_no"] for parsed in chunk])
         new = []
-        for parsed in rows:
-            order = existing.get(parsed.item.order_no)
+        for parsed in chunk:
+            order = stored.get(parsed.item["order_no"])
             if order is None:
-                new.append(parsed)
+                new.append(parsed.item)
+                yield parsed.row, Outcome.imported
             else:
                 yield parsed.row, _compare(order, parsed.item)
-        yield from self.write_in_chunks(new, self._insert)
+        sales_bulk.stage_rows(self.session, sales_bulk.ORDER_STAGE, new)
 
-    def _existing(self, numbers: list[str]) -> dict[str, Order]:
-        found: dict[str, Order] = {}
+    def _stored(self, numbers: list[str]) -> dict[str, tuple[Any, ...]]:
+        fields = [Order.order_no, *(getattr(Order, name) for name in _COMPARED)]
+        found: dict[str, tuple[Any, ...]] = {}
         for start in range(0, len(numbers), 500):
-            query = select(Order).where(
+            query = select(
+                *fields
+            ).where(  # type: ignore[call-overload]
                 Order.store_id == self.store_id, col(Order.order_no).in_(numbers[start : start + 500])
             )
-            found.update({order.order_no: order for order in self.session.exec(query)})
+            found.update({row[0]: tuple(row[1:]) for row in self.session.exec(query)})
         return found
 
-    def _insert(self, chunk: list[Parsed]) -> None:
-        try:
-            sales_service.bulk_insert_orders(
-                self.session, self.store_id, [parsed.item for parsed in chunk], source=Source.import_
-            )
-        except (OrderDoesNotAddUp, OrderNumberTaken) as exc:
-            if len(chunk) == 1 and exc.errors:
-                raise _order_error(exc.errors[0], skip=1) from None
-            raise
+    def prepare(self) -> None:
+        sales_bulk.prepare_staged_orders(self.session)
+
+    def write(self) -> None:
+        sales_bulk.insert_staged_orders(self.session, self.store_id)
 
 
-def _order_error(error: dict[str, Any], skip: int = 0) -> RowError:
-    """A sales check → a RowError on the file's column (``skip`` drops a leading position in ``loc``)."""
-    loc = [str(part) for part in error["loc"][skip:]]
-    field = loc[0] if loc else ""
-    return RowError(_ORDER_COLUMNS.get(field, field), str(error["msg"]))
+_COMPARED = ("total_fen", "discount_fen", "shop_id", "channel", "source", "member_id", "ordered_at")
 
 
-def _compare(order: Order, data: OrderCreate) -> Outcome | RowError:
+def _compare(stored: tuple[Any, ...], item: dict[str, Any]) -> Outcome | RowError:
     """Re-importing an order is a no-op; the same number with other figures is a bad row."""
-    amounts = [name for name in ("total_fen", "discount_fen") if getattr(order, name) != getattr(data, name)]
+    recorded = dict(zip(_COMPARED, stored, strict=True))
+    amounts = [name for name in ("total_fen", "discount_fen") if recorded[name] != item[name]]
     if amounts:
-        shown = ", ".join(f"{name} {getattr(data, name)} here, {getattr(order, name)} recorded" for name in amounts)
+        shown = ", ".join(f"{name} {item[name]} here, {recorded[name]} recorded" for name in amounts)
         return RowError("order_no", f"order_no exists with different amounts ({shown})")
-    others = [
-        name
-        for name in ("shop_id", "channel", "source", "member_id", "ordered_at")
-        if getattr(order, name) != getattr(data, name)
-    ]
+    others = [name for name in _COMPARED[2:] if recorded[name] != item[name]]
     if others:
         shown = ", ".join("shop_code" if name == "shop_id" else name for name in others)
         return RowError("order_no", f"order_no exists with a different {shown}")
@@ -207,40 +190,52 @@ class DailyTotalRows(HistoryHandler):
     def parse(self, row: Row) -> Parsed:
         day = cells.day(row, "business_on")
         assert day is not None  # required
-        shop_id = shop_id_for(self, cells.text(row, "shop_code", max_length=32))
-        data = DailyTotalIn(
-            shop_id=shop_id,
-            business_on=day,
-            channel=Channel(cells.choice(row, "channel", CHANNELS)),
-            source=Source(cells.choice(row, "source", SOURCES)),
-            revenue_fen=cells.money(row, "revenue"),
-            orders=cells.integer(row, "orders", minimum=0, required=False),
-            refunds_fen=cells.money(row, "refunds", required=False),
-        )
-        if day > business_day(utcnow(), self.store.timezone):
+        shop_id = self.shop_id(cells.text(row, "shop_code", max_length=32))
+        item = {
+            "shop_id": shop_id,
+            "business_on": day,
+            "channel": cells.choice(row, "channel", CHANNELS),
+            "source": cells.choice(row, "source", SOURCES),
+            "revenue_fen": cells.money(row, "revenue"),
+            "orders": cells.integer(row, "orders", minimum=0, maximum=INT32_MAX, required=False),
+            "refunds_fen": cells.money(row, "refunds", required=False),
+        }
+        if self.today is not None and day > self.today:
             raise RowError("business_on", f"{day} is in the future")
         self.check_trading(shop_id, day, "business_on")
-        return Parsed(row, (shop_id, day, data.channel, data.source), data)
+        return Parsed(row, (shop_id, day, item["channel"], item["source"]), item)
 
-    def business_on(self, parsed: Parsed) -> date:
-        return parsed.item.business_on
+    def open(self) -> None:
+        sales_bulk.open_stage(self.session, sales_bulk.DAILY_TOTAL_STAGE)
 
-    def apply(self, parsed: Parsed) -> Outcome:
-        data: DailyTotalIn = parsed.item
-        existing = self.session.exec(
-            select(DailyTotal).where(
-                DailyTotal.store_id == self.store_id,
-                DailyTotal.shop_id == data.shop_id,
-                DailyTotal.business_on == data.business_on,
-                DailyTotal.channel == data.channel,
-                DailyTotal.source == data.source,
-            )
-        ).first()
-        if existing is not None and (existing.revenue_fen, existing.orders, existing.refunds_fen) == (
-            data.revenue_fen,
-            data.orders,
-            data.refunds_fen,
-        ):
-            return Outcome.unchanged
-        sales_service.record_daily_total(self.session, self.store_id, data)
-        return Outcome.imported
+    def close(self) -> None:
+        sales_bulk.close_stage(self.session, sales_bulk.DAILY_TOTAL_STAGE)
+
+    def check(self, chunk: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
+        days = [parsed.item["business_on"] for parsed in chunk]
+        query = select(  # type: ignore[call-overload]
+            DailyTotal.shop_id,
+            DailyTotal.business_on,
+            DailyTotal.channel,
+            DailyTotal.source,
+            DailyTotal.revenue_fen,
+            DailyTotal.orders,
+            DailyTotal.refunds_fen,
+        ).where(DailyTotal.store_id == self.store_id, col(DailyTotal.business_on).between(min(days), max(days)))
+        stored = {tuple(row[:4]): tuple(row[4:]) for row in self.session.exec(query)}
+        new = []
+        for parsed in chunk:
+            item = parsed.item
+            key = (item["shop_id"], item["business_on"], item["channel"], item["source"])
+            if stored.get(key) == (item["revenue_fen"], item["orders"], item["refunds_fen"]):
+                yield parsed.row, Outcome.unchanged
+            else:
+                new.append(item)
+                yield parsed.row, Outcome.imported
+        sales_bulk.stage_rows(self.session, sales_bulk.DAILY_TOTAL_STAGE, new)
+
+    def prepare(self) -> None:
+        self.signature = sales_bulk.prepare_staged_daily_totals(self.session, self.store_id)
+
+    def write(self) -> None:
+        sales_bulk.upsert_staged_daily_totals(self.session, self.store_id, self.signature)

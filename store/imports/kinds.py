@@ -103,6 +103,10 @@ class Handler:
     def finish(self) -> None:
         """After every row: bring derived data (KPI rollups) up to date with what was written."""
 
+    def notes(self) -> list[str]:
+        """What the import did besides its rows, for the report (entrances created)."""
+        return []
+
 
 def _writing(write: Callable[[list[Parsed]], object], rows: list[Parsed]) -> Callable[[], Outcome]:
     def run() -> Outcome:
@@ -121,3 +125,33 @@ def expected_columns(handler: type[Handler]) -> str:
 def missing_columns(handler: type[Handler], columns: list[str]) -> list[str]:
     present = set(columns)
     return [spec for spec in handler.required if not present.intersection(spec.split("|"))]
+
+
+class BulkHandler(Handler):
+    """A kind of many rows (orders, daily totals, footfall), written in bulk in two phases.
+
+    Check: rows parsed one by one are compared, a chunk at a time, with what is stored (reads only) and
+    the new or changed ones are staged in a temporary table of the owning domain (no write lock).
+    Write: ``write`` moves the stage into the domain's tables with a few set-based statements, in one
+    short transaction; the rollups move in the same statements (no rebuild)."""
+
+    chunk: ClassVar[int] = 2000
+
+    def open(self) -> None:
+        """Create the empty stage."""
+        raise NotImplementedError
+
+    def check(self, chunk: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
+        """Compare ``chunk`` with the stored rows: unchanged, a bad row, or imported (and staged)."""
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """After the check, before the write transaction: work on the stage that needs no write lock."""
+
+    def write(self) -> None:
+        """Write the stage (the write phase)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Drop the stage."""
+        raise NotImplementedError

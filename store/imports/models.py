@@ -18,7 +18,7 @@ class ImportBatch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # None only when a store file had no usable row (there is no store to attach the batch to).
     store_id: int | None = Field(default=None, foreign_key="store.id", index=True)
-    kind: str = Field(max_length=20)  # store, floors, shops, staff, orders, daily-totals, footfall
+    kind: str = Field(max_length=20)  # store, floors, shops, staff, zones, orders, daily-totals, footfall, evidence
     file_name: str = Field(max_length=255)
     sha256: str = Field(max_length=64, index=True)
     rows: int  # data rows in the file (the header not counted)

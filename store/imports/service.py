@@ -1,32 +1,61 @@
-"""Load a store's history from its old systems: one file, one kind, one unit of work.
+"""Load a store's history from its old systems: one file, one kind, all or nothing.
 
-Every row is parsed and applied in its own savepoint; the whole file runs inside one more savepoint,
-rolled back when a row is bad and ``skip_bad`` was not given, or on a dry run: nothing is written then.
+The file is read as a stream. Kinds of many rows (orders, daily totals, footfall) run in two phases:
+**check** — every row parsed, compared with what is stored a chunk at a time (reads only) and the new
+ones staged in a temporary table, no write lock taken — then **write** — a few set-based statements in
+one short transaction. ``writing`` (given by the command) wraps the write: it ends the reading
+transaction and makes the next one take SQLite's write lock up front, so a till posting meanwhile waits well under a
+second, never for the whole import. A file with bad rows (without ``skip_bad``) or a dry run stops after
+the check: nothing is written. The small kinds (store, floors, shops, staff) apply row by row, each in
+its own savepoint, inside one savepoint for the whole file, as before.
+
 Re-importing a file finds every row already there ("unchanged") and writes nothing but its batch row.
+A report lists the first ``MAX_LISTED`` bad rows and counts every bad row by reason.
 """
 
 from __future__ import annotations
 
-import hashlib
+import bisect
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
 from store.imports.errors import ImportRejected, RowError, UnusableFile
+from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
 from store.imports.history_rows import DailyTotalRows, OrderRows
-from store.imports.kinds import Handler, Outcome, Parsed, expected_columns, missing_columns
+from store.imports.kinds import BulkHandler, Handler, Outcome, Parsed, expected_columns, missing_columns
 from store.imports.models import ImportBatch
 from store.imports.premises_rows import FloorRows, ShopRows, StaffRows, StoreRows
-from store.imports.readers import Table, read_table
+from store.imports.readers import Row, Table, open_table
+from store.imports.zone_rows import ZoneRows
 from store.premises import service as premises_service
 from store.premises.models import Store
 
 KINDS: dict[str, type[Handler]] = {
     handler.kind: handler
-    for handler in (StoreRows, FloorRows, ShopRows, StaffRows, OrderRows, DailyTotalRows, FootfallRows)
+    for handler in (
+        StoreRows,
+        FloorRows,
+        ShopRows,
+        StaffRows,
+        ZoneRows,
+        OrderRows,
+        DailyTotalRows,
+        FootfallRows,
+        EvidenceRows,
+    )
 }
+MAX_LISTED = 1000  # bad rows listed one by one in a report; every bad row is counted by its reason
+MAX_REASONS = 100  # distinct reasons counted; the rest are counted as "other reasons"
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d.,:+ -]*\d|\d")
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,12 @@ class BadRow:
         return f"row {self.row}: {self.column}: {self.reason}" if self.column else f"row {self.row}: {self.reason}"
 
 
+def reason_of(column: str, reason: str) -> str:
+    """A bad row's reason without its values, so that rows refused for the same rule count together."""
+    general = _QUOTED.sub("…", reason)
+    return f"{column}: {general}" if column else general
+
+
 @dataclass
 class ImportReport:
     """What one import did (or, on a dry run or a rejected file, would have done)."""
@@ -48,14 +83,24 @@ class ImportReport:
     rows: int = 0
     imported: int = 0
     unchanged: int = 0
-    bad_rows: list[BadRow] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)  # the first MAX_LISTED, by row number
     written: bool = False  # False: dry run, or rejected because of bad rows
     dry_run: bool = False
     batch_id: int | None = None
+    skipped: int = 0  # every bad row, listed or not
+    reasons: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)  # what the import did besides its rows (entrances created)
 
-    @property
-    def skipped(self) -> int:
-        return len(self.bad_rows)
+    def add_bad(self, number: int, column: str, reason: str) -> None:
+        self.skipped += 1
+        key = reason_of(column, reason)
+        if key in self.reasons or len(self.reasons) < MAX_REASONS:
+            self.reasons[key] += 1
+        else:
+            self.reasons["other reasons"] += 1
+        if len(self.bad_rows) < MAX_LISTED or number < self.bad_rows[-1].row:
+            bisect.insort(self.bad_rows, BadRow(number, column, reason), key=lambda bad: bad.row)
+            del self.bad_rows[MAX_LISTED:]
 
     def summary(self) -> str:
         line = f"{self.kind}: imported {self.imported}, unchanged {self.unchanged}, skipped {self.skipped} bad rows"
@@ -66,8 +111,12 @@ class ImportReport:
         return line
 
     def lines(self) -> list[str]:
-        """The summary, then one line per bad row, as the command prints them."""
-        return [self.summary(), *(str(bad) for bad in self.bad_rows)]
+        """The summary, the notes, one line per listed bad row and, past MAX_LISTED, the counts by reason."""
+        lines = [self.summary(), *self.notes, *(str(bad) for bad in self.bad_rows)]
+        if self.skipped > len(self.bad_rows):
+            lines.append(f"… {self.skipped - len(self.bad_rows)} more bad rows not listed; all bad rows by reason:")
+            lines += [f"{count:>9} × {reason}" for reason, count in self.reasons.most_common()]
+        return lines
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -81,6 +130,9 @@ class ImportReport:
             "dry_run": self.dry_run,
             "batch_id": self.batch_id,
             "errors": [{"row": b.row, "column": b.column, "reason": b.reason} for b in self.bad_rows],
+            "errors_listed": len(self.bad_rows),
+            "reasons": [{"reason": reason, "rows": count} for reason, count in self.reasons.most_common()],
+            "notes": list(self.notes),
         }
 
 
@@ -109,38 +161,58 @@ def _store(session: Session, handler: type[Handler], store_id: int | None, store
     return premises_service.default_store(session)
 
 
-def _parse(handler: Handler, table: Table, report: ImportReport) -> list[Parsed]:
-    parsed: list[Parsed] = []
+def _parsed(handler: Handler, rows: Iterable[Row], report: ImportReport) -> Iterable[Parsed]:
+    """Parse every row as it is read; bad rows and repeats of an earlier row go to the report."""
     first_row: dict[object, int] = {}
-    for row in table.rows:
+    for row in rows:
+        report.rows += 1
         try:
             item = handler.parse(row)
         except RowError as exc:
-            report.bad_rows.append(BadRow(row.number, exc.column, exc.reason))
+            report.add_bad(row.number, exc.column, exc.reason)
             continue
         if item.key in first_row:
-            report.bad_rows.append(BadRow(row.number, "", f"same record as row {first_row[item.key]}"))
+            report.add_bad(row.number, "", f"same record as row {first_row[item.key]}")
             continue
         first_row[item.key] = row.number
-        parsed.append(item)
-    return parsed
+        yield item
 
 
-def _apply(handler: Handler, parsed: list[Parsed], report: ImportReport) -> None:
-    for row, outcome in handler.apply_all(parsed):
+def _count(report: ImportReport, results: Iterable[tuple[Row, Outcome | RowError]]) -> None:
+    for row, outcome in results:
         if isinstance(outcome, RowError):
-            report.bad_rows.append(BadRow(row.number, outcome.column, outcome.reason))
+            report.add_bad(row.number, outcome.column, outcome.reason)
         elif outcome is Outcome.imported:
             report.imported += 1
         else:
             report.unchanged += 1
-    report.bad_rows.sort(key=lambda bad: bad.row)
+
+
+def _check_bulk(handler: BulkHandler, table: Table, report: ImportReport) -> None:
+    """The check phase: parse, compare with the stored rows a chunk at a time, stage the new ones."""
+    chunk: list[Parsed] = []
+    for parsed in _parsed(handler, table.rows, report):
+        chunk.append(parsed)
+        if len(chunk) >= handler.chunk:
+            _count(report, handler.check(chunk))
+            chunk = []
+    if chunk:
+        _count(report, handler.check(chunk))
+    report.notes += handler.notes()
+
+
+def _rejected(report: ImportReport) -> ImportRejected:
+    return ImportRejected(
+        f"{report.file_name}: {report.skipped} bad row(s), nothing imported",
+        errors=[{"row": b.row, "column": b.column, "reason": b.reason} for b in report.bad_rows],
+        report=report,
+    )
 
 
 def run_import(
     session: Session,
     kind: str,
-    content: bytes,
+    content: bytes | BinaryIO,
     file_name: str,
     *,
     store_id: int | None = None,
@@ -149,43 +221,122 @@ def run_import(
     dry_run: bool = False,
     imported_by: str = "",
     restrict_store_code: str | None = None,
+    create_entrances: bool = False,
+    writing: Callable[[], AbstractContextManager[Any]] | None = None,
 ) -> ImportReport:
     """Import one file of ``kind``; raises ImportRejected (nothing written) when rows are bad without skip_bad.
 
-    ``restrict_store_code``: a store file may only touch that store (managers importing over the API).
+    ``content``: the file's bytes or a seekable binary file (read as a stream). ``restrict_store_code``: a
+    store file may only touch that store (managers importing over the API). ``create_entrances``: a
+    footfall file may create the entrances it names (listed in the report's notes). ``writing``: a context
+    manager around the write phase (the command ends its reading transaction and takes the write lock
+    there; a request may use ``db.write_lock``); without it the writes run in the session as it is.
     """
     handler_class = handler_for(kind)
     file_name = PurePath(file_name).name
-    table = read_table(content, file_name)
-    check_columns(handler_class, table, file_name)
-    store = _store(session, handler_class, store_id, store_code)
-    report = ImportReport(kind=kind, file_name=file_name, rows=len(table.rows), dry_run=dry_run)
-    with session.begin_nested() as whole_file:
-        handler = handler_class(session, store)
-        handler.restrict_store_code = restrict_store_code
-        _apply(handler, _parse(handler, table, report), report)
-        if report.bad_rows and not skip_bad or dry_run:
-            whole_file.rollback()
-        else:
-            handler.finish()
-            report.batch_id = _record_batch(session, handler, report, content, imported_by)
-            report.written = True
-    if report.bad_rows and not skip_bad:
-        raise ImportRejected(
-            f"{file_name}: {report.skipped} bad row(s), nothing imported",
-            errors=[{"row": b.row, "column": b.column, "reason": b.reason} for b in report.bad_rows],
-            report=report,
-        )
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    options: dict[str, Any] = dict(
+        skip_bad=skip_bad,
+        imported_by=imported_by,
+        restrict_store_code=restrict_store_code,
+        create_entrances=create_entrances,
+        writing=writing,
+    )
+    table = open_table(source, file_name)
+    try:
+        report = _run(session, handler_class, table, file_name, store_id, store_code, dry_run=dry_run, **options)
+    finally:
+        table.close()
+    if report.skipped and not skip_bad:
+        raise _rejected(report)
     return report
 
 
-def _record_batch(session: Session, handler: Handler, report: ImportReport, content: bytes, by: str) -> int:
-    store_id = handler.batch_store_id()
+def _run(
+    session: Session,
+    handler_class: type[Handler],
+    table: Table,
+    file_name: str,
+    store_id: int | None,
+    store_code: str | None,
+    *,
+    dry_run: bool,
+    skip_bad: bool,
+    imported_by: str,
+    restrict_store_code: str | None,
+    create_entrances: bool,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
+) -> ImportReport:
+    check_columns(handler_class, table, file_name)
+    store = _store(session, handler_class, store_id, store_code)
+    report = ImportReport(kind=handler_class.kind, file_name=file_name, dry_run=dry_run)
+    handler = handler_class(session, store)
+    handler.restrict_store_code = restrict_store_code
+    if isinstance(handler, FootfallRows):
+        handler.create_entrances = create_entrances
+    if isinstance(handler, EvidenceRows):
+        handler.recorded_by = imported_by or "import"
+    if isinstance(handler, BulkHandler):
+        _run_bulk(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
+    else:
+        _run_rows(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
+    return report
+
+
+def _run_bulk(
+    handler: BulkHandler,
+    table: Table,
+    report: ImportReport,
+    *,
+    skip_bad: bool,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
+    imported_by: str,
+) -> None:
+    # The stage is dropped on the way out; after a failure the caller's rollback takes care of it (a
+    # statement in a failed PostgreSQL transaction would only hide the error).
+    handler.open()
+    _check_bulk(handler, table, report)
+    if (report.skipped and not skip_bad) or report.dry_run:
+        handler.close()
+        return
+    if report.imported:
+        handler.prepare()
+    with (writing or nullcontext)():
+        if report.imported:
+            handler.write()
+        report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
+        report.written = True
+        handler.close()
+
+
+def _run_rows(
+    handler: Handler,
+    table: Table,
+    report: ImportReport,
+    *,
+    skip_bad: bool,
+    writing: Callable[[], AbstractContextManager[Any]] | None,
+    imported_by: str,
+) -> None:
+    """Small kinds: parse every row (reads), then apply each in its own savepoint inside one for the file."""
+    parsed = list(_parsed(handler, table.rows, report))
+    session = handler.session
+    with (writing or nullcontext)(), session.begin_nested() as whole_file:
+        _count(report, handler.apply_all(parsed))
+        if (report.skipped and not skip_bad) or report.dry_run:
+            whole_file.rollback()
+        else:
+            handler.finish()
+            report.batch_id = _record_batch(session, handler, report, table.sha256, imported_by)
+            report.written = True
+
+
+def _record_batch(session: Session, handler: Handler, report: ImportReport, sha256: str, by: str) -> int:
     batch = ImportBatch(
-        store_id=store_id,
+        store_id=handler.batch_store_id(),
         kind=report.kind,
         file_name=report.file_name[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=sha256,
         rows=report.rows,
         imported=report.imported,
         unchanged=report.unchanged,

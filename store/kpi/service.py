@@ -1,36 +1,63 @@
 """KPI rollups: kept up to date by every sale, refund, declared total and footfall interval.
 
 The write side adds the change of one raw row to its day's rollup (an upsert that increments), so a
-new sale never recomputes history; ``rebuild`` recomputes a range from the raw tables (demo, import)
-and gives the same rows (tests/kpi/test_incremental.py proves it on random data). The read side
+new sale never recomputes history. ``replace_sales_days`` and ``replace_footfall_days`` replace a range
+with rows the owning domain recomputed from its raw tables (``store.sales.rollups.rebuild``,
+``store.footfall.rollups.rebuild``: demo, imports, the nightly job), and that gives the same rows
+(tests/kpi/test_incremental.py proves it on random data). The kpi domain imports neither sales nor
+footfall: they call it, never the other way round. The read side
 (``series``, ``dashboard``, ``monthly``) lives in ``store.kpi.figures`` and is re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Table, case, delete, func, literal, select, union_all
+from sqlalchemy import Table, delete, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from store.clock import business_day, utcnow
-from store.footfall.models import FootfallCount
 from store.kpi.errors import PeriodError
 from store.kpi.figures import dashboard, fetch, first_sales_day, monthly, series  # noqa: F401  (the read side)
 from store.kpi.models import FOOTFALL_TABLE, SALES_KEY, SALES_SUMS, SALES_TABLE
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import service as premises_service
-from store.sales.models import DailyTotal, Order, Refund
-from store.sales.schemas import POS_SOURCES, Channel
 from store.scoping import Viewer
 
+
+# What the rollups read of sales' rows (``store.sales.models``): the kpi domain sits below sales and
+# imports nothing of it, not even for type hints, so it states the attributes it needs.
+class OrderRow(Protocol):
+    store_id: int
+    business_on: date
+    shop_id: int
+    channel: Any
+    source: Any
+    member_id: int | None
+    total_fen: int
+
+
+class RefundRow(Protocol):
+    business_on: date
+    amount_fen: int
+
+
+class DailyTotalRow(Protocol):
+    store_id: int
+    business_on: date
+    shop_id: int
+    channel: Any
+    source: Any
+    revenue_fen: int
+    refunds_fen: int
+    orders: int
+
+
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
-# S4 线上交易额占比 / S5: live-stream selling is online trade too.
-ONLINE_CHANNELS = (Channel.online.value, Channel.live.value)
 
 
 def _upsert(session: Session, table: Table, key: dict[str, Any], sums: dict[str, int]) -> None:
@@ -66,7 +93,7 @@ def _sums(
     return dict(zip(SALES_SUMS, (revenue, refunds, orders, member_orders, member_revenue), strict=True))
 
 
-def apply_order(session: Session, order: Order) -> None:
+def apply_order(session: Session, order: OrderRow) -> None:
     """Count a new order on its business day."""
     apply_orders(session, [order])
 
@@ -88,13 +115,13 @@ def apply_orders(session: Session, orders: Iterable[Any]) -> None:
     _upsert_many(session, SALES, list(SALES_KEY), list(rows.values()))
 
 
-def apply_refund(session: Session, order: Order, refund: Refund) -> None:
+def apply_refund(session: Session, order: OrderRow, refund: RefundRow) -> None:
     """Count a refund on the refund's own business day, under its order's shop, channel and source."""
     key = _sales_key(order.store_id, refund.business_on, order.shop_id, order.channel, order.source)
     _upsert(session, SALES, key, _sums(refunds=refund.amount_fen))
 
 
-def apply_daily_total(session: Session, before: DailyTotal | None, after: DailyTotal | None) -> None:
+def apply_daily_total(session: Session, before: DailyTotalRow | None, after: DailyTotalRow | None) -> None:
     """Replace a declared daily total's contribution: take ``before`` out (None: new row), put ``after`` in."""
     for row, sign in ((before, -1), (after, 1)):
         if row is not None:
@@ -116,59 +143,15 @@ def _in_range(column: Any, start: date | None, end: date | None) -> list[Any]:
     return conditions
 
 
-def _raw_sales(store_id: int, start: date | None, end: date | None) -> Any:
-    """Orders, refunds and declared totals as one union of rollup-shaped rows."""
-    member = col(Order.member_id).is_not(None)
-    orders = (
-        select(  # type: ignore[call-overload]
-            Order.business_on,
-            Order.shop_id,
-            Order.channel,
-            Order.source,
-            func.sum(Order.total_fen).label("revenue_fen"),
-            literal(0).label("refunds_fen"),
-            func.count().label("orders"),
-            func.sum(case((member, 1), else_=0)).label("member_orders"),
-            func.sum(case((member, Order.total_fen), else_=0)).label("member_revenue_fen"),
-        )
-        .where(Order.store_id == store_id, *_in_range(Order.business_on, start, end))
-        .group_by(Order.business_on, Order.shop_id, Order.channel, Order.source)
-    )
-    refunds = (
-        select(  # type: ignore[call-overload]
-            Refund.business_on,
-            Order.shop_id,
-            Order.channel,
-            Order.source,
-            literal(0),
-            func.sum(Refund.amount_fen),
-            literal(0),
-            literal(0),
-            literal(0),
-        )
-        .join(Order, col(Order.id) == Refund.order_id)
-        .where(Refund.store_id == store_id, *_in_range(Refund.business_on, start, end))
-        .group_by(Refund.business_on, Order.shop_id, Order.channel, Order.source)
-    )
-    totals = select(  # type: ignore[call-overload]
-        DailyTotal.business_on,
-        DailyTotal.shop_id,
-        DailyTotal.channel,
-        DailyTotal.source,
-        DailyTotal.revenue_fen,
-        DailyTotal.refunds_fen,
-        DailyTotal.orders,
-        literal(0),
-        literal(0),
-    ).where(DailyTotal.store_id == store_id, *_in_range(DailyTotal.business_on, start, end))
-    return union_all(orders, refunds, totals).subquery("raw")
+def replace_sales_days(session: Session, store_id: int, start: date | None, end: date | None, rows: Any) -> None:
+    """Replace the sales rollups of ``start``..``end`` (None: open) with ``rows``, in two statements.
 
-
-def rebuild(session: Session, store_id: int, start: date | None = None, end: date | None = None) -> None:
-    """Recompute the rollups of ``start``..``end`` (default: all days) from the raw tables."""
+    ``rows`` is a query the sales domain builds from its raw rows (``store.sales.rollups``): columns
+    ``business_on, shop_id, channel, source`` and the ``SALES_SUMS``, one or more rows per rollup key
+    (they are summed here), all within the range. The kpi domain never reads the raw tables itself."""
     session.flush()
     session.exec(delete(SALES).where(SALES.c.store_id == store_id, *_in_range(SALES.c.business_on, start, end)))
-    raw = _raw_sales(store_id, start, end)
+    raw = rows.subquery("raw")
     grouped = select(
         literal(store_id),
         raw.c.business_on,
@@ -178,41 +161,83 @@ def rebuild(session: Session, store_id: int, start: date | None = None, end: dat
         *(func.sum(raw.c[name]) for name in SALES_SUMS),
     ).group_by(raw.c.business_on, raw.c.shop_id, raw.c.channel, raw.c.source)
     session.exec(SALES.insert().from_select([*SALES_KEY, *SALES_SUMS], grouped))
+
+
+def replace_footfall_days(session: Session, store_id: int, start: date | None, end: date | None, rows: Any) -> None:
+    """Replace the footfall rollups of ``start``..``end`` with ``rows`` (columns ``business_on, footfall_in``),
+    a query the footfall domain builds from its raw counts (``store.footfall.rollups``); summed per day here."""
+    session.flush()
     session.exec(
         delete(FOOTFALL).where(FOOTFALL.c.store_id == store_id, *_in_range(FOOTFALL.c.business_on, start, end))
     )
-    footfall = (
-        select(  # type: ignore[call-overload]
-            literal(store_id), FootfallCount.business_on, func.sum(FootfallCount.count_in)
-        )
-        .where(FootfallCount.store_id == store_id, *_in_range(FootfallCount.business_on, start, end))
-        .group_by(FootfallCount.business_on)
+    raw = rows.subquery("raw")
+    grouped = select(literal(store_id), raw.c.business_on, func.sum(raw.c.footfall_in)).group_by(raw.c.business_on)
+    session.exec(FOOTFALL.insert().from_select(["store_id", "business_on", "footfall_in"], grouped))
+
+
+def _add_rows(session: Session, table: Table, key: list[str], sums: list[str], grouped: Any) -> None:
+    """Upsert ``grouped`` (one row per key) into ``table``, adding its sums to a row already there."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).from_select([*key, *sums], grouped)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=key, set_={name: table.c[name] + stmt.excluded[name] for name in sums}
     )
-    session.exec(FOOTFALL.insert().from_select(["store_id", "business_on", "footfall_in"], footfall))
+    session.exec(stmt)
 
 
-def channel_totals(session: Session, store_id: int, start: date, end: date) -> dict[Channel, int]:
-    """Net revenue per channel over ``start``..``end`` (every channel present, 0 when none)."""
+def add_sales_days(session: Session, store_id: int, rows: Any) -> None:
+    """Add ``rows`` (shaped as for ``replace_sales_days``; any number per key) to the sales rollups in one
+    statement: the set-based ``apply_*`` of a bulk write (imports), so history is not recomputed."""
+    raw = rows.subquery("raw")
+    grouped = (
+        select(
+            literal(store_id),
+            raw.c.business_on,
+            raw.c.shop_id,
+            raw.c.channel,
+            raw.c.source,
+            *(func.sum(raw.c[name]) for name in SALES_SUMS),
+        )
+        .where(true())  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+        .group_by(raw.c.business_on, raw.c.shop_id, raw.c.channel, raw.c.source)
+    )
+    _add_rows(session, SALES, list(SALES_KEY), list(SALES_SUMS), grouped)
+
+
+def add_footfall_days(session: Session, store_id: int, rows: Any) -> None:
+    """Add ``rows`` (columns ``business_on, footfall_in``) to the footfall rollups in one statement."""
+    raw = rows.subquery("raw")
+    grouped = (
+        select(literal(store_id), raw.c.business_on, func.sum(raw.c.footfall_in))
+        .where(true())
+        .group_by(raw.c.business_on)
+    )
+    _add_rows(session, FOOTFALL, ["store_id", "business_on"], ["footfall_in"], grouped)
+
+
+def net_revenue_by_channel(session: Session, store_id: int, start: date, end: date) -> dict[str, int]:
+    """Net revenue per channel (as stored) over ``start``..``end``; channels without rows are absent."""
     query = (
         select(SALES.c.channel, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen))
         .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
         .group_by(SALES.c.channel)
     )
-    found = {row[0]: int(row[1] or 0) for row in fetch(session, query)}
-    return {channel: found.get(channel.value, 0) for channel in Channel}
+    return {row[0]: int(row[1] or 0) for row in fetch(session, query)}
 
 
-def online_member_orders(session: Session, store_id: int, start: date, end: date) -> tuple[int, int]:
-    """(online orders placed by members, all online orders) over the range; online includes live."""
+def member_orders(
+    session: Session, store_id: int, start: date, end: date, channels: Collection[str]
+) -> tuple[int, int]:
+    """(orders placed by members, all orders) through ``channels`` over the range."""
     query = select(func.sum(SALES.c.member_orders), func.sum(SALES.c.orders)).where(
-        SALES.c.store_id == store_id, SALES.c.business_on.between(start, end), SALES.c.channel.in_(ONLINE_CHANNELS)
+        SALES.c.store_id == store_id, SALES.c.business_on.between(start, end), SALES.c.channel.in_(list(channels))
     )
     members, orders = fetch(session, query)[0]
     return int(members or 0), int(orders or 0)
 
 
-def shops_with_pos_sales(session: Session, store_id: int, start: date, end: date) -> set[int]:
-    """Shops whose own POS (our till or a captured receipt printer) posted sales in the range."""
+def shops_with_orders(session: Session, store_id: int, start: date, end: date, sources: Collection[str]) -> set[int]:
+    """Shops with at least one order from one of ``sources`` in the range."""
     query = (
         select(SALES.c.shop_id)
         .distinct()
@@ -220,7 +245,7 @@ def shops_with_pos_sales(session: Session, store_id: int, start: date, end: date
             SALES.c.store_id == store_id,
             SALES.c.business_on.between(start, end),
             SALES.c.orders > 0,
-            SALES.c.source.in_([source.value for source in POS_SOURCES]),
+            SALES.c.source.in_(list(sources)),
         )
     )
     return {row[0] for row in fetch(session, query)}

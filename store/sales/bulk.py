@@ -1,6 +1,6 @@
 """Many orders at once (imports): the same rules as ``create_order``, written with core inserts.
 
-The bulk path does not touch the KPI rollups row by row: its caller runs ``kpi_service.rebuild`` for
+The bulk path does not touch the KPI rollups row by row: its caller runs ``store.sales.rollups.rebuild`` for
 the days it wrote (they are in the orders it passed).
 """
 
@@ -11,16 +11,36 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    true,
+)
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from store import staging
 from store.clock import business_day, utcnow
+from store.dbtypes import AwareDateTime
 from store.errors import StoreError
+from store.kpi import service as kpi_service
+from store.kpi.models import SALES_SUMS
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from store.sales import checks
 from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken
-from store.sales.models import Order, OrderLine, Payment
+from store.sales.models import DailyTotal, Order, OrderLine, Payment
 from store.sales.schemas import OrderCreate, Source
 
 CHUNK = 2000
@@ -129,3 +149,204 @@ def bulk_insert_orders(session: Session, store_id: int, orders: Iterable[OrderCr
         _write(session, store_id, chunk, source, checker.timezone)
         count += len(chunk)
     return count
+
+
+# --- Staged bulk writes (imports): rows are checked and staged in a temporary table outside any write
+# transaction, then moved into the sales tables by a few set-based statements, so the write lock of
+# SQLite is held for well under a second even for 200k orders (issue 7 items 2 and 6).
+
+_stage_meta = MetaData()
+ORDER_STAGE = Table(
+    "sales_stage_order",
+    _stage_meta,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # 1, 2, … in file order
+    Column("order_no", String(64), nullable=False),
+    Column("shop_id", Integer, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("member_id", Integer),
+    Column("ordered_at", AwareDateTime, nullable=False),
+    Column("business_on", Date, nullable=False),
+    Column("subtotal_fen", BigInteger, nullable=False),
+    Column("discount_fen", BigInteger, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("method", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+# What the staged rows add to the rollups, per rollup key: computed before the write transaction, so
+# the write only upserts these rows (orders add whatever else is stored; daily totals are checked).
+ORDER_ROLLUP_STAGE = Table(
+    "sales_stage_order_rollup",
+    _stage_meta,
+    Column("business_on", Date, nullable=False),
+    Column("shop_id", Integer, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    *(Column(name, BigInteger, nullable=False) for name in SALES_SUMS),
+    prefixes=["TEMPORARY"],
+)
+DAILY_TOTAL_STAGE = Table(
+    "sales_stage_daily_total",
+    _stage_meta,
+    Column("shop_id", Integer, nullable=False),
+    Column("business_on", Date, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("revenue_fen", BigInteger, nullable=False),
+    Column("orders", Integer, nullable=False),
+    Column("refunds_fen", BigInteger, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def open_stage(session: Session, stage: Table) -> None:
+    """An empty temporary ``stage`` on the session's connection (it lives as long as the connection)."""
+    conn = session.connection()
+    stage.drop(conn, checkfirst=True)
+    stage.create(conn)
+
+
+def close_stage(session: Session, stage: Table) -> None:
+    stage.drop(session.connection(), checkfirst=True)
+    ORDER_ROLLUP_STAGE.drop(session.connection(), checkfirst=True)
+
+
+def stage_rows(session: Session, stage: Table, rows: list[dict[str, Any]]) -> None:
+    """Add checked rows to ``stage`` (writes only the connection's temporary database: no write lock)."""
+    staging.add_rows(session.connection(), stage, rows)
+
+
+def _orders_table() -> Table:
+    return Order.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def _sort_stage(conn: Any) -> None:
+    """Renumber the stage by business day, shop and time: the write then appends to the day indexes of
+    ``sales_order`` (and, as order numbers grow with time, to its number index) instead of inserting all
+    over them, which is most of the write transaction's time."""
+    unsorted = "sales_stage_order_unsorted"
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {unsorted}")
+    conn.exec_driver_sql(f"ALTER TABLE {ORDER_STAGE.name} RENAME TO {unsorted}")
+    ORDER_STAGE.create(conn)
+    names = [column.name for column in ORDER_STAGE.columns if column.name != "seq"]
+    listed = ", ".join(names)
+    conn.exec_driver_sql(
+        f"INSERT INTO {ORDER_STAGE.name} ({listed}) SELECT {listed} FROM {unsorted} "
+        "ORDER BY business_on, shop_id, ordered_at, order_no"
+    )
+    conn.exec_driver_sql(f"DROP TABLE {unsorted}")
+
+
+def prepare_staged_orders(session: Session) -> None:
+    """Sort the stage and sum it per rollup key (before the write transaction: it takes no write lock)."""
+    conn, stage = session.connection(), ORDER_STAGE
+    _sort_stage(conn)
+    ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
+    ORDER_ROLLUP_STAGE.create(conn)
+    member = stage.c.member_id.is_not(None)
+    key = (stage.c.business_on, stage.c.shop_id, stage.c.channel, stage.c.source)
+    sums = (
+        func.sum(stage.c.total_fen),
+        literal(0),
+        func.count(),
+        func.sum(case((member, 1), else_=0)),
+        func.sum(case((member, stage.c.total_fen), else_=0)),
+    )
+    columns = ["business_on", "shop_id", "channel", "source", *SALES_SUMS]
+    conn.execute(insert(ORDER_ROLLUP_STAGE).from_select(columns, core_select(*key, *sums).group_by(*key)))
+
+
+def insert_staged_orders(session: Session, store_id: int) -> None:
+    """Insert every staged order with its one line ``imported`` and its payment, and add them to the rollups.
+
+    The caller checked each order as ``create_order`` would; a number taken since (a till posting the
+    same order number meanwhile) fails the unique constraint, and the caller's transaction rolls back.
+    On SQLite, which the caller holds the write lock of, the orders take the ids after the highest one
+    (``seq`` added to it), so lines and payments need no lookup; PostgreSQL hands out ids from its
+    sequence and the lines find their order by number."""
+    conn, stage, orders = session.connection(), ORDER_STAGE, _orders_table()
+    columns = ["shop_id", "order_no", "channel", "source", "member_id", "ordered_at", "business_on"]
+    amounts = ["subtotal_fen", "discount_fen", "total_fen"]
+    values = [literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)]
+    names = ["store_id", *columns, *amounts, "refunded_fen", "created_at"]
+    if session.get_bind().dialect.name == "sqlite":
+        base = conn.execute(core_select(func.coalesce(func.max(orders.c.id), 0))).scalar_one()
+        order_id: Any = literal(base) + stage.c.seq
+        conn.execute(insert(orders).from_select(["id", *names], core_select(order_id, *values)))
+        source: Any = stage
+    else:
+        order_id = orders.c.id
+        conn.execute(insert(orders).from_select(names, core_select(*values)))
+        source = stage.join(orders, and_(orders.c.store_id == store_id, orders.c.order_no == stage.c.order_no))
+    line = (literal(1), literal("imported"), literal("imported"), literal(1), stage.c.subtotal_fen, literal(0))
+    conn.execute(
+        insert(OrderLine.__table__).from_select(  # type: ignore[attr-defined]
+            ["order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen"],
+            core_select(order_id, *line, stage.c.subtotal_fen).select_from(source),
+        )
+    )
+    conn.execute(
+        insert(Payment.__table__).from_select(  # type: ignore[attr-defined]
+            ["order_id", "method", "amount_fen"],
+            core_select(order_id, stage.c.method, stage.c.total_fen).select_from(source).where(stage.c.total_fen > 0),
+        )
+    )
+    kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
+
+
+def _daily_total_deltas(store_id: int) -> Any:
+    """What each staged daily total adds to its rollup: its values less those stored now (0 when new)."""
+    stage, totals = DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
+    key = ["shop_id", "business_on", "channel", "source"]
+    stored = stage.outerjoin(totals, and_(totals.c.store_id == store_id, *(totals.c[k] == stage.c[k] for k in key)))
+    return core_select(
+        *(stage.c[k] for k in key),
+        (stage.c.revenue_fen - func.coalesce(totals.c.revenue_fen, 0)).label("revenue_fen"),
+        (stage.c.refunds_fen - func.coalesce(totals.c.refunds_fen, 0)).label("refunds_fen"),
+        (stage.c.orders - func.coalesce(totals.c.orders, 0)).label("orders"),
+        literal(0).label("member_orders"),
+        literal(0).label("member_revenue_fen"),
+    ).select_from(stored)
+
+
+def _daily_totals_signature(session: Session, store_id: int) -> tuple[Any, ...]:
+    totals = DailyTotal.__table__  # type: ignore[attr-defined]
+    query = core_select(func.count(), func.max(totals.c.updated_at)).where(totals.c.store_id == store_id)
+    return tuple(session.connection().execute(query).one())
+
+
+def prepare_staged_daily_totals(session: Session, store_id: int) -> tuple[Any, ...]:
+    """Compute the rollup deltas of the staged totals before the write transaction (no write lock); returns
+    a signature of the store's stored totals, which the write compares to know the deltas still hold."""
+    conn = session.connection()
+    ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
+    ORDER_ROLLUP_STAGE.create(conn)
+    columns = ["shop_id", "business_on", "channel", "source", "revenue_fen", "refunds_fen", "orders"]
+    columns += ["member_orders", "member_revenue_fen"]
+    conn.execute(insert(ORDER_ROLLUP_STAGE).from_select(columns, _daily_total_deltas(store_id)))
+    return _daily_totals_signature(session, store_id)
+
+
+def upsert_staged_daily_totals(session: Session, store_id: int, signature: tuple[Any, ...] | None = None) -> None:
+    """Write every staged daily total (a new one, or a correction replacing the stored one) and move the
+    rollups by the difference, as ``record_daily_total`` does for one.
+
+    With the ``signature`` of ``prepare_staged_daily_totals`` and no total stored or changed since, the
+    deltas computed then are used; otherwise they are computed again here."""
+    conn, stage, totals = session.connection(), DAILY_TOTAL_STAGE, DailyTotal.__table__  # type: ignore[attr-defined]
+    key = ["shop_id", "business_on", "channel", "source"]
+    if signature is not None and _daily_totals_signature(session, store_id) == signature:
+        kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
+    else:
+        kpi_service.add_sales_days(session, store_id, _daily_total_deltas(store_id))
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = ["revenue_fen", "orders", "refunds_fen"]
+    rows = core_select(literal(store_id), *(stage.c[c] for c in key + values), literal(utcnow(), AwareDateTime)).where(
+        true()
+    )  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+    stmt = dialect.insert(totals).from_select(["store_id", *key, *values, "updated_at"], rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["store_id", *key],
+        set_={name: stmt.excluded[name] for name in [*values, "updated_at"]},
+    )
+    conn.execute(stmt)

@@ -1,9 +1,10 @@
 """Demo hook of sales: two years of orders (about 2 million lines at scale 1.0), refunds and declared totals.
 
 Deterministic from ``ctx.rng("sales")``. Written with core inserts in batches (no ORM objects), ids of
-orders assigned here so lines, payments and refunds can point at them. The KPI rollups are rebuilt by
-the kpi demo hook, which runs later. Hands ``ctx.shared["sales"] = {"orders_by_day": {date: int}}`` to
-the footfall hook, so footfall matches sales (conversion about 10–20%).
+orders assigned here so lines, payments and refunds can point at them; the KPI rollups are rebuilt
+from them at the end (``store.sales.rollups.rebuild``). Hands
+``ctx.shared["sales"] = {"orders_by_day": {date: int}}`` to the footfall hook,
+so footfall matches sales (conversion about 10–20%).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from store.clock import business_day, day_bounds_utc, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from store.sales import demo_profile as prof
+from store.sales import rollups
 from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund
 
 FULL_SCALE_LINES = 2_000_000
@@ -257,6 +259,7 @@ def generate(ctx: Any) -> None:
                 "(SELECT COALESCE(MAX(id), 1) FROM sales_order))"
             )
         )
+    rollups.rebuild(session, ctx.store_id)  # written without the row-by-row rollup upserts
     ctx.shared["sales"] = {"orders_by_day": gen.orders_by_day}
     written = gen.writer.written
     ctx.echo(

@@ -1,7 +1,7 @@
 """Sales logic: record orders and refunds whose numbers add up, declared daily totals, and reads.
 
 Every single write updates the KPI rollups incrementally (``kpi_service.apply_*``); the bulk path
-(``bulk_insert_orders``, used by imports and the demo) does not: its caller runs ``kpi_service.rebuild``.
+(``bulk_insert_orders``, used by imports and the demo) does not: its caller runs ``store.sales.rollups.rebuild``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from store.cli import cli
 from tests.conftest import separate_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
-ORDER = ("store", "floors", "shops", "staff", "daily-totals", "orders", "footfall")
+ORDER = ("store", "floors", "shops", "staff", "zones", "daily-totals", "orders", "footfall", "evidence")
 BUSINESS_TABLES = (
     "store",
     "floor",
@@ -66,7 +66,7 @@ class TestExamplesBuildAStoreFromFilesAlone:
 
     def test_the_store_has_its_history_and_rollups(self, built):
         counts = row_counts()
-        assert counts["store"] == 1 and counts["zone"] == 2
+        assert counts["store"] == 1 and counts["zone"] == 3
         assert counts["sales_daily_total"] > 0 and counts["sales_order"] > 0 and counts["footfall_count"] > 0
         assert counts["kpi_sales_daily"] > 0 and counts["kpi_footfall_daily"] > 0
 

@@ -111,27 +111,48 @@ class TestDailyTotalsFile:
 
 
 class TestFootfallFile:
-    def test_an_unknown_entrance_with_a_floor_is_created_and_counted(self, session, mall, import_text):
+    def test_an_unknown_entrance_is_a_bad_row_and_no_zone_is_made_behind_the_managers_back(
+        self, session, mall, import_text
+    ):
+        report = import_text("footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\n")
+        assert errors_of(report) == [
+            "row 2: entrance_code: unknown entrance 'E1' (import zones first, or create it on import)"
+        ]
+        assert session.exec(select(Zone).where(Zone.code == "E1")).first() is None
+
+    def test_asked_to_the_unknown_entrance_with_a_floor_is_created_counted_and_reported(
+        self, session, mall, import_text
+    ):
         report = import_text(
-            "footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\nE1,,2025-05-01 11:00,60,80,90\n"
+            "footfall",
+            FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\nE1,,2025-05-01 11:00,60,80,90\n",
+            create_entrances=True,
         )
         zone = session.exec(select(Zone).where(Zone.store_id == mall.store.id, Zone.code == "E1")).one()
         daily = session.exec(select(KpiFootfallDaily).where(KpiFootfallDaily.store_id == mall.store.id)).one()
         assert (report.imported, zone.kind) == (2, ZoneKind.entrance)
+        assert report.notes == ["entrance E1 created on floor 1F"]
         assert (daily.business_on, daily.footfall_in) == (date(2025, 5, 1), 200)
 
     def test_reimporting_counts_changes_nothing(self, session, mall, import_text):
         text = FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\n"
-        import_text("footfall", text)
+        import_text("footfall", text, create_entrances=True)
         received = session.exec(select(FootfallCount.received_at)).one()
         again = import_text("footfall", text)
         assert (again.unchanged, session.exec(select(FootfallCount.received_at)).one()) == (1, received)
+
+    def test_a_corrected_interval_replaces_the_count_and_the_day_total_follows(self, session, mall, import_text):
+        import_text("footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,120,100\n", create_entrances=True)
+        again = import_text("footfall", FOOTFALL + "E1,1F,2025-05-01 10:00,60,150,100\n")
+        daily = session.exec(select(KpiFootfallDaily.footfall_in)).one()
+        assert (again.imported, session.exec(select(FootfallCount.count_in)).one(), daily) == (1, 150, 150)
 
     def test_bad_counts_are_reported_by_row(self, import_text):
         report = import_text(
             "footfall",
             FOOTFALL + "E9,,2025-05-01 10:00,60,1,1\nE1,1F,2025-05-01 10:00,90,1,1\n"
             "E1,1F,2025-05-01 11:00,60,-1,1\nE1,1F,2099-01-01 10:00,60,1,1\n",
+            create_entrances=True,
         )
         assert errors_of(report) == [
             "row 2: entrance_code: unknown entrance 'E9' (give floor_code to create it)",
@@ -139,3 +160,27 @@ class TestFootfallFile:
             "row 4: count_in: must not be negative",
             "row 5: interval_start: the interval ends in the future",
         ]
+
+
+class TestDailyFootfall:
+    """An old people counter exports one total per entrance and day: a normal import, one whole-day interval."""
+
+    DAILY = "entrance_code,business_on,count_in,count_out\n"
+
+    def test_a_daily_total_is_one_interval_of_the_whole_business_day(self, session, mall, import_text):
+        import_text("zones", "zone_code,name,floor_code,kind\nE1,正门,1F,entrance\n")
+        report = import_text("footfall", self.DAILY + "E1,2025-05-01,3200,3150\nE1,2025/5/2,2900,2880\n")
+        counts = session.exec(select(FootfallCount).order_by(FootfallCount.interval_start)).all()
+        daily = session.exec(select(KpiFootfallDaily.business_on, KpiFootfallDaily.footfall_in)).all()
+        assert report.imported == 2
+        # Midnight in Shanghai is 16:00 UTC the day before; the interval is the whole day, 1,440 minutes.
+        assert [(c.interval_start.isoformat(), c.interval_minutes, c.business_on) for c in counts] == [
+            ("2025-04-30T16:00:00+00:00", 1440, date(2025, 5, 1)),
+            ("2025-05-01T16:00:00+00:00", 1440, date(2025, 5, 2)),
+        ]
+        assert sorted(daily) == [(date(2025, 5, 1), 3200), (date(2025, 5, 2), 2900)]
+
+    def test_a_day_not_over_yet_is_a_bad_row(self, import_text):
+        import_text("zones", "zone_code,name,floor_code,kind\nE1,正门,1F,entrance\n")
+        report = import_text("footfall", self.DAILY + "E1,2099-05-01,1,1\n")
+        assert errors_of(report) == ["row 2: business_on: the interval ends in the future"]

@@ -191,15 +191,15 @@ class TestReadingOrders:
 
 class TestKpiFollowsEveryWrite:
     def test_posted_order_and_its_refund_reach_the_daily_rollup(self, client, session, store, shop, till):
-        from store.kpi import service as kpi_service
+        from store.sales import rollups as sales_rollups
         from store.sales.schemas import Channel
 
         body = client.post(ORDERS, json=order_body(shop), headers=till[0]).json()
         client.post(f"{ORDERS}/{body['id']}/refunds", json={"amount_fen": 300}, headers=till[0])
         day = date.fromisoformat(body["business_on"])
-        net = kpi_service.channel_totals(session, store.id, day, day)[Channel.offline]
+        net = sales_rollups.channel_totals(session, store.id, day, day)[Channel.offline]
         assert net == body["total_fen"] - 300
-        assert kpi_service.shops_with_pos_sales(session, store.id, day, day) == {shop.id}
+        assert sales_rollups.shops_with_pos_sales(session, store.id, day, day) == {shop.id}
 
 
 class TestShopOfAnotherStore:

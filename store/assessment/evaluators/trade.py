@@ -5,9 +5,9 @@ from __future__ import annotations
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.report import IndicatorResult
-from store.kpi import service as kpi_service
 from store.kpi.periods import trading_span
 from store.premises import service as premises_service
+from store.sales import rollups as sales_rollups
 from store.sales.schemas import Channel
 
 SALES_SOURCE = "kpi_sales_daily：订单、退款、申报日销售 / orders, refunds, declared daily totals"
@@ -17,7 +17,7 @@ SALES_SOURCE = "kpi_sales_daily：订单、退款、申报日销售 / orders, re
 def evaluate_s4(ctx: EvalContext) -> IndicatorResult:
     """Online (mall + live-stream) net revenue over the store's net revenue in the period."""
     period = ctx.period
-    totals = kpi_service.channel_totals(ctx.session, ctx.store_id, period.start, period.end)
+    totals = sales_rollups.channel_totals(ctx.session, ctx.store_id, period.start, period.end)
     online = totals[Channel.online] + totals[Channel.live]
     total = sum(totals.values())
     # Refunds of earlier sales can make a channel's net negative; the share needs 0 ≤ online ≤ total.
@@ -58,7 +58,7 @@ def evaluate_s4(ctx: EvalContext) -> IndicatorResult:
 def evaluate_s5(ctx: EvalContext) -> IndicatorResult:
     """Online orders placed by members over all online orders in the period."""
     period = ctx.period
-    members, orders = kpi_service.online_member_orders(ctx.session, ctx.store_id, period.start, period.end)
+    members, orders = sales_rollups.online_member_orders(ctx.session, ctx.store_id, period.start, period.end)
     days = period.days_label
     figures = [
         figure(
@@ -92,7 +92,7 @@ def evaluate_c2(ctx: EvalContext) -> IndicatorResult:
     period = ctx.period
     shops = premises_service.list_shops(ctx.session, ctx.store_id)
     trading = [s for s in shops if trading_span(s)[0] <= period.end and trading_span(s)[1] >= period.start]
-    with_pos = kpi_service.shops_with_pos_sales(ctx.session, ctx.store_id, period.start, period.end)
+    with_pos = sales_rollups.shops_with_pos_sales(ctx.session, ctx.store_id, period.start, period.end)
     covered = [s for s in trading if s.id in with_pos]
     lacking = [s.code for s in trading if s.id not in with_pos]
     days = period.days_label

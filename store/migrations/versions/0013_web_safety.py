@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_web_safety"
-down_revision = "0009_bigint_money"
+down_revision = "0012_imports_stream"
 branch_labels = None
 depends_on = None
 

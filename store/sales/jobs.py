@@ -1,4 +1,4 @@
-"""Scheduled KPI upkeep: the last days' rollups are recomputed from the raw rows every night.
+"""Scheduled sales upkeep: the last days' sales rollups are recomputed from the raw rows every night.
 
 Every write keeps the rollups current on its own; the nightly pass is a safety net that heals any
 drift (a raw row fixed by hand in the database, a bulk load that forgot its rebuild).
@@ -10,21 +10,21 @@ import logging
 from datetime import timedelta
 
 from store.clock import business_day, utcnow
-from store.db import unit_of_work
-from store.kpi import service as kpi_service
+from store.db import WRITE_INTENT, get_engine, unit_of_work
 from store.premises import service as premises_service
+from store.sales import rollups
 
-log = logging.getLogger("store.kpi")
+log = logging.getLogger("store.sales")
 DAYS_BACK = 3
 
 
 def rebuild_recent_rollups() -> None:
-    """Rebuild the rollups of the last ``DAYS_BACK`` business days of every store."""
-    with unit_of_work() as session:
+    """Rebuild the sales rollups of the last ``DAYS_BACK`` business days of every store."""
+    with unit_of_work(get_engine().execution_options(**{WRITE_INTENT: True})) as session:
         for store in premises_service.list_stores(session):  # every store of the deployment
             today = business_day(utcnow(), store.timezone)
-            kpi_service.rebuild(session, store.id, today - timedelta(days=DAYS_BACK), today)  # type: ignore[arg-type]
-            log.info("rebuilt KPI rollups", extra={"store": store.code, "days": DAYS_BACK + 1})
+            rollups.rebuild(session, store.id, today - timedelta(days=DAYS_BACK), today)  # type: ignore[arg-type]
+            log.info("rebuilt sales rollups", extra={"store": store.code, "days": DAYS_BACK + 1})
 
 
 JOBS = [(rebuild_recent_rollups, {"trigger": "cron", "hour": 3, "minute": 40})]
