@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from store.auth.deps import Manager
+from store.config import get_settings
 from store.db import SessionDep
 from store.imports import service as imports_service
 from store.imports.errors import UnusableFile
@@ -14,8 +15,6 @@ from store.imports.schemas import ImportKind, ImportReportRead
 from store.premises import service as premises_service
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
 @router.post("/{kind}", response_model=ImportReportRead)
@@ -32,9 +31,10 @@ def import_file(
 ) -> ImportReportRead:
     """Import a file of history into the caller's store; bad rows without skip_bad → 400, nothing imported."""
     upload = file.file  # spooled to disk by the server past 1 MiB: read as a stream, never whole
+    limit = get_settings().max_upload_bytes  # the body cap refuses larger uploads first; this names the file
     upload.seek(0, 2)
-    if upload.tell() > MAX_UPLOAD_BYTES:
-        raise UnusableFile(f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB: import it with the command")
+    if upload.tell() > limit:
+        raise UnusableFile(f"the file is larger than {limit // 2**20} MiB: import it with the command")
     upload.seek(0)
     own_code = premises_service.get_store(session, who.store_id).code
     report = imports_service.run_import(
