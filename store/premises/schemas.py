@@ -153,7 +153,10 @@ class ShopCreate(BaseModel):
 
 
 class ShopUpdate(BaseModel):
-    """Only the fields sent are changed; send ``closed_on: null`` to reopen a shop."""
+    """Only the fields sent are changed; send ``closed_on: null`` to reopen a shop.
+
+    A new ``selling_area_m2`` is recorded from ``area_from`` (default: the store's today), so the days
+    before it keep the area they had; history is never rewritten by a PATCH."""
 
     name: str | None = Field(default=None, min_length=1, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
@@ -161,6 +164,9 @@ class ShopUpdate(BaseModel):
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
     selling_area_m2: Area | None = None
+    area_from: date | None = Field(
+        default=None, description="First day of a new selling_area_m2 (default: today); ignored without it"
+    )
     opened_on: date | None = None
     closed_on: date | None = None
 
@@ -185,6 +191,18 @@ class ShopPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ShopAreaSet(BaseModel):
+    """The selling area a shop has from ``effective_on`` until its next record."""
+
+    effective_on: date
+    selling_area_m2: Area
+
+
+class ShopAreaRead(_Read):
+    effective_on: date
+    selling_area_m2: float
 
 
 class HeadcountSet(BaseModel):
