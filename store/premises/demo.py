@@ -56,7 +56,9 @@ def generate(ctx: Any) -> None:
     session.add_all([*zones, *shops])
     session.flush()
     session.add_all(  # each shop's area from its opening day: the first of its dated area records
-        ShopArea(store_id=store_id, shop_id=shop.id, effective_on=shop.opened_on, selling_area_m2=shop.selling_area_m2)
+        ShopArea(
+            store_id=store_id, shop_id=_id(shop), effective_on=shop.opened_on, selling_area_m2=shop.selling_area_m2
+        )
         for shop in shops
     )
     session.add_all(_headcount(rng, store_id, shops, ctx.start_on, ctx.end_on, ctx.calendar.upgrade_on))

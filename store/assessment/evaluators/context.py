@@ -30,6 +30,11 @@ class Period:
         return f"{month_key(self.first_month)}..{month_key(self.last_month)}"
 
     @property
+    def months(self) -> int:
+        """How many months the period names (a filing covers 12)."""
+        return (self.last_month.year - self.first_month.year) * 12 + self.last_month.month - self.first_month.month + 1
+
+    @property
     def days_label(self) -> str:
         """The exact days measured, marked when the period runs to today."""
         text = f"{self.start}..{self.end}"
@@ -42,6 +47,7 @@ class EvalContext:
     store: Store
     period: Period
     now: datetime
+    baseline: tuple[date, date] | None = None  # B1–B4 baseline months chosen (first days); None: the default
     cache: dict[str, Any] = field(default_factory=dict)  # facts several evaluators share (B1–B4)
 
     @property
