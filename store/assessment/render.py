@@ -360,10 +360,8 @@ def _monthly_sheet(ws: Any, report: AssessmentReport) -> None:
                 m.footfall,
                 round(float(m.selling_area_m2), 2),
                 round(float(m.staff), 2),
-                *(
-                    None if m.value(f) is None else _money(m.value(f))
-                    for f in ("sales_per_m2_fen", "sales_per_staff_fen")
-                ),
+                _maybe_money(m.value("sales_per_m2_fen")),
+                _maybe_money(m.value("sales_per_staff_fen")),
             ]
         )
         for column in (3, 8, 9):
