@@ -117,7 +117,13 @@ class TestReportApi:
         )
         assert response.status_code == 200, response.text
         body = response.json()
-        assert body["period"] == {"from": "2025-08", "to": "2025-09"}
+        assert body["period"] == {
+            "from": "2025-08",
+            "to": "2025-09",
+            "months": 2,
+            "filing_months": 12,
+            "covers_a_filing": False,
+        }
         assert {"id", "points", "maximum", "rule", "figures", "missing"} <= set(body["indicators"][0])
 
     def test_a_cashier_may_not_read_it(self, client, session, mall):
