@@ -140,6 +140,9 @@ class ShopCreate(BaseModel):
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
     selling_area_m2: Area
+    area_from: date | None = Field(
+        default=None, description="First day the selling area holds (default: opened_on); its first area record"
+    )
     opened_on: date
     closed_on: date | None = Field(default=None, description="Last trading day; empty while trading")
 

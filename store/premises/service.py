@@ -233,17 +233,16 @@ def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     floor = get_floor_by_code(session, store_id, data.floor_code)
     if session.exec(select(Shop.id).where(Shop.store_id == store_id, Shop.code == data.code)).first():
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store")
-    shop = Shop(store_id=store_id, floor_id=_id(floor), **data.model_dump(exclude={"floor_code"}))
+    shop = Shop(store_id=store_id, floor_id=_id(floor), **data.model_dump(exclude={"floor_code", "area_from"}))
     try:
         with session.begin_nested():  # a concurrent insert of the same code loses here, not at commit
             session.add(shop)
     except IntegrityError:
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store") from None
-    # The area holds from the opening day: the first of the shop's dated area records (坪效).
+    # The area holds from the opening day (or the day given): the first of the shop's dated records (坪效).
+    first = data.area_from or shop.opened_on
     session.add(
-        ShopArea(
-            store_id=store_id, shop_id=_id(shop), effective_on=shop.opened_on, selling_area_m2=shop.selling_area_m2
-        )
+        ShopArea(store_id=store_id, shop_id=_id(shop), effective_on=first, selling_area_m2=shop.selling_area_m2)
     )
     session.flush()
     return shop
