@@ -123,12 +123,12 @@ class _Figures:
     @property
     def sales_per_m2(self) -> Fraction | None:
         """坪效: revenue ÷ the day-weighted area, when every day has the area of every trading shop."""
-        return _per(self.totals.revenue_fen * self.days, self.area)
+        return _per(self.totals.revenue_fen * self.days, self.area, self.days)
 
     @property
     def sales_per_staff(self) -> Fraction | None:
         """人效: revenue ÷ the day-weighted headcount, when every day has its headcount on record."""
-        return _per(self.totals.revenue_fen * self.days, self.staff)
+        return _per(self.totals.revenue_fen * self.days, self.staff, self.days)
 
     def gaps(self, *, history: bool = False) -> list[Coverage]:
         """The figures whose data misses days of the bucket (``history``: sales history too)."""
@@ -141,8 +141,9 @@ class _Figures:
         return [Coverage(figure=name, days=days, of=self.days) for name, days in found if days < self.days]
 
 
-def _per(numerator: int, measure: Measure) -> Fraction | None:
-    if measure.total <= 0:
+def _per(numerator: int, measure: Measure, days: int) -> Fraction | None:
+    """``numerator`` ÷ the measure's day-weighted total; None unless its records cover every day."""
+    if measure.covered < days or measure.total <= 0:
         return None
     return Fraction(numerator) / measure.total
 
