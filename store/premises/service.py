@@ -271,7 +271,7 @@ def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate)
     _apply(shop, changes)
     session.add(shop)
     session.flush()
-    if area is not None:
+    if area is not None and (area_from is not None or area != shop.selling_area_m2):  # a form re-sends it unchanged
         on = area_from or business_day(utcnow(), get_store(session, store_id).timezone)
         set_area(session, store_id, _id(shop), effective_on=on, selling_area_m2=area)
     return shop
