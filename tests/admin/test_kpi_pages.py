@@ -111,6 +111,26 @@ class TestTenantKpis:
         assert "/admin/exports/" not in page.text
 
 
+class TestMissingData:
+    def test_a_month_without_counts_shows_a_dash_and_how_many_days_were_counted(
+        self, client: TestClient, session: Session
+    ) -> None:
+        shop_store = small_store(session)  # the cameras count from the 1st of the month 40 days ago
+        sign_in(client, session, shop_store.store)
+        first_counted = (shop_store.today - timedelta(days=40)).replace(day=1)
+        before = first_counted - timedelta(days=1)
+        month = f"{before.year:04d}-{before.month:02d}"
+
+        page = client.get(f"/admin/kpi?by=month&from={month}&to={month}")
+
+        [row] = table_rows(page.text)
+        assert f"客流计数仅覆盖 {before.day} 天中的 0 天" in row
+        assert f"基期：客流计数仅覆盖 {before.day} 天中的 0 天" in row
+        assert 'id="coverage-note"' in page.text
+        english = client.get(f"/admin/kpi?by=month&from={month}&to={month}&lang=en")
+        assert f"footfall on 0 of {before.day} days" in table_rows(english.text)[0]
+
+
 class TestDistrictExport:
     def test_csv_opens_in_excel_with_chinese_headers_and_yuan(self, client: TestClient, session: Session) -> None:
         shop_store = small_store(session)
