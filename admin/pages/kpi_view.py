@@ -76,9 +76,8 @@ def coverage_text(gap: Coverage, locale: str, *, baseline: bool = False) -> str:
 def _notes(row: KpiRow, column: Column, locale: str) -> tuple[str, str]:
     figure = COVERED_BY.get(column.key)
     own = next((g for g in row.gaps if g.figure == figure), None)
-    base = next((g for g in row.baseline_gaps if g.figure == figure), None)
-    if base is None and column.growth and row.baseline_incomplete:
-        base = next((g for g in row.baseline_gaps if g.figure == "revenue"), None)
+    # A baseline outside the sales history is flagged once on the row ("baseline incomplete"), not per cell.
+    base = None if row.baseline_incomplete else next((g for g in row.baseline_gaps if g.figure == figure), None)
     note = coverage_text(own, locale) if own is not None and getattr(row, column.key) is None else ""
     growth_note = coverage_text(base, locale, baseline=True) if base is not None and column.growth else ""
     return note, growth_note

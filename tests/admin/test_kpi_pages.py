@@ -125,7 +125,7 @@ class TestMissingData:
 
         [row] = table_rows(page.text)
         assert f"客流计数仅覆盖 {before.day} 天中的 0 天" in row
-        assert f"基期：客流计数仅覆盖 {before.day} 天中的 0 天" in row
+        assert f"基期：客流计数仅覆盖 {before.day} 天中的 0 天" in row  # last year's month was not counted either
         assert 'id="coverage-note"' in page.text
         english = client.get(f"/admin/kpi?by=month&from={month}&to={month}&lang=en")
         assert f"footfall on 0 of {before.day} days" in table_rows(english.text)[0]
