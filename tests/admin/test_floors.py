@@ -13,7 +13,7 @@ from tests.admin.conftest import Premises, field_error, sign_in
 
 
 def store_today(premises: Premises) -> date:
-    """Today in the store's timezone (the pages set headcount from it; UTC's date differs in the evening)."""
+    """Today in the store's timezone: what the pages mean by "from today"."""
     return business_day(utcnow(), premises.store.timezone)
 
 

@@ -12,12 +12,6 @@ from store.premises import service as premises_service
 from store.premises.models import Shop
 from tests.admin.conftest import Premises, field_error, sign_in
 
-
-def store_today(premises: Premises) -> date:
-    """Today in the store's timezone (the pages set headcount from it; UTC's date differs in the evening)."""
-    return business_day(utcnow(), premises.store.timezone)
-
-
 GOOD_SHOP = {
     "code": "2F-009",
     "name": "新店",
@@ -29,6 +23,11 @@ GOOD_SHOP = {
     "opened_on": "2024-03-01",
     "closed_on": "",
 }
+
+
+def store_today(premises: Premises) -> date:
+    """Today in the store's timezone: what the pages mean by "from today"."""
+    return business_day(utcnow(), premises.store.timezone)
 
 
 def _shop_count(session: Session, premises: Premises) -> int:
