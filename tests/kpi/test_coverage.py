@@ -7,8 +7,10 @@ mall (tests/kpi/conftest.py): A01 100 m², B01 300 m², the store's own 10 staff
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 from store.kpi import service as kpi_service
 from store.kpi.schemas import Coverage
@@ -106,3 +108,18 @@ class TestExactGrowth:
         assert row.sales_per_m2_growth == float(Fraction(8_400_160, 8_000_160) - 1)
         assert row.sales_per_m2_growth < 0.05 and row.revenue_growth < 0.05
         assert (row.sales_per_m2_fen, round(8_000_160 / 400)) == (21_000, 20_000)  # rounded only to show
+
+
+class TestNoCycle:
+    def test_kpi_imports_nothing_of_assessment(self):
+        """kpi feeds the assessment (B1–B4); the assessment never feeds kpi (issue 8: no cycles)."""
+        package = Path(kpi_service.__file__).parent
+        found = {
+            (path.name, name)
+            for path in package.glob("*.py")
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for name in ([node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names])
+            if name.startswith("store.assessment")
+        }
+        assert found == set()
