@@ -30,11 +30,6 @@ class Period:
         return f"{month_key(self.first_month)}..{month_key(self.last_month)}"
 
     @property
-    def months(self) -> int:
-        """How many months the period names (a filing covers 12)."""
-        return (self.last_month.year - self.first_month.year) * 12 + self.last_month.month - self.first_month.month + 1
-
-    @property
     def days_label(self) -> str:
         """The exact days measured, marked when the period runs to today."""
         text = f"{self.start}..{self.end}"
