@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Any
 
-from store.kpi.months import MonthlyKpi
-
-__all__ = ["MonthlyKpi"]  # kept here for the report's readers; the type lives in store.kpi.months
+from store.kpi.months import MonthlyKpi  # the report's monthly rows; the type lives in kpi (kpi never imports us)
 
 GROUPS = ("facilities", "services", "scenarios", "management", "bonus")
 
