@@ -139,10 +139,10 @@ class ShopCreate(BaseModel):
     tenant: str = Field(default="", max_length=120)
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
-    selling_area_m2: Area
     area_from: date | None = Field(
         default=None, description="First day the selling area holds (default: opened_on); its first area record"
     )
+    selling_area_m2: Area
     opened_on: date
     closed_on: date | None = Field(default=None, description="Last trading day; empty while trading")
 
@@ -166,10 +166,10 @@ class ShopUpdate(BaseModel):
     tenant: str | None = Field(default=None, max_length=120)
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
-    selling_area_m2: Area | None = None
     area_from: date | None = Field(
         default=None, description="First day of a new selling_area_m2 (default: today); ignored without it"
     )
+    selling_area_m2: Area | None = None
     opened_on: date | None = None
     closed_on: date | None = None
 
