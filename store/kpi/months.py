@@ -2,9 +2,9 @@
 
 A figure whose own data does not cover every day of the month is None, never a zero: footfall needs a
 count on each day, 坪效 an area record for every shop trading each day, 人效 a headcount record for the
-store's own staff and every trading shop each day, and all that divides revenue needs the day inside
-the store's sales history. ``covered`` says how many days each source does cover, so a report can say
-"footfall on 31 of 365 days" instead of averaging in zeros.
+trading shops (and the store's own staff, once it records them) each day, and all that divides revenue
+needs the day inside the store's sales history. ``covered`` says how many days each source does cover,
+so a report can say "footfall on 31 of 365 days" instead of averaging in zeros.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class MonthlyKpi:
     revenue_days: int  # days inside the store's sales history (from its first sale to today)
     footfall_days: int  # days with counts
     area_days: int  # days every trading shop has an area record
-    staff_days: int  # days the store's own staff and every trading shop have a headcount record
+    staff_days: int  # days every trading shop (and the store's own staff, if recorded) have a headcount record
 
     def covered(self, source: str) -> int:
         """Days of the month that ``source`` (revenue, footfall, area, staff) covers."""

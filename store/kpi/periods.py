@@ -145,11 +145,12 @@ def staff_days(
 
     Headcount is a step function per shop (and for the store's own staff, shop None); a shop's staff
     count only while it trades, as ``premises_service.headcount_on`` counts them. A day is covered when
-    every shop trading that day (and, for the whole store, its own staff) has a headcount on record: a
-    shop with no record yet is unknown, not zero.
+    every shop trading that day has a headcount on record (a shop with no record yet is unknown, not
+    zero) and, for the whole store, when its own staff have one too, if the store records them at all
+    (a store that never keeps its own staff's count is measured by its shops' staff).
     """
     spans: dict[int | None, tuple[date, date]] = {shop.id: trading_span(shop) for shop in shops}
-    if store_staff:
+    if store_staff and steps.get(None):
         spans[None] = (date.min, date.max)
     return _measure(spans, steps, start, end)
 

@@ -30,7 +30,8 @@ class Coverage(BaseModel):
 
     ``revenue``: days inside the store's sales history (from its first sale to today); ``footfall``: days
     with entrance counts; ``sales_per_m2``: days every trading shop has a selling-area record;
-    ``sales_per_staff``: days the store's own staff and every trading shop have a headcount record."""
+    ``sales_per_staff``: days every trading shop (and the store's own staff, if the store records them) has
+    a headcount record."""
 
     figure: CoverageFigure
     days: int

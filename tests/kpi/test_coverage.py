@@ -99,6 +99,16 @@ class TestHeadcount:
         [may] = kpi_service.monthly(session, mall.store.id, "2025-05", "2025-05")
         assert (may.staff_days, may.value("sales_per_staff_fen")) == (21, None)
 
+    def test_the_stores_own_staff_count_from_their_first_record_once_the_store_keeps_one(self, session):
+        store = premises.create_store(session)
+        shop = premises.create_shop(session, store, opened_on=date(2024, 1, 1))
+        premises.set_headcount(session, store, 4, shop=shop)
+        [shops_only] = kpi_service.monthly(session, store.id, "2025-05", "2025-05")
+        premises.set_headcount(session, store, 10, effective_on=date(2025, 5, 11))  # own staff from 11 May
+        [with_own] = kpi_service.monthly(session, store.id, "2025-05", "2025-05")
+        assert (shops_only.staff, shops_only.staff_days) == (4, 31)
+        assert with_own.staff_days == 21 and with_own.value("sales_per_staff_fen") is None
+
 
 class TestExactGrowth:
     def test_a_growth_just_under_five_percent_is_not_rounded_up(self, session, mall):
