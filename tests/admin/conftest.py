@@ -13,6 +13,7 @@ from sqlmodel import Session
 from store.auth import service as auth_service
 from store.auth.deps import SESSION_COOKIE
 from store.auth.models import Role, StaffUser
+from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Floor, Shop, Store
 from store.premises.schemas import FloorCreate, ShopCreate, StoreCreate
@@ -85,6 +86,11 @@ def premises(session: Session) -> Premises:
         tenant=create_user(session, store, role=Role.tenant, shop=shops["1F-001"], username="tenant-li"),
         cashier=create_user(session, store, role=Role.cashier, username="cashier-zhao"),
     )
+
+
+def store_today(premises: Premises) -> date:
+    """Today in the store's timezone, as the pages date what they save (not the machine's ``date.today()``)."""
+    return business_day(utcnow(), premises.store.timezone)
 
 
 def sign_in(client: TestClient, session: Session, user: StaffUser) -> str:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from store.clock import business_day, utcnow
 from store.premises import service as premises_service
-from tests.admin.conftest import Premises, field_error, sign_in
-
-
-def store_today(premises: Premises) -> date:
-    """Today in the store's timezone: what the pages mean by "from today"."""
-    return business_day(utcnow(), premises.store.timezone)
+from tests.admin.conftest import Premises, field_error, sign_in, store_today
 
 
 class TestNewFloor:

@@ -7,10 +7,9 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
-from tests.admin.conftest import Premises, field_error, sign_in
+from tests.admin.conftest import Premises, field_error, sign_in, store_today
 
 GOOD_SHOP = {
     "code": "2F-009",
@@ -23,11 +22,6 @@ GOOD_SHOP = {
     "opened_on": "2024-03-01",
     "closed_on": "",
 }
-
-
-def store_today(premises: Premises) -> date:
-    """Today in the store's timezone: what the pages mean by "from today"."""
-    return business_day(utcnow(), premises.store.timezone)
 
 
 def _shop_count(session: Session, premises: Premises) -> int:
