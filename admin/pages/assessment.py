@@ -36,6 +36,7 @@ REPORT_READERS = (Role.admin, Role.manager, Role.marketing)
 ReportReader = Annotated[StaffContext, Depends(require_role(*REPORT_READERS))]
 PeriodFrom = Annotated[str | None, Query(alias="from", max_length=20)]
 PeriodTo = Annotated[str | None, Query(alias="to", max_length=20)]
+BaselineMonth = Annotated[str | None, Query(max_length=20)]  # B1–B4's baseline months; blank: the default
 
 DOWNLOADS = {
     "pdf": "application/pdf",
@@ -50,17 +51,35 @@ def default_period(staff: StaffContext, today: date | None = None) -> MonthRange
 
 
 def _report(
-    request: Request, session: Session, staff: StaffContext, period_from: str | None, period_to: str | None
+    request: Request,
+    session: Session,
+    staff: StaffContext,
+    period_from: str | None,
+    period_to: str | None,
+    baseline: tuple[str | None, str | None] = (None, None),
 ) -> AssessmentReport:
-    """Score the asked period (blank fields: the last 12 full months); a bad period is InvalidInput in the
-    page's language."""
+    """Score the asked period (blank fields: the last 12 full months) against the baseline months asked
+    (blank: the default); a bad period or baseline is InvalidInput in the page's language."""
     try:
         period = month_range(period_from, period_to, default_period(staff))
         return assessment_service.assess(
-            session, staff.store_id, period_from=period.from_text, period_to=period.to_text
+            session,
+            staff.store_id,
+            period_from=period.from_text,
+            period_to=period.to_text,
+            baseline_from=baseline[0],
+            baseline_to=baseline[1],
         )
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, negotiate(request))) from None
+
+
+def _query(report: AssessmentReport) -> str:
+    """The downloads' query: the period, and the baseline months when they were chosen."""
+    params = {"from": report.period_from, "to": report.period_to}
+    if report.baseline_chosen:
+        params.update(baseline_from=report.baseline_from or "", baseline_to=report.baseline_to or "")
+    return urlencode(params)
 
 
 def report_lang(request: Request) -> str:
@@ -87,18 +106,25 @@ def report_page(
     staff: ReportReader,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
+    baseline_from: BaselineMonth = None,
+    baseline_to: BaselineMonth = None,
 ) -> HTMLResponse:
-    """The self-assessment report of a period, with its downloads."""
+    """The self-assessment report of a period, with its downloads; the baseline months may be chosen."""
     default = default_period(staff)
-    form = {"from": period_from or default.from_text, "to": period_to or default.to_text}
+    form = {
+        "from": period_from or default.from_text,
+        "to": period_to or default.to_text,
+        "baseline_from": baseline_from or "",
+        "baseline_to": baseline_to or "",
+    }
     context: dict[str, object] = {"form": form, "error": None, "report_html": None, "downloads": {}}
     try:
-        report = _report(request, session, staff, period_from, period_to)
+        report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
     except InvalidInput as exc:
         # A reversed or empty period is the user's typo: say so on the page, keep the form.
         context["error"] = exc.message
         return render(request, "assessment/report.html", context, staff=staff, status_code=400)
-    query = urlencode({"from": report.period_from, "to": report.period_to})
+    query = _query(report)
     context.update(
         report=report,
         report_html=Markup(with_style_nonce(request, report_render.render_html_fragment(report, report_lang(request)))),
@@ -120,9 +146,11 @@ def report_pdf(
     staff: ReportReader,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
+    baseline_from: BaselineMonth = None,
+    baseline_to: BaselineMonth = None,
 ) -> Response:
     """The report as PDF (the same content as the page)."""
-    report = _report(request, session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
     return attachment(report_render.render_pdf(report), "pdf", download_name(report, "pdf"))
 
 
@@ -133,9 +161,11 @@ def report_xlsx(
     staff: ReportReader,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
+    baseline_from: BaselineMonth = None,
+    baseline_to: BaselineMonth = None,
 ) -> Response:
     """The report as an Excel workbook (the same content as the page)."""
-    report = _report(request, session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
     return attachment(report_render.render_xlsx(report), "xlsx", download_name(report, "xlsx"))
 
 
@@ -146,8 +176,10 @@ def report_json(
     staff: ReportReader,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
+    baseline_from: BaselineMonth = None,
+    baseline_to: BaselineMonth = None,
 ) -> Response:
     """The report as JSON, for the district's systems and for diffing two runs."""
-    report = _report(request, session, staff, period_from, period_to)
+    report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
     body = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode()
     return attachment(body, "json", download_name(report, "json"))

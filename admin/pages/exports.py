@@ -84,7 +84,14 @@ def monthly_rows(session: Session, store_id: int, period: MonthRange, today: dat
 
 
 def _ratio(value: float | None, places: int = 4) -> Decimal | None:
-    return None if value is None else round(Decimal(str(value)), places)
+    """A ratio with ``places`` decimals, more where rounding would land on 0.05 or 0 (the bonus boundaries)
+    while the value is not there: 0.049996 stays 0.049996, never 0.0500."""
+    if value is None:
+        return None
+    exact = Decimal(str(value))
+    while places < 8 and any(exact != mark and round(exact, places) == mark for mark in (Decimal("0.05"), 0)):
+        places += 1
+    return round(exact, places)
 
 
 def cells(row: KpiRow) -> list[Any]:

@@ -68,13 +68,17 @@ class Growth:
 
 
 def growth(value: float | None) -> Growth:
-    """+12.3% ▲ up (green), -4.0% ▼ down (red), or a dash when there is no baseline."""
+    """+12.3% ▲ up (green), -4.0% ▼ down (red), or a dash when there is no baseline. Near the 5 % the bonus
+    rules use (and near 0 %) more decimals are shown, so +4.9996 % never reads as +5.0 %."""
     if value is None:
         return Growth("—", "", "flat")
+    percent, places = value * 100, 1
+    while places < 6 and any(percent != mark and round(percent, places) == mark for mark in (5.0, 0.0)):
+        places += 1
     if value > 0:
-        return Growth(f"+{value * 100:.1f}%", "▲", "up")
+        return Growth(f"+{value * 100:.{places}f}%", "▲", "up")
     if value < 0:
-        return Growth(f"{value * 100:.1f}%", "▼", "down")
+        return Growth(f"{value * 100:.{places}f}%", "▼", "down")
     return Growth("0.0%", "■", "flat")
 
 
@@ -98,6 +102,10 @@ PERIOD_TEXTS = {
     "too_many_days": N_("A daily series covers at most %(limit)s days: choose a monthly view."),
     "empty": N_("Choose the first and the last month of the %(name)s."),
     "in_future": N_("The %(name)s %(start)s – %(end)s lies in the future: there is nothing to assess yet."),
+    "both_baseline_months": N_("Give both baseline months, or neither."),
+    "baseline_after_upgrade": N_(
+        "The baseline %(start)s – %(end)s must end before the smart-upgrade month %(upgrade)s."
+    ),
 }
 PERIOD_NAMES = {
     "range": N_("period"),
@@ -109,6 +117,8 @@ PERIOD_NAMES = {
     "report period": N_("report period"),
     "period start (--from)": N_("first month"),
     "period end (--to)": N_("last month"),
+    "baseline start (--baseline-from)": N_("first baseline month"),
+    "baseline end (--baseline-to)": N_("last baseline month"),
 }
 
 

@@ -207,7 +207,8 @@ def page_context(session: Session, staff: StaffContext, q: KpiQuery, rows: list[
         "error": None,
         "q": q,
         "columns": columns,
-        "rows": kpi_view.table_rows(rows, columns, name_of=name),
+        "rows": kpi_view.table_rows(rows, columns, name_of=name, locale=locale),
+        "any_gaps": any(row.gaps or row.baseline_gaps for row in rows),
         "any_partial": any(row.partial for row in rows),
         "chart": json_script(chart_spec(rows, name, q.view, locale)),
         # Horizontal bars for many shops: one 22 px band per shop keeps every name readable.

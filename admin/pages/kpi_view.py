@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from admin.i18n import N_
+from admin.i18n import N_, gettext
 from admin.pages.formats import Growth, growth, number, share, yuan
-from store.kpi.schemas import KpiRow
+from store.kpi.schemas import Coverage, KpiRow
 
 # --- table columns ------------------------------------------------------------------------------
 
@@ -43,6 +43,44 @@ SORT_KEYS = {"label", "period"} | {c.key for c in COLUMNS}
 class Cell:
     text: str
     growth: Growth | None
+    note: str = ""  # why the value is "—": how many days its data covers
+    growth_note: str = ""  # why the growth is "—": how many days of the baseline its data covers
+
+
+# The figure whose own data backs each column (a "—" there says how many days it covers).
+COVERED_BY = {
+    "footfall": "footfall",
+    "conversion": "footfall",
+    "sales_per_m2_fen": "sales_per_m2",
+    "sales_per_staff_fen": "sales_per_staff",
+}
+SOURCE_NAMES = {
+    "revenue": N_("sales"),
+    "footfall": N_("footfall"),
+    "sales_per_m2": N_("selling area"),
+    "sales_per_staff": N_("headcount"),
+}
+
+
+def coverage_text(gap: Coverage, locale: str, *, baseline: bool = False) -> str:
+    """'footfall on 20 of 30 days', or 'baseline: footfall on 31 of 365 days', in the page's language."""
+    text = (
+        N_("baseline: %(figure)s on %(days)s of %(of)s days")
+        if baseline
+        else N_("%(figure)s on %(days)s of %(of)s days")
+    )
+    figure = gettext(SOURCE_NAMES[gap.figure], locale)
+    return gettext(text, locale) % {"figure": figure, "days": f"{gap.days:,}", "of": f"{gap.of:,}"}
+
+
+def _notes(row: KpiRow, column: Column, locale: str) -> tuple[str, str]:
+    figure = COVERED_BY.get(column.key)
+    own = next((g for g in row.gaps if g.figure == figure), None)
+    # A baseline outside the sales history is flagged once on the row ("baseline incomplete"), not per cell.
+    base = None if row.baseline_incomplete else next((g for g in row.baseline_gaps if g.figure == figure), None)
+    note = coverage_text(own, locale) if own is not None and getattr(row, column.key) is None else ""
+    growth_note = coverage_text(base, locale, baseline=True) if base is not None and column.growth else ""
+    return note, growth_note
 
 
 @dataclass(frozen=True)
@@ -70,14 +108,19 @@ def columns_for(view: str) -> tuple[Column, ...]:
 
 
 def table_rows(
-    rows: Sequence[KpiRow], columns: Sequence[Column], *, name_of: Callable[[KpiRow], str]
+    rows: Sequence[KpiRow], columns: Sequence[Column], *, name_of: Callable[[KpiRow], str], locale: str = "zh_CN"
 ) -> list[TableRow]:
-    """Formatted cells of every row, with its growth under each value."""
+    """Formatted cells of every row, with its growth under each value, and why a "—" is a dash."""
     return [
         TableRow(
             name_of(row),
             tuple(
-                Cell(c.show(getattr(row, c.key)), growth(getattr(row, c.growth)) if c.growth else None) for c in columns
+                Cell(
+                    c.show(getattr(row, c.key)),
+                    growth(getattr(row, c.growth)) if c.growth else None,
+                    *_notes(row, c, locale),
+                )
+                for c in columns
             ),
             incomplete=row.baseline_incomplete,
         )

@@ -37,10 +37,11 @@ SHOP_FIELDS = (
     "category",
     "floor_code",
     "selling_area_m2",
+    "area_from",
     "opened_on",
     "closed_on",
 )
-OPTIONAL_INPUTS = ("selling_area_m2", "opened_on", "closed_on")
+OPTIONAL_INPUTS = ("selling_area_m2", "area_from", "opened_on", "closed_on")
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def _shop_form(
         "errors": errors or {},
         "floor_options": [(f.code, f"{f.code} · {_floor_name(f, locale)}") for f in floors],
         "categories": _categories(locale),
+        # The shop's selling area over time: each record holds from its day until the next (坪效).
+        "areas": premises_service.areas_for(session, staff, shop.id) if shop is not None and shop.id else [],
     }
     return render(request, "premises/shop_form.html", context, staff=staff, status_code=status_code)
 

@@ -35,9 +35,23 @@ def read_report(
     period_to: Annotated[str, Query(alias="to", pattern=MONTH, description="Last month, YYYY-MM")],
     format: ReportFormat = ReportFormat.json,
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
+    baseline_from: Annotated[
+        str | None, Query(pattern=MONTH, description="First baseline month for B1–B4, YYYY-MM (with baseline_to)")
+    ] = None,
+    baseline_to: Annotated[
+        str | None,
+        Query(pattern=MONTH, description="Last baseline month, before the upgrade month (with baseline_from)"),
+    ] = None,
 ) -> Response:
-    """The Annex 4 self-assessment of the caller's store over a period of months."""
-    report = assessment_service.assess(session, who.store_id, period_from=period_from, period_to=period_to)
+    """The Annex 4 self-assessment of the caller's store over a period of months (baseline months optional)."""
+    report = assessment_service.assess(
+        session,
+        who.store_id,
+        period_from=period_from,
+        period_to=period_to,
+        baseline_from=baseline_from,
+        baseline_to=baseline_to,
+    )
     body = render_report(report, format, lang)
     headers = {}
     if format in (ReportFormat.pdf, ReportFormat.xlsx):

@@ -62,7 +62,26 @@ def _write(data: bytes, out: str) -> None:
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the HTML report."
 )
-def assess(period_from: str, period_to: str, fmt: str, out: str | None, store_code: str | None, lang: str) -> None:
+@click.option(
+    "--baseline-from",
+    "baseline_from",
+    default=None,
+    metavar="YYYY-MM",
+    help="First baseline month for B1–B4 (with --baseline-to; default: the months before the upgrade).",
+)
+@click.option(
+    "--baseline-to", "baseline_to", default=None, metavar="YYYY-MM", help="Last baseline month (before the upgrade)."
+)
+def assess(
+    period_from: str,
+    period_to: str,
+    fmt: str,
+    out: str | None,
+    store_code: str | None,
+    lang: str,
+    baseline_from: str | None,
+    baseline_to: str | None,
+) -> None:
     """Score the store against the Annex 4 smart-store indicators over a period of months."""
     from store.config import SettingsError
     from store.db import DatabaseUnavailable
@@ -70,14 +89,20 @@ def assess(period_from: str, period_to: str, fmt: str, out: str | None, store_co
     # As store.cli.friendly_errors: one readable line and exit 2 (importing the CLI root from here would
     # import every domain's commands).
     try:
-        _assess(period_from, period_to, ReportFormat(fmt), out, store_code, lang)
+        _assess(period_from, period_to, ReportFormat(fmt), out, store_code, lang, (baseline_from, baseline_to))
     except (SettingsError, DatabaseUnavailable, StoreError) as exc:
         click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
         sys.exit(2)
 
 
 def _assess(
-    period_from: str, period_to: str, fmt: ReportFormat, out: str | None, store_code: str | None, lang: str
+    period_from: str,
+    period_to: str,
+    fmt: ReportFormat,
+    out: str | None,
+    store_code: str | None,
+    lang: str,
+    baseline: tuple[str | None, str | None] = (None, None),
 ) -> None:
     from store.db import check_database, get_engine, unit_of_work
 
@@ -92,6 +117,8 @@ def _assess(
             store.id,  # type: ignore[arg-type]
             period_from=period_from,  # type: ignore[arg-type]
             period_to=period_to,
+            baseline_from=baseline[0],
+            baseline_to=baseline[1],
         )
     data = render_report(report, fmt, lang)
     if to_stdout:
@@ -104,6 +131,8 @@ def _assess(
         f"({report.total} pts, {'passes' if report.passes else 'below'} 90)",
         err=True,
     )
+    for notice in report.notices:
+        click.echo(f"note: {notice}", err=True)
 
 
 COMMANDS = [assess]

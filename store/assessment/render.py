@@ -30,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from store.assessment.report import PASS_MARK, AssessmentReport, Figure, IndicatorResult, MonthlyKpi
+from store.kpi.months import SOURCES
 
 TITLE_ZH = "智慧商店示范创建自评报告"
 TITLE_EN = "Smart store self-assessment"
@@ -129,9 +130,17 @@ def figure_line(figure: Figure, lang: str = "zh") -> str:
 
 
 def period_text(report: AssessmentReport) -> tuple[str, str]:
-    """Period and baseline as text."""
-    baseline = f"{report.baseline_from} – {report.baseline_to}" if report.baseline_from else "—"
-    return f"{report.period_from} – {report.period_to}", baseline
+    """Period and baseline as text (the baseline says whether its months were chosen or the default)."""
+    return f"{report.period_from} – {report.period_to}", report.baseline_text
+
+
+def covered_cell(row: MonthlyKpi, field: str, show: Any) -> str:
+    """A B1–B4 figure of a month, or a dash with the days its data covers (never a zero for no data)."""
+    value = row.value(field)
+    if value is not None:
+        return show(value)
+    short = [(row.covered(source), row.days) for source in SOURCES[field] if row.covered(source) < row.days]
+    return "— (" + ", ".join(f"{n}/{days}" for n, days in short) + ")" if short else "—"
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -152,13 +161,13 @@ def month_row(report: AssessmentReport, row: MonthlyKpi) -> MonthRow:
         row.month,
         report.is_baseline_month(row.month),
         (
-            yuan(row.revenue_fen),
+            covered_cell(row, "revenue_fen", yuan),
             number(row.orders),
-            number(row.footfall),
+            covered_cell(row, "footfall", number),
             number(row.selling_area_m2),
             number(row.staff),
-            yuan(row.sales_per_m2_fen),
-            yuan(row.sales_per_staff_fen),
+            covered_cell(row, "sales_per_m2_fen", yuan),
+            covered_cell(row, "sales_per_staff_fen", yuan),
         ),
     )
 
@@ -272,6 +281,10 @@ def _money(fen: int | Fraction) -> Decimal:
     return Decimal(int(round(Fraction(fen)))).scaleb(-2)
 
 
+def _maybe_money(fen: Fraction | None) -> Decimal | None:
+    return None if fen is None else _money(fen)
+
+
 def _summary_sheet(ws: Any, report: AssessmentReport) -> None:
     """Store, period, generated at, group subtotals, totals and the verdict."""
     period, baseline = period_text(report)
@@ -285,6 +298,7 @@ def _summary_sheet(ws: Any, report: AssessmentReport) -> None:
         ("评价期 Period", period),
         ("基期 Baseline", baseline),
         ("智慧化改造日期 Smart upgrade on", upgrade),
+        *(("注意 Notice", notice) for notice in report.notices),
         ("生成时间 Generated at (UTC)", utc_time(report).replace(tzinfo=None)),
         (f"生成时间 Generated at ({report.timezone})", local_time(report).replace(tzinfo=None)),
     ):
@@ -344,10 +358,10 @@ def _monthly_sheet(ws: Any, report: AssessmentReport) -> None:
                 _money(m.revenue_fen),
                 m.orders,
                 m.footfall,
-                m.selling_area_m2,
-                m.staff,
-                _money(m.sales_per_m2_fen),
-                _money(m.sales_per_staff_fen),
+                round(float(m.selling_area_m2), 2),
+                round(float(m.staff), 2),
+                _maybe_money(m.value("sales_per_m2_fen")),
+                _maybe_money(m.value("sales_per_staff_fen")),
             ]
         )
         for column in (3, 8, 9):
@@ -573,6 +587,7 @@ def _header(report: AssessmentReport, st: dict[str, Any]) -> list[Any]:
         ("评价期 Period", period),
         ("基期 Baseline", baseline),
         ("智慧化改造日期 Smart upgrade on", upgrade),
+        *(("注意 Notice", notice) for notice in report.notices),
         (
             "生成时间 Generated at",
             f"{utc_time(report):%Y-%m-%d %H:%M:%S} UTC | {local_time(report):%Y-%m-%d %H:%M:%S} ({report.timezone})",

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Any
 
+from store.kpi.months import MonthlyKpi  # the report's monthly rows; the type lives in kpi (kpi never imports us)
+
 GROUPS = ("facilities", "services", "scenarios", "management", "bonus")
 
 # zh / en names and maxima of the groups (ANNEX4.md): 20 + 40 + 25 + 15 = 100, plus a 10-point bonus.
@@ -27,6 +29,7 @@ GROUP_MAXIMA: dict[str, int] = {
 BASE_MAXIMUM = 100
 BONUS_MAXIMUM = 10
 PASS_MARK = 90  # 自评 90 分以上 (attachment 1, section 二(二)); 以上 includes the number
+FILING_MONTHS = 12  # a filing (申报) covers 12 months of operation
 
 
 @dataclass(frozen=True)
@@ -151,20 +154,6 @@ class GroupTotal:
 
 
 @dataclass(frozen=True)
-class MonthlyKpi:
-    """The KPIs behind B1–B4 for one month."""
-
-    month: str
-    revenue_fen: int
-    orders: int
-    footfall: int
-    selling_area_m2: float
-    staff: float
-    sales_per_m2_fen: int
-    sales_per_staff_fen: int
-
-
-@dataclass(frozen=True)
 class KpiAverage:
     """Monthly averages of the B1–B4 KPIs over baseline and period, and their growth."""
 
@@ -193,10 +182,11 @@ KPI_FIELDS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _average(rows: tuple[MonthlyKpi, ...], field: str) -> Fraction | None:
-    """Exact mean of one field over the rows, None when there are none."""
-    if not rows:
+    """Exact mean of one field over the rows; None when there are none or a month's data has gaps."""
+    values = [row.value(field) for row in rows]
+    if not values or any(v is None for v in values):
         return None
-    return Fraction(sum(Fraction(getattr(row, field)) for row in rows), len(rows))
+    return sum((v for v in values if v is not None), Fraction(0)) / len(values)
 
 
 @dataclass(frozen=True)
@@ -214,6 +204,40 @@ class AssessmentReport:
     generated_at: datetime
     indicators: tuple[IndicatorResult, ...]
     monthly: tuple[MonthlyKpi, ...]
+    baseline_chosen: bool = False  # the baseline months were chosen for this report (else: the default)
+
+    @property
+    def period_months(self) -> int:
+        """How many months the period names."""
+        first, last = (
+            (int(self.period_from[:4]), int(self.period_from[5:])),
+            (int(self.period_to[:4]), int(self.period_to[5:])),
+        )
+        return (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+
+    @property
+    def covers_a_filing(self) -> bool:
+        """Whether the period has the 12 months a filing covers."""
+        return self.period_months >= FILING_MONTHS
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What a reader must know before trusting the totals (zh / en), e.g. a period too short to file."""
+        if self.covers_a_filing:
+            return ()
+        return (
+            f"本报告期仅 {self.period_months} 个月；正式申报需覆盖 {FILING_MONTHS} 个月，本结果仅供参考 / "
+            f"this period covers {self.period_months} month(s); a filing covers {FILING_MONTHS} months, "
+            "so this result is for reference only",
+        )
+
+    @property
+    def baseline_text(self) -> str:
+        """The baseline months and how they were set, as the report states them."""
+        if self.baseline_from is None:
+            return "—"
+        how = "指定 / chosen" if self.baseline_chosen else "默认：改造月之前 / default: before the upgrade month"
+        return f"{self.baseline_from} – {self.baseline_to}（{how}）"
 
     @property
     def groups(self) -> tuple[GroupTotal, ...]:
@@ -283,8 +307,15 @@ class AssessmentReport:
                 "timezone": self.timezone,
                 "smart_upgrade_on": self.smart_upgrade_on.isoformat() if self.smart_upgrade_on else None,
             },
-            "period": {"from": self.period_from, "to": self.period_to},
-            "baseline": {"from": self.baseline_from, "to": self.baseline_to},
+            "period": {
+                "from": self.period_from,
+                "to": self.period_to,
+                "months": self.period_months,
+                "filing_months": FILING_MONTHS,
+                "covers_a_filing": self.covers_a_filing,
+            },
+            "baseline": {"from": self.baseline_from, "to": self.baseline_to, "chosen": self.baseline_chosen},
+            "notices": list(self.notices),
             "generated_at": iso_utc(self.generated_at),
             "indicators": [_indicator_json(r) for r in self.indicators],
             "groups": [
@@ -336,15 +367,22 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
     }
 
 
+def _shown(value: Fraction | None) -> float | None:
+    """An exact figure rounded for display (two decimals)."""
+    return None if value is None else round(float(value), 2)
+
+
 def _monthly_json(row: MonthlyKpi) -> dict[str, Any]:
-    """One month of KPIs as a JSON-ready dict."""
+    """One month of KPIs as a JSON-ready dict: figures rounded to show, with the days their data covers."""
     return {
         "month": row.month,
+        "days": row.days,
         "revenue_fen": row.revenue_fen,
         "orders": row.orders,
         "footfall": row.footfall,
-        "selling_area_m2": row.selling_area_m2,
-        "staff": row.staff,
-        "sales_per_m2_fen": row.sales_per_m2_fen,
-        "sales_per_staff_fen": row.sales_per_staff_fen,
+        "selling_area_m2": _shown(row.selling_area_m2),
+        "staff": _shown(row.staff),
+        "sales_per_m2_fen": _shown(row.sales_per_m2_fen),
+        "sales_per_staff_fen": _shown(row.sales_per_staff_fen),
+        "covered_days": {source: row.covered(source) for source in ("revenue", "footfall", "area", "staff")},
     }

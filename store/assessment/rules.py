@@ -57,6 +57,18 @@ def pct(share: Fraction, *, avoid: Sequence[Fraction] = ()) -> str:
     return text
 
 
+def growth_percent(growth: Fraction, *, places: int = 2) -> float:
+    """A growth as a percentage number for a figure: ``places`` decimals, more where rounding would land on
+    5 % or 0 % while the exact value is not there (4.99996 % never shows as 5.00)."""
+    marks = (GROWTH_THRESHOLD * 100, Fraction(0))
+    value = growth * 100
+    for digits in range(places, 9):
+        shown = round(value, digits)
+        if all(value == mark or Fraction(shown) != mark for mark in marks):
+            return float(shown)
+    return float(value)
+
+
 def _check_part(part: int, whole: int) -> None:
     """Refuse counts where the part is negative or larger than the whole."""
     if part < 0 or part > whole:

@@ -33,14 +33,45 @@ def period_of(period_from: str | None, period_to: str | None, today: date) -> Pe
     return Period(first_month=first, last_month=last, start=first, end=min(month_end(last), today), today=today)
 
 
+def baseline_of(
+    baseline_from: str | None, baseline_to: str | None, upgrade_on: date | None
+) -> tuple[date, date] | None:
+    """The B1–B4 baseline months chosen (first days), or None for the default; both ends or neither, in
+    order, and ending before the smart-upgrade month (a baseline compares the months before it)."""
+    start, end = (baseline_from or "").strip(), (baseline_to or "").strip()
+    if not start and not end:
+        return None
+    if not start or not end:
+        raise PeriodError("both_baseline_months")
+    first = parse_month(start, name="baseline start (--baseline-from)")
+    last = parse_month(end, name="baseline end (--baseline-to)")
+    if first > last:
+        raise PeriodError("reversed", name="baseline", start=start, end=end)
+    if upgrade_on is not None and last >= upgrade_on.replace(day=1):
+        raise PeriodError("baseline_after_upgrade", start=start, end=end, upgrade=month_key(upgrade_on))
+    return first, last
+
+
 def assess(
-    session: Session, store_id: int, *, period_from: str, period_to: str, now: datetime | None = None
+    session: Session,
+    store_id: int,
+    *,
+    period_from: str,
+    period_to: str,
+    baseline_from: str | None = None,
+    baseline_to: str | None = None,
+    now: datetime | None = None,
 ) -> AssessmentReport:
-    """Score every Annex 4 indicator for ``store_id`` over the months ``period_from``..``period_to`` (YYYY-MM)."""
+    """Score every Annex 4 indicator for ``store_id`` over the months ``period_from``..``period_to`` (YYYY-MM).
+
+    ``baseline_from``/``baseline_to`` (YYYY-MM, both or neither) choose the months B1–B4 compare against;
+    by default they are the months just before the smart-upgrade month. The report states which were used,
+    and warns when the period is shorter than the 12 months a filing covers."""
     now = now or utcnow()
     store = premises_service.get_store(session, store_id)
     period = period_of(period_from, period_to, business_day(now, store.timezone))
-    ctx = EvalContext(session=session, store=store, period=period, now=now)
+    baseline = baseline_of(baseline_from, baseline_to, store.smart_upgrade_on)
+    ctx = EvalContext(session=session, store=store, period=period, now=now, baseline=baseline)
     indicators = tuple(evaluate(ctx) for evaluate in EVALUATORS.values())
     bonus = basis(ctx)
     return AssessmentReport(
@@ -55,6 +86,7 @@ def assess(
         generated_at=now,
         indicators=indicators,
         monthly=bonus.monthly,
+        baseline_chosen=bonus.chosen,
     )
 
 

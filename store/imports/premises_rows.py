@@ -115,9 +115,13 @@ class FloorRows(Handler):
 
 
 class ShopRows(Handler):
+    """Shops, and their selling area from a day on: the area is a dated record (坪效 uses the area open each
+    day), so a changed area needs ``area_from`` and re-importing an old list never rewrites history. A shop
+    may take several rows, one per ``area_from``, to give its area history."""
+
     kind = "shops"
     required = ("shop_code", "name", "category", "floor_code", "selling_area_m2", "opened_on")
-    optional = ("name_en", "tenant", "closed_on")
+    optional = ("name_en", "tenant", "closed_on", "area_from")
     _columns = {"code": "shop_code"}
 
     def parse(self, row: Row) -> Parsed:
@@ -132,7 +136,7 @@ class ShopRows(Handler):
         for column in _present(row, self.optional):
             data[column] = (
                 cells.day(row, column, required=False)
-                if column == "closed_on"
+                if column in ("closed_on", "area_from")
                 else cells.text(row, column, required=False)
             )
         if data.get("closed_on") and data["closed_on"] < data["opened_on"]:
@@ -142,7 +146,7 @@ class ShopRows(Handler):
         except FloorNotFound:
             raise RowError("floor_code", f"unknown floor {data['floor_code']!r} (import floors first)") from None
         validated(ShopCreate, data, self._columns)
-        return Parsed(row, data["code"], (data, floor.id))
+        return Parsed(row, (data["code"], data.get("area_from")), (data, floor.id))
 
     def apply(self, parsed: Parsed) -> Outcome:
         data, floor_id = parsed.item
@@ -151,14 +155,40 @@ class ShopRows(Handler):
         except ShopNotFound:
             premises_service.create_shop(self.session, self.store_id, ShopCreate(**data))
             return Outcome.imported
-        current = {key: getattr(shop, key) for key in data if key not in ("code", "floor_code")}
-        changes = {key: value for key, value in data.items() if key in current and current[key] != value}
+        area, area_from = data["selling_area_m2"], data.get("area_from")
+        fields = {key: value for key, value in data.items() if key not in ("selling_area_m2", "area_from")}
+        current = {key: getattr(shop, key) for key in fields if key not in ("code", "floor_code")}
+        changes = {key: value for key, value in fields.items() if key in current and current[key] != value}
         if shop.floor_id != floor_id:
             changes["floor_code"] = data["floor_code"]
-        if not changes:
-            return Outcome.unchanged
-        premises_service.update_shop(self.session, self.store_id, shop.id, ShopUpdate(**changes))  # type: ignore[arg-type]
-        return Outcome.imported
+        area_changed = self._area_changes(shop, area, area_from)
+        if changes:
+            premises_service.update_shop(self.session, self.store_id, shop.id, ShopUpdate(**changes))  # type: ignore[arg-type]
+        if area_changed:
+            shop_id = cast(int, shop.id)
+            premises_service.set_area(
+                self.session, self.store_id, shop_id, effective_on=area_from, selling_area_m2=area
+            )
+        return Outcome.imported if changes or area_changed else Outcome.unchanged
+
+    def _area_changes(self, shop: Shop, area: float, area_from: Any) -> bool:
+        """Whether the row records a new area. Without ``area_from`` an area the shop has on record (now or
+        before, as in an old list) changes nothing, and any other is refused: the file cannot say from which
+        day it holds, and re-importing a list must never rewrite the shop's history."""
+        records = premises_service.area_records(self.session, self.store_id, shop_id=shop.id).get(shop.id or 0, [])
+        if area_from is None:
+            if area == shop.selling_area_m2 or any(r.selling_area_m2 == area for r in records):
+                return False
+            since = records[-1].effective_on if records else shop.opened_on
+            raise RowError(
+                "selling_area_m2",
+                f"shop {shop.code} has {shop.selling_area_m2:g} m² on record since {since}; to record a new area "
+                "give area_from (its first day): the days before keep their area",
+            )
+        same_day = next((r for r in records if r.effective_on == area_from), None)
+        if same_day is not None:
+            return same_day.selling_area_m2 != area
+        return premises_service.area_in_effect(records, area_from) != area
 
 
 class StaffRows(Handler):

@@ -18,6 +18,8 @@ MESSAGES: dict[str, str] = {
     "too_many_days": "a daily series covers at most {limit} days: ask for grain=month",
     "empty": "the {name} is empty: give its first and last month as YYYY-MM (e.g. 2026-01)",
     "in_future": "the {name} {start}..{end} lies in the future: nothing to assess yet",
+    "both_baseline_months": "give both baseline months (from and to), or neither",
+    "baseline_after_upgrade": "the baseline {start}..{end} must end before the smart-upgrade month {upgrade}",
 }
 
 

@@ -5,32 +5,51 @@ is a few hundred thousand rows at most. 坪效 = net revenue / selling area open
 weighted average, so a shop that opened mid-month counts for the days it traded); 人效 = net revenue /
 the day-weighted average headcount.
 
+Missing data is never a zero: each figure is covered by its own data (footfall by days with counts,
+坪效 by the shops' dated area records, 人效 by dated headcount records); where a period is not covered on
+every day the figure is None and ``gaps`` says how many days are. Figures are exact fractions inside and
+rounded only on the way out (``KpiRow``), so growth is computed from the exact values.
+
 Growth compares per day (a month with a year, a month under way with a whole month), and only against
-a baseline the store's history covers in full: a baseline that starts before the first day with any
-sales (``first_sales_day``) or reaches past today has no growth figures and ``baseline_incomplete`` set.
-Scaling the covered days up instead would be a guess (six days of a November against a whole one, with
-Double 11 in it or not), so the page says "baseline incomplete" rather than showing +414%.
+a baseline covered in full: a baseline that starts before the first day with any sales
+(``first_sales_day``) or reaches past today has no growth figures and ``baseline_incomplete`` set, and
+a baseline figure whose own data has gaps gives that figure no growth (``baseline_gaps``). Scaling the
+covered days up instead would be a guess (six days of a November against a whole one, with Double 11
+in it or not), so the page says "baseline incomplete" rather than showing +414%.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from store.assessment.report import MonthlyKpi
 from store.clock import business_day, month_key, utcnow
 from store.kpi.errors import PeriodError
 from store.kpi.models import FOOTFALL_TABLE, SALES_TABLE
-from store.kpi.periods import area_days, month_end, parse_month, same_day_last_year, staff_days
-from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
+from store.kpi.months import MonthlyKpi
+from store.kpi.periods import (
+    Measure,
+    Step,
+    area_days,
+    area_steps,
+    month_end,
+    overlap_days,
+    parse_month,
+    same_day_last_year,
+    staff_days,
+    staff_steps,
+)
+from store.kpi.schemas import Coverage, CoverageFigure, Dashboard, Grain, GroupBy, KpiRow
 from store.premises import categories
 from store.premises import service as premises_service
-from store.premises.models import Shop, StaffHeadcount, Store
+from store.premises.models import Shop, Store
 
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
 
@@ -62,19 +81,71 @@ class _Totals:
     revenue_fen: int = 0
     orders: int = 0
     footfall: int = 0
+    footfall_days: int = 0  # days with a count
 
 
 @dataclass
 class _Context:
     store_id: int
     groups: list[_Group]
-    entries: list[StaffHeadcount] = field(default_factory=list)
+    staff: Mapping[int | None, Sequence[Step]] = field(default_factory=dict)  # headcount steps per shop
+    areas: Mapping[int | None, Sequence[Step]] = field(default_factory=dict)  # area steps per shop
     today: date = date.max  # the store's business day now
     first_day: date | None = None  # the first day with any sales: where the history starts
 
-    def covers(self, start: date, end: date) -> bool:
-        """Whether the store's history holds every day of ``start``..``end`` (a fair baseline)."""
-        return self.first_day is not None and self.first_day <= start and end <= self.today
+    def history_days(self, start: date, end: date) -> int:
+        """Days of ``start``..``end`` inside the store's sales history (its first sale to today)."""
+        return 0 if self.first_day is None else overlap_days(start, end, self.first_day, self.today)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The exact figures of one group over one bucket, and the days each one's data covers."""
+
+    group: _Group
+    bucket: _Bucket
+    totals: _Totals
+    area: Measure
+    staff: Measure
+    history_days: int
+
+    @property
+    def days(self) -> int:
+        return self.bucket.days
+
+    @property
+    def footfall(self) -> int | None:
+        """People in; None below store level or when a day of the bucket has no count."""
+        if not self.group.store_level or self.totals.footfall_days < self.days:
+            return None
+        return self.totals.footfall
+
+    @property
+    def sales_per_m2(self) -> Fraction | None:
+        """坪效: revenue ÷ the day-weighted area, when every day has the area of every trading shop."""
+        return _per(self.totals.revenue_fen * self.days, self.area, self.days)
+
+    @property
+    def sales_per_staff(self) -> Fraction | None:
+        """人效: revenue ÷ the day-weighted headcount, when every day has its headcount on record."""
+        return _per(self.totals.revenue_fen * self.days, self.staff, self.days)
+
+    def gaps(self, *, history: bool = False) -> list[Coverage]:
+        """The figures whose data misses days of the bucket (``history``: sales history too)."""
+        found: list[tuple[CoverageFigure, int]] = [
+            ("revenue", self.history_days if history else self.days),
+            ("footfall", self.totals.footfall_days if self.group.store_level else self.days),
+            ("sales_per_m2", self.area.covered),
+            ("sales_per_staff", self.staff.covered),
+        ]
+        return [Coverage(figure=name, days=days, of=self.days) for name, days in found if days < self.days]
+
+
+def _per(numerator: int, measure: Measure, days: int) -> Fraction | None:
+    """``numerator`` ÷ the measure's day-weighted total; None unless its records cover every day."""
+    if measure.covered < days or measure.total <= 0:
+        return None
+    return Fraction(numerator) / measure.total
 
 
 def _groups(session: Session, store: Store, by: GroupBy, shop_id: int | None) -> list[_Group]:
@@ -159,77 +230,99 @@ def _totals(session: Session, ctx: _Context, buckets: list[_Bucket]) -> dict[tup
             cell.orders += orders
     if store_level:
         for day, count in _footfall(session, ctx.store_id, start, end).items():
-            sums[0, bucket_of[day]].footfall += count
+            cell = sums[0, bucket_of[day]]
+            cell.footfall += count
+            cell.footfall_days += 1
     return sums
 
 
-def _ratio(numerator: float, denominator: float) -> int | None:
-    return round(numerator / denominator) if denominator > 0 else None
+def _round(value: Fraction | None) -> int | None:
+    return None if value is None else round(value)
 
 
-def _row(ctx: _Context, group: _Group, bucket: _Bucket, totals: _Totals) -> KpiRow:
-    area = area_days(group.shops, bucket.start, bucket.end) / bucket.days
-    staff = staff_days(ctx.entries, group.shops, bucket.start, bucket.end, store_staff=group.store_level) / bucket.days
-    footfall = totals.footfall if group.store_level else None
-    return KpiRow(
-        period=bucket.period,
-        key=group.key,
-        label=group.label,
-        days=bucket.days,
-        partial=bucket.partial,
-        revenue_fen=totals.revenue_fen,
-        orders=totals.orders,
-        avg_ticket_fen=_ratio(totals.revenue_fen, totals.orders),
-        footfall=footfall,
-        conversion=round(totals.orders / footfall, 4) if footfall else None,
-        selling_area_m2=round(area, 2),
-        staff=round(staff, 2),
-        sales_per_m2_fen=_ratio(totals.revenue_fen, area),
-        sales_per_staff_fen=_ratio(totals.revenue_fen, staff),
-    )
-
-
-def _rows(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[KpiRow]:
+def _figures(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[_Figures]:
+    """Exact figures per bucket and group, bucket by bucket, the groups in the same order within each."""
     sums = _totals(session, ctx, buckets)
     return [
-        _row(ctx, group, bucket, sums.get((g, b), _Totals()))
+        _Figures(
+            group,
+            bucket,
+            sums.get((g, b), _Totals()),
+            area_days(group.shops, ctx.areas, bucket.start, bucket.end),
+            staff_days(ctx.staff, group.shops, bucket.start, bucket.end, store_staff=group.store_level),
+            ctx.history_days(bucket.start, bucket.end),
+        )
         for b, bucket in enumerate(buckets)
         for g, group in enumerate(ctx.groups)
     ]
 
 
-def _growth(now: float | None, base: float | None) -> float | None:
+def _row(f: _Figures) -> KpiRow:
+    """The figures as the wire shows them: rounded here and only here."""
+    totals, footfall = f.totals, f.footfall
+    return KpiRow(
+        period=f.bucket.period,
+        key=f.group.key,
+        label=f.group.label,
+        days=f.days,
+        partial=f.bucket.partial,
+        revenue_fen=totals.revenue_fen,
+        orders=totals.orders,
+        avg_ticket_fen=round(Fraction(totals.revenue_fen, totals.orders)) if totals.orders else None,
+        footfall=footfall,
+        conversion=round(totals.orders / footfall, 4) if footfall else None,
+        selling_area_m2=round(float(f.area.total / f.days), 2),
+        staff=round(float(f.staff.total / f.days), 2),
+        sales_per_m2_fen=_round(f.sales_per_m2),
+        sales_per_staff_fen=_round(f.sales_per_staff),
+        gaps=f.gaps(),
+    )
+
+
+def _rows(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[KpiRow]:
+    return [_row(f) for f in _figures(session, ctx, buckets)]
+
+
+def _growth(now: Fraction | None, base: Fraction | None) -> float | None:
+    """(now - base) / base, exactly, handed out as a float (not rounded); None without a positive base."""
     if now is None or base is None or base <= 0:
         return None
-    return round(now / base - 1, 4)
+    return float(now / base - 1)
 
 
-def _with_growth(row: KpiRow, base: KpiRow | None, *, covered: bool = True) -> KpiRow:
-    """Growth of ``row`` against ``base``; amounts that add up over days are compared per day.
+def _per_day(value: int | Fraction | None, days: int) -> Fraction | None:
+    return None if value is None else Fraction(value) / days
 
-    ``covered`` False: the baseline holds days outside the store's history, so no growth is given."""
-    if base is None:
-        return row
-    if not covered:
-        return row.model_copy(update={"baseline_incomplete": True})
 
-    def per_day(r: KpiRow, attr: str) -> float | None:
-        value = getattr(r, attr)
-        return None if value is None else value / r.days
+def _growth_fields(now: _Figures, base: _Figures) -> dict[str, Any]:
+    """Growth of ``now`` against ``base``; amounts that add up over days are compared per day.
 
-    changes: dict[str, float | None] = {
-        f"{name}_growth": _growth(per_day(row, attr), per_day(base, attr))
-        for name, attr in (
-            ("revenue", "revenue_fen"),
-            ("orders", "orders"),
-            ("footfall", "footfall"),
-            ("sales_per_m2", "sales_per_m2_fen"),
-            ("sales_per_staff", "sales_per_staff_fen"),
-        )
+    A baseline outside the store's sales history gives no growth at all (``baseline_incomplete``); a
+    baseline figure whose own data has gaps gives that figure none (``baseline_gaps``)."""
+    gaps = base.gaps(history=True)
+    if any(g.figure == "revenue" for g in gaps):
+        return {"baseline_incomplete": True, "baseline_gaps": gaps}
+    t, b = now.totals, base.totals
+    now_ticket = Fraction(t.revenue_fen, t.orders) if t.orders else None
+    base_ticket = Fraction(b.revenue_fen, b.orders) if b.orders else None
+    now_conversion = Fraction(t.orders, now.footfall) if now.footfall else None
+    base_conversion = Fraction(b.orders, base.footfall) if base.footfall else None
+    return {
+        "revenue_growth": _growth(_per_day(t.revenue_fen, now.days), _per_day(b.revenue_fen, base.days)),
+        "orders_growth": _growth(_per_day(t.orders, now.days), _per_day(b.orders, base.days)),
+        "footfall_growth": _growth(_per_day(now.footfall, now.days), _per_day(base.footfall, base.days)),
+        "sales_per_m2_growth": _growth(_per_day(now.sales_per_m2, now.days), _per_day(base.sales_per_m2, base.days)),
+        "sales_per_staff_growth": _growth(
+            _per_day(now.sales_per_staff, now.days), _per_day(base.sales_per_staff, base.days)
+        ),
+        "avg_ticket_growth": _growth(now_ticket, base_ticket),
+        "conversion_growth": _growth(now_conversion, base_conversion),
+        "baseline_gaps": gaps,
     }
-    changes["avg_ticket_growth"] = _growth(row.avg_ticket_fen, base.avg_ticket_fen)
-    changes["conversion_growth"] = _growth(row.conversion, base.conversion)
-    return row.model_copy(update=changes)
+
+
+def _with_growth(now: _Figures, base: _Figures) -> KpiRow:
+    return _row(now).model_copy(update=_growth_fields(now, base))
 
 
 def first_sales_day(session: Session, store_id: int) -> date | None:
@@ -240,8 +333,14 @@ def first_sales_day(session: Session, store_id: int) -> date | None:
 def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False) -> _Context:
     """The groups to add up; ``history``: also where the store's history starts and today (for baselines)."""
     store = premises_service.get_store(session, store_id)
-    entries = premises_service.headcount_entries(session, store_id)
-    ctx = _Context(store_id, _groups(session, store, by, shop_id), entries)
+    groups = _groups(session, store, by, shop_id)
+    shops = {shop.id: shop for group in groups for shop in group.shops}.values()
+    ctx = _Context(
+        store_id,
+        groups,
+        staff_steps(premises_service.headcount_entries(session, store_id)),
+        area_steps(shops, premises_service.area_records(session, store_id)),
+    )
     if history:
         ctx.today = business_day(utcnow(), store.timezone)
         ctx.first_day = first_sales_day(session, store_id)
@@ -274,31 +373,32 @@ def series(
     _check_range(start, end)
     grain, by = Grain(grain), GroupBy(by)
     ctx = _context(session, store_id, by, shop_id, history=baseline is not None)
-    rows = _rows(session, ctx, _buckets(start, end, grain))
+    figures = _figures(session, ctx, _buckets(start, end, grain))
     if baseline is None:
-        return rows
+        return [_row(f) for f in figures]
     _check_range(*baseline, name="baseline")
     base_buckets = _buckets(*baseline, grain) if per_period else [_Bucket("baseline", *baseline, False)]
-    base_rows = _rows(session, ctx, base_buckets)
+    base = _figures(session, ctx, base_buckets)
     width = len(ctx.groups)  # rows run period by period, the keys in the same order within each
 
-    def against(index: int, row: KpiRow) -> KpiRow:
+    def against(index: int, now: _Figures) -> KpiRow:
         at = index if per_period else index % width
-        if at >= len(base_rows):
-            return row
-        bucket = base_buckets[at // width]
-        return _with_growth(row, base_rows[at], covered=ctx.covers(bucket.start, bucket.end))
+        return _row(now) if at >= len(base) else _with_growth(now, base[at])
 
-    return [against(i, row) for i, row in enumerate(rows)]
+    return [against(i, f) for i, f in enumerate(figures)]
 
 
-def _period(session: Session, ctx: _Context, start: date, end: date, label: str) -> KpiRow:
-    return _rows(session, ctx, [_Bucket(label, start, end, False)])[0]
-
-
-def _span(session: Session, ctx: _Context, start: date, end: date) -> KpiRow:
+def _span(session: Session, ctx: _Context, start: date, end: date) -> _Figures:
     label = start.isoformat() if start == end else f"{start}..{end}"
-    return _period(session, ctx, start, end, label)
+    return _figures(session, ctx, [_Bucket(label, start, end, False)])[0]
+
+
+def _incomplete(row: KpiRow, base: _Figures) -> KpiRow:
+    """No growth yet (the period is under way), but say whether the baseline would be covered."""
+    gaps = base.gaps(history=True)
+    return row.model_copy(
+        update={"baseline_incomplete": any(g.figure == "revenue" for g in gaps), "baseline_gaps": gaps}
+    )
 
 
 def dashboard(session: Session, store_id: int, *, today: date, shop_id: int | None = None) -> Dashboard:
@@ -312,48 +412,47 @@ def dashboard(session: Session, store_id: int, *, today: date, shop_id: int | No
     first, last_year = today.replace(day=1), same_day_last_year(today)
     done = min(today, ctx.today - timedelta(days=1))  # the last completed day
     through = done if done >= first else None
-    day, day_ly = _span(session, ctx, today, today), _span(session, ctx, last_year, last_year)
-    if through == today:
-        day = _with_growth(day, day_ly, covered=ctx.covers(last_year, last_year))
-    elif not ctx.covers(last_year, last_year):
-        day = day.model_copy(update={"baseline_incomplete": True})
-    mtd = _span(session, ctx, first, today)
+    day_now, day_base = _span(session, ctx, today, today), _span(session, ctx, last_year, last_year)
+    day = _with_growth(day_now, day_base) if through == today else _incomplete(_row(day_now), day_base)
     ly_first, ly_last = same_day_last_year(first), same_day_last_year(through or today)
-    mtd_ly = _span(session, ctx, ly_first, ly_last)
+    mtd_base = _span(session, ctx, ly_first, ly_last)
+    mtd = _row(_span(session, ctx, first, today))
     if through is not None:
-        done_part = mtd if through == today else _span(session, ctx, first, through)
-        compared = _with_growth(done_part, mtd_ly, covered=ctx.covers(ly_first, ly_last))
-        mtd = mtd.model_copy(
-            update={
-                k: v for k, v in compared.model_dump().items() if k.endswith("_growth") or k == "baseline_incomplete"
-            }
-        )
-    elif not ctx.covers(ly_first, ly_last):
-        mtd = mtd.model_copy(update={"baseline_incomplete": True})
+        compared = _growth_fields(_span(session, ctx, first, through), mtd_base)
+        mtd = mtd.model_copy(update=compared)
+    else:
+        mtd = _incomplete(mtd, mtd_base)
     return Dashboard(
         today=today,
         day=day,
-        day_last_year=day_ly,
+        day_last_year=_row(day_base),
         month_to_date=mtd,
-        month_to_date_last_year=mtd_ly,
+        month_to_date_last_year=_row(mtd_base),
         compared_through=through,
     )
 
 
 def monthly(session: Session, store_id: int, start_month: str, end_month: str) -> list[MonthlyKpi]:
-    """Store-level KPIs of each whole month ``start_month``..``end_month`` (YYYY-MM), B1–B4's figures."""
+    """Store-level KPIs of each whole month ``start_month``..``end_month`` (YYYY-MM), B1–B4's figures, exact
+    and with the days each figure's data covers (a figure not covered on every day is None)."""
     first, last = parse_month(start_month, name="start month"), parse_month(end_month, name="end month")
-    rows = series(session, store_id, start=first, end=month_end(last), grain=Grain.month, by=GroupBy.store)
+    _check_range(first, last)
+    ctx = _context(session, store_id, GroupBy.store, None, history=True)
     return [
         MonthlyKpi(
-            month=r.period,
-            revenue_fen=r.revenue_fen,
-            orders=r.orders,
-            footfall=r.footfall or 0,
-            selling_area_m2=r.selling_area_m2,
-            staff=r.staff,
-            sales_per_m2_fen=r.sales_per_m2_fen or 0,
-            sales_per_staff_fen=r.sales_per_staff_fen or 0,
+            month=f.bucket.period,
+            days=f.days,
+            revenue_fen=f.totals.revenue_fen,
+            orders=f.totals.orders,
+            footfall=f.footfall,
+            selling_area_m2=f.area.total / f.days,
+            staff=f.staff.total / f.days,
+            sales_per_m2_fen=f.sales_per_m2,
+            sales_per_staff_fen=f.sales_per_staff,
+            revenue_days=f.history_days,
+            footfall_days=f.totals.footfall_days,
+            area_days=f.area.covered,
+            staff_days=f.staff.covered,
         )
-        for r in rows
+        for f in _figures(session, ctx, _buckets(first, month_end(last), Grain.month))
     ]

@@ -1,14 +1,18 @@
-"""Calendar arithmetic of the KPIs: months, overlaps, and day-weighted area and headcount."""
+"""Calendar arithmetic of the KPIs: months, overlaps, and day-weighted area and headcount, exact, with the
+days their records cover."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
 
 from store.kpi.errors import PeriodError
-from store.premises.models import Shop, StaffHeadcount
+from store.premises.models import Shop, ShopArea, StaffHeadcount
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -55,34 +59,100 @@ def trading_span(shop: Shop) -> tuple[date, date]:
     return shop.opened_on, shop.closed_on or date.max
 
 
-def area_days(shops: Iterable[Shop], start: date, end: date) -> float:
-    """Σ over the days of the range of the selling area trading that day (m²·days)."""
-    return sum(shop.selling_area_m2 * overlap_days(start, end, *trading_span(shop)) for shop in shops)
+def exact(value: float | int) -> Fraction:
+    """A stored number as an exact fraction; a float by its decimal text (80.5 m² is 161/2, 0.1 is 1/10)."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A day-weighted sum over a range (m²·days, people·days) and the days its records cover in full."""
+
+    total: Fraction
+    covered: int
+
+
+Step = tuple[date, Fraction]  # a value that holds from a day until the next step
+
+
+def _weigh(steps: Sequence[Step], lo: date, hi: date) -> tuple[Fraction, tuple[date, date] | None]:
+    """Σ value·days of a step function over lo..hi, and the days before its first step (uncovered)."""
+    total = Fraction(0)
+    for index, (on, value) in enumerate(steps):
+        until = steps[index + 1][0] - timedelta(days=1) if index + 1 < len(steps) else date.max
+        total += value * overlap_days(lo, hi, on, until)
+    first = steps[0][0] if steps else date.max
+    gap = (lo, min(hi, first - timedelta(days=1))) if first > lo else None
+    return total, gap
+
+
+def _union_days(gaps: Iterable[tuple[date, date]]) -> int:
+    """Days in the union of inclusive ranges."""
+    days, reach = 0, date.min
+    for lo, hi in sorted(gaps):
+        lo = max(lo, reach)
+        if hi >= lo:
+            days += (hi - lo).days + 1
+            reach = hi + timedelta(days=1)
+    return days
+
+
+def _measure(
+    spans: dict[Any, tuple[date, date]], steps: Mapping[Any, Sequence[Step]], start: date, end: date
+) -> Measure:
+    total, gaps = Fraction(0), []
+    for key, (opened, closed) in spans.items():
+        lo, hi = max(start, opened), min(end, closed)
+        if lo > hi:
+            continue
+        weighed, gap = _weigh(steps.get(key, ()), lo, hi)
+        total += weighed
+        if gap is not None:
+            gaps.append(gap)
+    return Measure(total, (end - start).days + 1 - _union_days(gaps))
+
+
+def area_steps(shops: Iterable[Shop], records: Mapping[int, Sequence[ShopArea]]) -> dict[int | None, list[Step]]:
+    """Each shop's area as steps; a shop without records has its one area from its opening day."""
+    steps: dict[int | None, list[Step]] = {}
+    for shop in shops:
+        rows = records.get(shop.id or 0)
+        if rows:
+            steps[shop.id] = [(r.effective_on, exact(r.selling_area_m2)) for r in rows]
+        else:
+            steps[shop.id] = [(shop.opened_on, exact(shop.selling_area_m2))]
+    return steps
+
+
+def area_days(shops: Iterable[Shop], steps: Mapping[int | None, Sequence[Step]], start: date, end: date) -> Measure:
+    """Σ over the days of the range of the selling area trading that day (m²·days), each shop's area as
+    recorded for that day; a day is covered when every shop trading that day has an area on record."""
+    return _measure({shop.id: trading_span(shop) for shop in shops}, steps, start, end)
+
+
+def staff_steps(entries: Sequence[StaffHeadcount]) -> dict[int | None, list[Step]]:
+    """Headcount as steps per shop (None: the store's own staff), by effective_on."""
+    steps: dict[int | None, list[Step]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.effective_on):
+        steps[entry.shop_id].append((entry.effective_on, Fraction(entry.headcount)))
+    return dict(steps)
 
 
 def staff_days(
-    entries: Sequence[StaffHeadcount], shops: Iterable[Shop], start: date, end: date, *, store_staff: bool
-) -> float:
+    steps: Mapping[int | None, Sequence[Step]], shops: Iterable[Shop], start: date, end: date, *, store_staff: bool
+) -> Measure:
     """Σ over the days of the range of the headcount (people·days).
 
     Headcount is a step function per shop (and for the store's own staff, shop None); a shop's staff
-    count only while it trades, as ``premises_service.headcount_on`` counts them.
+    count only while it trades, as ``premises_service.headcount_on`` counts them. A day is covered when
+    every shop trading that day has a headcount on record (a shop with no record yet is unknown, not
+    zero) and, for the whole store, when its own staff have one too, if the store records them at all
+    (a store that never keeps its own staff's count is measured by its shops' staff).
     """
     spans: dict[int | None, tuple[date, date]] = {shop.id: trading_span(shop) for shop in shops}
-    if store_staff:
+    if store_staff and steps.get(None):
         spans[None] = (date.min, date.max)
-    steps: dict[int | None, list[StaffHeadcount]] = defaultdict(list)
-    for entry in entries:
-        if entry.shop_id in spans:
-            steps[entry.shop_id].append(entry)
-    total = 0
-    for key, rows in steps.items():
-        rows.sort(key=lambda e: e.effective_on)
-        lo, hi = max(start, spans[key][0]), min(end, spans[key][1])
-        for index, entry in enumerate(rows):
-            until = rows[index + 1].effective_on - timedelta(days=1) if index + 1 < len(rows) else date.max
-            total += entry.headcount * overlap_days(lo, hi, entry.effective_on, until)
-    return float(total)
+    return _measure(spans, steps, start, end)
 
 
 def same_day_last_year(day: date) -> date:

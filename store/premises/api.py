@@ -21,6 +21,8 @@ from store.premises.schemas import (
     HeadcountSet,
     OpeningHoursRead,
     OpeningHoursSet,
+    ShopAreaRead,
+    ShopAreaSet,
     ShopCreate,
     ShopPage,
     ShopRead,
@@ -107,8 +109,23 @@ def create_shop(data: ShopCreate, session: SessionDep, who: Manager) -> ShopRead
 
 @router.patch("/shops/{shop_id}", response_model=ShopRead)
 def update_shop(shop_id: RowId, data: ShopUpdate, session: SessionDep, who: Manager) -> ShopRead:
-    """Change a shop: area, category, floor, opening or closing date (managers)."""
+    """Change a shop: category, floor, dates, or its area from a day on (managers)."""
     return ShopRead.model_validate(premises_service.update_shop(session, who.store_id, shop_id, data))
+
+
+@router.get("/shops/{shop_id}/areas", response_model=list[ShopAreaRead])
+def list_shop_areas(shop_id: RowId, session: SessionDep, who: CurrentStaff) -> list[ShopAreaRead]:
+    """A shop's selling area over time: each record holds from its day until the next (坪效 uses them)."""
+    return [ShopAreaRead.model_validate(r) for r in premises_service.areas_for(session, who, shop_id)]
+
+
+@router.put("/shops/{shop_id}/areas", response_model=ShopAreaRead)
+def set_shop_area(shop_id: RowId, data: ShopAreaSet, session: SessionDep, who: Manager) -> ShopAreaRead:
+    """Record a shop's selling area from a day on; the days before keep theirs (managers)."""
+    row = premises_service.set_area(
+        session, who.store_id, shop_id, effective_on=data.effective_on, selling_area_m2=data.selling_area_m2
+    )
+    return ShopAreaRead.model_validate(row)
 
 
 @router.get("/headcount", response_model=list[HeadcountRead], responses={404: {}})

@@ -23,7 +23,7 @@ from store.premises.demo_catalogue import (
     TENANT_CITIES,
     ZONES,
 )
-from store.premises.models import Floor, OpeningHours, Shop, StaffHeadcount, Store, Zone, ZoneKind
+from store.premises.models import Floor, OpeningHours, Shop, ShopArea, StaffHeadcount, Store, Zone, ZoneKind
 from store.premises.schemas import FloorCreate, StoreCreate
 
 ANCHORS = {"supermarket", "cinema"}  # run by the store itself, open since the grand opening
@@ -55,6 +55,12 @@ def generate(ctx: Any) -> None:
     shops = _shops(rng, store_id, floors, ctx.start_on, ctx.end_on)
     session.add_all([*zones, *shops])
     session.flush()
+    session.add_all(  # each shop's area from its opening day: the first of its dated area records
+        ShopArea(
+            store_id=store_id, shop_id=_id(shop), effective_on=shop.opened_on, selling_area_m2=shop.selling_area_m2
+        )
+        for shop in shops
+    )
     session.add_all(_headcount(rng, store_id, shops, ctx.start_on, ctx.end_on, ctx.calendar.upgrade_on))
     session.add_all(_opening_hours(store_id))
     session.flush()

@@ -1,4 +1,4 @@
-"""Tables of the premises domain: stores, floors, zones, shops, opening hours, staff headcount."""
+"""Tables of the premises domain: stores, floors, zones, shops and their dated areas, opening hours, staff headcount."""
 
 from __future__ import annotations
 
@@ -80,9 +80,28 @@ class Shop(SQLModel, table=True):
     name_en: str = Field(default="", max_length=120)
     tenant: str = Field(default="", max_length=120)  # the operating company of a leased shop
     category: str = Field(max_length=40, index=True)  # "cosmetics", "womenswear", ...
+    # The area of the latest ``shop_area`` record (kept in step by the service): what the shop measures
+    # now. 坪效 never reads it for a past day; it reads the record in effect that day.
     selling_area_m2: float
     opened_on: date
     closed_on: date | None = None  # last trading day; None while trading
+
+
+class ShopArea(SQLModel, table=True):
+    """A shop's selling area as a step function: ``selling_area_m2`` holds from ``effective_on`` until the
+    shop's next record, so a refit that shrinks a shop leaves the area of the days before it unchanged."""
+
+    __tablename__ = "shop_area"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "effective_on"),
+        CheckConstraint("selling_area_m2 > 0", name="area_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    effective_on: date
+    selling_area_m2: float
 
 
 class OpeningHours(SQLModel, table=True):

@@ -139,6 +139,9 @@ class ShopCreate(BaseModel):
     tenant: str = Field(default="", max_length=120)
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
+    area_from: date | None = Field(
+        default=None, description="First day the selling area holds (default: opened_on); its first area record"
+    )
     selling_area_m2: Area
     opened_on: Day
     closed_on: Day | None = Field(default=None, description="Last trading day; empty while trading")
@@ -153,13 +156,19 @@ class ShopCreate(BaseModel):
 
 
 class ShopUpdate(BaseModel):
-    """Only the fields sent are changed; send ``closed_on: null`` to reopen a shop."""
+    """Only the fields sent are changed; send ``closed_on: null`` to reopen a shop.
+
+    A new ``selling_area_m2`` is recorded from ``area_from`` (default: the store's today), so the days
+    before it keep the area they had; history is never rewritten by a PATCH."""
 
     name: str | None = Field(default=None, min_length=1, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
     tenant: str | None = Field(default=None, max_length=120)
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
+    area_from: date | None = Field(
+        default=None, description="First day of a new selling_area_m2 (default: today); ignored without it"
+    )
     selling_area_m2: Area | None = None
     opened_on: Day | None = None
     closed_on: Day | None = None
@@ -185,6 +194,18 @@ class ShopPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ShopAreaSet(BaseModel):
+    """The selling area a shop has from ``effective_on`` until its next record."""
+
+    effective_on: date
+    selling_area_m2: Area
+
+
+class ShopAreaRead(_Read):
+    effective_on: date
+    selling_area_m2: float
 
 
 class HeadcountSet(BaseModel):

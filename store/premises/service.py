@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store.clock import business_day, utcnow
 from store.errors import InvalidInput
 from store.premises.errors import (
     BadDates,
@@ -23,7 +24,7 @@ from store.premises.errors import (
     ShopNotFound,
     StoreNotFound,
 )
-from store.premises.models import Floor, OpeningHours, Shop, StaffHeadcount, Store, Zone, ZoneKind
+from store.premises.models import Floor, OpeningHours, Shop, ShopArea, StaffHeadcount, Store, Zone, ZoneKind
 from store.premises.schemas import (
     FloorCreate,
     FloorUpdate,
@@ -232,20 +233,30 @@ def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     floor = get_floor_by_code(session, store_id, data.floor_code)
     if session.exec(select(Shop.id).where(Shop.store_id == store_id, Shop.code == data.code)).first():
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store")
-    shop = Shop(store_id=store_id, floor_id=_id(floor), **data.model_dump(exclude={"floor_code"}))
+    shop = Shop(store_id=store_id, floor_id=_id(floor), **data.model_dump(exclude={"floor_code", "area_from"}))
     try:
         with session.begin_nested():  # a concurrent insert of the same code loses here, not at commit
             session.add(shop)
     except IntegrityError:
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store") from None
+    # The area holds from the opening day (or the day given): the first of the shop's dated records (坪效).
+    first = data.area_from or shop.opened_on
+    session.add(
+        ShopArea(store_id=store_id, shop_id=_id(shop), effective_on=first, selling_area_m2=shop.selling_area_m2)
+    )
+    session.flush()
     return shop
 
 
 def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate) -> Shop:
-    """Change the fields sent; dates are checked against the shop's other date before anything changes."""
+    """Change the fields sent; dates are checked against the shop's other date before anything changes.
+
+    A different ``selling_area_m2`` is recorded from ``area_from`` (default: the store's today): the
+    days before keep their area. Moving ``opened_on`` earlier takes the from-opening area record along."""
     shop = get_shop(session, store_id, shop_id)
     changes = data.model_dump(exclude_unset=True)
     _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
+    area, area_from = changes.pop("selling_area_m2", None), changes.pop("area_from", None)
     opened_on = changes.get("opened_on", shop.opened_on)
     closed_on = changes.get("closed_on", shop.closed_on)
     if closed_on is not None and closed_on < opened_on:
@@ -255,9 +266,14 @@ def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate)
         )
     if "floor_code" in changes:
         shop.floor_id = get_floor_by_code(session, store_id, changes.pop("floor_code")).id  # type: ignore[assignment]
+    if "opened_on" in changes and changes["opened_on"] < shop.opened_on:
+        _move_opening_area(session, shop, changes["opened_on"])
     _apply(shop, changes)
     session.add(shop)
     session.flush()
+    if area is not None and (area_from is not None or area != shop.selling_area_m2):  # a form re-sends it unchanged
+        on = area_from or business_day(utcnow(), get_store(session, store_id).timezone)
+        set_area(session, store_id, _id(shop), effective_on=on, selling_area_m2=area)
     return shop
 
 
@@ -287,9 +303,90 @@ def trading_window(session: Session, store_id: int, shop_id: int) -> tuple[str, 
 
 
 def total_area_m2(session: Session, store_id: int, on: date) -> float:
-    """Selling area of the shops trading on ``on`` (the 坪效 denominator)."""
-    query = _shop_query(store_id, open_on=on).with_only_columns(func.coalesce(func.sum(Shop.selling_area_m2), 0))
-    return float(session.exec(query).one())
+    """Selling area of the shops trading on ``on`` (the 坪效 denominator), each as recorded for that day."""
+    shops = list_shops(session, store_id, open_on=on)
+    records = area_records(session, store_id)
+    return float(sum(area_in_effect(records.get(_id(shop), []), on) or 0 for shop in shops))
+
+
+# --- dated selling areas (坪效 denominator) --------------------------------------------------------
+
+
+def area_records(session: Session, store_id: int, *, shop_id: int | None = None) -> dict[int, list[ShopArea]]:
+    """Each shop's area records by effective_on (a shop without records is absent)."""
+    query = select(ShopArea).where(ShopArea.store_id == store_id)
+    if shop_id is not None:
+        query = query.where(ShopArea.shop_id == shop_id)
+    result: dict[int, list[ShopArea]] = {}
+    for row in session.exec(query.order_by(col(ShopArea.shop_id), col(ShopArea.effective_on))):
+        result.setdefault(row.shop_id, []).append(row)
+    return result
+
+
+def area_in_effect(records: Sequence[ShopArea], day: date) -> float | None:
+    """The area of the latest record on or before ``day`` (records sorted by effective_on); None before the first."""
+    current = None
+    for record in records:
+        if record.effective_on > day:
+            break
+        current = record.selling_area_m2
+    return current
+
+
+def areas_for(session: Session, viewer: Viewer, shop_id: int) -> list[ShopArea]:
+    """A shop's area history, if ``viewer`` may see the shop."""
+    shop = shop_for(session, viewer, shop_id)
+    return area_records(session, viewer.store_id, shop_id=_id(shop)).get(_id(shop), [])
+
+
+def set_area(session: Session, store_id: int, shop_id: int, *, effective_on: date, selling_area_m2: float) -> ShopArea:
+    """Record the area a shop has from ``effective_on`` until its next record; the days before keep theirs.
+
+    A record on the same day is corrected in place; an area equal to the one already in effect that day
+    adds nothing. The shop's ``selling_area_m2`` follows its latest record."""
+    if not 0 < selling_area_m2 <= 100_000:
+        raise InvalidInput(
+            f"selling area must be above 0 and at most 100,000 m², not {selling_area_m2}",
+            errors=[{"loc": ["body", "selling_area_m2"], "msg": "must be above 0"}],
+        )
+    shop = get_shop(session, store_id, shop_id)
+    records = _materialized_areas(session, shop)
+    same_day = next((r for r in records if r.effective_on == effective_on), None)
+    if same_day is None and area_in_effect(records, effective_on) == selling_area_m2:
+        return next(r for r in reversed(records) if r.effective_on <= effective_on)
+    row = same_day or ShopArea(store_id=store_id, shop_id=shop_id, effective_on=effective_on, selling_area_m2=0)
+    row.selling_area_m2 = selling_area_m2
+    session.add(row)
+    session.flush()
+    latest = max([*records, row], key=lambda r: r.effective_on)
+    if shop.selling_area_m2 != latest.selling_area_m2:
+        shop.selling_area_m2 = latest.selling_area_m2
+        session.add(shop)
+        session.flush()
+    return row
+
+
+def _materialized_areas(session: Session, shop: Shop) -> list[ShopArea]:
+    """The shop's area records; a shop written without any (before 0010, or straight into the table) gets
+    its one area from its opening day first, which is what that single value meant."""
+    records = area_records(session, shop.store_id, shop_id=_id(shop)).get(_id(shop), [])
+    if records:
+        return records
+    first = ShopArea(
+        store_id=shop.store_id, shop_id=_id(shop), effective_on=shop.opened_on, selling_area_m2=shop.selling_area_m2
+    )
+    session.add(first)
+    session.flush()
+    return [first]
+
+
+def _move_opening_area(session: Session, shop: Shop, opened_on: date) -> None:
+    """An earlier opening day: the record that held from the old opening day now holds from the new one."""
+    records = area_records(session, shop.store_id, shop_id=_id(shop)).get(_id(shop), [])
+    if records and records[0].effective_on == shop.opened_on:
+        records[0].effective_on = opened_on
+        session.add(records[0])
+        session.flush()
 
 
 def _id(row: Floor | Shop | Store) -> int:

@@ -35,7 +35,8 @@ def one_year_before(day: date) -> date:
 
 
 def small_store(session: Session, *, smart_upgrade_on: date | None = None) -> SmallStore:
-    """Sales on today and two earlier days, the same days last year at 80%, footfall at the entrance."""
+    """Sales on today and two earlier days, the same days last year at 80%, footfall at the entrance (counted
+    every day of those months, 50 people on the sales days)."""
     store = premises_factory.create_store(session, smart_upgrade_on=smart_upgrade_on)
     first = premises_factory.create_floor(session, store, code="1F", level=1)
     second = premises_factory.create_floor(session, store, code="2F", level=2)
@@ -48,6 +49,9 @@ def small_store(session: Session, *, smart_upgrade_on: date | None = None) -> Sm
     entrance = footfall_factory.create_zone(session, store, first)
     atrium = footfall_factory.create_zone(session, store, second, kind=ZoneKind.atrium)
     today = business_day(utcnow(), store.timezone)
+    counted_from = (today - timedelta(days=40)).replace(day=1)  # the cameras count every day from here
+    kpi_factory.count_days(session, entrance, counted_from, today)
+    kpi_factory.count_days(session, entrance, one_year_before(counted_from), one_year_before(today))
     for back in (0, 1, 40):
         day = today - timedelta(days=back)
         for n, shop in enumerate(shops, start=1):

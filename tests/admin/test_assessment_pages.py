@@ -107,6 +107,47 @@ class TestReportPage:
         assert "2026-13" in page.text
 
 
+class TestBaselineAndPeriod:
+    def test_baseline_months_can_be_chosen_and_the_page_says_which(self, client: TestClient, session: Session) -> None:
+        upgrade = date.today().replace(day=1) - timedelta(days=150)
+        shop_store = small_store(session, smart_upgrade_on=upgrade)
+        sign_in(client, session, shop_store.store)
+        base = (upgrade.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+        page = client.get(f"/admin/assessment?baseline_from={base}&baseline_to={base}")
+
+        assert page.status_code == 200
+        used = page.text.split('id="baseline-used"')[1].split("</p>")[0]
+        assert f"{base} – {base}" in used and "指定" in used
+        assert f"baseline_from={base}&amp;baseline_to={base}" in page.text  # the downloads use the same months
+
+    def test_a_baseline_reaching_the_upgrade_month_is_explained_in_chinese(
+        self, client: TestClient, session: Session
+    ) -> None:
+        upgrade = date.today().replace(day=1) - timedelta(days=150)
+        shop_store = small_store(session, smart_upgrade_on=upgrade)
+        sign_in(client, session, shop_store.store)
+        month = upgrade.strftime("%Y-%m")
+
+        page = client.get(f"/admin/assessment?baseline_from={month}&baseline_to={month}")
+
+        assert page.status_code == 400 and "须在智慧化改造月" in page.text
+
+    def test_a_one_month_period_runs_and_says_a_filing_covers_twelve(
+        self, client: TestClient, session: Session
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = last_month(shop_store)
+
+        page = client.get(f"/admin/assessment?from={month}&to={month}")
+
+        assert page.status_code == 200
+        assert "正式申报需覆盖 12 个月" in page.text.split('id="short-period"')[1].split("</p>")[0]
+        default = client.get("/admin/assessment")
+        assert 'id="short-period"' not in default.text
+
+
 class TestReportDownloads:
     def test_pdf_is_a_pdf_named_after_store_and_period(self, client: TestClient, session: Session) -> None:
         shop_store = small_store(session)
@@ -140,7 +181,7 @@ class TestReportDownloads:
 
         body = json.loads(client.get(f"/admin/assessment/report.json?from={month}&to={month}").content)
 
-        assert body["period"] == {"from": month, "to": month}
+        assert (body["period"]["from"], body["period"]["to"]) == (month, month)
         assert [row["id"] for row in body["indicators"]] == INDICATOR_IDS
         page = client.get(f"/admin/assessment?from={month}&to={month}").text
         assert f"总分 {body['totals']['total']} 分" in page

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from store.auth.models import Role
-from tests.admin.report_data import SmallStore, sign_in
+from tests.admin.report_data import SmallStore, one_year_before, sign_in
 from tests.admin.report_data import small_store as recent_store
 from tests.factories import kpi as kpi_factory
 
@@ -109,6 +109,46 @@ class TestTenantKpis:
         [row] = table_rows(page.text)
         assert shop_store.shops[0].name in row and "¥1,000.00" in row
         assert "/admin/exports/" not in page.text
+
+
+class TestMissingData:
+    def test_a_month_without_counts_shows_a_dash_and_how_many_days_were_counted(
+        self, client: TestClient, session: Session
+    ) -> None:
+        shop_store = small_store(session)  # the cameras count from the 1st of the month 40 days ago
+        sign_in(client, session, shop_store.store)
+        first_counted = (shop_store.today - timedelta(days=40)).replace(day=1)
+        before = first_counted - timedelta(days=1)
+        month = f"{before.year:04d}-{before.month:02d}"
+
+        page = client.get(f"/admin/kpi?by=month&from={month}&to={month}")
+
+        [row] = table_rows(page.text)
+        assert f"客流计数仅覆盖 {before.day} 天中的 0 天" in row
+        assert f"基期：客流计数仅覆盖 {before.day} 天中的 0 天" in row  # last year's month was not counted either
+        assert 'id="coverage-note"' in page.text
+        english = client.get(f"/admin/kpi?by=month&from={month}&to={month}&lang=en")
+        assert f"footfall on 0 of {before.day} days" in table_rows(english.text)[0]
+
+
+class TestJustUnderFivePercent:
+    def test_the_page_and_the_export_never_round_a_growth_up_to_five_percent(
+        self, client: TestClient, session: Session
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+        # The month sold 600,000 fen; last year's 480,000 becomes 571,429: +4.9997 %, just under 5 %.
+        last_year = one_year_before(shop_store.today - timedelta(days=40))
+        kpi_factory.sell(session, shop_store.shops[0], day=last_year, total_fen=91_429)
+
+        page = client.get(f"/admin/kpi?by=month&from={month}&to={month}")
+        export = client.get(f"/admin/exports/monthly-kpi.csv?from={month}&to={month}")
+
+        [row] = table_rows(page.text)
+        assert "+4.99" in row and "+5.0%" not in row
+        [_header, cells] = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        assert cells[9].startswith("0.0499")
 
 
 class TestDistrictExport:

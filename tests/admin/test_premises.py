@@ -114,6 +114,34 @@ class TestEditShop:
         assert shop.selling_area_m2 == 40.5 and shop.name == "商户1F-002"
 
 
+class TestAreaHistory:
+    def test_an_area_from_a_day_keeps_the_days_before_and_is_listed(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        csrf = sign_in(client, session, premises.manager)
+        shop = premises.shops["1F-002"]
+        data = {**GOOD_SHOP, "floor_code": "1F", "selling_area_m2": "30", "area_from": "2025-07-01", "csrf_token": csrf}
+        client.post(f"/admin/premises/shops/{shop.id}/edit", data=data)
+        records = premises_service.area_records(session, premises.store.id, shop_id=shop.id)[shop.id]
+        assert [(r.effective_on, r.selling_area_m2) for r in records] == [
+            (date(2020, 1, 1), 40.5),
+            (date(2025, 7, 1), 30.0),
+        ]
+        form = client.get(f"/admin/premises/shops/{shop.id}/edit").text
+        history = form.split('id="area-history"')[1]
+        assert "营业面积变更记录" in history and "2025-07-01" in history and "30.0" in history
+
+    def test_saving_the_form_unchanged_adds_no_area_record(
+        self, client: TestClient, session: Session, premises: Premises
+    ):
+        csrf = sign_in(client, session, premises.manager)
+        shop = premises.shops["1F-002"]
+        data = {**GOOD_SHOP, "floor_code": "1F", "selling_area_m2": "40.5", "csrf_token": csrf}
+        client.post(f"/admin/premises/shops/{shop.id}/edit", data=data)
+        records = premises_service.area_records(session, premises.store.id, shop_id=shop.id)[shop.id]
+        assert [(r.effective_on, r.selling_area_m2) for r in records] == [(date(2020, 1, 1), 40.5)]
+
+
 class TestHeadcount:
     def test_htmx_save_swaps_the_cell_with_the_new_count(
         self, client: TestClient, session: Session, premises: Premises

@@ -45,7 +45,10 @@ class TestJson:
         result = run("--from", "2025-08", "--to", "2025-09", "--store", mall.store.code)
         assert result.exit_code == 0, result.output
         body = json.loads(result.stdout)
-        assert body["store"]["code"] == mall.store.code and body["period"] == {"from": "2025-08", "to": "2025-09"}
+        assert body["store"]["code"] == mall.store.code and (body["period"]["from"], body["period"]["to"]) == (
+            "2025-08",
+            "2025-09",
+        )
         b2 = next(row for row in body["indicators"] if row["id"] == "B2")
         assert (b2["points"], b2["maximum"]) == (3, 3) and b2["figures"] and "rule" in b2 and "missing" in b2
         assert body["totals"]["passes_90"] is False
@@ -55,6 +58,21 @@ class TestJson:
         result = run("--from", "2025-08", "--to", "2025-09", "--out", str(out))
         assert result.exit_code == 0, result.output
         assert json.loads(out.read_text())["totals"]["total"] == 16
+
+
+class TestBaselineMonths:
+    def test_baseline_months_are_chosen_with_two_flags_and_stated(self, mall):
+        result = run("--from", "2025-08", "--to", "2025-09", "--baseline-from", "2025-06", "--baseline-to", "2025-06")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["baseline"] == {"from": "2025-06", "to": "2025-06", "chosen": True}
+
+    def test_one_flag_alone_is_refused_in_one_line(self, mall):
+        result = run("--from", "2025-08", "--to", "2025-09", "--baseline-from", "2025-06")
+        assert result.exit_code == 2 and "both baseline months" in result.stderr
+
+    def test_a_short_period_written_to_a_file_notes_that_a_filing_covers_12_months(self, mall, tmp_path):
+        result = run("--from", "2025-08", "--to", "2025-09", "--out", str(tmp_path / "r.json"))
+        assert result.exit_code == 0 and "a filing covers 12 months" in result.stderr
 
 
 class TestHtml:

@@ -119,8 +119,26 @@ class TestReportApi:
         )
         assert response.status_code == 200, response.text
         body = response.json()
-        assert body["period"] == {"from": "2025-08", "to": "2025-09"}
+        assert body["period"] == {
+            "from": "2025-08",
+            "to": "2025-09",
+            "months": 2,
+            "filing_months": 12,
+            "covers_a_filing": False,
+        }
         assert {"id", "points", "maximum", "rule", "figures", "missing"} <= set(body["indicators"][0])
+
+    def test_baseline_months_can_be_chosen(self, client, session, mall):
+        params = {"from": "2025-08", "to": "2025-09", "baseline_from": "2025-06", "baseline_to": "2025-06"}
+        response = client.get(f"{API}/report", params=params, headers=staff_headers(session, mall.store))
+        assert response.status_code == 200, response.text
+        assert response.json()["baseline"] == {"from": "2025-06", "to": "2025-06", "chosen": True}
+
+    def test_a_baseline_reaching_the_upgrade_month_is_a_400_problem(self, client, session, mall):
+        params = {"from": "2025-08", "to": "2025-09", "baseline_from": "2025-06", "baseline_to": "2025-07"}
+        response = client.get(f"{API}/report", params=params, headers=staff_headers(session, mall.store))
+        assert response.status_code == 400
+        assert "before the smart-upgrade month 2025-07" in response.json()["detail"]
 
     def test_a_cashier_may_not_read_it(self, client, session, mall):
         response = client.get(

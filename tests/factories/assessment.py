@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import UTC, date, datetime
 from fractions import Fraction
 
@@ -60,16 +61,22 @@ def month_rows(months: list[str], *, revenue: int, footfall: int, area: float, s
     for index, month in enumerate(months):
         wobble = Fraction(100 + (index * 7) % 11 - 5, 100)
         month_revenue = int(revenue * wobble)
+        days = monthrange(int(month[:4]), int(month[5:]))[1]
         rows.append(
             MonthlyKpi(
-                month,
-                month_revenue,
-                int(month_revenue // 38_500),
-                int(footfall * wobble),
-                area,
-                staff,
-                round(month_revenue / area),
-                round(month_revenue / staff),
+                month=month,
+                days=days,
+                revenue_fen=month_revenue,
+                orders=int(month_revenue // 38_500),
+                footfall=int(footfall * wobble),
+                selling_area_m2=Fraction(repr(area)),
+                staff=Fraction(repr(staff)),
+                sales_per_m2_fen=month_revenue / Fraction(repr(area)),
+                sales_per_staff_fen=month_revenue / Fraction(repr(staff)),
+                revenue_days=days,
+                footfall_days=days,
+                area_days=days,
+                staff_days=days,
             )
         )
     return rows

@@ -4,7 +4,7 @@ services write them, each followed by the matching ``kpi_service.apply_*`` call 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from store.kpi import service as kpi_service
 from store.kpi.models import KpiFootfallDaily, KpiSalesDaily
+from store.kpi.periods import month_end
 from store.premises.models import Floor, Shop, Store, Zone
 from store.sales.models import DailyTotal, Order, Refund
 from store.sales.schemas import Channel, Source
@@ -133,6 +134,17 @@ def count_in(session: Session, zone: Zone, *, day: date, people: int, slot: int 
 _QUARTER = datetime(2000, 1, 1, 0, 15) - datetime(2000, 1, 1)
 
 
+def count_days(
+    session: Session, zone: Zone, start: date, end: date, *, people: int = 0, on: date | None = None
+) -> None:
+    """Cameras counting on every day of ``start``..``end``: ``people`` on ``on`` (default: ``start``), 0 on the
+    others (a day with a count of 0 is a counted day; a day without one is unknown)."""
+    day = start
+    while day <= end:
+        count_in(session, zone, day=day, people=people if day == (on or start) else 0)
+        day += timedelta(days=1)
+
+
 def rollups(session: Session, store_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Both rollup tables as sorted tuples, leaving out rows that add nothing (all sums zero)."""
     sales, footfall = KpiSalesDaily.__table__, KpiFootfallDaily.__table__
@@ -201,7 +213,8 @@ def month_of_trade(
     member_online_orders: int = 0,
     people: int = 0,
 ) -> None:
-    """One month on its 1st: A01's till sale, B01's declared total, B01's online orders, door count.
+    """One month on its 1st: A01's till sale, B01's declared total, B01's online orders; with ``people``, the
+    door counts every day of the month, all ``people`` on the 1st.
 
     (The 1st, because a history whose first sale falls mid-month starts its baseline a month later.)"""
     day = month.replace(day=1)
@@ -218,7 +231,7 @@ def month_of_trade(
             member_id=100 + n if n < member_online_orders else None,
         )
     if people:
-        count_in(session, mall.door, day=day, people=people)
+        count_days(session, mall.door, day, month_end(day), people=people)
 
 
 def upgrade_story(session: Session, mall: Mall) -> None:

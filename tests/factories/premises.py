@@ -7,7 +7,7 @@ from itertools import count
 
 from sqlmodel import Session
 
-from store.premises.models import Floor, Shop, StaffHeadcount, Store
+from store.premises.models import Floor, Shop, ShopArea, StaffHeadcount, Store
 
 _seq = count(1)
 
@@ -60,6 +60,8 @@ def create_shop(
         closed_on=closed_on,
     )
     session.add(shop)
+    session.flush()
+    session.add(ShopArea(store_id=store.id, shop_id=shop.id, effective_on=opened_on, selling_area_m2=area_m2))
     session.flush()
     return shop
 

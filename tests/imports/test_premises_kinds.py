@@ -12,6 +12,13 @@ from store.premises.models import Floor, StaffHeadcount, Store
 from tests.imports.conftest import errors_of
 
 SHOPS_HEADER = "shop_code,name,category,floor_code,selling_area_m2,opened_on,closed_on\n"
+AREA_HEADER = "shop_code,name,category,floor_code,selling_area_m2,opened_on,closed_on,area_from\n"
+
+
+def _areas(session, mall):
+    """The cosmetics shop's area records as (from, m²)."""
+    records = premises_service.area_records(session, mall.store.id, shop_id=mall.cosmetics.id)
+    return [(r.effective_on, r.selling_area_m2) for r in records.get(mall.cosmetics.id, [])]
 
 
 class TestStoreFile:
@@ -65,13 +72,39 @@ class TestShopsFile:
         assert (restaurant.category, restaurant.selling_area_m2, restaurant.closed_on) == ("restaurant", 300.5, None)
         assert closed.closed_on == date(2025, 6, 15)
 
-    def test_a_changed_area_updates_the_shop_and_the_rest_are_unchanged(self, mall, import_text):
+    def test_a_changed_area_without_its_first_day_is_refused_and_history_kept(self, session, mall, import_text):
         text = SHOPS_HEADER + "CO01,{name},cosmetics,1F,{area},2020-01-01,\n"
         import_text("shops", text.format(name=mall.cosmetics.name, area=120))
         report = import_text("shops", text.format(name=mall.cosmetics.name, area=150))
-        assert (report.imported, mall.cosmetics.selling_area_m2) == (1, 150)
-        again = import_text("shops", text.format(name=mall.cosmetics.name, area=150))
-        assert (again.imported, again.unchanged) == (0, 1)
+        assert errors_of(report) == [
+            "row 2: selling_area_m2: shop CO01 has 120 m² on record since 2020-01-01; to record a new area give "
+            "area_from (its first day): the days before keep their area"
+        ]
+        assert _areas(session, mall) == [(date(2020, 1, 1), 120.0)]
+
+    def test_an_area_from_a_day_keeps_the_days_before_and_reimporting_changes_nothing(self, session, mall, import_text):
+        text = (
+            AREA_HEADER
+            + "CO01,{name},cosmetics,1F,120,2020-01-01,,\nCO01,{name},cosmetics,1F,90,2020-01-01,,2025-07-01\n"
+        )
+        first = import_text("shops", text.format(name=mall.cosmetics.name))
+        again = import_text("shops", text.format(name=mall.cosmetics.name))
+        assert _areas(session, mall) == [(date(2020, 1, 1), 120.0), (date(2025, 7, 1), 90.0)]
+        assert (mall.cosmetics.selling_area_m2, first.imported, again.imported, again.unchanged) == (90.0, 1, 0, 2)
+
+    def test_reimporting_the_old_shop_list_does_not_rewrite_the_area_history(self, session, mall, import_text):
+        old_list = SHOPS_HEADER + f"CO01,{mall.cosmetics.name},cosmetics,1F,120,2020-01-01,\n"
+        import_text("shops", old_list)
+        import_text("shops", AREA_HEADER + f"CO01,{mall.cosmetics.name},cosmetics,1F,90,2020-01-01,,2025-07-01\n")
+        report = import_text("shops", old_list)
+        assert (report.imported, report.unchanged, errors_of(report)) == (0, 1, [])
+        assert _areas(session, mall) == [(date(2020, 1, 1), 120.0), (date(2025, 7, 1), 90.0)]
+
+    def test_a_new_shop_with_an_area_from_a_later_day_has_no_area_before_it(self, session, mall, import_text):
+        import_text("shops", AREA_HEADER + "NEW1,新店,cosmetics,1F,50,2024-01-01,,2025-03-01\n")
+        shop = premises_service.get_shop_by_code(session, mall.store.id, "NEW1")
+        records = premises_service.area_records(session, mall.store.id, shop_id=shop.id)[shop.id]
+        assert [(r.effective_on, r.selling_area_m2) for r in records] == [(date(2025, 3, 1), 50.0)]
 
     def test_every_bad_row_is_reported_with_its_row_number_and_reason(self, import_text):
         text = SHOPS_HEADER + (

@@ -7,6 +7,7 @@ that month is 100 + 300 + 200 × 16/31 m² and its staff 10 + 4 + (6 × 15 + 10 
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 import pytest
 
@@ -26,7 +27,7 @@ def march(session, mall):
     dress = kpi.sell(session, mall.fashion, day=date(2026, 3, 20), total_fen=30_000)
     kpi.sell(session, mall.late, day=date(2026, 3, 20), total_fen=20_000)
     kpi.refund(session, dress, day=date(2026, 3, 21), amount_fen=5_000)
-    kpi.count_in(session, mall.door, day=date(2026, 3, 2), people=500)
+    kpi.count_days(session, mall.door, *MARCH, people=500, on=date(2026, 3, 2))
     return mall
 
 
@@ -100,8 +101,8 @@ class TestGrowth:
     def test_a_month_is_compared_with_a_longer_baseline_per_day(self, session, march):
         kpi.sell(session, march.beauty, day=date(2026, 1, 1), total_fen=59_000 * 2)  # history starts here
         [row] = _month(session, march, baseline=(date(2026, 1, 1), date(2026, 2, 28)))
-        # 55,000 over 31 days against 118,000 over 59 days
-        assert row.revenue_growth == round((55_000 / 31) / (118_000 / 59) - 1, 4)
+        # 55,000 over 31 days against 118,000 over 59 days, exactly
+        assert row.revenue_growth == float(Fraction(55_000 * 59, 31 * 118_000) - 1)
 
     def test_no_baseline_revenue_means_no_growth_figure(self, session, march):
         [row] = _month(session, march, baseline=(date(2025, 1, 1), date(2025, 1, 31)))
@@ -122,10 +123,14 @@ class TestDashboard:
 
 
 class TestMonthly:
-    def test_whole_months_with_the_b1_to_b4_figures(self, session, march):
+    def test_whole_months_with_the_b1_to_b4_figures_exact(self, session, march):
         rows = kpi_service.monthly(session, march.store.id, "2026-02", "2026-03")
-        assert [(m.month, m.revenue_fen, m.footfall) for m in rows] == [("2026-02", 0, 0), ("2026-03", 55_000, 500)]
-        assert rows[1].sales_per_m2_fen == round(55_000 / STORE_AREA)
+        assert [(m.month, m.revenue_fen, m.footfall) for m in rows] == [("2026-02", 0, None), ("2026-03", 55_000, 500)]
+        assert rows[1].sales_per_m2_fen == Fraction(55_000 * 31, 400 * 31 + 200 * 16)
+
+    def test_a_month_without_counts_is_not_zero_footfall(self, session, march):
+        february, _ = kpi_service.monthly(session, march.store.id, "2026-02", "2026-03")
+        assert (february.footfall, february.footfall_days, february.value("footfall")) == (None, 0, None)
 
 
 class TestBadRange:

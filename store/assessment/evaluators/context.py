@@ -42,6 +42,7 @@ class EvalContext:
     store: Store
     period: Period
     now: datetime
+    baseline: tuple[date, date] | None = None  # B1–B4 baseline months chosen (first days); None: the default
     cache: dict[str, Any] = field(default_factory=dict)  # facts several evaluators share (B1–B4)
 
     @property
