@@ -139,7 +139,7 @@ class ShopCreate(BaseModel):
     tenant: str = Field(default="", max_length=120)
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
-    area_from: date | None = Field(
+    area_from: Day | None = Field(
         default=None, description="First day the selling area holds (default: opened_on); its first area record"
     )
     selling_area_m2: Area
@@ -166,7 +166,7 @@ class ShopUpdate(BaseModel):
     tenant: str | None = Field(default=None, max_length=120)
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
-    area_from: date | None = Field(
+    area_from: Day | None = Field(
         default=None, description="First day of a new selling_area_m2 (default: today); ignored without it"
     )
     selling_area_m2: Area | None = None
@@ -199,7 +199,7 @@ class ShopPage(BaseModel):
 class ShopAreaSet(BaseModel):
     """The selling area a shop has from ``effective_on`` until its next record."""
 
-    effective_on: date
+    effective_on: Day
     selling_area_m2: Area
 
 

@@ -9,7 +9,7 @@ Revises: 0009_bigint_money
 from alembic import op
 
 revision = "0012_imports_stream"
-down_revision = "0009_bigint_money"
+down_revision = "0010_shop_area"
 branch_labels = None
 depends_on = None
 
