@@ -23,7 +23,7 @@ class TestLinks:
     def test_every_link_targets_an_operation_and_its_parameters(self, app):
         spec = app.openapi()
         broken = []
-        for (method, path, status), links in LINKS.items():
+        for method, path, status in LINKS:
             for name, link in spec["paths"][path][method]["responses"][status]["links"].items():
                 target = _operation(spec, link["operationRef"])
                 if target is None:
