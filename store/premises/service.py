@@ -229,6 +229,7 @@ def shops_for(
 def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     """A new shop; a duplicate code is a conflict naming the code, and nothing is written."""
     get_store(session, store_id)
+    _check_dates(data.opened_on, data.closed_on)
     floor = get_floor_by_code(session, store_id, data.floor_code)
     if session.exec(select(Shop.id).where(Shop.store_id == store_id, Shop.code == data.code)).first():
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store")
@@ -241,18 +242,20 @@ def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     return shop
 
 
-def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate) -> Shop:
-    """Change the fields sent; dates are checked against the shop's other date before anything changes."""
-    shop = get_shop(session, store_id, shop_id)
-    changes = data.model_dump(exclude_unset=True)
-    _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
-    opened_on = changes.get("opened_on", shop.opened_on)
-    closed_on = changes.get("closed_on", shop.closed_on)
+def _check_dates(opened_on: date, closed_on: date | None) -> None:
     if closed_on is not None and closed_on < opened_on:
         raise BadDates(
             f"closed_on {closed_on} is before opened_on {opened_on}",
             errors=[{"loc": ["body", "closed_on"], "msg": "must not be before opened_on"}],
         )
+
+
+def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate) -> Shop:
+    """Change the fields sent; dates are checked against the shop's other date before anything changes."""
+    shop = get_shop(session, store_id, shop_id)
+    changes = data.model_dump(exclude_unset=True)
+    _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
+    _check_dates(changes.get("opened_on", shop.opened_on), changes.get("closed_on", shop.closed_on))
     if "floor_code" in changes:
         shop.floor_id = get_floor_by_code(session, store_id, changes.pop("floor_code")).id  # type: ignore[assignment]
     _apply(shop, changes)
