@@ -7,8 +7,14 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from tests.admin.conftest import Premises, field_error, sign_in
+
+
+def store_today(premises: Premises) -> date:
+    """The day the pages call today: the store's business day, not the machine's (they differ 16:00–24:00 UTC)."""
+    return business_day(utcnow(), premises.store.timezone)
 
 
 class TestNewFloor:
@@ -40,7 +46,7 @@ class TestStoreStaff:
             "/admin/premises/staff", data={"headcount": "15"}, headers={"HX-Request": "true", "X-CSRF-Token": csrf}
         )
         assert 'value="15"' in response.text and "已保存" in response.text
-        total = premises_service.headcount_on(session, premises.store.id, date.today())  # type: ignore[arg-type]
+        total = premises_service.headcount_on(session, premises.store.id, store_today(premises))  # type: ignore[arg-type]
         assert total == 15 + 4 + 2 + 6
 
     def test_tenant_staff_cannot(self, client: TestClient, session: Session, premises: Premises):

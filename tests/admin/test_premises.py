@@ -7,9 +7,16 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from tests.admin.conftest import Premises, field_error, sign_in
+
+
+def store_today(premises: Premises) -> date:
+    """The day the pages call today: the store's business day, not the machine's (they differ 16:00–24:00 UTC)."""
+    return business_day(utcnow(), premises.store.timezone)
+
 
 GOOD_SHOP = {
     "code": "2F-009",
@@ -127,7 +134,7 @@ class TestHeadcount:
             headers={"HX-Request": "true", "X-CSRF-Token": csrf},
         )
         assert response.text.lstrip().startswith("<form") and 'value="7"' in response.text and "已保存" in response.text
-        today = premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id)
+        today = premises_service.headcount_on(session, premises.store.id, store_today(premises), shop_id=shop.id)
         assert today == 7
 
     def test_negative_headcount_is_refused_beside_the_input(
@@ -141,7 +148,7 @@ class TestHeadcount:
             headers={"HX-Request": "true", "X-CSRF-Token": csrf},
         )
         assert "不能小于 0" in response.text
-        assert premises_service.headcount_on(session, premises.store.id, date.today(), shop_id=shop.id) == 4
+        assert premises_service.headcount_on(session, premises.store.id, store_today(premises), shop_id=shop.id) == 4
 
 
 class TestTenantStaff:
@@ -162,7 +169,7 @@ class TestTenantStaff:
             f"/admin/premises/shops/{other.id}/headcount", data={"headcount": "0", "csrf_token": csrf}
         )
         assert refused.status_code == 404
-        day = date.today()
+        day = store_today(premises)
         assert premises_service.headcount_on(session, premises.store.id, day, shop_id=own.id) == 5
         assert premises_service.headcount_on(session, premises.store.id, day, shop_id=other.id) == 6
 
