@@ -10,20 +10,32 @@ from __future__ import annotations
 from typing import Annotated
 
 from annotated_types import Ge, Le
+from pydantic import BeforeValidator
 
 INT32_MAX = 2**31 - 1
 # ¥10,000,000,000,000.00: far past any sale or declared total, yet a day's rollup of thousands of such
 # amounts still fits a BIGINT (2^63 − 1 ≈ 9.2 × 10^18), so no upsert can overflow.
 MONEY_MAX = 10**15
 
+
+def _not_bool(value: object) -> object:
+    # Pydantic's lax mode reads JSON true as 1: {"shop_id": true} would post for shop 1. The spec says integer.
+    if isinstance(value, bool):
+        raise ValueError("a number is required, not true or false")
+    return value
+
+
+# Put on any integer a client sends (query strings are text, so only JSON bodies are affected).
+NotBool = BeforeValidator(_not_bool)
+
 # The id of a row (path, query or body): row ids start at 1.
-RowId = Annotated[int, Ge(1), Le(INT32_MAX)]
+RowId = Annotated[int, NotBool, Ge(1), Le(INT32_MAX)]
 
 # A stored count (quantities, people) in an INTEGER column; its sign rules stay with the domain's own checks.
-Int32 = Annotated[int, Ge(-INT32_MAX - 1), Le(INT32_MAX)]
+Int32 = Annotated[int, NotBool, Ge(-INT32_MAX - 1), Le(INT32_MAX)]
 
 # An amount in fen, stored in a BIGINT column; its sign rules stay with the domain's own checks.
-Money = Annotated[int, Ge(-MONEY_MAX), Le(MONEY_MAX)]
+Money = Annotated[int, NotBool, Ge(-MONEY_MAX), Le(MONEY_MAX)]
 
 # How many rows a list page skips.
-Offset = Annotated[int, Ge(0), Le(INT32_MAX)]
+Offset = Annotated[int, NotBool, Ge(0), Le(INT32_MAX)]

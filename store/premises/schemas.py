@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from store.premises.categories import CATEGORIES
 from store.premises.models import ZoneKind
-from store.wire import RowId
+from store.wire import NotBool, RowId
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
@@ -100,7 +100,7 @@ class FloorCreate(BaseModel):
     code: str = Field(min_length=1, max_length=16)
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)
-    level: int = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
+    level: Annotated[int, NotBool] = Field(ge=-10, le=200, description="B1 = -1, 1F = 1: sorts floors bottom to top")
 
 
 class FloorUpdate(BaseModel):
@@ -108,7 +108,7 @@ class FloorUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=80)
     name_en: str | None = Field(default=None, max_length=80)
-    level: int | None = Field(default=None, ge=-10, le=200)
+    level: Annotated[int, NotBool] | None = Field(default=None, ge=-10, le=200)
 
 
 class FloorRead(_Read):
@@ -189,7 +189,7 @@ class ShopPage(BaseModel):
 class HeadcountSet(BaseModel):
     shop_id: RowId | None = Field(default=None, description="Empty for the store's own staff")
     effective_on: date
-    headcount: int = Field(ge=0, le=100_000)
+    headcount: Annotated[int, NotBool] = Field(ge=0, le=100_000)
 
 
 class HeadcountRead(_Read):
@@ -206,7 +206,7 @@ class HeadcountOn(BaseModel):
 
 
 class OpeningHoursSet(BaseModel):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    weekday: Annotated[int, NotBool] = Field(ge=0, le=6, description="0 = Monday")
     opens_at: LocalTime
     closes_at: LocalTime
 

@@ -52,3 +52,25 @@ class TestRulesBetweenFields:
         response = client.post(f"{API}/premises/shops", json=body, headers=_headers(world))
         assert response.status_code == 400
         assert ["body", "closed_on"] in [error["loc"] for error in response.json()["errors"]]
+
+
+class TestTrueIsNotANumber:
+    """{"shop_id": true} created a device for shop 1 and {"level": true} a floor at level 1 (pydantic lax mode)."""
+
+    def test_a_boolean_id_is_refused(self, client, world):
+        body = {"kind": "kiosk", "name": "Kiosk 9", "shop_id": True}
+        response = client.post(f"{API}/auth/devices", json=body, headers=_headers(world, "admin"))
+        assert response.status_code == 422
+        assert ["body", "shop_id"] in [error["loc"][:2] for error in response.json()["errors"]]
+
+    def test_a_boolean_count_is_refused(self, client, world):
+        body = {"shop_id": world.home.shop.id, "effective_on": "2024-01-01", "headcount": False}
+        assert client.put(f"{API}/premises/headcount", json=body, headers=_headers(world)).status_code == 422
+
+    def test_a_boolean_level_is_refused(self, client, world):
+        body = {"code": "9F", "name": "九楼", "level": True}
+        assert client.post(f"{API}/premises/floors", json=body, headers=_headers(world)).status_code == 422
+
+    def test_numbers_in_query_strings_still_parse(self, client, world):
+        response = client.get(f"{API}/sales/orders", params={"limit": "5", "offset": "0"}, headers=_headers(world))
+        assert response.status_code == 200 and response.json()["limit"] == 5
