@@ -74,3 +74,13 @@ class TestTrueIsNotANumber:
     def test_numbers_in_query_strings_still_parse(self, client, world):
         response = client.get(f"{API}/sales/orders", params={"limit": "5", "offset": "0"}, headers=_headers(world))
         assert response.status_code == 200 and response.json()["limit"] == 5
+
+    def test_a_boolean_signal_strength_in_a_coverage_survey_is_refused(self):
+        import pytest
+        from pydantic import ValidationError
+
+        from store.assessment.schemas import ZoneSurveyIn
+
+        with pytest.raises(ValidationError, match="not true or false"):
+            ZoneSurveyIn(zone="1F", wifi=True, g5=True, wifi_dbm=True)  # type: ignore[arg-type]
+        assert ZoneSurveyIn(zone="1F", wifi=True, g5=True, wifi_dbm=-50).wifi_dbm == -50
