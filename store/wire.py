@@ -25,17 +25,18 @@ def _not_bool(value: object) -> object:
     return value
 
 
-# Put on any integer a client sends (query strings are text, so only JSON bodies are affected).
+# Put on any integer a client sends, after its bounds (before them, the bounds drop out of the JSON schema);
+# query strings are text, so only JSON bodies are affected.
 NotBool = BeforeValidator(_not_bool)
 
 # The id of a row (path, query or body): row ids start at 1.
-RowId = Annotated[int, NotBool, Ge(1), Le(INT32_MAX)]
+RowId = Annotated[int, Ge(1), Le(INT32_MAX), NotBool]
 
 # A stored count (quantities, people) in an INTEGER column; its sign rules stay with the domain's own checks.
-Int32 = Annotated[int, NotBool, Ge(-INT32_MAX - 1), Le(INT32_MAX)]
+Int32 = Annotated[int, Ge(-INT32_MAX - 1), Le(INT32_MAX), NotBool]
 
 # An amount in fen, stored in a BIGINT column; its sign rules stay with the domain's own checks.
-Money = Annotated[int, NotBool, Ge(-MONEY_MAX), Le(MONEY_MAX)]
+Money = Annotated[int, Ge(-MONEY_MAX), Le(MONEY_MAX), NotBool]
 
 # How many rows a list page skips.
-Offset = Annotated[int, NotBool, Ge(0), Le(INT32_MAX)]
+Offset = Annotated[int, Ge(0), Le(INT32_MAX), NotBool]

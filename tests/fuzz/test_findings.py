@@ -71,6 +71,14 @@ class TestTrueIsNotANumber:
         body = {"code": "9F", "name": "九楼", "level": True}
         assert client.post(f"{API}/premises/floors", json=body, headers=_headers(world)).status_code == 422
 
+    def test_the_spec_still_states_the_bounds(self, app):
+        # The first fix put the check before the bounds, which turned them into "ge"/"le", unknown to JSON Schema.
+        spec = app.openapi()
+        order_id = spec["paths"]["/api/v1/sales/orders/{order_id}"]["get"]["parameters"][0]["schema"]
+        assert (order_id["minimum"], order_id["maximum"]) == (1, 2**31 - 1)
+        amount = spec["components"]["schemas"]["RefundCreate"]["properties"]["amount_fen"]
+        assert amount["minimum"] == -(10**15) and "ge" not in amount
+
     def test_numbers_in_query_strings_still_parse(self, client, world):
         response = client.get(f"{API}/sales/orders", params={"limit": "5", "offset": "0"}, headers=_headers(world))
         assert response.status_code == 200 and response.json()["limit"] == 5
