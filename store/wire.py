@@ -7,6 +7,8 @@ OpenAPI spec says the limit.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated
 
 from annotated_types import Ge, Le
@@ -40,3 +42,17 @@ Money = Annotated[int, Ge(-MONEY_MAX), Le(MONEY_MAX), NotBool]
 
 # How many rows a list page skips.
 Offset = Annotated[int, Ge(0), Le(INT32_MAX), NotBool]
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    # Pydantic's lax mode reads a number as a Unix timestamp: ?day=0 was 1970-01-01. The spec says YYYY-MM-DD.
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and not ISO_DAY.match(value)):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+# A calendar day a client sends (query or body): only YYYY-MM-DD text.
+Day = Annotated[date, BeforeValidator(_iso_day)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,7 +20,7 @@ from store.footfall.schemas import (
     OccupancyRead,
 )
 from store.idempotency import IdempotencyKey, respond_once
-from store.wire import Offset, RowId
+from store.wire import Day, Offset, RowId
 
 router = APIRouter(prefix="/footfall", tags=["footfall"])
 
@@ -67,7 +66,7 @@ def list_counts(
     session: SessionDep,
     reader: Reader,
     zone_id: RowId | None = None,
-    day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
+    day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> FootfallCountPage:

@@ -5,7 +5,6 @@ All staff read; tenant staff see only their own shop (``kpi_service.series_for``
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from store.db import SessionDep
 from store.kpi import service as kpi_service
 from store.kpi.errors import PeriodError
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiSeries
+from store.wire import Day
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
 MAX_DAYS = 400
@@ -24,12 +24,12 @@ MAX_DAYS = 400
 def read_series(
     session: SessionDep,
     who: CurrentStaff,
-    start: date,
-    end: date,
+    start: Day,
+    end: Day,
     grain: Grain = Grain.day,
     by: GroupBy = GroupBy.store,
-    baseline_start: Annotated[date | None, Query()] = None,
-    baseline_end: Annotated[date | None, Query()] = None,
+    baseline_start: Annotated[Day | None, Query()] = None,
+    baseline_end: Annotated[Day | None, Query()] = None,
 ) -> KpiSeries:
     """KPIs per day or month, for the store or per floor, shop or category, with growth against a baseline."""
     if (baseline_start is None) != (baseline_end is None):
@@ -44,6 +44,6 @@ def read_series(
 
 
 @router.get("/dashboard", response_model=Dashboard)
-def read_dashboard(session: SessionDep, who: CurrentStaff, today: date | None = None) -> Dashboard:
+def read_dashboard(session: SessionDep, who: CurrentStaff, today: Day | None = None) -> Dashboard:
     """Today and month to date beside the same days last year (tenant staff: their own shop)."""
     return kpi_service.dashboard_for(session, who, today=today)

@@ -6,7 +6,6 @@ All staff read; managers and admins write; tenant staff see only their own shop 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -31,7 +30,7 @@ from store.premises.schemas import (
     ZoneCreate,
     ZoneRead,
 )
-from store.wire import Offset, RowId
+from store.wire import Day, Offset, RowId
 
 router = APIRouter(prefix="/premises", tags=["premises"])
 
@@ -84,7 +83,7 @@ def list_shops(
     offset: Offset = 0,
     floor: Annotated[str | None, Query(description="Floor code, e.g. 1F")] = None,
     category: str | None = None,
-    open_on: Annotated[date | None, Query(description="Only shops trading on this day")] = None,
+    open_on: Annotated[Day | None, Query(description="Only shops trading on this day")] = None,
 ) -> ShopPage:
     """Shops by code, one page at a time (tenant staff see only their own)."""
     floor_id = premises_service.get_floor_by_code(session, who.store_id, floor).id if floor else None

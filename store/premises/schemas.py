@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from store.premises.categories import CATEGORIES
 from store.premises.models import ZoneKind
-from store.wire import NotBool, RowId
+from store.wire import Day, NotBool, RowId
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
@@ -68,7 +68,7 @@ class StoreCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     name_en: str = Field(default="", max_length=120)
     timezone: Annotated[str, TimezoneDoc] = "Asia/Shanghai"
-    smart_upgrade_on: date | None = None
+    smart_upgrade_on: Day | None = None
     address: str = Field(default="", max_length=255)
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -80,7 +80,7 @@ class StoreUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
     timezone: Annotated[str, TimezoneDoc] | None = None
-    smart_upgrade_on: date | None = None
+    smart_upgrade_on: Day | None = None
     address: str | None = Field(default=None, max_length=255)
 
     _tz = field_validator("timezone")(_check_timezone)
@@ -142,8 +142,8 @@ class ShopCreate(BaseModel):
     category: Annotated[str, CategoryDoc]
     floor_code: str = Field(min_length=1, max_length=16)
     selling_area_m2: Area
-    opened_on: date
-    closed_on: date | None = Field(default=None, description="Last trading day; empty while trading")
+    opened_on: Day
+    closed_on: Day | None = Field(default=None, description="Last trading day; empty while trading")
 
     _category = field_validator("category")(_check_category)
 
@@ -160,8 +160,8 @@ class ShopUpdate(BaseModel):
     category: Annotated[str, CategoryDoc] | None = None
     floor_code: str | None = Field(default=None, min_length=1, max_length=16)
     selling_area_m2: Area | None = None
-    opened_on: date | None = None
-    closed_on: date | None = None
+    opened_on: Day | None = None
+    closed_on: Day | None = None
 
     _category = field_validator("category")(_check_category)
 
@@ -175,7 +175,7 @@ class ShopRead(_Read):
     category: str
     floor_id: int
     selling_area_m2: float
-    opened_on: date
+    opened_on: Day
     closed_on: date | None
 
 
@@ -188,7 +188,7 @@ class ShopPage(BaseModel):
 
 class HeadcountSet(BaseModel):
     shop_id: RowId | None = Field(default=None, description="Empty for the store's own staff")
-    effective_on: date
+    effective_on: Day
     headcount: Annotated[int, NotBool] = Field(ge=0, le=100_000)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,7 +13,7 @@ from store.db import SessionDep
 from store.idempotency import IdempotencyKey, respond_once
 from store.sales import service as sales_service
 from store.sales.schemas import Channel, OrderCreate, OrderPage, OrderRead, OrderSummary, RefundCreate, RefundRead
-from store.wire import Int32, Offset, RowId
+from store.wire import Day, Int32, Offset, RowId
 
 router = APIRouter(prefix="/sales", tags=["sales"])
 
@@ -60,7 +59,7 @@ def list_orders(
     session: SessionDep,
     reader: Reader,
     shop_id: RowId | None = None,
-    day: Annotated[date | None, Query(description="Business day in the store's timezone")] = None,
+    day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
     channel: Channel | None = None,
     member_id: Int32 | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

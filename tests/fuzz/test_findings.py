@@ -92,3 +92,22 @@ class TestTrueIsNotANumber:
         with pytest.raises(ValidationError, match="not true or false"):
             ZoneSurveyIn(zone="1F", wifi=True, g5=True, wifi_dbm=True)  # type: ignore[arg-type]
         assert ZoneSurveyIn(zone="1F", wifi=True, g5=True, wifi_dbm=-50).wifi_dbm == -50
+
+
+class TestADayIsWrittenAsADay:
+    """?day=0 was read as 1970-01-01 (pydantic takes numbers as Unix timestamps), as the issue reported."""
+
+    def test_a_number_for_a_day_is_refused(self, client, world):
+        for path, name in (("/footfall/counts", "day"), ("/kpi/dashboard", "today"), ("/sales/orders", "day")):
+            response = client.get(f"{API}{path}", params={name: "0"}, headers=_headers(world))
+            assert response.status_code == 422, path
+            assert "YYYY-MM-DD" in response.json()["detail"]
+
+    def test_a_number_for_a_day_in_a_body_is_refused(self, client, world):
+        body = {"shop_id": world.home.shop.id, "effective_on": 0, "headcount": 3}
+        assert client.put(f"{API}/premises/headcount", json=body, headers=_headers(world)).status_code == 422
+
+    def test_a_day_still_reads(self, client, world):
+        day = world.home.order.business_on.isoformat()
+        response = client.get(f"{API}/sales/orders", params={"day": day}, headers=_headers(world, "tenant"))
+        assert response.status_code == 200 and response.json()["total"] == 1
