@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: run install install-dev browser db demo serve test test-sqlite test-postgres lint bench bench-load clean
+.PHONY: run install install-dev browser db demo serve test test-sqlite test-postgres lint bench bench-load fuzz clean
 
 ## run: install, migrate, load the demo store into an empty database, serve on http://127.0.0.1:8000
 run: install db
@@ -54,6 +54,14 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+## fuzz: the API fuzzer of the suite run longer: more examples per operation, more stateful scenarios, every
+## schemathesis check, new examples each run (on PostgreSQL when SMARTSTORE_TEST_DATABASE_URL is set)
+FUZZ_EXAMPLES ?= 300
+FUZZ_STEPS ?= 200
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_STEPS=$(FUZZ_STEPS) FUZZ_CHECKS=all \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/fuzz
 
 bench: install-dev
 	$(BIN)/python bench/bench_sales_api.py

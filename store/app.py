@@ -25,6 +25,7 @@ from store.health import router as health_router
 from store.http_guard import BodyLimit, SecurityHeaders
 from store.logs import install_redaction
 from store.nul_guard import reject_nul
+from store.openapi_links import add_links
 from store.problem_docs import document_problems
 from store.registry import domain_modules
 
@@ -140,7 +141,7 @@ def _document_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document_problems(build())
+            app.openapi_schema = add_links(document_problems(build()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from store.assessment.models import EvidenceIndicator
-from store.wire import Day, Whole
+from store.wire import Day, NotBool, Whole
 
 
 class ReportFormat(StrEnum):
@@ -28,8 +28,8 @@ class ZoneSurveyIn(BaseModel):
     g5: bool
     g5_stable: bool = False
     other_signal: bool = False  # 4G or another mobile signal where 5G is missing
-    wifi_dbm: Whole | None = Field(default=None, ge=-120, le=0)
-    g5_dbm: Whole | None = Field(default=None, ge=-140, le=0)
+    wifi_dbm: Annotated[int, NotBool] | None = Field(default=None, ge=-120, le=0)
+    g5_dbm: Annotated[int, NotBool] | None = Field(default=None, ge=-140, le=0)
 
 
 class CoverageSurvey(BaseModel):

@@ -230,6 +230,7 @@ def shops_for(
 def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     """A new shop; a duplicate code is a conflict naming the code, and nothing is written."""
     get_store(session, store_id)
+    _check_dates(data.opened_on, data.closed_on)
     floor = get_floor_by_code(session, store_id, data.floor_code)
     if session.exec(select(Shop.id).where(Shop.store_id == store_id, Shop.code == data.code)).first():
         raise ShopCodeTaken(f"shop code {data.code!r} is already used in this store")
@@ -248,6 +249,14 @@ def create_shop(session: Session, store_id: int, data: ShopCreate) -> Shop:
     return shop
 
 
+def _check_dates(opened_on: date, closed_on: date | None) -> None:
+    if closed_on is not None and closed_on < opened_on:
+        raise BadDates(
+            f"closed_on {closed_on} is before opened_on {opened_on}",
+            errors=[{"loc": ["body", "closed_on"], "msg": "must not be before opened_on"}],
+        )
+
+
 def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate) -> Shop:
     """Change the fields sent; dates are checked against the shop's other date before anything changes.
 
@@ -257,13 +266,7 @@ def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate)
     changes = data.model_dump(exclude_unset=True)
     _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
     area, area_from = changes.pop("selling_area_m2", None), changes.pop("area_from", None)
-    opened_on = changes.get("opened_on", shop.opened_on)
-    closed_on = changes.get("closed_on", shop.closed_on)
-    if closed_on is not None and closed_on < opened_on:
-        raise BadDates(
-            f"closed_on {closed_on} is before opened_on {opened_on}",
-            errors=[{"loc": ["body", "closed_on"], "msg": "must not be before opened_on"}],
-        )
+    _check_dates(changes.get("opened_on", shop.opened_on), changes.get("closed_on", shop.closed_on))
     if "floor_code" in changes:
         shop.floor_id = get_floor_by_code(session, store_id, changes.pop("floor_code")).id  # type: ignore[assignment]
     if "opened_on" in changes and changes["opened_on"] < shop.opened_on:

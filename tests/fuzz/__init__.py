@@ -1,0 +1,1 @@
+"""API fuzzing with schemathesis against the app's own OpenAPI spec."""

@@ -1,0 +1,1 @@
+"""Who may call what: the permission matrix (``matrix.py``) and the world of callers it runs against."""
