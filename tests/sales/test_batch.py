@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import func, select
 
 from store.config import get_settings
-from store.kpi import service as kpi_service
 from store.premises.models import Store
+from store.sales import rollups as sales_rollups
 from store.sales.models import Order, OrderLine
 from store.sales.schemas import Channel
 from tests.factories.premises import create_shop
@@ -82,7 +82,7 @@ class TestEachSaleGetsItsOwnResult:
         bodies = [order_body(shop) for _ in range(3)]
         results = client.post(BATCH, json=_sales(*zip("abc", bodies, strict=True)), headers=till[0]).json()["results"]
         on = date.fromisoformat(results[0]["order"]["business_on"])
-        net = kpi_service.channel_totals(session, shop.store_id, on, on)[Channel.offline]
+        net = sales_rollups.channel_totals(session, shop.store_id, on, on)[Channel.offline]
         assert net == sum(body["total_fen"] for body in bodies)
 
 
