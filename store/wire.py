@@ -66,6 +66,8 @@ MONEY_MAX = 10**15
 # Before them (as in ``Whole`` with ``Field(ge=...)`` on an optional field) the bounds come out of the JSON
 # schema as ``ge``/``le``, which no client understands; tests/fuzz checks the spec has none.
 NotBool = BeforeValidator(whole_number)
+# The same for a real number (areas, shares).
+NotReal = BeforeValidator(real_number)
 
 # The id of a row (path, query or body): row ids start at 1.
 RowId = Annotated[int, Ge(1), Le(INT32_MAX), NotBool]

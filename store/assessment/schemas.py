@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from store.assessment.models import EvidenceIndicator
-from store.wire import Day, NotBool, Whole
+from store.wire import Day, NotBool
 
 
 class ReportFormat(StrEnum):

@@ -20,7 +20,7 @@ from store.footfall.schemas import (
     OccupancyRead,
 )
 from store.idempotency import IdempotencyKey, respond_once
-from store.wire import Day, Offset, RowId, Whole
+from store.wire import Day, NotBool, Offset, RowId
 
 router = APIRouter(prefix="/footfall", tags=["footfall"])
 
@@ -67,7 +67,7 @@ def list_counts(
     reader: Reader,
     zone_id: RowId | None = None,
     day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
-    limit: Annotated[Whole, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000), NotBool] = 100,
     offset: Offset = 0,
 ) -> FootfallCountPage:
     """Counted intervals, newest first, by entrance zone and business day."""

@@ -32,7 +32,7 @@ from store.premises.schemas import (
     ZoneCreate,
     ZoneRead,
 )
-from store.wire import Day, Offset, RowId, Whole
+from store.wire import Day, NotBool, Offset, RowId
 
 router = APIRouter(prefix="/premises", tags=["premises"])
 
@@ -81,7 +81,7 @@ def create_zone(data: ZoneCreate, session: SessionDep, who: Manager) -> ZoneRead
 def list_shops(
     session: SessionDep,
     who: CurrentStaff,
-    limit: Annotated[Whole, Query(ge=1, le=500)] = 50,
+    limit: Annotated[int, Query(ge=1, le=500), NotBool] = 50,
     offset: Offset = 0,
     floor: Annotated[str | None, Query(description="Floor code, e.g. 1F")] = None,
     category: str | None = None,

@@ -10,10 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from store.premises.categories import CATEGORIES
 from store.premises.models import ZoneKind
-from store.wire import Day, NotBool, Real, RowId, Whole
+from store.wire import Day, NotBool, NotReal, RowId
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Area = Annotated[Real, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)")]
+# The number check after the bounds, so the spec keeps them as exclusiveMinimum/maximum (see store.wire.NotBool).
+Area = Annotated[float, Field(gt=0, le=100_000, description="Selling area in m² (must be above 0)"), NotReal]
 # The spec lists the categories, so a client (and a fuzzer) knows them before the validator says so.
 CategoryDoc = WithJsonSchema({"type": "string", "enum": list(CATEGORIES)})
 # Likewise the IANA timezones (the validator below still checks; the spec says which names exist).

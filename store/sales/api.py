@@ -26,7 +26,7 @@ from store.sales.schemas import (
     SaleBatch,
     SaleBatchRead,
 )
-from store.wire import Day, Int32, Offset, RowId, Whole
+from store.wire import Day, Int32, NotBool, Offset, RowId
 
 router = APIRouter(prefix="/sales", tags=["sales"])
 
@@ -109,7 +109,7 @@ def list_orders(
     day: Annotated[Day | None, Query(description="Business day in the store's timezone")] = None,
     channel: Channel | None = None,
     member_id: Int32 | None = None,
-    limit: Annotated[Whole, Query(ge=1, le=500)] = 50,
+    limit: Annotated[int, Query(ge=1, le=500), NotBool] = 50,
     offset: Offset = 0,
 ) -> OrderPage:
     """Orders newest first, filtered by shop, business day, channel and member; tenants see their shop only."""

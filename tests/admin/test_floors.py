@@ -5,14 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from tests.admin.conftest import Premises, field_error, sign_in, store_today
-
-
-def store_today(premises: Premises) -> date:
-    """The day the pages call today: the store's business day, not the machine's (they differ 16:00–24:00 UTC)."""
-    return business_day(utcnow(), premises.store.timezone)
 
 
 class TestNewFloor:

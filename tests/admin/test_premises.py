@@ -7,16 +7,9 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from store.clock import business_day, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
 from tests.admin.conftest import Premises, field_error, sign_in, store_today
-
-
-def store_today(premises: Premises) -> date:
-    """The day the pages call today: the store's business day, not the machine's (they differ 16:00–24:00 UTC)."""
-    return business_day(utcnow(), premises.store.timezone)
-
 
 GOOD_SHOP = {
     "code": "2F-009",
