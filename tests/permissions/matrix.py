@@ -146,6 +146,17 @@ MATRIX: dict[tuple[str, str], Rule] = {
         lambda w: Call(f"{API}/premises/shops/{w.home.shop.id}", json={"tenant": "某公司"}),
         path_ids=SHOP_ID,
     ),
+    ("GET", f"{API}/premises/shops/{{shop_id}}/areas"): Rule(
+        STAFF, lambda w: Call(f"{API}/premises/shops/{w.home.shop.id}/areas"), path_ids=SHOP_ID
+    ),
+    ("PUT", f"{API}/premises/shops/{{shop_id}}/areas"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(
+            f"{API}/premises/shops/{w.home.shop.id}/areas",
+            json={"effective_on": utcnow().date().isoformat(), "selling_area_m2": 88.5},
+        ),
+        path_ids=SHOP_ID,
+    ),
     ("GET", f"{API}/premises/headcount"): Rule(STAFF, at(f"{API}/premises/headcount")),
     ("PUT", f"{API}/premises/headcount"): Rule(
         BACK_OFFICE,
@@ -161,6 +172,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # Sales: tills (and the staff who stand in for one) post; staff and tills read, tenants their shop only
     ("POST", f"{API}/sales/orders"): Rule(
         who("admin", "manager", "cashier", *TILLS), lambda w: Call(f"{API}/sales/orders", json=_order_body(w))
+    ),
+    ("POST", f"{API}/sales/orders/batch"): Rule(
+        who("admin", "manager", "cashier", *TILLS),
+        lambda w: Call(
+            f"{API}/sales/orders/batch", json={"sales": [{"idempotency_key": "matrix-1", "order": _order_body(w)}]}
+        ),
     ),
     ("GET", f"{API}/sales/orders"): Rule(
         who("admin", "manager", "cashier", "marketing", "tenant", *TILLS), at(f"{API}/sales/orders")
