@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 _engines: dict[str, Engine] = {}
-_writers: dict[Any, threading.Lock] = {}  # per SQLite database: this process's writers queue here
+_writers: dict[str, threading.Lock] = {}  # per SQLite database: this process's writers queue here
 WRITE_INTENT = "smartstore_write_intent"  # execution option: this unit of work will write
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS_FIRST = "smartstore_reads_first"  # a route that reads first and takes the write lock in write_lock()
@@ -37,6 +38,21 @@ OWN_UNIT = "smartstore_own_unit"  # session.info flag: this session's transactio
 _DEFERRED = "smartstore_deferred_writes"  # session.info: small writes waiting for write_lock()
 # How long a writer waits for SQLite's write lock before the request is answered 503 (retry).
 BUSY_TIMEOUT_MS = 10_000
+
+
+_database_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def database_key(engine: Engine) -> str:
+    """The database ``engine`` connects to, as a key for per-database state of this process.
+
+    Memoised per engine: hashing an ``engine.url`` renders the whole URL as a string each time, which
+    the tills' hot path did twice per sale.
+    """
+    key = _database_keys.get(engine)
+    if key is None:
+        key = _database_keys[engine] = str(engine.url)
+    return key
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -250,7 +266,7 @@ def _writer_turn(session: Session) -> Iterator[None]:
     if bind.dialect.name != "sqlite":
         yield
         return
-    lock = _writers.setdefault(bind.engine.url, threading.Lock())
+    lock = _writers.setdefault(database_key(bind.engine), threading.Lock())
     if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
         raise DatabaseBusy("the database is busy with another write; retry")
     try:

@@ -8,22 +8,21 @@ another server process within ``TTL_S``. The cached device is a detached copy, n
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from store.auth import service
 from store.auth.models import Device
-from store.db import defers_writes, when_writing
+from store.db import database_key, defers_writes, when_writing
 
 TTL_S = 5.0
-_entries: dict[tuple[Any, str], tuple[float, Device]] = {}
+_entries: dict[tuple[str, str], tuple[float, Device]] = {}
 
 
 def authenticate(session: Session, key: str) -> Device | None:
     """``service.authenticate_device`` through the cache: the active device with this key, or None."""
-    entry = (session.get_bind().engine.url, service.digest(key))
+    entry = (database_key(session.get_bind().engine), service.digest(key))
     hit = _entries.get(entry)
     now = time.monotonic()
     if hit is not None and hit[0] > now:
@@ -49,7 +48,7 @@ def cached(session: Session, key: str) -> Device | None:
     """
     if not defers_writes(session):
         return None
-    hit = _entries.get((session.get_bind().engine.url, service.digest(key)))
+    hit = _entries.get((database_key(session.get_bind().engine), service.digest(key)))
     if hit is None or hit[0] <= time.monotonic():
         return None
     _touch_later(session, hit[1], hit[1])
