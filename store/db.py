@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from store.config import get_settings
 from store.errors import DatabaseBusy
@@ -28,7 +30,7 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 _engines: dict[str, Engine] = {}
-_writers: dict[Any, threading.Lock] = {}  # per SQLite database: this process's writers queue here
+_writers: dict[str, threading.Lock] = {}  # per SQLite database: this process's writers queue here
 WRITE_INTENT = "smartstore_write_intent"  # execution option: this unit of work will write
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS_FIRST = "smartstore_reads_first"  # a route that reads first and takes the write lock in write_lock()
@@ -36,6 +38,21 @@ OWN_UNIT = "smartstore_own_unit"  # session.info flag: this session's transactio
 _DEFERRED = "smartstore_deferred_writes"  # session.info: small writes waiting for write_lock()
 # How long a writer waits for SQLite's write lock before the request is answered 503 (retry).
 BUSY_TIMEOUT_MS = 10_000
+
+
+_database_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def database_key(engine: Engine) -> str:
+    """The database ``engine`` connects to, as a key for per-database state of this process.
+
+    Memoised per engine: hashing an ``engine.url`` renders the whole URL as a string each time, which
+    the tills' hot path did twice per sale.
+    """
+    key = _database_keys.get(engine)
+    if key is None:
+        key = _database_keys[engine] = str(engine.url)
+    return key
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -139,19 +156,46 @@ def reads_first(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return endpoint
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Request-scoped unit of work: commits when the request succeeds, rolls back when it fails."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Request-scoped unit of work: commits when the request succeeds, rolls back when it fails.
+
+    ``async`` so that it costs no trip to the thread pool when nothing blocks: creating a session does
+    no I/O (the connection is taken at the first query), and a session whose route already committed
+    (a :func:`reads_first` route's :func:`write_lock`) has nothing left to end. Only a session with an
+    open transaction is committed or rolled back on the thread pool, as a sync dependency would be.
+    """
     engine = get_engine()
     route = request.scope.get("route")
     writes = request.method not in SAFE_METHODS
     reads_first_ = writes and getattr(getattr(route, "endpoint", None), READS_FIRST, False)
     if writes and not reads_first_:
         engine = engine.execution_options(**{WRITE_INTENT: True})
-    with unit_of_work(engine) as session:
-        session.info[OWN_UNIT] = True
-        # In a reads-first request, small writes wait for its write_lock(); elsewhere they run at once.
-        session.info[_DEFERRED] = [] if reads_first_ else None
+    session = Session(engine, expire_on_commit=False)
+    session.info[OWN_UNIT] = True
+    # In a reads-first request, small writes wait for its write_lock(); elsewhere they run at once.
+    session.info[_DEFERRED] = [] if reads_first_ else None
+    try:
         yield session
+        await _end(session, session.commit)
+    except BaseException:
+        await _end(session, session.rollback)
+        raise
+    finally:
+        await _end(session, session.close)
+
+
+async def _end(session: Session, step: Callable[[], None]) -> None:
+    """Run ``step`` here when the session holds no transaction nor pending objects (no I/O), else on the
+    thread pool."""
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        await run_in_threadpool(step)
+    else:
+        step()
+
+
+def defers_writes(session: Session) -> bool:
+    """True in a :func:`reads_first` request: :func:`when_writing` keeps small writes for its write lock."""
+    return session.info.get(_DEFERRED) is not None
 
 
 def when_writing(session: Session, write: Callable[[Session], Any]) -> None:
@@ -222,7 +266,7 @@ def _writer_turn(session: Session) -> Iterator[None]:
     if bind.dialect.name != "sqlite":
         yield
         return
-    lock = _writers.setdefault(bind.engine.url, threading.Lock())
+    lock = _writers.setdefault(database_key(bind.engine), threading.Lock())
     if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
         raise DatabaseBusy("the database is busy with another write; retry")
     try:

@@ -27,7 +27,10 @@ async def _body_errors(request: Request) -> list[dict[str, Any]]:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
         # The escape is all JSON can carry (a raw NUL is already a JSON decode error).
-        return [_error(["body"])] if JSON_NUL.search(await request.body()) else []
+        # The substring test first: it runs at memchr speed, the regex (needed only when the escape is
+        # there at all, to tell it from an escaped backslash) costs more than a till's whole sale.
+        body = await request.body()
+        return [_error(["body"])] if b"\\u0000" in body and JSON_NUL.search(body) else []
     if content_type.startswith(FORM_TYPES):
         form = await request.form()  # cached on the request: the route's own Form parameters reuse it
         return [

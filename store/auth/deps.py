@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from store.auth import device_cache, service
 from store.auth.errors import AmbiguousCredentials
@@ -86,13 +88,23 @@ def _check_csrf(request: Request, staff_session: StaffSession) -> None:
         raise Forbidden(f"a write with the session cookie needs its CSRF token in the {CSRF_HEADER} header")
 
 
-def _principal(
+async def _principal(
     request: Request,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     device_key: Annotated[str | None, Depends(_device_key)],
 ) -> Principal | None:
+    # async: a till whose key is cached is admitted here, without a trip to the thread pool (the tills'
+    # hot path); anything that may query runs there, as a sync dependency would.
     _one_credential(request, device_key)
+    if device_key and (device := device_cache.cached(session, device_key)) is not None:
+        return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)
+    return await run_in_threadpool(_resolve, request, session, bearer, device_key)
+
+
+def _resolve(
+    request: Request, session: Session, bearer: HTTPAuthorizationCredentials | None, device_key: str | None
+) -> Principal | None:
     if device_key:
         device = device_cache.authenticate(session, device_key)
         if device is None:
@@ -114,10 +126,11 @@ def _principal(
     return Principal(store_id=user.store_id, shop_id=shop_id, user=user)
 
 
-def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Principal]:
+def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting staff with one of ``roles`` and devices of the given kinds."""
 
-    def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
+    # async: it only compares, so it runs without a trip to the thread pool.
+    async def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
         if principal is None:
             raise Unauthorized("sign in or send an API token")
         if principal.device is not None:

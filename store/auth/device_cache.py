@@ -8,24 +8,23 @@ another server process within ``TTL_S``. The cached device is a detached copy, n
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from store.auth import service
 from store.auth.models import Device
-from store.db import when_writing
+from store.db import database_key, defers_writes, when_writing
 
 TTL_S = 5.0
-_entries: dict[tuple[Any, str], tuple[float, Device]] = {}
+_entries: dict[tuple[str, str], tuple[float, Device]] = {}
 
 
 def authenticate(session: Session, key: str) -> Device | None:
     """``service.authenticate_device`` through the cache: the active device with this key, or None."""
-    entry = (session.get_bind().engine.url, service.digest(key))
-    now = time.monotonic()
+    entry = (database_key(session.get_bind().engine), service.digest(key))
     hit = _entries.get(entry)
+    now = time.monotonic()
     if hit is not None and hit[0] > now:
         device = found = hit[1]
     else:
@@ -36,7 +35,27 @@ def authenticate(session: Session, key: str) -> Device | None:
         found = resolved
         device = Device(**{name: getattr(found, name) for name in Device.model_fields})
         _entries[entry] = (now + TTL_S, device)
+    _touch_later(session, device, found)
+    return device
 
+
+def cached(session: Session, key: str) -> Device | None:
+    """The device of ``key`` if the cache holds it and using it needs no I/O now, else None (no query).
+
+    No I/O: the session defers its small writes (a :func:`store.db.reads_first` request), so the
+    last-seen time is written in its write lock. Lets an ``async`` dependency admit a till without a
+    trip to the thread pool; on None, call :func:`authenticate` there.
+    """
+    if not defers_writes(session):
+        return None
+    hit = _entries.get((database_key(session.get_bind().engine), service.digest(key)))
+    if hit is None or hit[0] <= time.monotonic():
+        return None
+    _touch_later(session, hit[1], hit[1])
+    return hit[1]
+
+
+def _touch_later(session: Session, device: Device, found: Device) -> None:
     def touch(session: Session) -> None:
         # The session's own row when it was just read (so the session sees the new time), else the copy.
         if service.touch_device(session, found) and found is not device:
@@ -44,7 +63,6 @@ def authenticate(session: Session, key: str) -> Device | None:
 
     # Not now in a request that reads first: a reader holding SQLite's write lock would block the writers.
     when_writing(session, touch)
-    return device
 
 
 def clear() -> None:
