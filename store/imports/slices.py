@@ -38,7 +38,7 @@ from store.sales import bulk as sales_bulk
 from store.sales import rollups
 from store.sales.models import Order, OrderLine, Payment, Refund
 
-SLICE = 10_000  # staged orders per transaction: a slice holds SQLite's write lock a few tenths of a second
+SLICE = 5_000  # staged orders per transaction: a slice holds SQLite's write lock a tenth of a second or two
 STALE = timedelta(minutes=10)  # a "writing" row of another host not touched this long: its process is gone
 REBUILD_DAYS = 31  # days of rollups rebuilt per transaction when an import is undone
 

@@ -269,8 +269,7 @@ def insert_staged_orders(
     ``base``: the highest id now), so lines and payments need no lookup; PostgreSQL hands out ids from its
     sequence and the lines find their order by number."""
     conn, stage, orders = session.connection(), ORDER_STAGE, _orders_table()
-    first, last = seqs if seqs is not None else (1, 2**62)
-    in_slice = stage.c.seq.between(first, last)
+    in_slice: Any = stage.c.seq.between(*seqs) if seqs is not None else true()
     columns = ["shop_id", "order_no", "channel", "source", "member_id", "ordered_at", "business_on"]
     amounts = ["subtotal_fen", "discount_fen", "total_fen"]
     values = [literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)]
