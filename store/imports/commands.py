@@ -1,10 +1,12 @@
 """``smartstore import KIND FILE``: load a store's history from its old systems (CSV or XLSX).
 
 The command holds SQLite's write lock only for the write phase: it checks and stages the file in a
-reading transaction on its own connection, then writes in one short transaction that takes the lock up
-front (a till posting meanwhile waits only for that transaction). Should a till take an order number of the
-file between the two phases, the write fails as a whole and the file is checked again (the order is then
-"unchanged" or a bad row). It never prints a traceback: every failure is one line and an exit code.
+reading transaction on its own connection, then writes in transactions that take the lock up front: one
+short one, or for orders on SQLite short slices (``store.imports.slices``), so a till posting meanwhile waits
+only for a slice. Before it starts it undoes any half import a killed process left behind. Should a till
+take an order number of the file between the two phases, the write fails as a whole (slices written are
+removed again) and the file is checked again (the order is then "unchanged" or a bad row). It never
+prints a traceback: every failure is one line and an exit code.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The file is read as a stream. Kinds of many rows (orders, daily totals, footfall) run in two phases:
 **check** — every row parsed, compared with what is stored a chunk at a time (reads only) and the new
 ones staged in a temporary table, no write lock taken — then **write** — a few set-based statements in
-one short transaction. ``writing`` (given by the command) wraps the write: it ends the reading
+one short transaction (orders on SQLite, when the caller gives ``commit``: short slices, all or nothing in
+the end state, see ``store.imports.slices``). ``writing`` (given by the command) wraps the write: it ends the reading
 transaction and makes the next one take SQLite's write lock up front, so a till posting meanwhile waits well under a
 second, never for the whole import. A file with bad rows (without ``skip_bad``) or a dry run stops after
 the check: nothing is written. The small kinds (store, floors, shops, staff) apply row by row, each in

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -40,6 +41,10 @@ from store.sales.models import Order, OrderLine, Payment, Refund
 
 SLICE = 5_000  # staged orders per transaction: a slice holds SQLite's write lock a tenth of a second or two
 STALE = timedelta(minutes=10)  # a "writing" row of another host not touched this long: its process is gone
+# After each slice the import waits this long before it takes the lock again: a till waiting for the
+# lock polls for it every 100 ms at most (SQLite's busy handler), so it gets its turn instead of being
+# starved by one slice after another.
+PAUSE_S = 0.15
 REBUILD_DAYS = 31  # days of rollups rebuilt per transaction when an import is undone
 
 _ACTIVE: set[int] = set()  # import_write ids this process is writing now
@@ -124,6 +129,7 @@ def write_orders(
                 session.flush()
                 commit()
                 written += 1
+                time.sleep(PAUSE_S)
             except Exception:
                 session.rollback()
                 if written:
@@ -154,11 +160,13 @@ def undo(session: Session, write_id: int, commit: Commit) -> None:
             conn.execute(delete(table).where(table.c.order_id.between(start, end)))
         conn.execute(delete(orders).where(orders.c.store_id == store_id, orders.c.id.between(start, end)))
         commit()
+        time.sleep(PAUSE_S)
     day = first_day
     while day <= last_day:
         until = min(day + timedelta(days=REBUILD_DAYS - 1), last_day)
         rollups.rebuild(session, store_id, day, until)
         commit()
+        time.sleep(PAUSE_S)
         day = until + timedelta(days=1)
     for refund_day in sorted(d for d in refund_days if not first_day <= d <= last_day):
         rollups.rebuild(session, store_id, refund_day, refund_day)
