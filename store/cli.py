@@ -198,6 +198,11 @@ def db_upgrade(revision: str) -> None:
     check_database(engine)
     before, after = migrate.upgrade(engine, revision)
     where = safe_url(str(engine.url))
+    if after == migrate.head_revision():
+        from store.imports.commands import recover
+
+        for line in recover(engine):
+            click.echo(f"note: {line}")
     if before == after:
         click.echo(f"{where}: already at {after}, nothing to do")
     else:

@@ -1,10 +1,12 @@
 """``smartstore import KIND FILE``: load a store's history from its old systems (CSV or XLSX).
 
 The command holds SQLite's write lock only for the write phase: it checks and stages the file in a
-reading transaction on its own connection, then writes in one short transaction that takes the lock up
-front (a till posting meanwhile waits only for that transaction). Should a till take an order number of the
-file between the two phases, the write fails as a whole and the file is checked again (the order is then
-"unchanged" or a bad row). It never prints a traceback: every failure is one line and an exit code.
+reading transaction on its own connection, then writes in transactions that take the lock up front: one
+short one, or for orders on SQLite short slices (``store.imports.slices``), so a till posting meanwhile waits
+only for a slice. Before it starts it undoes any half import a killed process left behind. Should a till
+take an order number of the file between the two phases, the write fails as a whole (slices written are
+removed again) and the file is checked again (the order is then "unchanged" or a bad row). It never
+prints a traceback: every failure is one line and an exit code.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run:
     check_database(engine)
     if migrate.current_revision(engine) != migrate.head_revision():
         raise StoreError("the database is not migrated to head: run `smartstore db upgrade` first")
+    if not dry_run:
+        for line in recover(engine):
+            click.echo(f"note: {line}", err=True)
     options = dict(store_code=store_code, skip_bad=skip_bad, dry_run=dry_run, create_entrances=create)
     for _ in range(ATTEMPTS - 1):
         try:
@@ -53,6 +58,23 @@ def _run(kind: str, file: Path, store_code: str | None, skip_bad: bool, dry_run:
         return _attempt(engine, kind, file, options)
     except IntegrityError:
         raise StoreError("the store's records changed while the file was imported: run it again") from None
+
+
+def recover(engine: Any) -> list[str]:
+    """Undo the half-written imports of processes that are gone (``store.imports.slices``), in short
+    transactions that take SQLite's write lock up front; returns a line for each."""
+    from sqlmodel import Session
+
+    from store.db import WRITE_INTENT
+    from store.imports import slices
+
+    with engine.connect() as conn, Session(bind=conn, expire_on_commit=False) as session:
+        conn.execution_options(**{WRITE_INTENT: True})
+        try:
+            return slices.recover(session, session.commit)
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def _attempt(engine: Any, kind: str, file: Path, options: dict[str, Any]) -> Any:
@@ -80,7 +102,14 @@ def _attempt(engine: Any, kind: str, file: Path, options: dict[str, Any]) -> Any
 
             try:
                 report = imports_service.run_import(
-                    session, kind, source, file.name, imported_by=_operator(), writing=writing, **options
+                    session,
+                    kind,
+                    source,
+                    file.name,
+                    imported_by=_operator(),
+                    writing=writing,
+                    commit=session.commit,
+                    **options,
                 )
                 session.commit()
                 return report

@@ -3,7 +3,8 @@
 The file is read as a stream. Kinds of many rows (orders, daily totals, footfall) run in two phases:
 **check** — every row parsed, compared with what is stored a chunk at a time (reads only) and the new
 ones staged in a temporary table, no write lock taken — then **write** — a few set-based statements in
-one short transaction. ``writing`` (given by the command) wraps the write: it ends the reading
+one short transaction (orders on SQLite, when the caller gives ``commit``: short slices, all or nothing in
+the end state, see ``store.imports.slices``). ``writing`` (given by the command) wraps the write: it ends the reading
 transaction and makes the next one take SQLite's write lock up front, so a till posting meanwhile waits well under a
 second, never for the whole import. A file with bad rows (without ``skip_bad``) or a dry run stops after
 the check: nothing is written. The small kinds (store, floors, shops, staff) apply row by row, each in
@@ -27,6 +28,7 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
+from store.imports import slices
 from store.imports.errors import ImportRejected, RowError, UnusableFile
 from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
@@ -223,6 +225,7 @@ def run_import(
     restrict_store_code: str | None = None,
     create_entrances: bool = False,
     writing: Callable[[], AbstractContextManager[Any]] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import one file of ``kind``; raises ImportRejected (nothing written) when rows are bad without skip_bad.
 
@@ -231,6 +234,8 @@ def run_import(
     footfall file may create the entrances it names (listed in the report's notes). ``writing``: a context
     manager around the write phase (the command ends its reading transaction and takes the write lock
     there; a request may use ``db.write_lock``); without it the writes run in the session as it is.
+    ``commit``: ends the write transaction (the command commits its session); given, an orders import on
+    SQLite writes in short slices, each committed, all or nothing in its end state (``store.imports.slices``).
     """
     handler_class = handler_for(kind)
     file_name = PurePath(file_name).name
@@ -241,6 +246,7 @@ def run_import(
         restrict_store_code=restrict_store_code,
         create_entrances=create_entrances,
         writing=writing,
+        commit=commit,
     )
     table = open_table(source, file_name)
     try:
@@ -266,6 +272,7 @@ def _run(
     restrict_store_code: str | None,
     create_entrances: bool,
     writing: Callable[[], AbstractContextManager[Any]] | None,
+    commit: Callable[[], None] | None,
 ) -> ImportReport:
     check_columns(handler_class, table, file_name)
     store = _store(session, handler_class, store_id, store_code)
@@ -277,7 +284,7 @@ def _run(
     if isinstance(handler, EvidenceRows):
         handler.recorded_by = imported_by or "import"
     if isinstance(handler, BulkHandler):
-        _run_bulk(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
+        _run_bulk(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by, commit=commit)
     else:
         _run_rows(handler, table, report, skip_bad=skip_bad, writing=writing, imported_by=imported_by)
     return report
@@ -291,6 +298,7 @@ def _run_bulk(
     skip_bad: bool,
     writing: Callable[[], AbstractContextManager[Any]] | None,
     imported_by: str,
+    commit: Callable[[], None] | None = None,
 ) -> None:
     # The stage is dropped on the way out; after a failure the caller's rollback takes care of it (a
     # statement in a failed PostgreSQL transaction would only hide the error).
@@ -301,12 +309,27 @@ def _run_bulk(
         return
     if report.imported:
         handler.prepare()
+    session = handler.session
+
+    def finish() -> None:
+        report.batch_id = _record_batch(session, handler, report, table.sha256, imported_by)
+
     with (writing or nullcontext)():
-        if report.imported:
-            handler.write()
-        report.batch_id = _record_batch(handler.session, handler, report, table.sha256, imported_by)
+        if report.imported and _sliced(handler, commit):
+            assert commit is not None
+            slices.write_orders(session, handler.store_id, report.file_name, commit, finish)
+        else:
+            if report.imported:
+                handler.write()
+            finish()
         report.written = True
         handler.close()
+
+
+def _sliced(handler: BulkHandler, commit: Callable[[], None] | None) -> bool:
+    """Orders on SQLite, with a caller that lets the write commit as it goes: written in slices."""
+    sqlite = handler.session.get_bind().dialect.name == "sqlite"
+    return isinstance(handler, OrderRows) and commit is not None and sqlite
 
 
 def _run_rows(

@@ -238,60 +238,80 @@ def _sort_stage(conn: Any) -> None:
 
 
 def prepare_staged_orders(session: Session) -> None:
-    """Sort the stage and sum it per rollup key (before the write transaction: it takes no write lock)."""
-    conn, stage = session.connection(), ORDER_STAGE
-    _sort_stage(conn)
-    ORDER_ROLLUP_STAGE.drop(conn, checkfirst=True)
-    ORDER_ROLLUP_STAGE.create(conn)
-    member = stage.c.member_id.is_not(None)
-    key = (stage.c.business_on, stage.c.shop_id, stage.c.channel, stage.c.source)
-    sums = (
-        func.sum(stage.c.total_fen),
-        literal(0),
-        func.count(),
-        func.sum(case((member, 1), else_=0)),
-        func.sum(case((member, stage.c.total_fen), else_=0)),
-    )
-    columns = ["business_on", "shop_id", "channel", "source", *SALES_SUMS]
-    conn.execute(insert(ORDER_ROLLUP_STAGE).from_select(columns, core_select(*key, *sums).group_by(*key)))
+    """Sort the stage (before the write transaction: it takes no write lock); the write then sums each
+    slice into the rollups as it goes."""
+    _sort_stage(session.connection())
 
 
-def insert_staged_orders(session: Session, store_id: int) -> None:
-    """Insert every staged order with its one line ``imported`` and its payment, and add them to the rollups.
+def staged_orders(session: Session) -> tuple[int, date | None, date | None]:
+    """How many orders are staged, and their first and last business day."""
+    stage = ORDER_STAGE
+    query = core_select(func.count(), func.min(stage.c.business_on), func.max(stage.c.business_on))
+    count, first, last = session.connection().execute(query).one()
+    return int(count), first, last
+
+
+def next_order_id(session: Session) -> int:
+    """The id after the highest order (SQLite hands out ids the same way: the highest one plus one)."""
+    orders = _orders_table()
+    return int(session.connection().execute(core_select(func.coalesce(func.max(orders.c.id), 0))).scalar_one()) + 1
+
+
+def insert_staged_orders(
+    session: Session, store_id: int, seqs: tuple[int, int] | None = None, base: int | None = None
+) -> None:
+    """Insert the staged orders ``seqs`` (first and last ``seq``; default: all) with their one line
+    ``imported`` and their payment, and add them to the rollups.
 
     The caller checked each order as ``create_order`` would; a number taken since (a till posting the
     same order number meanwhile) fails the unique constraint, and the caller's transaction rolls back.
-    On SQLite, which the caller holds the write lock of, the orders take the ids after the highest one
-    (``seq`` added to it), so lines and payments need no lookup; PostgreSQL hands out ids from its
+    On SQLite, which the caller holds the write lock of, order ``seq`` takes the id ``base + seq`` (default
+    ``base``: the highest id now), so lines and payments need no lookup; PostgreSQL hands out ids from its
     sequence and the lines find their order by number."""
     conn, stage, orders = session.connection(), ORDER_STAGE, _orders_table()
+    in_slice: Any = stage.c.seq.between(*seqs) if seqs is not None else true()
     columns = ["shop_id", "order_no", "channel", "source", "member_id", "ordered_at", "business_on"]
     amounts = ["subtotal_fen", "discount_fen", "total_fen"]
     values = [literal(store_id), *(stage.c[c] for c in columns + amounts), literal(0), literal(utcnow(), AwareDateTime)]
     names = ["store_id", *columns, *amounts, "refunded_fen", "created_at"]
     if session.get_bind().dialect.name == "sqlite":
-        base = conn.execute(core_select(func.coalesce(func.max(orders.c.id), 0))).scalar_one()
+        if base is None:
+            base = next_order_id(session) - 1
         order_id: Any = literal(base) + stage.c.seq
-        conn.execute(insert(orders).from_select(["id", *names], core_select(order_id, *values)))
+        conn.execute(insert(orders).from_select(["id", *names], core_select(order_id, *values).where(in_slice)))
         source: Any = stage
     else:
         order_id = orders.c.id
-        conn.execute(insert(orders).from_select(names, core_select(*values)))
+        conn.execute(insert(orders).from_select(names, core_select(*values).where(in_slice)))
         source = stage.join(orders, and_(orders.c.store_id == store_id, orders.c.order_no == stage.c.order_no))
     line = (literal(1), literal("imported"), literal("imported"), literal(1), stage.c.subtotal_fen, literal(0))
     conn.execute(
         insert(OrderLine.__table__).from_select(  # type: ignore[attr-defined]
             ["order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen"],
-            core_select(order_id, *line, stage.c.subtotal_fen).select_from(source),
+            core_select(order_id, *line, stage.c.subtotal_fen).select_from(source).where(in_slice),
         )
     )
     conn.execute(
         insert(Payment.__table__).from_select(  # type: ignore[attr-defined]
             ["order_id", "method", "amount_fen"],
-            core_select(order_id, stage.c.method, stage.c.total_fen).select_from(source).where(stage.c.total_fen > 0),
+            core_select(order_id, stage.c.method, stage.c.total_fen)
+            .select_from(source)
+            .where(in_slice, stage.c.total_fen > 0),
         )
     )
-    kpi_service.add_sales_days(session, store_id, core_select(ORDER_ROLLUP_STAGE))
+    member = stage.c.member_id.is_not(None)
+    deltas = core_select(
+        stage.c.business_on,
+        stage.c.shop_id,
+        stage.c.channel,
+        stage.c.source,
+        stage.c.total_fen.label("revenue_fen"),
+        literal(0).label("refunds_fen"),
+        literal(1).label("orders"),
+        case((member, 1), else_=0).label("member_orders"),
+        case((member, stage.c.total_fen), else_=0).label("member_revenue_fen"),
+    ).where(in_slice)
+    kpi_service.add_sales_days(session, store_id, deltas)
 
 
 def _daily_total_deltas(store_id: int) -> Any:
