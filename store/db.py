@@ -225,13 +225,8 @@ def write_lock(session: Session) -> Iterator[None]:
         return
     if session.get_bind().dialect.name != "sqlite":
         session.commit()
-        try:
-            _run_deferred(session)
+        with _writes(session):
             yield
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
         return
     with _writer_turn(session):
         # The read transaction ends and the write one begins on the same connection: cheaper than a
@@ -239,13 +234,20 @@ def write_lock(session: Session) -> Iterator[None]:
         conn = session.connection()
         conn.exec_driver_sql("COMMIT")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            _run_deferred(session)
+        with _writes(session):
             yield
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+
+
+@contextmanager
+def _writes(session: Session) -> Iterator[None]:
+    """The write transaction of :func:`write_lock`: deferred writes first, commit on success, else roll back."""
+    try:
+        _run_deferred(session)
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def _run_deferred(session: Session) -> None:

@@ -11,8 +11,8 @@ footfall: they call it, never the other way round. The read side
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import date
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -280,3 +280,18 @@ def dashboard_for(session: Session, viewer: Viewer, *, today: date | None = None
         store = premises_service.get_store(session, viewer.store_id)
         today = business_day(utcnow(), store.timezone)
     return dashboard(session, viewer.store_id, today=today, shop_id=viewer.shop_id)
+
+
+def rebuild_recent(
+    session: Session, rebuild: Callable[[Session, int, date, date], None], *, days_back: int = 3
+) -> list[str]:
+    """Run an owner's ``rebuild`` over the last ``days_back`` business days (and today) of every store.
+
+    The nightly safety net of the sales and footfall rollups: each owner passes its own rebuild (kpi
+    reads neither's rows). Returns the codes of the stores rebuilt."""
+    done = []
+    for store in premises_service.list_stores(session):  # every store of the deployment
+        today = business_day(utcnow(), store.timezone)
+        rebuild(session, store.id, today - timedelta(days=days_back), today)  # type: ignore[arg-type]
+        done.append(store.code)
+    return done

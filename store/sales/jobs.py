@@ -7,11 +7,9 @@ drift (a raw row fixed by hand in the database, a bulk load that forgot its rebu
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from store.clock import business_day, utcnow
 from store.db import WRITE_INTENT, get_engine, unit_of_work
-from store.premises import service as premises_service
+from store.kpi import service as kpi_service
 from store.sales import rollups
 
 log = logging.getLogger("store.sales")
@@ -21,10 +19,8 @@ DAYS_BACK = 3
 def rebuild_recent_rollups() -> None:
     """Rebuild the sales rollups of the last ``DAYS_BACK`` business days of every store."""
     with unit_of_work(get_engine().execution_options(**{WRITE_INTENT: True})) as session:
-        for store in premises_service.list_stores(session):  # every store of the deployment
-            today = business_day(utcnow(), store.timezone)
-            rollups.rebuild(session, store.id, today - timedelta(days=DAYS_BACK), today)  # type: ignore[arg-type]
-            log.info("rebuilt sales rollups", extra={"store": store.code, "days": DAYS_BACK + 1})
+        for code in kpi_service.rebuild_recent(session, rollups.rebuild, days_back=DAYS_BACK):
+            log.info("rebuilt sales rollups", extra={"store": code, "days": DAYS_BACK + 1})
 
 
 JOBS = [(rebuild_recent_rollups, {"trigger": "cron", "hour": 3, "minute": 40})]
