@@ -21,7 +21,14 @@ from sqlmodel import Session
 
 from admin.deps import StaffContext, require_role
 from admin.i18n import negotiate
-from admin.pages.formats import MonthRange, last_full_months, month_range, period_message, yuan_plain
+from admin.pages.formats import (
+    MonthRange,
+    last_full_months,
+    month_range,
+    period_message,
+    places_off_marks,
+    yuan_plain,
+)
 from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
@@ -89,9 +96,7 @@ def _ratio(value: float | None, places: int = 4) -> Decimal | None:
     if value is None:
         return None
     exact = Decimal(str(value))
-    while places < 8 and any(exact != mark and round(exact, places) == mark for mark in (Decimal("0.05"), 0)):
-        places += 1
-    return round(exact, places)
+    return round(exact, places_off_marks(exact, places, (Decimal("0.05"), 0), most=8))
 
 
 def cells(row: KpiRow) -> list[Any]:

@@ -67,14 +67,20 @@ class Growth:
     css: str
 
 
+def places_off_marks(value: Any, places: int, marks: tuple[Any, ...], *, most: int) -> int:
+    """Decimals enough that rounding ``value`` does not land on a mark it is not (the bonus rules' 5 %
+    and 0 %): 4.9996 % never reads as 5.0 %. At most ``most``."""
+    while places < most and any(value != mark and round(value, places) == mark for mark in marks):
+        places += 1
+    return places
+
+
 def growth(value: float | None) -> Growth:
     """+12.3% ▲ up (green), -4.0% ▼ down (red), or a dash when there is no baseline. Near the 5 % the bonus
     rules use (and near 0 %) more decimals are shown, so +4.9996 % never reads as +5.0 %."""
     if value is None:
         return Growth("—", "", "flat")
-    percent, places = value * 100, 1
-    while places < 6 and any(percent != mark and round(percent, places) == mark for mark in (5.0, 0.0)):
-        places += 1
+    places = places_off_marks(value * 100, 1, (5.0, 0.0), most=6)
     if value > 0:
         return Growth(f"+{value * 100:.{places}f}%", "▲", "up")
     if value < 0:
