@@ -16,7 +16,8 @@ Adding a page (for example the dashboard):
    and ``content``; texts in ``{{ _("English id") }}``.
 3. Its section in :data:`admin.nav.SECTIONS` lights up (it is greyed "coming soon" until a GET
    route answers at its path). ``/admin/`` lands on the first available section.
-4. Add the new texts' Chinese to ``admin/locale/zh_CN/LC_MESSAGES/messages.po``
+4. Add the new texts' Chinese to ``admin/locale/zh_CN/LC_MESSAGES/<module>.po`` (one file per module;
+   every ``*.po`` there is loaded after ``messages.po``)
    (``pybabel extract -F babel.cfg -o /tmp/admin.pot admin`` then ``pybabel update``);
    ``tests/admin/test_catalog.py`` fails while a text has no translation.
 """

@@ -30,13 +30,26 @@ def normalize(value: str | None) -> str | None:
     return _ALIASES.get((value or "").strip().lower())
 
 
+def catalog_files(package: Path, locale: str) -> list[Path]:
+    """``messages.po`` first, then one ``<module>.po`` per module (so parallel work never edits one file)."""
+    folder = package / "locale" / locale / "LC_MESSAGES"
+    main = folder / "messages.po"
+    rest = sorted(p for p in folder.glob("*.po") if p != main) if folder.is_dir() else []
+    return ([main] if main.exists() else []) + rest
+
+
 def load_translations(package: Path, locale: str) -> NullTranslations:
-    """The catalog of ``locale`` compiled in memory from the package's .po file (identity for English)."""
-    po = package / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    if locale == "en" or not po.exists():
+    """The catalog of ``locale`` compiled in memory from the package's .po files (identity for English)."""
+    files = catalog_files(package, locale)
+    if locale == "en" or not files:
         return NullTranslations()
-    with po.open("rb") as handle:
+    with files[0].open("rb") as handle:
         catalog = read_po(handle, locale=locale)
+    for extra in files[1:]:
+        with extra.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.id not in catalog:
+                    catalog[message.id] = message
     compiled = BytesIO()
     write_mo(compiled, catalog)  # fuzzy entries are left out, as msgfmt does
     compiled.seek(0)

@@ -9,6 +9,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 import admin
+from store.i18n import catalog_files
 
 PACKAGE = Path(admin.__file__).parent
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
@@ -24,15 +25,41 @@ def extracted(package: Path) -> set[str]:
     return found
 
 
+def translations_per_file(package: Path) -> dict[Path, dict[str, str]]:
+    found = {}
+    for po in catalog_files(package, "zh_CN"):
+        with po.open("rb") as handle:
+            found[po] = {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+    return found
+
+
 def translated(package: Path) -> dict[str, str]:
-    with (package / "locale/zh_CN/LC_MESSAGES/messages.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+    """Every file's translations (``messages.po`` and one ``<module>.po`` per module)."""
+    merged: dict[str, str] = {}
+    for texts in translations_per_file(package).values():
+        for english, chinese in texts.items():
+            merged.setdefault(english, chinese)
+    return merged
+
+
+def conflicting(package: Path) -> list[str]:
+    """Texts translated differently in two files: the page would show whichever file loads first."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for texts in translations_per_file(package).values():
+        for english, chinese in texts.items():
+            if seen.setdefault(english, chinese) != chinese:
+                clashes.append(english)
+    return sorted(clashes)
 
 
 class TestCatalog:
     def test_every_admin_text_has_a_chinese_translation(self):
         missing = sorted(extracted(PACKAGE) - set(translated(PACKAGE)))
-        assert not missing, f"add to admin/locale/zh_CN/LC_MESSAGES/messages.po: {missing}"
+        assert not missing, f"add to admin/locale/zh_CN/LC_MESSAGES/<module>.po: {missing}"
+
+    def test_no_text_is_translated_two_ways_in_two_files(self):
+        assert not conflicting(PACKAGE)
 
     def test_placeholders_survive_translation(self):
         for english, chinese in translated(PACKAGE).items():

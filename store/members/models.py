@@ -1,0 +1,30 @@
+"""Tables of the members domain: the member (this file) and the points ledger (``points_models``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.clock import utcnow
+from store.dbtypes import AwareDateTime
+
+
+class Member(SQLModel, table=True):
+    """One member of one store; the phone is kept masked here (the full number lives where consent allows)."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("store_id", "member_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    member_no: str = Field(max_length=32)
+    phone_masked: str = Field(default="", max_length=20)
+    tier: str = Field(default="basic", sa_type=String(20))
+    status: str = Field(default="active", sa_type=String(10))
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
+from store.members.points_models import *  # noqa: E402, F403  (the ledger's tables, found with the member's)
