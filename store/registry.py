@@ -10,7 +10,7 @@ from types import ModuleType
 import store
 
 # Demo generation order: later domains build on what earlier ones created.
-DOMAIN_ORDER = ("premises", "auth", "catalog", "members", "sales", "footfall", "kpi", "assessment")
+DOMAIN_ORDER = ("premises", "auth", "catalog", "members", "sales", "points", "footfall", "kpi", "assessment")
 
 
 def domains() -> list[str]:

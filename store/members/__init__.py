@@ -1,1 +1,1 @@
-"""Electronic membership (S2): members, tiers, consent, the dynamic member code, and the points ledger."""
+"""Electronic membership (S2): members, tiers, consent, the dynamic member code (points: ``store.points``)."""

@@ -1,10 +1,10 @@
-"""Tables of the members domain: the member (this file) and the points ledger (``points_models``)."""
+"""Tables of the members domain: the member (the points ledger is the ``points`` domain, above sales)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import BigInteger, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
@@ -23,8 +23,8 @@ class Member(SQLModel, table=True):
     phone_masked: str = Field(default="", max_length=20)
     tier: str = Field(default="basic", sa_type=String(20))
     status: str = Field(default="active", sa_type=String(10))
+    # Written only by the points ledger (store.points), in the same transaction as its entries; the nightly
+    # reconciliation checks it against the sum of the ledger.
+    points_balance: int = Field(default=0, sa_type=BigInteger)
     joined_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
-
-
-from store.members.points_models import *  # noqa: E402, F403  (the ledger's tables, found with the member's)

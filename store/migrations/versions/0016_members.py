@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("phone_masked", sa.String(length=20), nullable=False),
         sa.Column("tier", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("points_balance", sa.BigInteger(), nullable=False),
         sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["store_id"], ["store.id"], name=op.f("fk_member_store_id_store")),
