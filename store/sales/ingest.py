@@ -142,6 +142,8 @@ def _plan(
     followers: list[tuple[int, int]] = []
     for index, sale in enumerate(sales):
         dump = sale.data.model_dump(mode="json")
+        if dump["price_book_version"] is None:  # keys recorded before the field existed keep their fingerprint
+            del dump["price_book_version"]
         digest = idempotency.request_fingerprint(dump)
         if sale.key is not None:
             if sale.key in recorded:
@@ -205,6 +207,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
         "discount_fen": data.discount_fen,
         "total_fen": data.total_fen,
         "refunded_fen": 0,
+        "price_book_version": data.price_book_version,
         "created_at": ctx.now,
     }
     lines = [{"line_no": n, **line} for n, line in enumerate(dump["lines"], start=1)]
@@ -214,6 +217,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
         "ordered_at": dump["ordered_at"],
         "business_on": business_on.isoformat(),
         **{name: order[name] for name in ("subtotal_fen", "discount_fen", "total_fen", "refunded_fen")},
+        "price_book_version": data.price_book_version,
         "lines": lines,
         "payments": dump["payments"],
         "refunds": [],

@@ -38,6 +38,9 @@ class Order(SQLModel, table=True):
     discount_fen: int = Field(default=0, sa_type=BigInteger)
     total_fen: int = Field(sa_type=BigInteger)
     refunded_fen: int = Field(default=0, sa_type=BigInteger)
+    # The catalogue's price-book version the till priced the sale with (None: no catalogue behind the sale);
+    # store.catalog counts sales made on a book older than the one published by then (stale prices).
+    price_book_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 

@@ -72,6 +72,8 @@ class OrderCreate(BaseModel):
     total_fen: Money
     lines: list[OrderLineIn]
     payments: list[PaymentIn]
+    # The catalogue price-book version the till priced the sale with (``GET /catalog/sync``); optional.
+    price_book_version: Int32 | None = None
 
 
 class SaleIn(BaseModel):
@@ -151,6 +153,7 @@ class OrderSummary(BaseModel):
     discount_fen: int
     total_fen: int
     refunded_fen: int
+    price_book_version: int | None = None
 
 
 class OrderRead(OrderSummary):

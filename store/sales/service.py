@@ -81,6 +81,7 @@ def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal
         subtotal_fen=data.subtotal_fen,
         discount_fen=data.discount_fen,
         total_fen=data.total_fen,
+        price_book_version=data.price_book_version,
     )
     try:
         with session.begin_nested():  # a concurrent till with the same number loses cleanly

@@ -1,0 +1,435 @@
+"""The catalogue's logic: SKUs, the book version, the resolver over stored prices, the price-change workflow.
+
+Writes that change what a till would charge (a price entry, a promotion, a SKU) publish a new book
+version (:func:`publish`) and stamp the SKUs they touch with it, so a till's sync fetches exactly them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from store.catalog import pricing
+from store.catalog.errors import (
+    BadPromotion,
+    PriceChangeDecided,
+    PriceChangeNotFound,
+    PriceNegative,
+    PromotionEndsBeforeStart,
+    SelfApproval,
+    SkuNotFound,
+)
+from store.catalog.models import BookVersion, Price, PriceBook, PriceChange, Product, Promotion, Sku
+from store.catalog.schemas import ChangeStatus, PriceChangeCreate, PriceChannel, PromotionCreate
+from store.clock import utcnow
+from store.sales.models import Order
+from store.scoping import Viewer, get_in_store
+
+SKU = Sku.__table__  # type: ignore[attr-defined]
+PRODUCT = Product.__table__  # type: ignore[attr-defined]
+PRICE = Price.__table__  # type: ignore[attr-defined]
+PROMOTION = Promotion.__table__  # type: ignore[attr-defined]
+
+
+# --- SKUs -------------------------------------------------------------------------------------------------
+
+
+def get_sku_by_code(session: Session, store_id: int, code: str, *, viewer: Viewer | None = None) -> Sku:
+    """The SKU named ``code`` in the store (and in a shop ``viewer`` may see), else 404."""
+    sku = session.execute(select(Sku).where(Sku.store_id == store_id, Sku.code == code)).scalar_one_or_none()  # type: ignore[arg-type]
+    if sku is None or (viewer is not None and not viewer.can_see_shop(sku.shop_id)):
+        raise SkuNotFound(f"SKU {code!r} does not exist in this store")
+    return sku
+
+
+def get_product(session: Session, sku: Sku) -> Product:
+    product = session.get(Product, sku.product_id)
+    assert product is not None
+    return product
+
+
+# --- the book version ---------------------------------------------------------------------------------------
+
+
+def current_version(session: Session, store_id: int) -> int:
+    found = session.execute(select(func.max(BookVersion.version)).where(BookVersion.store_id == store_id)).scalar()
+    return int(found or 0)
+
+
+def publish(
+    session: Session,
+    store_id: int,
+    reason: str,
+    *,
+    sku_ids: Iterable[int] | None = None,
+    category: str | None = None,
+    everything: bool = False,
+    at: datetime | None = None,
+) -> int:
+    """A new book version; the SKUs it touches (by id, by category, or all) carry it as their ``rev``."""
+    version = current_version(session, store_id) + 1
+    now = at or utcnow()
+    session.add(BookVersion(store_id=store_id, version=version, published_at=now, reason=reason[:120]))
+    stamp = update(SKU).values(rev=version, updated_at=now).where(SKU.c.store_id == store_id)
+    if everything:
+        session.execute(stamp)
+    elif category is not None:
+        in_category = select(PRODUCT.c.id).where(PRODUCT.c.store_id == store_id, PRODUCT.c.category == category)
+        session.execute(stamp.where(SKU.c.product_id.in_(in_category)))
+    else:
+        ids = sorted(set(sku_ids or ()))
+        for chunk in range(0, len(ids), 1000):
+            session.execute(stamp.where(SKU.c.id.in_(ids[chunk : chunk + 1000])))
+    session.flush()
+    return version
+
+
+def version_at(session: Session, store_id: int, at: datetime) -> int:
+    """The book version in force at ``at`` (0: none published yet)."""
+    query = select(func.max(BookVersion.version)).where(
+        BookVersion.store_id == store_id,
+        BookVersion.published_at <= at,  # type: ignore[arg-type]
+    )
+    return int(session.execute(query).scalar() or 0)
+
+
+# --- the resolver over stored prices -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuFacts:
+    id: int
+    code: str
+    shop_id: int
+    category: str
+    tax_rate_bp: int
+
+
+def tax_included(session: Session, store_id: int) -> dict[str, bool]:
+    """Whether each channel's book keeps tax-inclusive prices (a channel without a book row: yes)."""
+    rows = session.execute(select(PriceBook.channel, PriceBook.tax_included).where(PriceBook.store_id == store_id))
+    found = {str(channel): bool(included) for channel, included in rows}
+    return {c.value: found.get(c.value, True) for c in PriceChannel}
+
+
+def load_books(
+    session: Session,
+    store_id: int,
+    channels: Iterable[PriceChannel],
+    *,
+    sku_ids: list[int] | None = None,
+    shop_id: int | None = None,
+    until: datetime | None = None,
+) -> tuple[dict[int, SkuFacts], dict[tuple[int, str], pricing.Book]]:
+    """Each SKU's facts and its book per channel: entries starting before ``until`` and the promotions."""
+    chans = [c.value for c in channels]
+    query = (
+        select(SKU.c.id, SKU.c.code, SKU.c.shop_id, PRODUCT.c.category, SKU.c.tax_rate_bp)
+        .join(PRODUCT, PRODUCT.c.id == SKU.c.product_id)
+        .where(SKU.c.store_id == store_id)
+    )
+    if shop_id is not None:
+        query = query.where(SKU.c.shop_id == shop_id)
+    if sku_ids is not None:
+        query = query.where(SKU.c.id.in_(sku_ids))
+    facts = {row[0]: SkuFacts(*row) for row in session.execute(query)}
+    entries: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    prices = select(PRICE.c.sku_id, PRICE.c.channel, PRICE.c.starts_at, PRICE.c.price_fen).where(
+        PRICE.c.store_id == store_id, PRICE.c.channel.in_(chans)
+    )
+    if until is not None:
+        prices = prices.where(PRICE.c.starts_at <= until)
+    if sku_ids is not None:
+        prices = prices.where(PRICE.c.sku_id.in_(sku_ids))
+    for sku_id, channel, starts_at, price_fen in session.execute(prices):
+        if sku_id in facts:
+            entries[(sku_id, channel)].append((starts_at, price_fen))
+    wide: dict[str, list[pricing.Promo]] = defaultdict(list)
+    by_category: dict[tuple[str, str], list[pricing.Promo]] = defaultdict(list)
+    by_sku: dict[tuple[int, str], list[pricing.Promo]] = defaultdict(list)
+    promos = select(Promotion).where(Promotion.store_id == store_id, Promotion.channel.in_(chans))  # type: ignore[attr-defined]
+    for (promo,) in session.execute(promos):
+        item = pricing.Promo(promo.starts_at, promo.ends_at, promo.percent_off, promo.name)
+        if promo.sku_id is not None:
+            by_sku[(promo.sku_id, promo.channel)].append(item)
+        elif promo.category is not None:
+            by_category[(promo.category, promo.channel)].append(item)
+        else:
+            wide[promo.channel].append(item)
+    included = tax_included(session, store_id)
+    books = {}
+    for sku in facts.values():
+        for channel in chans:
+            promo_list = wide[channel] + by_category[(sku.category, channel)] + by_sku[(sku.id, channel)]
+            books[(sku.id, channel)] = pricing.Book.of(
+                entries.get((sku.id, channel), ()),
+                promo_list,
+                tax_included=included[channel],
+                tax_rate_bp=sku.tax_rate_bp,
+            )
+    return facts, books
+
+
+def resolve(session: Session, store_id: int, sku: Sku, channel: PriceChannel, at: datetime) -> pricing.Resolved:
+    """The tax-inclusive effective price of ``sku`` on ``channel`` at ``at``; not on sale there: 404."""
+    assert sku.id is not None
+    _, books = load_books(session, store_id, [channel], sku_ids=[sku.id])
+    found = pricing.effective(books[(sku.id, channel.value)], at)
+    if found is None:
+        raise SkuNotFound(f"SKU {sku.code!r} has no {channel.value} price at {at.isoformat()}")
+    return found
+
+
+# --- prices, promotions and the change workflow ------------------------------------------------------------
+
+
+def check_price(price_fen: int) -> None:
+    if price_fen < 0:
+        raise PriceNegative(
+            f"a price may not be below zero (got {price_fen} fen)",
+            errors=[{"loc": ["body", "price_fen"], "msg": "must be 0 or more"}],
+        )
+
+
+def set_price(
+    session: Session, sku: Sku, channel: PriceChannel, price_fen: int, starts_at: datetime, *, change_id: int | None
+) -> None:
+    """Write a price entry (replacing one that starts at the same moment); the caller publishes."""
+    check_price(price_fen)
+    existing = session.execute(
+        select(Price).where(Price.sku_id == sku.id, Price.channel == channel, Price.starts_at == starts_at)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    if existing is not None:
+        existing.price_fen, existing.change_id = price_fen, change_id
+        session.add(existing)
+    else:
+        session.add(
+            Price(
+                store_id=sku.store_id,
+                sku_id=sku.id,  # type: ignore[arg-type]
+                channel=channel,
+                price_fen=price_fen,
+                starts_at=starts_at,
+                change_id=change_id,
+            )
+        )
+    session.flush()
+
+
+def request_change(session: Session, principal: Viewer, data: PriceChangeCreate, *, user_id: int | None) -> PriceChange:
+    """Record a price change waiting for approval; bad input (price below zero, unknown SKU) writes nothing."""
+    check_price(data.price_fen)
+    sku = get_sku_by_code(session, principal.store_id, data.sku, viewer=principal)
+    change = PriceChange(
+        store_id=principal.store_id,
+        shop_id=sku.shop_id,
+        sku_id=sku.id,  # type: ignore[arg-type]
+        channel=data.channel,
+        price_fen=data.price_fen,
+        effective_at=data.effective_at or utcnow(),
+        note=data.note,
+        requested_by=user_id,
+    )
+    session.add(change)
+    session.flush()
+    return change
+
+
+def get_change(session: Session, store_id: int, change_id: int, *, viewer: Viewer | None = None) -> PriceChange:
+    return get_in_store(
+        session,
+        PriceChange,
+        change_id,
+        store_id=store_id,
+        not_found=PriceChangeNotFound,
+        label="price change",
+        viewer=viewer,
+    )
+
+
+def decide(session: Session, store_id: int, change_id: int, *, approve: bool, user_id: int | None) -> PriceChange:
+    """Approve (the price takes effect at ``effective_at``, or now if that has passed) or reject a change."""
+    change = get_change(session, store_id, change_id)
+    if change.status != ChangeStatus.pending:
+        raise PriceChangeDecided(f"price change {change_id} was already {change.status}")
+    if approve and user_id is not None and change.requested_by == user_id:
+        raise SelfApproval("the person who asked for a price change may not approve it: ask another manager")
+    now = utcnow()
+    change.status = ChangeStatus.approved if approve else ChangeStatus.rejected
+    change.decided_by, change.decided_at = user_id, now
+    session.add(change)
+    if approve:
+        sku = session.get(Sku, change.sku_id)
+        assert sku is not None
+        set_price(session, sku, change.channel, change.price_fen, max(change.effective_at, now), change_id=change.id)
+        publish(session, store_id, f"price change {change.id}", sku_ids=[sku.id])  # type: ignore[list-item]
+    session.flush()
+    return change
+
+
+def list_changes(
+    session: Session,
+    store_id: int,
+    *,
+    status: ChangeStatus | None = None,
+    viewer: Viewer | None = None,
+    limit: int = 100,
+) -> list[tuple[PriceChange, str]]:
+    """Price changes newest first, with their SKU codes."""
+    query = (
+        select(PriceChange, Sku.code)
+        .join(Sku, Sku.id == PriceChange.sku_id)  # type: ignore[arg-type]
+        .where(PriceChange.store_id == store_id)
+        .order_by(PriceChange.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(PriceChange.status == status)
+    if viewer is not None and viewer.shop_id is not None:
+        query = query.where(PriceChange.shop_id == viewer.shop_id)
+    return [(change, code) for change, code in session.execute(query)]
+
+
+# M1 智能办公: the product's own approvals count as office workflow.
+def approvals_in_period(session: Session, store_id: int, start: datetime, end: datetime) -> int:
+    """Price changes decided (approved or rejected) by a manager in ``[start, end)``."""
+    query = select(func.count()).where(
+        PriceChange.store_id == store_id,
+        PriceChange.status != ChangeStatus.pending,
+        PriceChange.decided_at >= start,  # type: ignore[operator]
+        PriceChange.decided_at < end,  # type: ignore[operator]
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def add_promotion(session: Session, store_id: int, data: PromotionCreate) -> Promotion:
+    """A promotion on one channel; it must end after it starts and name at most one of category and SKU."""
+    if data.ends_at <= data.starts_at:
+        raise PromotionEndsBeforeStart(
+            f"the promotion ends ({data.ends_at.isoformat()}) before it starts ({data.starts_at.isoformat()})",
+            errors=[{"loc": ["body", "ends_at"], "msg": "must be after starts_at"}],
+        )
+    if data.category is not None and data.sku is not None:
+        raise BadPromotion("a promotion is for all SKUs, one category or one SKU: not a category and a SKU")
+    sku = get_sku_by_code(session, store_id, data.sku) if data.sku is not None else None
+    promo = Promotion(
+        store_id=store_id,
+        name=data.name,
+        channel=data.channel,
+        percent_off=data.percent_off,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        category=data.category,
+        sku_id=sku.id if sku is not None else None,
+    )
+    session.add(promo)
+    session.flush()
+    reason = f"promotion {promo.id}"
+    if sku is not None:
+        publish(session, store_id, reason, sku_ids=[sku.id])  # type: ignore[list-item]
+    else:
+        publish(session, store_id, reason, category=data.category, everything=data.category is None)
+    return promo
+
+
+def list_promotions(session: Session, store_id: int, *, limit: int = 100) -> list[Promotion]:
+    query = select(Promotion).where(Promotion.store_id == store_id).order_by(Promotion.starts_at.desc()).limit(limit)  # type: ignore[attr-defined]
+    return [row for (row,) in session.execute(query)]
+
+
+# --- stale prices at the tills -----------------------------------------------------------------------------
+
+
+def stale_sales(session: Session, store_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+    """(sales priced on a book older than the one published by their time, sales that named a version)."""
+    newest = (
+        select(func.max(BookVersion.version))
+        .where(BookVersion.store_id == store_id, BookVersion.published_at <= Order.ordered_at)  # type: ignore[arg-type]
+        .scalar_subquery()
+    )
+    base = select(func.count()).where(
+        Order.store_id == store_id,
+        Order.price_book_version.is_not(None),  # type: ignore[union-attr]
+        Order.ordered_at >= start,  # type: ignore[arg-type]
+        Order.ordered_at < end,  # type: ignore[arg-type]
+    )
+    with_version = int(session.execute(base).scalar_one())
+    stale = int(session.execute(base.where(Order.price_book_version < newest)).scalar_one())  # type: ignore[operator]
+    return stale, with_version
+
+
+def tills_on_books(session: Session, store_id: int) -> list[tuple[int, int, datetime]]:
+    """Per till (device id): the newest book version its sales named, and its last such sale."""
+    query = (
+        select(Order.terminal_id, func.max(Order.price_book_version), func.max(Order.ordered_at))
+        .where(
+            Order.store_id == store_id,
+            Order.terminal_id.is_not(None),  # type: ignore[union-attr]
+            Order.price_book_version.is_not(None),  # type: ignore[union-attr]
+        )
+        .group_by(Order.terminal_id)
+        .order_by(Order.terminal_id)
+    )
+    return [(int(t), int(v), at) for t, v, at in session.execute(query)]
+
+
+# --- products and SKUs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuIn:
+    """A SKU with its product, as an import row or a form gives it."""
+
+    shop_id: int
+    product_code: str
+    name: str
+    category: str
+    sku: str
+    brand: str = ""
+    barcode: str = ""
+    spec: str = ""
+    tax_rate_bp: int = 1300
+
+
+def upsert_sku(session: Session, store_id: int, data: SkuIn) -> bool:
+    """Create or update the product and SKU; True when anything changed (the caller publishes)."""
+    product = session.execute(
+        select(Product).where(Product.store_id == store_id, Product.code == data.product_code)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    changed = False
+    wanted = {"shop_id": data.shop_id, "name": data.name, "brand": data.brand, "category": data.category}
+    if product is None:
+        product = Product(store_id=store_id, code=data.product_code, **wanted)
+        session.add(product)
+        session.flush()
+        changed = True
+    elif any(getattr(product, k) != v for k, v in wanted.items()):
+        for k, v in wanted.items():
+            setattr(product, k, v)
+        session.add(product)
+        changed = True
+    sku = session.execute(
+        select(Sku).where(Sku.store_id == store_id, Sku.code == data.sku)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    fields = {
+        "shop_id": data.shop_id,
+        "product_id": product.id,
+        "barcode": data.barcode,
+        "spec": data.spec,
+        "tax_rate_bp": data.tax_rate_bp,
+    }
+    if sku is None:
+        session.add(Sku(store_id=store_id, code=data.sku, **fields))
+        changed = True
+    elif any(getattr(sku, k) != v for k, v in fields.items()):
+        for k, v in fields.items():
+            setattr(sku, k, v)
+        session.add(sku)
+        changed = True
+    session.flush()
+    return changed
