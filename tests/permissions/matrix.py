@@ -238,6 +238,47 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # Kiosk pages: shoppers, no sign-in
     ("GET", "/kiosk/"): public("the kiosk's home screen, for shoppers", at("/kiosk/"), page=True),
     ("GET", "/kiosk/floors/{code}"): public("a floor's directory, for shoppers", at("/kiosk/floors/1F"), page=True),
+    # Catalogue (issue 11): tills sync; managers approve price changes; the parity report is back office
+    ("GET", f"{API}/catalog/sync"): Rule(who("admin", "manager", "pos_terminal"), at(f"{API}/catalog/sync")),
+    ("GET", f"{API}/catalog/price"): Rule(
+        who("admin", "manager", "cashier", "marketing", "pos_terminal"),
+        at(f"{API}/catalog/price", params={"sku": "NO-SUCH-SKU", "channel": "offline"}),
+    ),
+    ("POST", f"{API}/catalog/price-changes/preview"): Rule(
+        who("admin", "manager", "tenant"),
+        at(f"{API}/catalog/price-changes/preview", json={"sku": "NO-SUCH-SKU", "channel": "online", "price_fen": 1}),
+    ),
+    ("POST", f"{API}/catalog/price-changes"): Rule(
+        who("admin", "manager", "tenant"),
+        at(f"{API}/catalog/price-changes", json={"sku": "NO-SUCH-SKU", "channel": "online", "price_fen": 1}),
+    ),
+    ("GET", f"{API}/catalog/price-changes"): Rule(
+        who("admin", "manager", "tenant"), at(f"{API}/catalog/price-changes")
+    ),
+    ("POST", f"{API}/catalog/price-changes/{{change_id}}/approve"): Rule(
+        BACK_OFFICE, at(f"{API}/catalog/price-changes/999999/approve")
+    ),
+    ("POST", f"{API}/catalog/price-changes/{{change_id}}/reject"): Rule(
+        BACK_OFFICE, at(f"{API}/catalog/price-changes/999999/reject")
+    ),
+    ("POST", f"{API}/catalog/promotions"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(
+            f"{API}/catalog/promotions",
+            json={
+                "name": "店庆",
+                "channel": "online",
+                "percent_off": 10,
+                "starts_at": _recent(w),
+                "ends_at": (utcnow() + timedelta(days=1)).isoformat(),
+                "category": "beauty",
+            },
+        ),
+    ),
+    ("GET", f"{API}/catalog/parity"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(f"{API}/catalog/parity", params={"start": _recent(w), "end": utcnow().isoformat()}),
+    ),
     # Admin pages
     ("GET", "/admin/login"): public("the sign-in page", at("/admin/login"), page=True),
     ("POST", "/admin/login"): public(
