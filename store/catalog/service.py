@@ -396,8 +396,8 @@ class SkuIn:
     tax_rate_bp: int = 1300
 
 
-def upsert_sku(session: Session, store_id: int, data: SkuIn) -> bool:
-    """Create or update the product and SKU; True when anything changed (the caller publishes)."""
+def upsert_sku(session: Session, store_id: int, data: SkuIn) -> tuple[int, bool]:
+    """Create or update the product and SKU: the SKU's id, and whether anything changed (the caller publishes)."""
     product = session.execute(
         select(Product).where(Product.store_id == store_id, Product.code == data.product_code)  # type: ignore[arg-type]
     ).scalar_one_or_none()
@@ -424,7 +424,8 @@ def upsert_sku(session: Session, store_id: int, data: SkuIn) -> bool:
         "tax_rate_bp": data.tax_rate_bp,
     }
     if sku is None:
-        session.add(Sku(store_id=store_id, code=data.sku, **fields))
+        sku = Sku(store_id=store_id, code=data.sku, **fields)
+        session.add(sku)
         changed = True
     elif any(getattr(sku, k) != v for k, v in fields.items()):
         for k, v in fields.items():
@@ -432,4 +433,4 @@ def upsert_sku(session: Session, store_id: int, data: SkuIn) -> bool:
         session.add(sku)
         changed = True
     session.flush()
-    return changed
+    return sku.id, changed  # type: ignore[return-value]
