@@ -7,7 +7,7 @@ category and SKU promotions), never list prices.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
@@ -153,9 +153,7 @@ def preview(
     key = (sku.id, "offline"), (sku.id, "online")
     before = pricing.parity(books[key[0]], books[key[1]], at, at)
     if channel in _CHANNELS:
-        changed = books[(sku.id, channel.value)]  # type: ignore[index]
-        entries = [(t, p) for t, p in zip(changed.starts, changed.prices, strict=True) if t != at] + [(at, price_fen)]
-        books[(sku.id, channel.value)] = replace(changed, **_sorted_entries(entries))  # type: ignore[index]
+        books[(sku.id, channel.value)] = books[(sku.id, channel.value)].with_entry(at, price_fen)  # type: ignore[index]
     after = pricing.parity(books[key[0]], books[key[1]], at, at)
     shifted = Share(snapshot.total.in_parity, snapshot.total.counted)
     for outcome, sign in ((before, -1), (after, 1)):
@@ -170,8 +168,3 @@ def preview(
         share_after=shifted.percent,
         message=share_text(snapshot.total, shifted),
     )
-
-
-def _sorted_entries(entries: list[tuple[datetime, int]]) -> dict[str, list[object]]:
-    ordered = sorted(entries)
-    return {"starts": [e[0] for e in ordered], "prices": [e[1] for e in ordered]}

@@ -38,15 +38,21 @@ class Promo:
     name: str = ""
 
 
-@dataclass(frozen=True)
 class Book:
-    """What the resolver needs of one SKU on one channel: its price entries, sorted, and promotions."""
+    """What the resolver needs of one SKU on one channel: its price entries, sorted by start, and promotions."""
 
-    starts: Sequence[datetime]
-    prices: Sequence[int]
-    promos: Sequence[Promo]
-    tax_included: bool
-    tax_rate_bp: int  # VAT in basis points: 1300 = 13 %
+    __slots__ = ("prices", "promos", "starts", "tax_included", "tax_rate_bp")
+
+    def __init__(
+        self,
+        starts: Sequence[datetime],
+        prices: Sequence[int],
+        promos: Sequence[Promo],
+        tax_included: bool,
+        tax_rate_bp: int,  # VAT in basis points: 1300 = 13 %
+    ) -> None:
+        self.starts, self.prices, self.promos = starts, prices, promos
+        self.tax_included, self.tax_rate_bp = tax_included, tax_rate_bp
 
     @classmethod
     def of(
@@ -54,6 +60,11 @@ class Book:
     ) -> Book:
         ordered = sorted(entries)
         return cls([e[0] for e in ordered], [e[1] for e in ordered], promos, tax_included, tax_rate_bp)
+
+    def with_entry(self, at: datetime, price_fen: int) -> Book:
+        """This book with a price from ``at`` (replacing an entry that starts then)."""
+        entries = [(t, p) for t, p in zip(self.starts, self.prices, strict=True) if t != at] + [(at, price_fen)]
+        return Book.of(entries, self.promos, tax_included=self.tax_included, tax_rate_bp=self.tax_rate_bp)
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ def effective(book: Book, at: datetime) -> Resolved | None:
 
 def change_points(book: Book, start: datetime, end: datetime) -> set[datetime]:
     """The moments in ``(start, end)`` where the book's price may change."""
-    points = {t for t in book.starts if start < t < end}
+    points = {t for t in book.starts if start < t < end} if book.starts and book.starts[-1] > start else set()
     for promo in book.promos:
         points.update(t for t in (promo.starts_at, promo.ends_at) if start < t < end)
     return points

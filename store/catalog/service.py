@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -138,7 +139,8 @@ def load_books(
     if sku_ids is not None:
         query = query.where(SKU.c.id.in_(sku_ids))
     facts = {row[0]: SkuFacts(*row) for row in session.execute(query)}
-    entries: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    starts: dict[tuple[int, str], list[datetime]] = {}
+    amounts: dict[tuple[int, str], list[int]] = {}
     prices = select(PRICE.c.sku_id, PRICE.c.channel, PRICE.c.starts_at, PRICE.c.price_fen).where(
         PRICE.c.store_id == store_id, PRICE.c.channel.in_(chans)
     )
@@ -146,9 +148,12 @@ def load_books(
         prices = prices.where(PRICE.c.starts_at <= until)
     if sku_ids is not None:
         prices = prices.where(PRICE.c.sku_id.in_(sku_ids))
-    for sku_id, channel, starts_at, price_fen in session.execute(prices):
-        if sku_id in facts:
-            entries[(sku_id, channel)].append((starts_at, price_fen))
+    for sku_id, channel, starts_at, price_fen in session.execute(prices.order_by(PRICE.c.starts_at)).all():
+        key = (sku_id, channel)
+        if key not in starts:
+            starts[key], amounts[key] = [], []
+        starts[key].append(starts_at)
+        amounts[key].append(price_fen)
     wide: dict[str, list[pricing.Promo]] = defaultdict(list)
     by_category: dict[tuple[str, str], list[pricing.Promo]] = defaultdict(list)
     by_sku: dict[tuple[int, str], list[pricing.Promo]] = defaultdict(list)
@@ -163,14 +168,17 @@ def load_books(
             wide[promo.channel].append(item)
     included = tax_included(session, store_id)
     books = {}
-    for sku in facts.values():
-        for channel in chans:
-            promo_list = wide[channel] + by_category[(sku.category, channel)] + by_sku[(sku.id, channel)]
-            books[(sku.id, channel)] = pricing.Book.of(
-                entries.get((sku.id, channel), ()),
-                promo_list,
-                tax_included=included[channel],
-                tax_rate_bp=sku.tax_rate_bp,
+    empty: list[Any] = []
+    for channel in chans:
+        in_channel, tax_in = wide[channel], included[channel]
+        for sku in facts.values():
+            key = (sku.id, channel)
+            promo_list = in_channel
+            extra = by_category.get((sku.category, channel), empty) + by_sku.get(key, empty)
+            if extra:
+                promo_list = in_channel + extra
+            books[key] = pricing.Book(
+                starts.get(key, empty), amounts.get(key, empty), promo_list, tax_in, sku.tax_rate_bp
             )
     return facts, books
 
