@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("kpi", N_("KPIs"), "/admin/kpi"),
     Section("assessment", N_("Self-assessment"), "/admin/assessment"),
     Section("premises", N_("Premises"), "/admin/premises"),
+    Section("catalog", N_("Catalogue"), "/admin/catalog"),
     Section("members", N_("Members"), "/admin/members"),
     Section("marketing", N_("Marketing"), "/admin/marketing"),
     Section("pos", N_("POS"), "/admin/pos"),

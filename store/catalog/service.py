@@ -442,3 +442,95 @@ def upsert_sku(session: Session, store_id: int, data: SkuIn) -> tuple[int, bool]
         changed = True
     session.flush()
     return sku.id, changed  # type: ignore[return-value]
+
+
+# --- what the admin pages list ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuRow:
+    id: int
+    code: str
+    name: str
+    brand: str
+    category: str
+    spec: str
+    barcode: str
+    shop_id: int
+    offline_fen: int | None
+    online_fen: int | None
+    live_fen: int | None
+
+
+def list_skus(
+    session: Session,
+    store_id: int,
+    *,
+    q: str = "",
+    shop_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    at: datetime | None = None,
+) -> tuple[list[SkuRow], int]:
+    """SKUs by code (matching ``q`` in code, name, brand or barcode), with each channel's effective price now."""
+    query = select(
+        SKU.c.id,
+        SKU.c.code,
+        PRODUCT.c.name,
+        PRODUCT.c.brand,
+        PRODUCT.c.category,
+        SKU.c.spec,
+        SKU.c.barcode,
+        SKU.c.shop_id,
+    ).join(PRODUCT, PRODUCT.c.id == SKU.c.product_id)
+    query = query.where(SKU.c.store_id == store_id)
+    if shop_id is not None:
+        query = query.where(SKU.c.shop_id == shop_id)
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            SKU.c.code.like(like) | PRODUCT.c.name.like(like) | PRODUCT.c.brand.like(like) | SKU.c.barcode.like(like)
+        )
+    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    rows = session.execute(query.order_by(SKU.c.code).limit(limit).offset(offset)).all()
+    moment = at or utcnow()
+    _, books = load_books(session, store_id, list(PriceChannel), sku_ids=[r.id for r in rows])
+
+    def now_price(sku_id: int, channel: str) -> int | None:
+        found = pricing.effective(books[(sku_id, channel)], moment)
+        return found.price_fen if found is not None else None
+
+    return [
+        SkuRow(*row, now_price(row.id, "offline"), now_price(row.id, "online"), now_price(row.id, "live"))  # type: ignore[misc]
+        for row in rows
+    ], total
+
+
+def book_summary(session: Session, store_id: int) -> list[dict[str, Any]]:
+    """Per channel: whether prices include tax, the SKUs priced and the entries (history and scheduled)."""
+    counts = {
+        channel: (skus, entries)
+        for channel, skus, entries in session.execute(
+            select(PRICE.c.channel, func.count(func.distinct(PRICE.c.sku_id)), func.count())
+            .where(PRICE.c.store_id == store_id)
+            .group_by(PRICE.c.channel)
+        )
+    }
+    scheduled = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(PRICE.c.channel, func.count())
+            .where(PRICE.c.store_id == store_id, PRICE.c.starts_at > utcnow())
+            .group_by(PRICE.c.channel)
+        ).all()
+    )
+    included = tax_included(session, store_id)
+    return [
+        {
+            "channel": c.value,
+            "tax_included": included[c.value],
+            "skus": counts.get(c.value, (0, 0))[0],
+            "entries": counts.get(c.value, (0, 0))[1],
+            "scheduled": scheduled.get(c.value, 0),
+        }
+        for c in PriceChannel
+    ]

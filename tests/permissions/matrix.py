@@ -336,4 +336,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
         lambda w: Call(f"/admin/premises/shops/{w.home.shop.id}/headcount", data={"headcount": "4"}),
         page=True,
     ),
+    # Catalogue pages (issue 11)
+    ("GET", "/admin/catalog"): Rule(who("admin", "manager", "marketing", "tenant"), at("/admin/catalog"), page=True),
+    ("GET", "/admin/catalog/price-books"): Rule(
+        who("admin", "manager", "marketing", "tenant"), at("/admin/catalog/price-books"), page=True
+    ),
+    ("GET", "/admin/catalog/price-changes"): Rule(
+        who("admin", "manager", "tenant"), at("/admin/catalog/price-changes"), page=True
+    ),
+    ("POST", "/admin/catalog/price-changes"): Rule(
+        who("admin", "manager", "tenant"),
+        at("/admin/catalog/price-changes", data={"sku": "NO-SUCH-SKU", "channel": "online", "price_yuan": "1"}),
+        page=True,
+    ),
+    ("POST", "/admin/catalog/price-changes/{change_id}/{decision}"): Rule(
+        BACK_OFFICE, at("/admin/catalog/price-changes/999999/approve"), page=True
+    ),
+    ("GET", "/admin/catalog/parity"): Rule(BACK_OFFICE, at("/admin/catalog/parity"), page=True),
 }
