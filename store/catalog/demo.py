@@ -29,7 +29,7 @@ SKUS_PER_PRODUCT = 3  # colours and sizes
 SPECS = ("标准", "红色", "黑色", "白色", "S", "M", "L", "XL", "50ml", "100ml", "礼盒装")
 BRANDS = ("森屿", "澜庭", "Aurelle", "北辰", "禾木", "Maison Lune", "青岚", "Velora", "素问", "Kestrel")
 PARITY, OFFLINE_ONLY, ONLINE_ONLY = 0.37, 0.09, 0.06  # the rest is listed cheaper online
-_TABLES = [m.__table__ for m in (Product, Sku, Price, PriceChange, Promotion, BookVersion, Stock)]  # type: ignore[attr-defined]
+_TABLES = [m.__table__ for m in (Product, Sku, Price, PriceChange, Promotion, BookVersion, Stock)]  # type: ignore[attr-defined,union-attr]
 
 
 def generate(ctx: Any) -> None:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from store.catalog import pricing
 from store.catalog import service as catalog_service
@@ -149,11 +148,13 @@ def preview(
     catalog_service.check_price(price_fen)
     sku = catalog_service.get_sku_by_code(session, store_id, sku_code)
     snapshot = report(session, store_id, at, at)
-    _, books = catalog_service.load_books(session, store_id, _CHANNELS, sku_ids=[sku.id], until=at)  # type: ignore[list-item]
-    key = (sku.id, "offline"), (sku.id, "online")
+    sku_id = sku.id
+    assert sku_id is not None
+    _, books = catalog_service.load_books(session, store_id, _CHANNELS, sku_ids=[sku_id], until=at)
+    key = (sku_id, "offline"), (sku_id, "online")
     before = pricing.parity(books[key[0]], books[key[1]], at, at)
     if channel in _CHANNELS:
-        books[(sku.id, channel.value)] = books[(sku.id, channel.value)].with_entry(at, price_fen)  # type: ignore[index]
+        books[(sku_id, channel.value)] = books[(sku_id, channel.value)].with_entry(at, price_fen)
     after = pricing.parity(books[key[0]], books[key[1]], at, at)
     shifted = Share(snapshot.total.in_parity, snapshot.total.counted)
     for outcome, sign in ((before, -1), (after, 1)):

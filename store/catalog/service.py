@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlalchemy import func, update
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 
 from store.catalog import pricing
 from store.catalog.errors import (
@@ -130,7 +131,7 @@ def load_books(
     """Each SKU's facts and its book per channel: entries starting before ``until`` and the promotions."""
     chans = [c.value for c in channels]
     query = (
-        select(SKU.c.id, SKU.c.code, SKU.c.shop_id, PRODUCT.c.category, SKU.c.tax_rate_bp)
+        core_select(SKU.c.id, SKU.c.code, SKU.c.shop_id, PRODUCT.c.category, SKU.c.tax_rate_bp)
         .join(PRODUCT, PRODUCT.c.id == SKU.c.product_id)
         .where(SKU.c.store_id == store_id)
     )
@@ -142,12 +143,14 @@ def load_books(
     starts: dict[tuple[int, str], list[datetime]] = {}
     amounts: dict[tuple[int, str], list[int]] = {}
     prices = select(PRICE.c.sku_id, PRICE.c.channel, PRICE.c.starts_at, PRICE.c.price_fen).where(
-        PRICE.c.store_id == store_id, PRICE.c.channel.in_(chans)
+        PRICE.c.channel.in_(chans)
     )
+    if sku_ids is not None:  # ids of this store's SKUs (``facts``): found by the (sku_id, channel, starts_at) index
+        prices = prices.where(PRICE.c.sku_id.in_(list(facts)))
+    else:
+        prices = prices.where(PRICE.c.store_id == store_id)
     if until is not None:
         prices = prices.where(PRICE.c.starts_at <= until)
-    if sku_ids is not None:
-        prices = prices.where(PRICE.c.sku_id.in_(sku_ids))
     for sku_id, channel, starts_at, price_fen in session.execute(prices.order_by(PRICE.c.starts_at)).all():
         key = (sku_id, channel)
         if key not in starts:
@@ -380,8 +383,8 @@ def tills_on_books(session: Session, store_id: int) -> list[tuple[int, int, date
             Order.terminal_id.is_not(None),  # type: ignore[union-attr]
             Order.price_book_version.is_not(None),  # type: ignore[union-attr]
         )
-        .group_by(Order.terminal_id)
-        .order_by(Order.terminal_id)
+        .group_by(col(Order.terminal_id))
+        .order_by(col(Order.terminal_id))
     )
     return [(int(t), int(v), at) for t, v, at in session.execute(query)]
 
@@ -412,7 +415,7 @@ def upsert_sku(session: Session, store_id: int, data: SkuIn) -> tuple[int, bool]
     changed = False
     wanted = {"shop_id": data.shop_id, "name": data.name, "brand": data.brand, "category": data.category}
     if product is None:
-        product = Product(store_id=store_id, code=data.product_code, **wanted)
+        product = Product(store_id=store_id, code=data.product_code, **wanted)  # type: ignore[arg-type]
         session.add(product)
         session.flush()
         changed = True
@@ -432,7 +435,7 @@ def upsert_sku(session: Session, store_id: int, data: SkuIn) -> tuple[int, bool]
         "tax_rate_bp": data.tax_rate_bp,
     }
     if sku is None:
-        sku = Sku(store_id=store_id, code=data.sku, **fields)
+        sku = Sku(store_id=store_id, code=data.sku, **fields)  # type: ignore[arg-type]
         session.add(sku)
         changed = True
     elif any(getattr(sku, k) != v for k, v in fields.items()):
@@ -473,7 +476,7 @@ def list_skus(
     at: datetime | None = None,
 ) -> tuple[list[SkuRow], int]:
     """SKUs by code (matching ``q`` in code, name, brand or barcode), with each channel's effective price now."""
-    query = select(
+    query = core_select(
         SKU.c.id,
         SKU.c.code,
         PRODUCT.c.name,
@@ -501,7 +504,7 @@ def list_skus(
         return found.price_fen if found is not None else None
 
     return [
-        SkuRow(*row, now_price(row.id, "offline"), now_price(row.id, "online"), now_price(row.id, "live"))  # type: ignore[misc]
+        SkuRow(*row, now_price(row.id, "offline"), now_price(row.id, "online"), now_price(row.id, "live"))  # type: ignore[call-arg]
         for row in rows
     ], total
 

@@ -3,7 +3,7 @@ so S6 parity is measured over the months before the catalogue existed too (issue
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import select
 
 from store.catalog import service as catalog_service
 from store.catalog.errors import SkuNotFound
