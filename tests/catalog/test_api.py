@@ -151,3 +151,27 @@ class TestIsolation:
         other_store: Store = create_store(session)
         page = client.get(f"{API}/sync", headers=_till(session, other_store)).json()
         assert page["items"] == []
+
+
+class TestTillsRecordTheirBook:
+    def test_sale_names_the_synced_version_and_a_sale_on_an_older_book_counts_as_stale(
+        self, client, session, store, shop
+    ) -> None:
+        from store.catalog import service as catalog_service
+        from tests.factories.sales import order_body
+
+        create_sku(session, shop)
+        till = _till(session, store, shop)
+        version = client.get(f"{API}/sync", headers=till).json()["version"]
+        body = {**order_body(shop, ordered_at=utcnow() - timedelta(minutes=2)), "price_book_version": version}
+        first = client.post("/api/v1/sales/orders", json=body, headers=till)
+        assert first.status_code == 201 and first.json()["price_book_version"] == version
+        catalog_service.publish(session, store.id, "new prices", at=utcnow() - timedelta(minutes=1))
+        stale = {**order_body(shop, ordered_at=utcnow()), "price_book_version": version}
+        assert client.post("/api/v1/sales/orders", json=stale, headers=till).status_code == 201
+        plain = client.post("/api/v1/sales/orders", json=order_body(shop), headers=till)
+        assert plain.status_code == 201 and plain.json()["price_book_version"] is None
+        window = (utcnow() - timedelta(hours=1), utcnow() + timedelta(minutes=1))
+        assert catalog_service.stale_sales(session, store.id, *window) == (1, 2)
+        ((_, newest, _),) = catalog_service.tills_on_books(session, store.id)
+        assert newest == version < catalog_service.current_version(session, store.id)
