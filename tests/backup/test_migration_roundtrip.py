@@ -3,7 +3,8 @@
 The demo store (a week, a small scale) is built once. For every revision of the chain, a fresh copy
 is rolled back to just before it and migrated to head again: the schema (columns, types, keys,
 indexes) comes back identical, and every table that the rollback kept has exactly the rows it had.
-Rolling back the newest migration alone and applying it again changes nothing at all. Every
+Rolling back the newest migration alone and applying it again changes nothing but the rows of the tables it
+created. Every
 ``downgrade()`` in the chain runs, on SQLite and on PostgreSQL.
 """
 
@@ -118,10 +119,15 @@ class TestMigrationRoundTrip:
 
         _migrate(copy, "downgrade", previous)
         assert migrate.current_revision(copy) == (None if previous == "base" else previous)
+        # A migration that creates tables drops them, with the demo's rows in them (the catalogue's): every
+        # table the rollback kept must come back with exactly its rows, and the schema exactly as it was.
+        kept = set(inspect(copy).get_table_names())
         _migrate(copy, "upgrade", head)
 
         assert migrate.current_revision(copy) == head
-        assert (schema(copy), data(copy)) == before
+        after = data(copy)
+        assert schema(copy) == before[0]
+        assert {name: after[name] for name in kept} == {name: before[1][name] for name in kept}
 
     @pytest.mark.slow
     @pytest.mark.parametrize(("revision", "previous"), REVISIONS, ids=[rev for rev, _ in REVISIONS])
