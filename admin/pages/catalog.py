@@ -22,6 +22,7 @@ from store.clock import utcnow
 from store.db import SessionDep
 from store.errors import StoreError
 from store.premises import service as premises_service
+from store.premises.categories import CATEGORIES
 from store.wire import NotBool
 
 router = APIRouter(prefix="/admin/catalog", include_in_schema=False)
@@ -31,6 +32,13 @@ Requester = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE, Role.tena
 Approver = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE))]
 PAGE = 50
 STALE_DAYS = 30
+SHOPS_SHOWN = 20  # the shops furthest from parity first
+DRIFTED_SHOWN = 50  # the API (`GET /api/v1/catalog/parity`) lists them all
+
+
+def _categories(request: Request) -> dict[str, str]:
+    zh = i18n.negotiate(request) == "zh_CN"
+    return {code: (names[0] if zh else names[1]) for code, names in CATEGORIES.items()}
 
 
 def _shops(session: SessionDep, staff: StaffContext) -> dict[int, str]:
@@ -66,6 +74,7 @@ def products(
         "page": page,
         "pages": max(1, -(-total // PAGE)),
         "shops": _shops(session, staff),
+        "categories": _categories(request),
         "version": version,
         "stale": stale,
         "named": named,
@@ -197,9 +206,11 @@ def parity(
         "days": days,
         "shop": shop,
         "shops": shops,
-        "by_shop": sorted(found.by_shop.items(), key=lambda kv: (kv[1].fraction, kv[0])),
+        "by_shop": sorted(found.by_shop.items(), key=lambda kv: (kv[1].fraction, kv[0]))[:SHOPS_SHOWN],
+        "shops_total": len(found.by_shop),
+        "categories": _categories(request),
         "by_category": sorted(found.by_category.items(), key=lambda kv: (kv[1].fraction, kv[0])),
-        "drifted": found.drifted[:200],
+        "drifted": found.drifted[:DRIFTED_SHOWN],
         "yuan": yuan,
         "tz": ZoneInfo(staff.store_timezone),
         "locale": i18n.negotiate(request),
