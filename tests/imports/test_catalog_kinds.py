@@ -89,3 +89,26 @@ class TestPriceBookFile:
             "row 5: channel: 'tv' is not one of offline, online, live",
         ]
         assert _count(session, Price) == 0
+
+
+class TestExampleFilesFromTheCommand:
+    def test_examples_import_and_a_second_run_changes_nothing(self, tmp_path):
+        from pathlib import Path
+
+        from click.testing import CliRunner
+
+        from store.cli import cli
+        from tests.conftest import separate_database
+
+        examples = Path(__file__).resolve().parents[2] / "examples" / "import"
+
+        def run(kind: str):
+            return CliRunner().invoke(cli, ["import", kind, str(examples / f"{kind}.csv")], catch_exceptions=False)
+
+        with separate_database(tmp_path, "catalog_cli"):
+            first = {kind: run(kind) for kind in ("store", "floors", "shops", "products", "price-book")}
+            assert {kind: r.exit_code for kind, r in first.items()} == dict.fromkeys(first, 0)
+            assert first["products"].output == "products: imported 7, unchanged 0, skipped 0 bad rows\n"
+            assert first["price-book"].output == "price-book: imported 15, unchanged 0, skipped 0 bad rows\n"
+            again = run("price-book")
+            assert again.output == "price-book: imported 0, unchanged 15, skipped 0 bad rows\n"
