@@ -117,7 +117,14 @@ def rules_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 def _form(
-    request: Request, session: Session, scanned: Scanned, *, error: str = "", text: str = "", phone: str = "", status_code: int = 200
+    request: Request,
+    session: Session,
+    scanned: Scanned,
+    *,
+    error: str = "",
+    text: str = "",
+    phone: str = "",
+    status_code: int = 200,
 ) -> HTMLResponse:
     locale = i18n.negotiate(request)
     challenge = complaints.new_challenge()
@@ -189,7 +196,12 @@ def file_complaint(
     try:
         complaints.check_challenge(challenge, answer)
         filed = complaints.file(
-            session, scanned.shop.store_id, scanned.shop.id, text=text, phone=phone, photos=_photos(photos or [])  # type: ignore[arg-type]
+            session,
+            scanned.shop.store_id,
+            scanned.shop.id,
+            text=text,
+            phone=phone,
+            photos=_photos(photos or []),  # type: ignore[arg-type]
         )
     except StoreError as exc:
         return _form(request, session, scanned, error=str(exc.message), text=text, phone=phone, status_code=400)

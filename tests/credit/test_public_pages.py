@@ -25,7 +25,9 @@ def _complaints(session) -> list[CreditComplaint]:
 def _post(client, code: str, *, data: dict, files=None):
     form = client.get(f"/kiosk/q/{code}/complaint")
     assert form.status_code == 200
-    return client.post(f"/kiosk/q/{code}/complaint", data={**solve(form.text), **data}, files=files, follow_redirects=False)
+    return client.post(
+        f"/kiosk/q/{code}/complaint", data={**solve(form.text), **data}, files=files, follow_redirects=False
+    )
 
 
 class TestShopPage:
@@ -84,11 +86,17 @@ class TestComplaintForm:
             ({"text": "   "}, None, "至少"),
             ({"text": "收银多收了钱", "phone": "12345"}, None, "11 位"),
             ({"text": "多收钱了多收钱了"}, [("photos", ("a.jpg", b"MZ\x90\x00 not an image", "image/jpeg"))], "JPEG"),
-            ({"text": "多收钱了多收钱了"}, [("photos", ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * (2 * 1024 * 1024), "image/png"))], "2 MB"),
+            (
+                {"text": "多收钱了多收钱了"},
+                [("photos", ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * (2 * 1024 * 1024), "image/png"))],
+                "2 MB",
+            ),
         ],
         ids=["empty", "bad-phone", "not-an-image", "oversized"],
     )
-    def test_bad_input_is_refused_beside_the_form_and_nothing_is_stored(self, client, session, world, data, files, message):
+    def test_bad_input_is_refused_beside_the_form_and_nothing_is_stored(
+        self, client, session, world, data, files, message
+    ):
         response = _post(client, world.qr.code, data=data, files=files)
         assert response.status_code == 400
         assert message in response.text
@@ -116,7 +124,9 @@ class TestComplaintForm:
         statuses = []
         for n in range(5):
             monkeypatch.setattr("kiosk.credit.client_address", lambda _r, n=n: f"10.0.0.{n}")
-            statuses.append(_post(client, world.qr.code, data={"text": "多收钱了多收钱了", "phone": "13912345678"}).status_code)
+            statuses.append(
+                _post(client, world.qr.code, data={"text": "多收钱了多收钱了", "phone": "13912345678"}).status_code
+            )
         assert statuses == [303, 303, 303, 429, 429]
 
 
