@@ -97,7 +97,6 @@ def _shop_context(session: Session, scanned: Scanned) -> dict[str, Any]:
         "inspections": service.inspections(session, store_id, shop.id, limit=5),  # type: ignore[arg-type]
         "today": today,
         "code": scanned.qr.code,
-        "current_code": codes.current_codes(session, store_id).get(shop.id),  # type: ignore[arg-type]
     }
 
 
@@ -198,7 +197,7 @@ def file_complaint(
         filed = complaints.file(
             session,
             scanned.shop.store_id,
-            scanned.shop.id,
+            scanned.shop.id or 0,
             text=text,
             phone=phone,
             photos=_photos(photos or []),  # type: ignore[arg-type]

@@ -66,8 +66,8 @@ def overview(request: Request, session: SessionDep, staff: CreditKeeper) -> HTML
     shops = premises_service.list_shops(session, staff.store_id, open_on=_today(staff))
     profiles = service.profiles_by_shop(session, staff.store_id)
     rows = sorted(
-        ((shop, profiles.get(shop.id)) for shop in shops), key=lambda r: (r[1].score if r[1] else 101, r[0].code)
-    )  # type: ignore[arg-type]
+        ((shop, profiles.get(shop.id or 0)) for shop in shops), key=lambda r: (r[1].score if r[1] else 101, r[0].code)
+    )
     names = service.shops_by_id(session, staff.store_id, [c.shop_id for c in found.overdue])
     context = {"overview": found, "rows": rows, "total": len(shops), "overdue_shops": names, "today": _today(staff)}
     return render(request, "credit/overview.html", context, staff=staff)
@@ -171,7 +171,7 @@ def reissue_code(session: SessionDep, staff: CreditKeeper, form: CheckedForm, sh
     return _saved(shop_id, "qr")
 
 
-def _poster_shop(request: Request, session: Session, shop: Shop, floors: dict[int, Any], qr: Any) -> posters.PosterShop:
+def _poster_shop(request: Request, session: Session, shop: Shop, floors: dict[Any, Any], qr: Any) -> posters.PosterShop:
     floor = floors[shop.floor_id]
     return posters.PosterShop(
         poster_url(request, qr.code), shop.name, shop.name_en, f"{floor.code} {floor.name}", shop.code, qr.version
@@ -224,7 +224,7 @@ def posters_pdf(request: Request, session: SessionDep, staff: CreditKeeper) -> R
     shops = premises_service.list_shops(session, staff.store_id, open_on=_today(staff))
     current = codes.current_codes(session, staff.store_id)
     floors = {f.id: f for f in premises_service.list_floors(session, staff.store_id)}
-    items = [_poster_shop(request, session, s, floors, current[s.id]) for s in shops if s.id in current]  # type: ignore[index]
+    items = [_poster_shop(request, session, s, floors, current[s.id]) for s in shops if s.id in current]  # type: ignore[index,arg-type]
     pdf = posters.sheet_pdf(items, title=f"{staff.store_name} · 商户信用码", font=cjk_font())
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": 'inline; filename="credit-posters.pdf"'}

@@ -42,7 +42,9 @@ def scan_url(live_server: LiveServer) -> str:
         )
         from datetime import date
 
-        service.add_permit(session, store.id, shop.id, kind="other", number="JY31010100001", expires_on=date(2030, 1, 1))  # type: ignore[arg-type]
+        service.add_permit(
+            session, store.id, shop.id, kind="other", number="JY31010100001", expires_on=date(2030, 1, 1)
+        )  # type: ignore[arg-type]
         qr = codes.issue(session, store.id, shop.id)  # type: ignore[arg-type]
         return f"{live_server.url}/kiosk/q/{qr.code}"
 

@@ -58,19 +58,29 @@ class TestEvaluator:
         store_id = world.store.id
         service.recompute_all(session, store_id)
         ref = service.add_service(session, store_id, kind="loan", partner="某银行", name="信用贷")
-        service.refer(session, store_id, service_id=ref.id, shop_id=world.shop.id, referred_on=_context(session, world.store).period.end)
+        service.refer(
+            session,
+            store_id,
+            service_id=ref.id,
+            shop_id=world.shop.id,
+            referred_on=_context(session, world.store).period.end,
+        )
         result = EVALUATORS["S9"](_context(session, world.store))
         assert result.points == 3  # codes printed, but no patrol has scanned them
         assert "2F-001" in result.missing and "2F-002" in result.missing
 
         current = codes.current_codes(session, store_id)
         codes.record_scan(session, store_id, at_shop_id=world.shop.id, code=current[world.shop.id].code, by="guard")
-        codes.record_scan(session, store_id, at_shop_id=world.neighbour.id, code=current[world.shop.id].code, by="guard")
+        codes.record_scan(
+            session, store_id, at_shop_id=world.neighbour.id, code=current[world.shop.id].code, by="guard"
+        )
         result = EVALUATORS["S9"](_context(session, world.store))
         assert result.points == 3 and "2F-002" in result.missing and "2F-001" not in result.missing
         assert "码被移位" in result.missing
 
-        codes.record_scan(session, store_id, at_shop_id=world.neighbour.id, code=current[world.neighbour.id].code, by="guard")
+        codes.record_scan(
+            session, store_id, at_shop_id=world.neighbour.id, code=current[world.neighbour.id].code, by="guard"
+        )
         result = EVALUATORS["S9"](_context(session, world.store))
         assert (result.points, result.missing) == (5, "")
 

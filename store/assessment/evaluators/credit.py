@@ -31,7 +31,9 @@ def evaluate_s9(ctx: EvalContext) -> IndicatorResult:
     )
     day, days = f"{on}", period.days_label
     figures = [
-        figure("open_shops", "在营商户", "Open shops", facts.open_shops, "shops", day, "premises 商户档案 / shop register"),
+        figure(
+            "open_shops", "在营商户", "Open shops", facts.open_shops, "shops", day, "premises 商户档案 / shop register"
+        ),
         figure(
             "scored_shops", "已评分商户", "Shops scored", facts.scored_shops, "shops", day, "credit_profile.computed_at"
         ),
