@@ -139,3 +139,41 @@ class TestPatrolScans:
         page = client.get("/admin/credit/scans")
         assert "1F-002" in page.text and "码被移位" in page.text
         assert session.exec(select(CreditScan)).one().outcome == "moved"
+
+
+class TestIsolation:
+    def test_another_stores_manager_cannot_open_or_answer_a_complaint(self, client, session, premises):  # noqa: F811
+        from tests.factories.premises import create_floor, create_shop, create_store
+
+        other = create_store(session)
+        foreign = file_complaint(session, create_shop(session, other, create_floor(session, other)))
+        csrf = sign_in(client, session, premises.manager)
+        assert client.get(f"/admin/credit/complaints/{foreign.id}").status_code == 404
+        assert (
+            _post(
+                client, f"/admin/credit/complaints/{foreign.id}/resolve", {"csrf_token": csrf, "reason": "x"}
+            ).status_code
+            == 404
+        )
+        assert foreign.tracking_no not in client.get("/admin/credit/complaints?status=all").text
+        session.expire_all()
+        assert session.get(CreditComplaint, foreign.id).status == ComplaintStatus.open
+
+    def test_a_tenant_cannot_see_another_shops_photo(self, client, session, premises):  # noqa: F811
+        from store.credit import complaints
+        from tests.factories.credit import png_bytes
+
+        other = complaints.file(
+            session,
+            premises.store.id,
+            premises.shops["1F-002"].id,
+            text="别家的投诉内容",
+            phone="",
+            photos=[complaints.Photo("image/png", png_bytes())],
+        )
+        photo = complaints.photos(session, other)[0]
+        sign_in(client, session, premises.tenant)
+        assert client.get(f"/admin/credit/complaints/{other.id}/photos/{photo.id}").status_code == 404
+        sign_in(client, session, premises.manager)
+        shown = client.get(f"/admin/credit/complaints/{other.id}/photos/{photo.id}")
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"

@@ -139,3 +139,46 @@ class TestTracking:
         page = client.get("/kiosk/credit/rules")
         assert page.status_code == 200
         assert "检查不合格" in page.text and "-10" in page.text
+
+
+class TestFollowingAComplaint:
+    def test_an_overdue_complaint_offers_the_12315_route_with_details_to_copy(self, client, session, world):
+        from datetime import timedelta
+
+        from store.credit import service
+        from tests.factories.credit import file_complaint
+
+        service.update_profile(
+            session,
+            world.store.id,
+            world.shop.id,
+            licence_no="91310101MA1FL0ABCD",
+            licence_name="某餐饮管理有限公司",
+            contact_name="",
+            rent_late_months=0,
+        )
+        complaint = file_complaint(session, world.shop, text="菜里有异物，店员不处理")
+        assert "12315" not in client.get(f"/kiosk/complaints/{complaint.tracking_no}").text
+        complaint.due_at = complaint.filed_at - timedelta(minutes=1)
+        session.add(complaint)
+        session.flush()
+        page = client.get(f"/kiosk/complaints/{complaint.tracking_no}")
+        assert "12315" in page.text
+        assert "某餐饮管理有限公司" in page.text and complaint.tracking_no in page.text and "菜里有异物" in page.text
+        assert "91310101MA1FL0ABCD" not in page.text
+
+    def test_the_result_is_rated_once_and_only_once_closed(self, client, session, world):
+        from tests.factories.credit import file_complaint
+
+        complaint = file_complaint(session, world.shop)
+        url = f"/kiosk/complaints/{complaint.tracking_no}/rating"
+        assert client.post(url, data={"satisfaction": "5"}, follow_redirects=False).status_code == 409
+        complaint.status, complaint.closed_at = "resolved", complaint.filed_at
+        session.add(complaint)
+        session.flush()
+        assert client.post(url, data={"satisfaction": "9"}, follow_redirects=False).status_code == 400
+        assert client.post(url, data={"satisfaction": "4"}, follow_redirects=False).status_code == 303
+        again = client.post(url, data={"satisfaction": "1"}, follow_redirects=False)
+        assert again.status_code == 409 and "已评价" in again.text
+        session.expire_all()
+        assert session.get(CreditComplaint, complaint.id).satisfaction == 4
