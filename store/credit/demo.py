@@ -76,7 +76,7 @@ def generate(ctx: Any) -> None:
     shops = premises_service.list_shops(session, store_id, open_on=end)
     _profiles_permits_inspections(session, rng, store_id, shops, end)
     _complaints(session, rng, store_id, shops, end, tz)
-    now = min(utcnow(), day_bounds_utc(end, tz)[1])
+    now = min(utcnow(), day_bounds_utc(end, tz)[1] - timedelta(seconds=1))
     for shop in shops:
         codes.issue(session, store_id, shop.id, now=now - timedelta(days=40))  # type: ignore[arg-type]
     _scans(session, rng, store_id, shops, end, tz)
@@ -171,7 +171,7 @@ def _complaint_row(
 
 
 def _complaints(session: Session, rng: random.Random, store_id: int, shops: list[Shop], end: date, tz: str) -> None:
-    now = min(utcnow(), day_bounds_utc(end, tz)[1])
+    now = min(utcnow(), day_bounds_utc(end, tz)[1] - timedelta(seconds=1))
     weights = [3.0 if shop.category in FOOD else 1.0 for shop in shops]  # restaurants draw more complaints
     rows = []
     for n in range(COMPLAINTS_PER_YEAR):
