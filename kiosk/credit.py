@@ -8,7 +8,7 @@ login; the form is rate-limited per device (address) and per phone and carries a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -60,6 +60,23 @@ FORM_TEXTS = (
     N_("the result has already been rated"),
     N_("rate from 1 to 5"),
 )
+
+
+FORM_PURPOSE = "kiosk-form"
+FORM_AGE = timedelta(hours=1)
+FORM_EXPIRED = N_("The form expired. Reload the page and try again.")
+
+
+def form_token(path: str) -> str:
+    """A hidden field for a public form: signed for the path it posts to, for an hour (no session to bind to)."""
+    return signed_codes.sign(FORM_PURPOSE, path, max_age=FORM_AGE)
+
+
+def form_token_ok(token: str, path: str) -> bool:
+    try:
+        return bool(token) and signed_codes.verify(FORM_PURPOSE, token) == path
+    except (signed_codes.CodeInvalid, signed_codes.CodeExpired, ValueError):
+        return False
 
 
 def _scanned(session: Session, code: str) -> Scanned:
@@ -132,6 +149,7 @@ def _form(
         "shop": scanned.shop,
         "code": scanned.qr.code,
         "challenge": challenge,
+        "csrf_token": form_token(f"/kiosk/q/{scanned.qr.code}/complaint"),
         "error": i18n.gettext(error, locale) if error else "",
         "text": text,
         "phone": phone,
@@ -180,6 +198,7 @@ def file_complaint(
     phone: Annotated[str, Form()] = "",
     challenge: Annotated[str, Form()] = "",
     answer: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
     photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """File a complaint; a refusal (empty, bad photo, wrong answer, too many) stores no complaint."""
@@ -192,6 +211,8 @@ def file_complaint(
         page = _form(request, session, scanned, error=message, text=text, phone=phone, status_code=429)
         page.headers["Retry-After"] = str(max(1, int(limited.retry_after_s)))
         return page
+    if not form_token_ok(csrf_token, request.url.path):
+        return _form(request, session, scanned, error=FORM_EXPIRED, text=text, phone=phone, status_code=403)
     try:
         complaints.check_challenge(challenge, answer)
         filed = complaints.file(
@@ -236,6 +257,7 @@ def complaint_status(request: Request, session: SessionDep, tracking_no: str) ->
     """Where a complaint stands: its status, the answer, and the 12315 route once it is overdue."""
     complaint = complaints.by_tracking(session, tracking_no)
     context = _status_context(session, complaint, utcnow())
+    context["csrf_token"] = form_token(f"/kiosk/complaints/{complaint.tracking_no}/rating")
     context["new"] = request.query_params.get("new") == "1"
     context["rated"] = request.query_params.get("rated") == "1"
     return render(request, "credit/status.html", context)
@@ -243,9 +265,19 @@ def complaint_status(request: Request, session: SessionDep, tracking_no: str) ->
 
 @router.post("/complaints/{tracking_no}/rating")
 def rate_result(
-    request: Request, session: SessionDep, tracking_no: str, satisfaction: Annotated[str, Form()] = ""
+    request: Request,
+    session: SessionDep,
+    tracking_no: str,
+    satisfaction: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """The complainant rates how the complaint was handled (1–5)."""
+    if not form_token_ok(csrf_token, request.url.path):
+        complaint = complaints.by_tracking(session, tracking_no)
+        context = _status_context(session, complaint, utcnow())
+        context["error"] = i18n.gettext(FORM_EXPIRED, i18n.negotiate(request))
+        context["csrf_token"] = form_token(request.url.path)
+        return render(request, "credit/status.html", context, status_code=403)
     try:
         value = int(satisfaction)
     except ValueError:
@@ -258,5 +290,6 @@ def rate_result(
         complaint = complaints.by_tracking(session, tracking_no)
         context = _status_context(session, complaint, utcnow())
         context["error"] = i18n.gettext(exc.message, i18n.negotiate(request))
+        context["csrf_token"] = form_token(request.url.path)
         return render(request, "credit/status.html", context, status_code=exc.status_code)
     return RedirectResponse(f"/kiosk/complaints/{complaint.tracking_no}?rated=1", status_code=303)

@@ -27,6 +27,7 @@ from store.premises.models import Shop
 router = APIRouter(prefix="/admin/credit", include_in_schema=False)
 
 CreditKeeper = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager))]
+CreditEntry = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager, Role.tenant, Role.security))]
 KeyKeeper = Annotated[StaffContext, Depends(require_role(Role.admin))]
 Patrol = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager, Role.security))]
 BAD_DATE = N_("Enter a date as YYYY-MM-DD.")
@@ -60,8 +61,12 @@ def poster_url(request: Request, code: str) -> str:
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(request: Request, session: SessionDep, staff: CreditKeeper) -> HTMLResponse:
+def overview(request: Request, session: SessionDep, staff: CreditEntry) -> Response:
     """Credit overview: rating distribution, expiring permits, overdue complaints, every open shop's score."""
+    if staff.role == Role.tenant:  # the section's entry for tenant staff: their shop's complaints
+        return RedirectResponse("/admin/credit/complaints", status_code=303)
+    if staff.role == Role.security:  # and for the patrol: the scans
+        return RedirectResponse("/admin/credit/scans", status_code=303)
     found = service.overview(session, staff.store_id)
     shops = premises_service.list_shops(session, staff.store_id, open_on=_today(staff))
     profiles = service.profiles_by_shop(session, staff.store_id)
@@ -232,7 +237,7 @@ def posters_pdf(request: Request, session: SessionDep, staff: CreditKeeper) -> R
 
 
 @router.post("/keys/rotate", response_class=HTMLResponse)
-def rotate_key(session: SessionDep, staff: KeyKeeper, form: CheckedForm) -> Response:
+def rotate_key(session: SessionDep, form: CheckedForm, staff: KeyKeeper) -> Response:  # the CSRF check first
     """A new signing key; with "revoke", the old keys stop verifying and every code is reissued."""
     codes.rotate_key(session, staff.store_id, revoke_old=form.get("revoke") == "on")
     return RedirectResponse("/admin/credit/posters?done=rotate", status_code=303)

@@ -91,7 +91,7 @@ class Reason:
     points: int
     record_kind: str
     record_id: int | None
-    text: str  # zh / en
+    text: str  # "zh：detail / en: detail"
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def rating_of(score: int) -> str:
 
 def _reason(key: str, kind: str, record_id: int | None, detail: str, times: int = 1) -> Reason:
     rule = RULES_BY_KEY[key]
-    return Reason(key, rule.points * times, kind, record_id, f"{rule.zh} / {rule.en}: {detail}")
+    return Reason(key, rule.points * times, kind, record_id, f"{rule.zh}：{detail} / {rule.en}: {detail}")
 
 
 def _complaint_reasons(facts: Facts, since: date) -> list[Reason]:

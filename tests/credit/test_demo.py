@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from sqlmodel import select
 
@@ -32,6 +32,6 @@ def test_the_demo_store_has_credit_records_that_earn_s9(session):
     assert (max(c.filed_at for c in found) - min(c.filed_at for c in found)).days > 300
 
     first = ctx.end_on.replace(day=1)
-    now = datetime.combine(ctx.end_on, time(12), tzinfo=timezone.utc)
+    now = datetime.combine(ctx.end_on, time(12), tzinfo=UTC)
     result = EVALUATORS["S9"](EvalContext(session, store, Period(first, first, first, ctx.end_on, ctx.end_on), now))
     assert (result.points, result.missing) == (5, "")

@@ -9,7 +9,7 @@ from store import signed_codes
 from store.credit import codes
 from store.credit.models import CreditComplaint, CreditComplaintPhoto, CreditScan
 from store.ratelimit import RateLimitCounter
-from tests.factories.credit import credit_world, png_bytes, solve
+from tests.factories.credit import credit_world, png_bytes, rating_token, solve
 
 
 @pytest.fixture
@@ -103,6 +103,13 @@ class TestComplaintForm:
         assert _complaints(session) == []
         assert list(session.exec(select(CreditComplaintPhoto))) == []
 
+    def test_a_post_without_the_forms_token_is_refused(self, client, session, world):
+        form = client.get(f"/kiosk/q/{world.qr.code}/complaint")
+        data = {**solve(form.text), "text": "收银多收了十元钱", "csrf_token": "forged"}
+        response = client.post(f"/kiosk/q/{world.qr.code}/complaint", data=data)
+        assert response.status_code == 403 and "表单已过期" in response.text
+        assert _complaints(session) == []
+
     def test_a_wrong_answer_to_the_check_question_is_refused(self, client, session, world):
         form = client.get(f"/kiosk/q/{world.qr.code}/complaint")
         data = {**solve(form.text), "text": "多收钱了多收钱了"}
@@ -172,13 +179,21 @@ class TestFollowingAComplaint:
 
         complaint = file_complaint(session, world.shop)
         url = f"/kiosk/complaints/{complaint.tracking_no}/rating"
-        assert client.post(url, data={"satisfaction": "5"}, follow_redirects=False).status_code == 409
+        token = signed_codes.sign("kiosk-form", url, max_age=__import__("datetime").timedelta(hours=1))
+
+        def rate(value: str):
+            return client.post(url, data={"satisfaction": value, "csrf_token": token}, follow_redirects=False)
+
+        assert rate("5").status_code == 409
         complaint.status, complaint.closed_at = "resolved", complaint.filed_at
         session.add(complaint)
         session.flush()
-        assert client.post(url, data={"satisfaction": "9"}, follow_redirects=False).status_code == 400
-        assert client.post(url, data={"satisfaction": "4"}, follow_redirects=False).status_code == 303
-        again = client.post(url, data={"satisfaction": "1"}, follow_redirects=False)
+        token = rating_token(client, complaint.tracking_no)
+        no_token = client.post(url, data={"satisfaction": "4"}, follow_redirects=False)
+        assert no_token.status_code == 403 and "表单已过期" in no_token.text
+        assert rate("9").status_code == 400
+        assert rate("4").status_code == 303
+        again = rate("1")
         assert again.status_code == 409 and "已评价" in again.text
         session.expire_all()
         assert session.get(CreditComplaint, complaint.id).satisfaction == 4

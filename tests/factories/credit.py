@@ -50,5 +50,17 @@ def solve(form_html: str) -> dict[str, str]:
 
     token = re.search(r'name="challenge" value="([^"]+)"', form_html)
     question = re.search(r"(\d) \+ (\d)", form_html)
-    assert token and question, "no challenge on the form"
-    return {"challenge": token.group(1), "answer": str(int(question.group(1)) + int(question.group(2)))}
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', form_html)
+    assert token and question and form_token, "no challenge or form token on the form"
+    answer = str(int(question.group(1)) + int(question.group(2)))
+    return {"challenge": token.group(1), "answer": answer, "csrf_token": form_token.group(1)}
+
+
+def rating_token(client, tracking_no: str) -> str:
+    """The form token of the rating form on a complaint's status page."""
+    import re
+
+    page = client.get(f"/kiosk/complaints/{tracking_no}").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "no rating form"
+    return found.group(1)

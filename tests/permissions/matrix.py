@@ -139,7 +139,7 @@ CREDIT_ROWS: dict[tuple[str, str], Rule] = {
     ("GET", "/kiosk/credit/rules"): public(
         "the public rules of the credit score", at("/kiosk/credit/rules"), page=True
     ),
-    ("GET", "/admin/credit"): Rule(CREDIT_OFFICE, at("/admin/credit"), page=True),
+    ("GET", "/admin/credit"): Rule(who("admin", "manager", "tenant", "security"), at("/admin/credit"), page=True),
     ("GET", "/admin/credit/shops/{shop_id}"): Rule(
         CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}"), page=True
     ),
