@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from kiosk import i18n
+from kiosk.credit import router as credit_router
 from kiosk.web import render, router
 
 STATIC = Path(__file__).parent / "static"
@@ -37,12 +38,16 @@ ERROR_TEXTS = (
     N_("Bad request"),
     N_("no store: run smartstore demo or import"),
     N_("an unexpected error occurred; it was logged"),
+    N_("Invalid code"),
+    N_("Complaint not found"),
+    N_("Complaint already closed"),
 )
 
 
 def mount(app: FastAPI) -> None:
     """Add the kiosk routes and static files to the server app."""
     app.include_router(router)
+    app.include_router(credit_router)  # the credit QR phone pages and complaints (S9)
     app.mount("/kiosk/static", StaticFiles(directory=STATIC), name="kiosk-static")
 
 

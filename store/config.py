@@ -55,6 +55,11 @@ class StoreSettings(BaseSettings):
     api_docs: bool = True  # /api/v1/docs (Swagger UI) and the OpenAPI spec; turn off in production if wanted
     max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
     max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
+    # Credit complaints (store.credit): hours the shop and the store have to answer a complaint before it is
+    # overdue (the shopper is then offered the 12315 route); public form limits per device and per phone an hour.
+    credit_response_hours: int = Field(default=48, ge=1)
+    credit_complaints_per_device_hour: int = Field(default=5, ge=1)
+    credit_complaints_per_phone_hour: int = Field(default=3, ge=1)
     demo_seed: int = 42
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False

@@ -94,3 +94,79 @@ def verify(purpose: str, code: str, *, now: datetime | None = None, secret: str 
     if (now or utcnow()).timestamp() >= expires:
         raise CodeExpired("this code has expired; ask for a new one")
     return payload
+
+
+# Public-key codes (credit QR posters). A poster lives for years and a patrol phone should check it
+# offline, so these carry no expiry and are signed with Ed25519: the server keeps private seeds, anyone
+# may hold the public keys. ``<body>.<kid>.<sig>``: ``sig`` signs ``purpose|kid|body``, so a code signed for
+# one purpose (or under one key id) never verifies for another. Rotation: sign with a new ``kid`` and keep
+# the old public keys in ``public_keys`` until they are revoked.
+KID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+
+
+def _signed_message(purpose: str, kid: str, body: str) -> bytes:
+    if not PURPOSE.fullmatch(purpose):
+        raise ValueError(f"purpose {purpose!r} must be 1–64 lower-case letters, digits, dots, dashes or underscores")
+    return f"{purpose}|{kid}|{body}".encode("ascii")
+
+
+def ed25519_seed(kid: str, *, secret: str | None = None) -> bytes:
+    """The 32-byte private seed of key ``kid``, derived from ``SMARTSTORE_SECRET_KEY`` (nothing secret stored)."""
+    secret_bytes = (secret if secret is not None else get_settings().secret_key).encode()
+    return hmac.new(secret_bytes, b"smartstore.ed25519:" + kid.encode(), hashlib.sha256).digest()
+
+
+def ed25519_public_key(seed: bytes) -> bytes:
+    """The raw 32-byte public key of a private seed."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def sign_ed25519(purpose: str, payload: Any, *, kid: str, seed: bytes) -> str:
+    """A code for ``purpose`` carrying ``payload``, signed by the private ``seed`` of key ``kid``; no expiry."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if not KID.fullmatch(kid):
+        raise ValueError(f"key id {kid!r} must be 1–16 letters, digits, dashes or underscores")
+    body = _b64encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+    signature = Ed25519PrivateKey.from_private_bytes(seed).sign(_signed_message(purpose, kid, body))
+    return f"{body}.{kid}.{_b64encode(signature)}"
+
+
+def verify_ed25519(purpose: str, code: str, public_keys: dict[str, bytes]) -> tuple[str, Any]:
+    """(key id, payload) of ``code`` if one of ``public_keys`` (kid → raw key) signed it for ``purpose``.
+
+    Raises :class:`CodeInvalid` for anything else: altered, truncated, unknown or revoked key id.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    parts = code.split(".")
+    if len(code) > MAX_CODE_LENGTH or len(parts) != 3 or not code.isascii():
+        raise CodeInvalid("this code is not valid")
+    body, kid, sig_text = parts
+    key = public_keys.get(kid)
+    if key is None or not KID.fullmatch(kid):
+        raise CodeInvalid("this code is not valid")
+    try:
+        signature = _b64decode(sig_text)
+        # Re-encoding must give the same text: otherwise a variant spelling of the signature would pass.
+        if _b64encode(signature) != sig_text:
+            raise CodeInvalid("this code is not valid")
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, _signed_message(purpose, kid, body))
+        return kid, json.loads(_b64decode(body))
+    except (InvalidSignature, ValueError) as exc:
+        raise CodeInvalid("this code is not valid") from exc
+
+
+def unverified_payload(code: str) -> Any:
+    """The payload of an Ed25519 code *before* it is verified: only to pick which keys to verify with."""
+    body = code.split(".", 1)[0]
+    if len(code) > MAX_CODE_LENGTH or not body.isascii():
+        raise CodeInvalid("this code is not valid")
+    try:
+        return json.loads(_b64decode(body))
+    except ValueError as exc:
+        raise CodeInvalid("this code is not valid") from exc

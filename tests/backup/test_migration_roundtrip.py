@@ -119,8 +119,8 @@ class TestMigrationRoundTrip:
 
         _migrate(copy, "downgrade", previous)
         assert migrate.current_revision(copy) == (None if previous == "base" else previous)
-        # A migration that creates tables drops them, with the demo's rows in them (the catalogue's): every
-        # table the rollback kept must come back with exactly its rows, and the schema exactly as it was.
+        # A migration that creates tables drops them, with the demo's rows in them: every table the
+        # rollback kept must come back with exactly its rows, and the schema exactly as it was.
         kept = set(inspect(copy).get_table_names())
         _migrate(copy, "upgrade", head)
 

@@ -83,6 +83,136 @@ FLOORS_CSV = "floor_code,name,level\n9F,九楼,9\n".encode()
 SHOP_ID = {"shop_id": lambda w: w.home.shop.id}
 ORDER_ID = {"order_id": lambda w: w.home.order.id}
 
+# --- credit (issue 15, S9): the QR phone pages, complaints, and the credit pages of the back office ---------
+
+
+def _credit_code(w: World) -> str:
+    from sqlmodel import Session
+
+    from store.credit import codes
+
+    return codes.issue(Session.object_session(w.home.shop), w.home.store.id, w.home.shop.id).code  # type: ignore[arg-type]
+
+
+def _complaint(w: World) -> Any:
+    from sqlmodel import Session
+
+    from store.credit import complaints
+
+    session = Session.object_session(w.home.shop)
+    return complaints.file(session, w.home.store.id, w.home.shop.id, text="收银多收了十元", phone="", photos=[])  # type: ignore[arg-type]
+
+
+def _complaint_path(suffix: str = "") -> Callable[[World], Call]:
+    return lambda w: Call(f"/admin/credit/complaints/{_complaint(w).id}{suffix}", data={"reason": "ok", "officer": "o"})
+
+
+CREDIT_OFFICE = who("admin", "manager")
+COMPLAINT_HANDLERS = who("admin", "manager", "tenant")
+CREDIT_ROWS: dict[tuple[str, str], Rule] = {
+    ("GET", "/kiosk/q/{code}"): public(
+        "the shop credit page a poster's QR code opens, for shoppers",
+        lambda w: Call(f"/kiosk/q/{_credit_code(w)}"),
+        page=True,
+    ),
+    ("GET", "/kiosk/q/{code}/complaint"): public(
+        "the public complaint form (no login)", lambda w: Call(f"/kiosk/q/{_credit_code(w)}/complaint"), page=True
+    ),
+    ("POST", "/kiosk/q/{code}/complaint"): public(
+        "files a complaint; rate-limited per device and phone, with a challenge",
+        lambda w: Call(f"/kiosk/q/{_credit_code(w)}/complaint", data={"text": "收银多收了十元"}),
+        page=True,
+    ),
+    ("GET", "/kiosk/complaints"): public(
+        "look up a complaint by its tracking number", at("/kiosk/complaints"), page=True
+    ),
+    ("GET", "/kiosk/complaints/{tracking_no}"): public(
+        "the complainant follows a complaint by its tracking number",
+        lambda w: Call(f"/kiosk/complaints/{_complaint(w).tracking_no}"),
+        page=True,
+    ),
+    ("POST", "/kiosk/complaints/{tracking_no}/rating"): public(
+        "the complainant rates the result (once closed)",
+        lambda w: Call(f"/kiosk/complaints/{_complaint(w).tracking_no}/rating", data={"satisfaction": "5"}),
+        page=True,
+    ),
+    ("GET", "/kiosk/credit/rules"): public(
+        "the public rules of the credit score", at("/kiosk/credit/rules"), page=True
+    ),
+    ("GET", "/admin/credit"): Rule(who("admin", "manager", "tenant", "security"), at("/admin/credit"), page=True),
+    ("GET", "/admin/credit/shops/{shop_id}"): Rule(
+        CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}"), page=True
+    ),
+    ("POST", "/admin/credit/shops/{shop_id}/profile"): Rule(
+        CREDIT_OFFICE,
+        lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}/profile", data={"licence_name": "某某商贸有限公司"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/shops/{shop_id}/permits"): Rule(
+        CREDIT_OFFICE,
+        lambda w: Call(
+            f"/admin/credit/shops/{w.home.shop.id}/permits",
+            data={"kind": "food", "number": "JY1", "expires_on": "2030-01-01"},
+        ),
+        page=True,
+    ),
+    ("POST", "/admin/credit/shops/{shop_id}/inspections"): Rule(
+        CREDIT_OFFICE,
+        lambda w: Call(
+            f"/admin/credit/shops/{w.home.shop.id}/inspections", data={"inspected_on": "2024-01-02", "result": "passed"}
+        ),
+        page=True,
+    ),
+    ("POST", "/admin/credit/shops/{shop_id}/qr"): Rule(
+        CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}/qr"), page=True
+    ),
+    ("GET", "/admin/credit/shops/{shop_id}/poster.png"): Rule(
+        CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}/poster.png"), page=True
+    ),
+    ("GET", "/admin/credit/posters"): Rule(CREDIT_OFFICE, at("/admin/credit/posters"), page=True),
+    ("POST", "/admin/credit/posters/refresh"): Rule(CREDIT_OFFICE, at("/admin/credit/posters/refresh"), page=True),
+    ("GET", "/admin/credit/posters.pdf"): Rule(CREDIT_OFFICE, at("/admin/credit/posters.pdf"), page=True),
+    ("POST", "/admin/credit/keys/rotate"): Rule(ADMIN, at("/admin/credit/keys/rotate"), page=True),
+    ("GET", "/admin/credit/scans"): Rule(who("admin", "manager", "security"), at("/admin/credit/scans"), page=True),
+    ("POST", "/admin/credit/scans"): Rule(
+        who("admin", "manager", "security"),
+        lambda w: Call("/admin/credit/scans", data={"shop_id": str(w.home.shop.id), "code": _credit_code(w)}),
+        page=True,
+    ),
+    ("GET", "/admin/credit/services"): Rule(CREDIT_OFFICE, at("/admin/credit/services"), page=True),
+    ("POST", "/admin/credit/services"): Rule(
+        CREDIT_OFFICE,
+        at("/admin/credit/services", data={"kind": "loan", "partner": "某银行", "name": "信用贷"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/referrals"): Rule(
+        CREDIT_OFFICE,
+        at("/admin/credit/referrals", data={"service_id": "1", "shop_id": "1", "referred_on": "2024-01-01"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/referrals/{referral_id}/outcome"): Rule(
+        CREDIT_OFFICE, at("/admin/credit/referrals/1/outcome", data={"outcome": "approved"}), page=True
+    ),
+    ("GET", "/admin/credit/complaints"): Rule(COMPLAINT_HANDLERS, at("/admin/credit/complaints"), page=True),
+    ("GET", "/admin/credit/complaints/{complaint_id}"): Rule(COMPLAINT_HANDLERS, _complaint_path(), page=True),
+    ("GET", "/admin/credit/complaints/{complaint_id}/photos/{photo_id}"): Rule(
+        COMPLAINT_HANDLERS, _complaint_path("/photos/1"), page=True
+    ),
+    ("POST", "/admin/credit/complaints/{complaint_id}/assign"): Rule(
+        CREDIT_OFFICE, _complaint_path("/assign"), page=True
+    ),
+    ("POST", "/admin/credit/complaints/{complaint_id}/respond"): Rule(
+        COMPLAINT_HANDLERS, _complaint_path("/respond"), page=True
+    ),
+    ("POST", "/admin/credit/complaints/{complaint_id}/resolve"): Rule(
+        CREDIT_OFFICE, _complaint_path("/resolve"), page=True
+    ),
+    ("POST", "/admin/credit/complaints/{complaint_id}/reject"): Rule(
+        CREDIT_OFFICE, _complaint_path("/reject"), page=True
+    ),
+}
+
+
 MATRIX: dict[tuple[str, str], Rule] = {
     # Platform
     ("GET", "/healthz"): public("liveness probe", at("/healthz")),
@@ -353,4 +483,5 @@ MATRIX: dict[tuple[str, str], Rule] = {
         BACK_OFFICE, at("/admin/catalog/price-changes/999999/approve"), page=True
     ),
     ("GET", "/admin/catalog/parity"): Rule(BACK_OFFICE, at("/admin/catalog/parity"), page=True),
+    **CREDIT_ROWS,
 }
