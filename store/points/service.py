@@ -365,10 +365,11 @@ def adjust(
         raise InvalidPoints(f"an adjustment is a whole number of points other than zero, not {points!r}")
     if not isinstance(reason, str) or not reason.strip():
         raise ReasonRequired("an adjustment needs a reason")
+    key = f"{store_id}:{key}"
+    member, day = _begin(session, member_id, store_id, day)  # the lock first: a concurrent retry waits here
     earlier = _find(session, "adjust", key, EntryKind.adjust)
     if earlier is not None:
         return _same(earlier, member_id, points)
-    member, day = _begin(session, member_id, store_id, day)
     if points > 0:
         entry = _write_entry(
             session,
@@ -421,10 +422,11 @@ def redeem(
 ) -> PointsEntry:
     """Spend points on a coupon or a gift; ``key`` (the caller's reference) makes a retry return the first."""
     points = check_points(points)
+    key = f"{store_id}:{key}"
+    member, day = _begin(session, member_id, store_id, day)  # the lock first: a concurrent retry waits here
     earlier = _find(session, "redeem", key, EntryKind.redeem)
     if earlier is not None:
         return _same(earlier, member_id, points)
-    member, day = _begin(session, member_id, store_id, day)
     entry, _ = _debit(
         session,
         member,
@@ -459,6 +461,8 @@ def hold(
 ) -> PointsHold:
     """Set ``points`` aside for a till's payment (a ``redeem`` entry at once); confirm or release it later."""
     points = check_points(points)
+    now = now or utcnow()
+    member, day = _begin(session, member_id, store_id, store_today(session, store_id, now))
     earlier = session.exec(
         select(PointsHold).where(PointsHold.store_id == store_id, PointsHold.hold_key == hold_key)
     ).first()
@@ -466,8 +470,6 @@ def hold(
         if earlier.member_id != member_id or earlier.points != points:
             raise KeyReused(f"hold {hold_key} was used for another member or amount")
         return earlier
-    now = now or utcnow()
-    member, day = _begin(session, member_id, store_id, store_today(session, store_id, now))
     _debit(
         session,
         member,
@@ -635,7 +637,7 @@ def quote(session: Session, order: Order, tier: str) -> EarnQuote:
     return EarnQuote(net, fen_per_point, tuple(multipliers), points, funder)
 
 
-def award_order(session: Session, order_id: int) -> PointsEntry | None:
+def award_order(session: Session, order_id: int, *, today: date | None = None) -> PointsEntry | None:
     """Points for a posted sale with a member: once, however often it is replayed; ``None`` if it earns none."""
     earlier = _find(session, "order", str(order_id), EntryKind.earn)
     if earlier is not None:
@@ -650,7 +652,10 @@ def award_order(session: Session, order_id: int) -> PointsEntry | None:
     earn = quote(session, order, member.tier)
     if earn.points <= 0:
         return None
-    member, day = _begin(session, member.id, order.store_id, store_today(session, order.store_id))  # type: ignore[arg-type]
+    member, day = _begin(session, member.id, order.store_id, today or store_today(session, order.store_id))  # type: ignore[arg-type]
+    earlier = _find(session, "order", str(order_id), EntryKind.earn)  # a concurrent award won while we waited
+    if earlier is not None:
+        return earlier
     entry = _write_entry(
         session,
         member,
@@ -677,7 +682,7 @@ def award_order(session: Session, order_id: int) -> PointsEntry | None:
     return entry
 
 
-def reverse_refund(session: Session, refund_id: int) -> list[PointsEntry]:
+def reverse_refund(session: Session, refund_id: int, *, today: date | None = None) -> list[PointsEntry]:
     """A refund undoes its share of the sale's points and gives back its share of the points that paid for it.
 
     Shares are cumulative (``rules.pro_rata_step``), so parts add up to a full refund. Points already spent
@@ -689,6 +694,8 @@ def reverse_refund(session: Session, refund_id: int) -> list[PointsEntry]:
     order = session.get(Order, refund.order_id)
     if order is None or order.member_id is None:
         return []
+    award_order(session, order.id, today=today)  # a refund read before its sale's award: the sale earns first
+    member, day = _begin(session, order.member_id, order.store_id, today or store_today(session, order.store_id))
     done = [
         e
         for e in (
@@ -707,7 +714,6 @@ def reverse_refund(session: Session, refund_id: int) -> list[PointsEntry]:
         ).one()
     )
     after = before + refund.amount_fen
-    member, day = _begin(session, order.member_id, order.store_id, store_today(session, order.store_id))
     out: list[PointsEntry] = []
     earned = _find(session, "order", str(order.id), EntryKind.earn)
     if earned is not None:
