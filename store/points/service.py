@@ -20,6 +20,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, utcnow
+from store.errors import InvalidInput
 from store.members.models import Member
 from store.points import rules
 from store.points.errors import (
@@ -44,9 +45,11 @@ from store.points.models import (
     PointsRule,
     PointsTierRate,
 )
+from store.premises.errors import ShopNotFound
 from store.premises.models import Shop, Store
 from store.sales.models import Order, Payment, Refund
 from store.sales.schemas import PaymentMethod
+from store.scoping import get_in_store
 
 log = logging.getLogger("store.points")
 
@@ -694,7 +697,7 @@ def reverse_refund(session: Session, refund_id: int, *, today: date | None = Non
     order = session.get(Order, refund.order_id)
     if order is None or order.member_id is None:
         return []
-    award_order(session, order.id, today=today)  # a refund read before its sale's award: the sale earns first
+    award_order(session, order.id, today=today)  # type: ignore[arg-type]  # a refund read before its sale's award: the sale earns first
     member, day = _begin(session, order.member_id, order.store_id, today or store_today(session, order.store_id))
     done = [
         e
@@ -844,6 +847,21 @@ def expiring(session: Session, member_id: int, day: date, *, within_days: int = 
             .order_by(col(PointsLot.expires_on), col(PointsLot.id))
         ).all()
     )
+
+
+def add_rule(session: Session, store_id: int, fields: dict[str, Any], *, viewer: Any = None) -> PointsRule:
+    """A new earn rule of the store; a shop it names must be the store's."""
+    if fields.get("shop_id") is not None:
+        get_in_store(session, Shop, fields["shop_id"], store_id=store_id, not_found=ShopNotFound, label="shop")
+    if fields.get("valid_from") and fields.get("valid_to") and fields["valid_to"] < fields["valid_from"]:
+        raise InvalidInput("valid_to is before valid_from")
+    if fields.get("kind") == "promo" and not (fields.get("valid_from") and fields.get("valid_to")):
+        raise InvalidInput("a promotion needs its period: valid_from and valid_to")
+    rule = PointsRule(store_id=store_id, **fields)
+    session.add(rule)
+    session.flush()
+    log.info("points rule added", extra={"rule_id": rule.id, "by": getattr(viewer, "label", "")})
+    return rule
 
 
 def get_member(session: Session, member_id: int, store_id: int) -> Member:

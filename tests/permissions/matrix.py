@@ -296,3 +296,94 @@ MATRIX: dict[tuple[str, str], Rule] = {
         page=True,
     ),
 }
+
+
+# --- points (issue 10): a member of the home store with 1,000 points, made inside each cell -------------------
+
+
+def _points_member(w: World) -> int:
+    from sqlalchemy.orm import object_session
+
+    from store.points import service as points_service
+    from tests.factories.points import create_member
+
+    session = object_session(w.home.store)
+    assert session is not None
+    member = create_member(session, w.home.store)
+    points_service.open_balance(session, member_id=member.id, points=1_000, expires_on=None, source="matrix")  # type: ignore[arg-type]
+    return member.id  # type: ignore[return-value]
+
+
+def _points_hold(w: World) -> str:
+    from sqlalchemy.orm import object_session
+
+    from store.points import service as points_service
+
+    session = object_session(w.home.store)
+    assert session is not None
+    points_service.hold(
+        session,
+        store_id=w.home.store.id,
+        member_id=_points_member(w),
+        points=10,
+        hold_key="M-1",  # type: ignore[arg-type]
+    )
+    return "M-1"
+
+
+POINTS_READERS = who("admin", "manager", "cashier", "marketing", "pos_terminal", "capture_box", "kiosk")
+POINTS_SPENDERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
+MATRIX.update(
+    {
+        ("GET", f"{API}/points/members/{{member_id}}"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}")
+        ),
+        ("GET", f"{API}/points/members/{{member_id}}/entries"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}/entries")
+        ),
+        ("GET", f"{API}/points/members/{{member_id}}/expiring"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}/expiring")
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/redemptions"): Rule(
+            POINTS_SPENDERS,
+            lambda w: Call(f"{API}/points/members/{_points_member(w)}/redemptions", json={"points": 10}),
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/holds"): Rule(
+            POINTS_SPENDERS,
+            lambda w: Call(f"{API}/points/members/{_points_member(w)}/holds", json={"points": 10, "hold_key": "M-2"}),
+        ),
+        ("POST", f"{API}/points/holds/{{hold_key}}/confirm"): Rule(
+            POINTS_SPENDERS, lambda w: Call(f"{API}/points/holds/{_points_hold(w)}/confirm", json={"order_no": "A-1"})
+        ),
+        ("POST", f"{API}/points/holds/{{hold_key}}/release"): Rule(
+            POINTS_SPENDERS, lambda w: Call(f"{API}/points/holds/{_points_hold(w)}/release")
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/adjustments"): Rule(
+            BACK_OFFICE,
+            lambda w: Call(
+                f"{API}/points/members/{_points_member(w)}/adjustments", json={"points": 5, "reason": "goodwill"}
+            ),
+        ),
+        ("GET", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules")),
+        ("POST", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules", json={"fen_per_point": 50})),
+        ("POST", f"{API}/points/rules/{{rule_id}}/deactivate"): Rule(
+            BACK_OFFICE, lambda w: Call(f"{API}/points/rules/{_points_rule(w)}/deactivate")
+        ),
+        ("GET", f"{API}/points/liability"): Rule(
+            BACK_OFFICE, at(f"{API}/points/liability", params={"start": "2026-01", "end": "2026-03"})
+        ),
+    }
+)
+
+
+def _points_rule(w: World) -> int:
+    from sqlalchemy.orm import object_session
+
+    from store.points.models import PointsRule
+
+    session = object_session(w.home.store)
+    assert session is not None
+    rule = PointsRule(store_id=w.home.store.id, fen_per_point=100)  # type: ignore[arg-type]
+    session.add(rule)
+    session.flush()
+    return rule.id  # type: ignore[return-value]
