@@ -8,7 +8,7 @@ reference, so even a retry that lost its response record applies once), holds by
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -206,7 +206,7 @@ def post_rule_off(rule_id: RowId, session: SessionDep, manager: Manager) -> Rule
     return RuleRead.model_validate(row)
 
 
-_EXPORTS = {
+_EXPORTS: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             "application/json": {},

@@ -63,7 +63,8 @@ MAX_MONTHS = 120
 
 def months_between(start: str, end: str) -> list[str]:
     """The months from ``start`` to ``end``; past :data:`MAX_MONTHS` it stops one beyond (the caller refuses)."""
-    first, last, out = _first(start), _first(end), []
+    first, last = _first(start), _first(end)
+    out: list[str] = []
     while first <= last and len(out) <= MAX_MONTHS:
         out.append(f"{first.year:04d}-{first.month:02d}")
         first = _next(first)
