@@ -18,6 +18,7 @@ from store.imports import cells
 from store.imports.errors import RowError
 from store.imports.kinds import BulkHandler, Outcome, Parsed
 from store.imports.readers import Row
+from store.members.models import Member
 from store.premises import service as premises_service
 from store.premises.models import Shop, Store
 from store.sales import bulk as sales_bulk
@@ -136,15 +137,24 @@ class OrderRows(HistoryHandler):
 
     def check(self, chunk: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
         stored = self._stored([parsed.item["order_no"] for parsed in chunk])
+        members = self._members({parsed.item["member_id"] for parsed in chunk} - {None})
         new = []
         for parsed in chunk:
             order = stored.get(parsed.item["order_no"])
-            if order is None:
+            member_id = parsed.item["member_id"]
+            if member_id is not None and member_id not in members:
+                yield parsed.row, RowError("member_id", f"no member {member_id} in this store (import members first)")
+            elif order is None:
                 new.append(parsed.item)
                 yield parsed.row, Outcome.imported
             else:
                 yield parsed.row, _compare(order, parsed.item)
         sales_bulk.stage_rows(self.session, sales_bulk.ORDER_STAGE, new)
+
+    def _members(self, ids: set[int]) -> set[int]:
+        """Which of ``ids`` are members of this store (orders name members by a foreign key)."""
+        query = select(Member.id).where(Member.store_id == self.store_id, col(Member.id).in_(sorted(ids)))
+        return set(self.session.exec(query)) if ids else set()  # type: ignore[arg-type]
 
     def _stored(self, numbers: list[str]) -> dict[str, tuple[Any, ...]]:
         fields = [Order.order_no, *(getattr(Order, name) for name in _COMPARED)]

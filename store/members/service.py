@@ -1,0 +1,366 @@
+"""Members: sign-in by phone and one-time code, member tokens, profile, consent, tiers, data export/erasure.
+
+The dynamic member code is :mod:`store.members.codes`; the pure tier rule is :mod:`store.members.rules`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from store.clock import utcnow
+from store.errors import InvalidInput
+from store.members import phones, rules, sms
+from store.members.errors import (
+    MemberInactive,
+    MemberNotFound,
+    MemberTokenInvalid,
+    SignInCodeInvalid,
+    TooManyCodes,
+    UnknownConsentPurpose,
+)
+from store.members.models import Member, MemberConsent, MemberOtp, MemberToken
+from store.premises import service as premises_service
+from store.scoping import get_in_store
+
+CODE_TTL = timedelta(minutes=5)
+CODE_TRIES = 5
+CODES_PER_HOUR = 5
+CODE_GAP = timedelta(seconds=60)
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+ACCESS_PREFIX = "mat_"
+REFRESH_PREFIX = "mrt_"
+
+# Purposes a member consents to (PIPL art. 13–14, 23); membership itself rests on the contract, not consent.
+PURPOSES: dict[str, tuple[str, str]] = {
+    "marketing_push": ("营销推送", "Marketing messages"),
+    "profiling": ("个性化推荐与画像", "Personalisation and profiling"),
+    "brand_sharing": ("向入驻品牌提供会员信息", "Sharing my data with tenant brands"),
+}
+CONSENT_TEXT_VERSION = "2026-01"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _code_hash(phone_hash: str, code: str) -> str:
+    return hmac.new(phone_hash.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+# --- sign-in -------------------------------------------------------------------------------------------
+
+
+def request_sign_in_code(session: Session, store_id: int, raw_phone: str) -> datetime:
+    """Send a six-digit code to the phone (member or not yet: the answer is the same); returns its expiry."""
+    premises_service.get_store(session, store_id)
+    phone = phones.normalise(raw_phone)
+    key = phones.phone_hash(phone)
+    now = utcnow()
+    recent = session.exec(
+        select(MemberOtp.created_at)
+        .where(
+            MemberOtp.store_id == store_id, MemberOtp.phone_hash == key, MemberOtp.created_at > now - timedelta(hours=1)
+        )
+        .order_by(col(MemberOtp.created_at).desc())
+    ).all()
+    if len(recent) >= CODES_PER_HOUR or (recent and recent[0] > now - CODE_GAP):
+        raise TooManyCodes("a code was sent to this phone a moment ago: wait a minute before asking again")
+    code = f"{secrets.randbelow(10**6):06d}"
+    row = MemberOtp(store_id=store_id, phone_hash=key, code_hash=_code_hash(key, code), expires_at=now + CODE_TTL)
+    session.add(row)
+    sms.sender().send(
+        session,
+        store_id=store_id,
+        phone=phone,
+        template="sign-in-code",
+        body=f"您的登录验证码是 {code}，5分钟内有效。Your sign-in code is {code}, valid for 5 minutes.",
+    )
+    session.flush()
+    return row.expires_at
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+    member: Member
+    created: bool = False
+
+
+def _check_code(session: Session, store_id: int, key: str, code: str) -> None:
+    now = utcnow()
+    otp = session.exec(
+        select(MemberOtp)
+        .where(MemberOtp.store_id == store_id, MemberOtp.phone_hash == key)
+        .order_by(col(MemberOtp.id).desc())
+        .limit(1)
+    ).first()
+    if otp is None or otp.used_at is not None or otp.expires_at <= now or otp.attempts >= CODE_TRIES:
+        raise SignInCodeInvalid("no valid sign-in code for this phone: ask for a new one")
+    if not hmac.compare_digest(otp.code_hash, _code_hash(key, code)):
+        # Counted in its own statement: the request rolls back on the raise, so the API commits it first.
+        otp.attempts += 1
+        raise SignInCodeInvalid("the sign-in code is wrong")
+    otp.used_at = now
+
+
+def new_member_no(session: Session, store_id: int) -> str:
+    for _ in range(20):
+        no = f"8{secrets.randbelow(10**11):011d}"
+        if session.exec(select(Member.id).where(Member.store_id == store_id, Member.member_no == no)).first() is None:
+            return no
+    raise RuntimeError("could not draw a free member number")  # pragma: no cover - 10^11 numbers
+
+
+def sign_in(session: Session, store_id: int, raw_phone: str, code: str) -> TokenPair:
+    """Check the code; the member (created at first sign-in) gets a new token pair."""
+    premises_service.get_store(session, store_id)
+    phone = phones.normalise(raw_phone)
+    key = phones.phone_hash(phone)
+    _check_code(session, store_id, key, code)
+    member = session.exec(select(Member).where(Member.store_id == store_id, Member.phone_hash == key)).first()
+    created = member is None
+    if member is None:
+        member = Member(
+            store_id=store_id,
+            member_no=new_member_no(session, store_id),
+            phone_masked=phones.mask(phone),
+            phone_hash=key,
+            tier=rules.BASIC,
+            tier_since=utcnow().date(),
+        )
+        session.add(member)
+        session.flush()
+    if member.status != "active":
+        raise MemberInactive("this membership is closed")
+    member.last_sign_in_at = utcnow()
+    pair = issue_tokens(session, member, secrets.token_hex(16))
+    return TokenPair(**{**pair.__dict__, "created": created})
+
+
+def issue_tokens(session: Session, member: Member, family: str) -> TokenPair:
+    now = utcnow()
+    access = ACCESS_PREFIX + secrets.token_urlsafe(32)
+    refresh = REFRESH_PREFIX + secrets.token_urlsafe(32)
+    member_id: int = member.id  # type: ignore[assignment]
+    rows = [
+        MemberToken(member_id=member_id, family=family, kind=kind, token_hash=_digest(token), expires_at=now + ttl)
+        for kind, token, ttl in (("access", access, ACCESS_TTL), ("refresh", refresh, REFRESH_TTL))
+    ]
+    session.add_all(rows)
+    session.flush()
+    return TokenPair(access, refresh, rows[0].expires_at, rows[1].expires_at, member)
+
+
+def _token_row(session: Session, token: str, kind: str) -> MemberToken:
+    prefix = ACCESS_PREFIX if kind == "access" else REFRESH_PREFIX
+    if not token.startswith(prefix):
+        raise MemberTokenInvalid(f"not a member {kind} token")
+    row = session.exec(select(MemberToken).where(MemberToken.token_hash == _digest(token))).first()
+    if row is None or row.kind != kind or row.revoked_at is not None or row.expires_at <= utcnow():
+        raise MemberTokenInvalid(f"member {kind} token unknown, expired or revoked (signed out?)")
+    return row
+
+
+def resolve_access(session: Session, token: str) -> tuple[Member, MemberToken]:
+    """The active member behind an access token, or :class:`MemberTokenInvalid`."""
+    row = _token_row(session, token, "access")
+    member = session.get(Member, row.member_id)
+    if member is None or member.status != "active":
+        raise MemberTokenInvalid("member token of a closed membership")
+    return member, row
+
+
+def refresh(session: Session, token: str) -> TokenPair:
+    """A new pair for a refresh token; the old pair is revoked (rotation). A refresh token used twice revokes
+    its whole sign-in: one of the two holders stole it."""
+    prefix_ok = token.startswith(REFRESH_PREFIX)
+    row = (
+        session.exec(select(MemberToken).where(MemberToken.token_hash == _digest(token))).first() if prefix_ok else None
+    )
+    if row is not None and row.kind == "refresh" and row.revoked_at is not None:
+        revoke_family(session, row.family)
+    row = _token_row(session, token, "refresh")
+    member = session.get(Member, row.member_id)
+    if member is None or member.status != "active":
+        raise MemberTokenInvalid("member token of a closed membership")
+    revoke_family(session, row.family)
+    return issue_tokens(session, member, row.family)
+
+
+def revoke_family(session: Session, family: str) -> None:
+    session.execute(
+        update(MemberToken)
+        .where(col(MemberToken.family) == family, col(MemberToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def logout(session: Session, token_row: MemberToken) -> None:
+    """Revoke the access and refresh tokens of this sign-in."""
+    revoke_family(session, token_row.family)
+
+
+# --- reads and profile ------------------------------------------------------------------------------------
+
+
+def get_member(session: Session, store_id: int, member_id: int) -> Member:
+    return get_in_store(session, Member, member_id, store_id=store_id, not_found=MemberNotFound, label="member")
+
+
+def update_profile(session: Session, member: Member, *, display_name: str | None, birthday: date | None) -> Member:
+    if display_name is not None:
+        member.display_name = display_name.strip()[:40]
+    if birthday is not None:
+        if birthday > utcnow().date():
+            raise InvalidInput("birthday cannot be in the future")
+        member.birthday = birthday
+    session.add(member)
+    session.flush()
+    return member
+
+
+# --- consent ---------------------------------------------------------------------------------------------
+
+
+def consents(session: Session, member_id: int) -> dict[str, MemberConsent | None]:
+    """The decision in force per purpose (None: never asked, which reads as not given)."""
+    rows = session.exec(
+        select(MemberConsent).where(MemberConsent.member_id == member_id).order_by(col(MemberConsent.id))
+    ).all()
+    current: dict[str, MemberConsent | None] = dict.fromkeys(PURPOSES)
+    for row in rows:
+        current[row.purpose] = row
+    return current
+
+
+def record_consent(
+    session: Session, member: Member, purpose: str, granted: bool, *, text_version: str, channel: str = "miniprogram"
+) -> MemberConsent:
+    """Give or withdraw consent for one purpose: a new row (the history is the audit trail)."""
+    if purpose not in PURPOSES:
+        raise UnknownConsentPurpose(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
+    if not text_version.strip():
+        raise InvalidInput("name the version of the consent text the member saw")
+    row = MemberConsent(
+        member_id=member.id,  # type: ignore[arg-type]
+        purpose=purpose,
+        granted=granted,
+        text_version=text_version.strip()[:20],
+        channel=channel,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def may_contact(session: Session, member: Member, purpose: str = "marketing_push") -> bool:
+    """Whether ``member`` may be reached for ``purpose`` now: an active member whose latest decision for it is
+    a grant. Marketing asks this right before each send, so a withdrawal blocks the very next message."""
+    if purpose not in PURPOSES:
+        raise UnknownConsentPurpose(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
+    if member.status != "active" or member.erased_at is not None:
+        return False
+    latest = session.exec(
+        select(MemberConsent.granted)
+        .where(MemberConsent.member_id == member.id, MemberConsent.purpose == purpose)
+        .order_by(col(MemberConsent.id).desc())
+        .limit(1)
+    ).first()
+    return bool(latest)
+
+
+def count_members(session: Session, store_id: int) -> int:
+    return int(session.exec(select(func.count()).select_from(Member).where(Member.store_id == store_id)).one())
+
+
+def profile_dict(member: Member) -> dict[str, Any]:
+    return {
+        "member_no": member.member_no,
+        "phone_masked": member.phone_masked,
+        "display_name": member.display_name,
+        "birthday": member.birthday.isoformat() if member.birthday else None,
+        "tier": member.tier,
+        "tier_since": member.tier_since.isoformat() if member.tier_since else None,
+        "status": member.status,
+        "points_balance": member.points_balance,
+        "joined_at": member.joined_at.isoformat(),
+    }
+
+
+# --- the member's own data: export and erasure (PIPL art. 45, 47) ------------------------------------------------
+
+
+def export(session: Session, member: Member, orders: list[dict[str, Any]]) -> dict[str, Any]:
+    """Everything held about ``member`` (``orders`` from the sales domain), as JSON-ready data."""
+    history = session.exec(
+        select(MemberConsent).where(MemberConsent.member_id == member.id).order_by(col(MemberConsent.id))
+    ).all()
+    sign_ins = session.exec(
+        select(MemberToken.created_at)
+        .where(MemberToken.member_id == member.id, MemberToken.kind == "access")
+        .order_by(col(MemberToken.id))
+    ).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "profile": profile_dict(member),
+        "phone_note": "the full phone number is not stored: only a keyed hash to find you and the masked form",
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "text_version": c.text_version,
+                "channel": c.channel,
+                "recorded_at": c.recorded_at.isoformat(),
+            }
+            for c in history
+        ],
+        "sign_ins": [t.isoformat() for t in sign_ins],
+        "orders": orders,
+    }
+
+
+def erase(session: Session, member: Member) -> None:
+    """Close the membership and erase the personal data; orders keep pointing at the anonymous row, so the
+    store's books (and every KPI) stay as they were, without identity."""
+    now = utcnow()
+    key = member.phone_hash
+    revoke_family_of_member(session, member.id)  # type: ignore[arg-type]
+    if key is not None:
+        for model in (MemberOtp,):
+            for row in session.exec(select(model).where(model.phone_hash == key, model.store_id == member.store_id)):
+                session.delete(row)
+        from store.members.models import SmsOutbox
+
+        for out in session.exec(
+            select(SmsOutbox).where(SmsOutbox.phone_hash == key, SmsOutbox.store_id == member.store_id)
+        ):
+            session.delete(out)
+    member.phone_hash = None
+    member.phone_masked = ""
+    member.display_name = ""
+    member.birthday = None
+    member.member_no = f"X{member.id}"
+    member.status = "erased"
+    member.erased_at = now
+    session.add(member)
+    session.flush()
+
+
+def revoke_family_of_member(session: Session, member_id: int) -> None:
+    session.execute(
+        update(MemberToken)
+        .where(col(MemberToken.member_id) == member_id, col(MemberToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
