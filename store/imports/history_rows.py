@@ -94,7 +94,7 @@ class HistoryHandler(BulkHandler):
 class OrderRows(HistoryHandler):
     kind = "orders"
     required = ("order_no", "ordered_at", "shop_code", "channel", "source", "total_fen|total_yuan")
-    optional = ("member_id", "discount_fen|discount_yuan", "payment_method")
+    optional = ("member_id", "member_no", "discount_fen|discount_yuan", "payment_method")
 
     def parse(self, row: Row) -> Parsed:
         """The checks ``create_order`` makes, on the one line and one payment an imported order gets."""
@@ -104,6 +104,12 @@ class OrderRows(HistoryHandler):
         total = cells.money(row, "total")
         discount = cells.money(row, "discount", required=False)
         member_id = cells.integer(row, "member_id", minimum=1, maximum=INT32_MAX, required=False, default=0) or None
+        member_no = cells.text(row, "member_no", required=False, max_length=32)
+        if member_no:
+            found = self.member_for(member_no)
+            if member_id is not None and member_id != found:
+                raise RowError("member_no", f"member {member_no!r} is member id {found}, not {member_id}")
+            member_id = found
         method = cells.choice(row, "payment_method", PAYMENT_METHODS, required=False, default="other")
         channel = cells.choice(row, "channel", CHANNELS)
         source = cells.choice(row, "source", SOURCES)
@@ -150,6 +156,17 @@ class OrderRows(HistoryHandler):
             else:
                 yield parsed.row, _compare(order, parsed.item)
         sales_bulk.stage_rows(self.session, sales_bulk.ORDER_STAGE, new)
+
+    def member_for(self, member_no: str) -> int:
+        """The id of the member with ``member_no`` (the old system's number, as imported by ``members``)."""
+        cache: dict[str, int | None] = self.__dict__.setdefault("_member_nos", {})
+        if member_no not in cache:
+            query = select(Member.id).where(Member.store_id == self.store_id, Member.member_no == member_no)
+            cache[member_no] = self.session.exec(query).first()
+        found = cache[member_no]
+        if found is None:
+            raise RowError("member_no", f"unknown member {member_no!r} (import members first)")
+        return found
 
     def _members(self, ids: set[int]) -> set[int]:
         """Which of ``ids`` are members of this store (orders name members by a foreign key)."""

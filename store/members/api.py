@@ -17,7 +17,7 @@ from store.clock import utcnow
 from store.db import SessionDep
 from store.members import codes, qr, rules, service
 from store.members.deps import CurrentMember, MemberPrincipal
-from store.members.errors import SignInCodeInvalid
+from store.members.errors import MemberTokenInvalid, SignInCodeInvalid
 from store.members.schemas import (
     Card,
     CodeCheck,
@@ -90,10 +90,16 @@ def sign_in(data: SignIn, request: Request, session: SessionDep) -> Tokens | JSO
         return answered(request, exc)
 
 
-@router.post("/token/refresh", response_model=Tokens)
-def refresh_tokens(data: RefreshRequest, session: SessionDep) -> Tokens:
-    """A new access and refresh token for a refresh token (which is then spent)."""
-    return _tokens(service.refresh(session, data.refresh_token))
+@router.post(
+    "/token/refresh", response_model=Tokens, responses={401: {"description": "Unknown or spent token", **PROBLEM}}
+)
+def refresh_tokens(data: RefreshRequest, request: Request, session: SessionDep) -> Tokens | JSONResponse:
+    """A new access and refresh token for a refresh token (which is then spent; spent twice, the whole
+    sign-in is revoked: one of the two callers stole it)."""
+    try:
+        return _tokens(service.refresh(session, data.refresh_token))
+    except MemberTokenInvalid as exc:
+        return answered(request, exc)  # answered, not raised: a revocation it made stays
 
 
 # --- the member (member token) ----------------------------------------------------------------------------
