@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from store.clock import utcnow
+from store.clock import day_bounds_utc, utcnow
 from store.errors import InvalidInput
 from store.members import phones, rules, sms
 from store.members.errors import (
+    InvalidTierRules,
     MemberInactive,
     MemberNotFound,
     MemberTokenInvalid,
@@ -26,8 +28,9 @@ from store.members.errors import (
     TooManyCodes,
     UnknownConsentPurpose,
 )
-from store.members.models import Member, MemberConsent, MemberOtp, MemberToken
+from store.members.models import Member, MemberConsent, MemberOtp, MemberToken, TierRule
 from store.premises import service as premises_service
+from store.sales.models import Order
 from store.scoping import get_in_store
 
 CODE_TTL = timedelta(minutes=5)
@@ -364,3 +367,164 @@ def revoke_family_of_member(session: Session, member_id: int) -> None:
         .where(col(MemberToken.member_id) == member_id, col(MemberToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+# --- tiers ---------------------------------------------------------------------------------------------------
+
+
+def thresholds(session: Session, store_id: int) -> dict[str, int]:
+    """The store's tier thresholds (fen over 12 months), the defaults where it set none."""
+    rows = session.exec(select(TierRule).where(TierRule.store_id == store_id)).all()
+    found = {**rules.DEFAULT_THRESHOLDS, **{r.tier: r.min_spend_fen for r in rows if r.tier in rules.TIERS}}
+    return found
+
+
+def set_thresholds(session: Session, store_id: int, wanted: dict[str, int]) -> dict[str, int]:
+    """Replace the store's thresholds; refused whole when any is wrong (basic 0, strictly rising)."""
+    problems = rules.check_thresholds(wanted)
+    if any(v < 0 for v in wanted.values()):
+        problems.append("thresholds cannot be negative")
+    if problems:
+        raise InvalidTierRules("; ".join(problems))
+    stored = {r.tier: r for r in session.exec(select(TierRule).where(TierRule.store_id == store_id))}
+    for tier, value in wanted.items():
+        row = stored.get(tier) or TierRule(store_id=store_id, tier=tier, min_spend_fen=value)
+        row.min_spend_fen, row.updated_at = value, utcnow()
+        session.add(row)
+    session.flush()
+    return thresholds(session, store_id)
+
+
+def rolling_spend(session: Session, store_id: int, review_on: date) -> dict[int, int]:
+    """Net spend (paid minus refunded, fen) per member over the 12 months before ``review_on``."""
+    query = (
+        sa_select(col(Order.member_id), func.sum(col(Order.total_fen) - col(Order.refunded_fen)))
+        .where(
+            col(Order.store_id) == store_id,
+            col(Order.member_id).is_not(None),
+            col(Order.business_on) >= rules.window_start(review_on),
+            col(Order.business_on) < review_on,
+        )
+        .group_by(col(Order.member_id))
+    )
+    return {int(m): int(s or 0) for m, s in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class TierReview:
+    members: int
+    up: int
+    down: int
+
+
+def review_tiers(session: Session, store_id: int, review_on: date) -> TierReview:
+    """Apply the tier rule to every active member of the store as of ``review_on``; writes only changes."""
+    limits = thresholds(session, store_id)
+    spend = rolling_spend(session, store_id, review_on)
+    rows = session.execute(
+        sa_select(col(Member.id), col(Member.tier), col(Member.tier_since)).where(
+            col(Member.store_id) == store_id, col(Member.status) == "active"
+        )
+    ).all()
+    changes = []
+    up = down = 0
+    for member_id, tier, since in rows:
+        result = rules.review(tier, since, spend.get(member_id, 0), review_on, limits)
+        if result.changed or since is None:
+            changes.append({"b_id": member_id, "tier": result.tier, "tier_since": result.since})
+            up += result.changed == "up"
+            down += result.changed == "down"
+    if changes:
+        table = Member.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(tier=bindparam("tier"), tier_since=bindparam("tier_since")),
+            changes,
+        )
+    return TierReview(len(rows), up, down)
+
+
+# --- activity (S2, S5) -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    month: date  # first day
+    active_members: int  # members active online in the month
+    active_online_orders: int  # online orders placed by those members in the month
+
+
+def _months(start: date, end: date) -> list[tuple[date, date, date]]:
+    """(month, first day in range, last day in range) for every month the range touches."""
+    out = []
+    month = start.replace(day=1)
+    while month <= end:
+        nxt = rules.add_months(month, 1)
+        out.append((month, max(start, month), min(end, nxt - timedelta(days=1))))
+        month = nxt
+    return out
+
+
+def monthly_active_online(
+    session: Session, store_id: int, start: date, end: date, *, other_activity: dict[date, set[int]] | None = None
+) -> list[MonthActivity]:
+    """Per month of ``start``..``end``: members active online (an online or live-stream order, a sign-in to
+    the mini-program, or activity the caller adds in ``other_activity`` — the points ledger) and the online
+    orders those members placed that month. Months run in the store's timezone."""
+    tz = premises_service.get_store(session, store_id).timezone
+    result = []
+    online = ("online", "live")
+    for month, first, last in _months(start, end):
+        orders = session.execute(
+            sa_select(col(Order.member_id), func.count())
+            .where(
+                col(Order.store_id) == store_id,
+                col(Order.channel).in_(online),
+                col(Order.member_id).is_not(None),
+                col(Order.business_on) >= first,
+                col(Order.business_on) <= last,
+            )
+            .group_by(col(Order.member_id))
+        ).all()
+        lo, hi = day_bounds_utc(first, tz)[0], day_bounds_utc(last, tz)[1]
+        signed = session.execute(
+            sa_select(col(MemberToken.member_id))
+            .where(col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi)
+            .join(Member, col(Member.id) == col(MemberToken.member_id))
+            .where(col(Member.store_id) == store_id)
+            .distinct()
+        ).all()
+        last_seen = session.execute(
+            sa_select(col(Member.id)).where(
+                col(Member.store_id) == store_id, col(Member.last_sign_in_at) >= lo, col(Member.last_sign_in_at) < hi
+            )
+        ).all()
+        active = {m for m, _n in orders} | {m for (m,) in signed} | {m for (m,) in last_seen}
+        active |= (other_activity or {}).get(month, set())
+        placed = sum(int(n) for m, n in orders if m in active)
+        result.append(MonthActivity(month, len(active), placed))
+    return result
+
+
+def card_users(session: Session, store_id: int, start: date, end: date) -> int:
+    """Members who used the e-member card in the range: signed in to it, or showed its code at a till."""
+    tz = premises_service.get_store(session, store_id).timezone
+    lo, hi = day_bounds_utc(start, tz)[0], day_bounds_utc(end, tz)[1]
+    step_lo, step_hi = int(lo.timestamp()) // 30, int(hi.timestamp()) // 30
+    signed = session.execute(
+        sa_select(col(MemberToken.member_id))
+        .join(Member, col(Member.id) == col(MemberToken.member_id))
+        .where(col(Member.store_id) == store_id, col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi)
+        .distinct()
+    ).all()
+    used = session.execute(
+        sa_select(col(Member.id)).where(
+            col(Member.store_id) == store_id,
+            (
+                (col(Member.last_sign_in_at) >= lo) & (col(Member.last_sign_in_at) < hi)
+                | (col(Member.code_last_step) >= step_lo) & (col(Member.code_last_step) < step_hi)
+            ),
+        )
+    ).all()
+    return len({m for (m,) in signed} | {m for (m,) in used})
