@@ -528,3 +528,110 @@ def card_users(session: Session, store_id: int, start: date, end: date) -> int:
         )
     ).all()
     return len({m for (m,) in signed} | {m for (m,) in used})
+
+
+# --- back office: search and KPIs ------------------------------------------------------------------------------
+
+
+def search(session: Session, store_id: int, query: str, *, limit: int = 50) -> list[Member]:
+    """Members by member number, by full phone (found through its keyed hash, never stored), by the masked
+    form (``138****5678``) or by the last four digits."""
+    q = query.strip()
+    base = select(Member).where(Member.store_id == store_id)
+    if not q:
+        return list(session.exec(base.order_by(col(Member.id).desc()).limit(limit)))
+    try:
+        phone = phones.normalise(q)
+    except InvalidInput:
+        phone = None
+    if phone is not None:
+        where = col(Member.phone_hash) == phones.phone_hash(phone)
+    elif len(q) == 4 and q.isdigit():
+        where = col(Member.phone_masked).endswith(q)
+    elif "*" in q:
+        where = col(Member.phone_masked) == q
+    else:
+        where = col(Member.member_no) == q
+    return list(session.exec(base.where(where).order_by(col(Member.id)).limit(limit)))
+
+
+def search_by_phone_hash(session: Session, store_id: int, key: str) -> list[Member]:
+    return list(session.exec(select(Member).where(Member.store_id == store_id, Member.phone_hash == key)))
+
+
+@dataclass(frozen=True)
+class Kpis:
+    members: int
+    active_members: int  # an order or a sign-in in the window
+    member_revenue_fen: int
+    revenue_fen: int
+    tiers: dict[str, int]
+
+    @property
+    def member_share(self) -> float | None:
+        return self.member_revenue_fen / self.revenue_fen if self.revenue_fen > 0 else None
+
+
+def kpis(session: Session, store_id: int, start: date, end: date) -> Kpis:
+    """Membership figures over ``start``..``end`` (business days): members, active members, member revenue."""
+    from store.kpi.models import KpiSalesDaily
+
+    tz = premises_service.get_store(session, store_id).timezone
+    lo, hi = day_bounds_utc(start, tz)[0], day_bounds_utc(end, tz)[1]
+    tiers = dict.fromkeys(rules.TIERS, 0)
+    for tier, n in session.execute(
+        sa_select(col(Member.tier), func.count())
+        .where(col(Member.store_id) == store_id, col(Member.status) == "active")
+        .group_by(col(Member.tier))
+    ):
+        tiers[tier] = int(n)
+    buyers = {
+        m
+        for (m,) in session.execute(
+            sa_select(col(Order.member_id))
+            .where(
+                col(Order.store_id) == store_id,
+                col(Order.member_id).is_not(None),
+                col(Order.business_on) >= start,
+                col(Order.business_on) <= end,
+            )
+            .distinct()
+        )
+    }
+    signed = {
+        m
+        for (m,) in session.execute(
+            sa_select(col(Member.id)).where(
+                col(Member.store_id) == store_id, col(Member.last_sign_in_at) >= lo, col(Member.last_sign_in_at) < hi
+            )
+        )
+    }
+    member_revenue, revenue = session.execute(
+        sa_select(
+            func.coalesce(func.sum(col(KpiSalesDaily.member_revenue_fen)), 0),
+            func.coalesce(func.sum(col(KpiSalesDaily.revenue_fen)), 0),
+        ).where(
+            col(KpiSalesDaily.store_id) == store_id,
+            col(KpiSalesDaily.business_on) >= start,
+            col(KpiSalesDaily.business_on) <= end,
+        )
+    ).one()
+    return Kpis(
+        members=sum(tiers.values()),
+        active_members=len(buyers | signed),
+        member_revenue_fen=int(member_revenue),
+        revenue_fen=int(revenue),
+        tiers=tiers,
+    )
+
+
+def member_orders(session: Session, member: Member, *, limit: int = 20) -> tuple[list[Order], int]:
+    """The member's latest orders and how many there are."""
+    total = session.exec(select(func.count()).select_from(Order).where(Order.member_id == member.id)).one()
+    rows = session.exec(
+        select(Order)
+        .where(Order.member_id == member.id)
+        .order_by(col(Order.ordered_at).desc(), col(Order.id).desc())
+        .limit(limit)
+    ).all()
+    return list(rows), int(total)

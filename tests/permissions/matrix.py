@@ -128,6 +128,18 @@ MEMBERS: dict[tuple[str, str], Rule] = {
         CODE_CHECKERS, lambda w: Call(f"{API}/members/codes/verify", json=_member_code(w))
     ),
     ("GET", f"{API}/members/codes/offline-keys"): Rule(who("pos_terminal"), at(f"{API}/members/codes/offline-keys")),
+    ("GET", "/admin/members"): Rule(who("admin", "manager", "marketing"), at("/admin/members"), page=True),
+    ("GET", "/admin/members/tiers"): Rule(who("admin", "manager", "marketing"), at("/admin/members/tiers"), page=True),
+    ("POST", "/admin/members/tiers"): Rule(
+        who("admin", "manager"),
+        at("/admin/members/tiers", data={"basic": "0", "silver": "2000", "gold": "6000", "diamond": "20000"}),
+        page=True,
+    ),
+    ("GET", "/admin/members/{member_id}"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(f"/admin/members/{w.home.member.id}"),  # type: ignore[union-attr]
+        page=True,
+    ),
 }
 
 
