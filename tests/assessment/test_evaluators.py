@@ -69,7 +69,7 @@ class TestMemberShare:
     def test_sixty_percent_of_online_orders_by_members_earns_two_points(self, session, mall):
         row = _row(session, mall, "S5")
         assert row.points == 2
-        assert (_figures(row)["member_online_orders"].value, _figures(row)["online_orders"].value) == (6, 10)
+        assert (_figures(row)["mau_online_orders"].value, _figures(row)["online_orders"].value) == (6, 10)
         assert "members" in row.rule
 
 
@@ -224,7 +224,7 @@ class TestNotMeasuredYet:
     def test_every_other_indicator_scores_zero_and_names_its_module(self, session, mall):
         report = assessment_service.assess(session, mall.store.id, now=NOW, **PERIOD)
         pending = [r for r in report.indicators if r.id in PENDING]
-        assert len(pending) == 18
+        assert len(pending) == 17
         for row in pending:
             assert (row.points, row.status) == (0, "not_measured")
             assert row.missing.endswith(f"not measured yet: {PENDING[row.id][1]}")

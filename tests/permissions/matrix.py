@@ -21,7 +21,7 @@ from typing import Any
 
 from store.clock import utcnow
 from tests.factories.auth import PASSWORD
-from tests.permissions.world import ANONYMOUS, DEVICE_KINDS, PRINCIPALS, ROLES, World
+from tests.permissions.world import ANONYMOUS, DEVICE_KINDS, MEMBER, PRINCIPALS, ROLES, World
 
 API = "/api/v1"
 
@@ -57,7 +57,7 @@ BACK_OFFICE = who("admin", "manager")
 ADMIN = who("admin")
 TILLS = who("pos_terminal", "capture_box")
 EVERYONE = who(*PRINCIPALS)
-assert set(DEVICE_KINDS) | set(ROLES) | {ANONYMOUS} == set(PRINCIPALS)
+assert set(DEVICE_KINDS) | set(ROLES) | {MEMBER, ANONYMOUS} == set(PRINCIPALS)
 
 
 def public(reason: str, call: Callable[[World], Call], *, page: bool = False) -> Rule:
@@ -82,6 +82,66 @@ def _order_body(w: World) -> dict[str, Any]:
 FLOORS_CSV = "floor_code,name,level\n9F,九楼,9\n".encode()
 SHOP_ID = {"shop_id": lambda w: w.home.shop.id}
 ORDER_ID = {"order_id": lambda w: w.home.order.id}
+
+
+# Members (issue 10): the mini-program's member (member token), tills and kiosks checking member codes.
+def _member_code(w: World) -> dict[str, Any]:
+    from store.members import codes
+
+    return {"code": codes.current_code(w.home.member).digits}  # type: ignore[arg-type]
+
+
+ME = who(MEMBER)
+CODE_CHECKERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
+MEMBERS: dict[tuple[str, str], Rule] = {
+    ("POST", f"{API}/members/sign-in/code"): public(
+        "where a member asks for a sign-in code by SMS; one a minute and five an hour per phone",
+        lambda w: Call(f"{API}/members/sign-in/code", json={"store_id": w.home.store.id, "phone": "13700000001"}),
+    ),
+    ("POST", f"{API}/members/sign-in"): public(
+        "where a phone and its SMS code become member tokens; five tries per code",
+        lambda w: Call(
+            f"{API}/members/sign-in", json={"store_id": w.home.store.id, "phone": "13700000001", "code": "000000"}
+        ),
+    ),
+    ("POST", f"{API}/members/token/refresh"): public(
+        "where a refresh token (the credential itself) becomes a new pair",
+        lambda w: Call(f"{API}/members/token/refresh", json={"refresh_token": w.home.member_refresh}),
+    ),
+    ("POST", f"{API}/members/logout"): Rule(ME, at(f"{API}/members/logout")),
+    ("GET", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me")),
+    ("PATCH", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me", json={"display_name": "小王"})),
+    ("DELETE", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me")),
+    ("GET", f"{API}/members/me/card"): Rule(ME, at(f"{API}/members/me/card")),
+    ("GET", f"{API}/members/me/code.png"): Rule(ME, at(f"{API}/members/me/code.png")),
+    ("GET", f"{API}/members/me/code.svg"): Rule(ME, at(f"{API}/members/me/code.svg")),
+    ("GET", f"{API}/members/me/orders"): Rule(ME, at(f"{API}/members/me/orders")),
+    ("GET", f"{API}/members/me/consents"): Rule(ME, at(f"{API}/members/me/consents")),
+    ("PUT", f"{API}/members/me/consents/{{purpose}}"): Rule(
+        ME,
+        at(f"{API}/members/me/consents/marketing_push", json={"granted": True, "text_version": "2026-01"}),
+        path_ids={"purpose": lambda w: "marketing_push"},
+    ),
+    ("GET", f"{API}/members/me/export"): Rule(ME, at(f"{API}/members/me/export")),
+    ("GET", f"{API}/members/me/coupons"): Rule(ME, at(f"{API}/members/me/coupons")),
+    ("POST", f"{API}/members/codes/verify"): Rule(
+        CODE_CHECKERS, lambda w: Call(f"{API}/members/codes/verify", json=_member_code(w))
+    ),
+    ("GET", f"{API}/members/codes/offline-keys"): Rule(who("pos_terminal"), at(f"{API}/members/codes/offline-keys")),
+    ("GET", "/admin/members"): Rule(who("admin", "manager", "marketing"), at("/admin/members"), page=True),
+    ("GET", "/admin/members/tiers"): Rule(who("admin", "manager", "marketing"), at("/admin/members/tiers"), page=True),
+    ("POST", "/admin/members/tiers"): Rule(
+        who("admin", "manager"),
+        at("/admin/members/tiers", data={"basic": "0", "silver": "2000", "gold": "6000", "diamond": "20000"}),
+        page=True,
+    ),
+    ("GET", "/admin/members/{member_id}"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(f"/admin/members/{w.home.member.id}"),  # type: ignore[union-attr]
+        page=True,
+    ),
+}
+
 
 MATRIX: dict[tuple[str, str], Rule] = {
     # Platform
@@ -295,6 +355,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
         lambda w: Call(f"/admin/premises/shops/{w.home.shop.id}/headcount", data={"headcount": "4"}),
         page=True,
     ),
+    **MEMBERS,
 }
 
 

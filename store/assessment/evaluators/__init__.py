@@ -11,6 +11,7 @@ from collections.abc import Callable
 from store.assessment.evaluators.bonus import evaluate_b1, evaluate_b2, evaluate_b3, evaluate_b4
 from store.assessment.evaluators.context import EvalContext, Period
 from store.assessment.evaluators.evidence import evaluate_f1, evaluate_f3, evaluate_m1
+from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -20,6 +21,7 @@ Evaluator = Callable[[EvalContext], IndicatorResult]
 MEASURED: dict[str, Evaluator] = {
     "F1": evaluate_f1,
     "F3": evaluate_f3,
+    "S2": evaluate_s2,
     "S4": evaluate_s4,
     "S5": evaluate_s5,
     "C2": evaluate_c2,
