@@ -19,6 +19,7 @@ from store.auth.models import DeviceKind, Role
 from store.db import SessionDep
 from store.errors import InvalidInput
 from store.idempotency import IdempotencyKey, respond_once
+from store.members.deps import CurrentMember
 from store.points import liability, service
 from store.points.errors import RuleNotFound
 from store.points.models import PointsRule
@@ -57,6 +58,36 @@ def _balance(session, member, day=None) -> BalanceRead:  # type: ignore[no-untyp
         lapsing_today=b.lapsing_today,
         debt=b.debt,
     )
+
+
+@router.get("/me", response_model=BalanceRead)
+def get_my_balance(who: CurrentMember, session: SessionDep) -> BalanceRead:
+    """Mini-program: my spendable points, what lapses today and any debt."""
+    return _balance(session, who.member)
+
+
+@router.get("/me/entries", response_model=EntryPage)
+def get_my_entries(
+    who: CurrentMember,
+    session: SessionDep,
+    before_id: RowId | None = None,
+    limit: Annotated[int, Query(ge=1, le=200), NotBool] = 50,
+) -> EntryPage:
+    """Mini-program: my points history, newest first."""
+    rows = service.history(session, who.member_id, before_id=before_id, limit=limit)
+    items = [EntryRead.model_validate(row) for row in rows]
+    return EntryPage(items=items, next_before_id=items[-1].id if len(items) == limit else None)
+
+
+@router.get("/me/expiring", response_model=list[LotRead])
+def get_my_expiring(
+    who: CurrentMember, session: SessionDep, within_days: Annotated[int, Query(ge=1, le=800), NotBool] = 90
+) -> list[LotRead]:
+    """Mini-program: my points about to lapse (each lot at 00:00 store time of its day), soonest first."""
+    day = service.store_today(session, who.store_id)
+    return [
+        LotRead.model_validate(lot) for lot in service.expiring(session, who.member_id, day, within_days=within_days)
+    ]
 
 
 @router.get("/members/{member_id}", response_model=BalanceRead)

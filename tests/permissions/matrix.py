@@ -396,6 +396,9 @@ POINTS_READERS = who("admin", "manager", "cashier", "marketing", "pos_terminal",
 POINTS_SPENDERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
 MATRIX.update(
     {
+        ("GET", f"{API}/points/me"): Rule(who("member"), at(f"{API}/points/me")),
+        ("GET", f"{API}/points/me/entries"): Rule(who("member"), at(f"{API}/points/me/entries")),
+        ("GET", f"{API}/points/me/expiring"): Rule(who("member"), at(f"{API}/points/me/expiring")),
         ("GET", f"{API}/points/members/{{member_id}}"): Rule(
             POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}")
         ),

@@ -143,3 +143,16 @@ def test_rules_and_liability_export(client, session, shop, manager):
     )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A2"].value == "2026-02" and sheet["H2"].value == 200
+
+
+def test_member_reads_own_points_in_the_mini_program(client, session, member):
+    from tests.factories.members import member_tokens
+
+    tokens = member_tokens(session, member)
+    session.commit()
+    mine = {"Authorization": f"Bearer {tokens.access_token}"}
+    assert client.get(f"{P}/me", headers=mine).json()["points"] == 1_000
+    assert [e["points"] for e in client.get(f"{P}/me/entries", headers=mine).json()["items"]] == [1_000]
+    soon = client.get(f"{P}/me/expiring", params={"within_days": 800}, headers=mine).json()
+    assert [lot["remaining"] for lot in soon] == [1_000]
+    assert client.get(f"{P}/members/{member.id}", headers=mine).status_code == 401
