@@ -860,7 +860,8 @@ def add_rule(session: Session, store_id: int, fields: dict[str, Any], *, viewer:
     rule = PointsRule(store_id=store_id, **fields)
     session.add(rule)
     session.flush()
-    log.info("points rule added", extra={"rule_id": rule.id, "by": getattr(viewer, "label", "")})
+    by = getattr(viewer, "label", None) or f"user:{getattr(viewer, 'user_id', '')}"
+    log.info("points rule added", extra={"rule_id": rule.id, "by": by})
     return rule
 
 

@@ -433,6 +433,22 @@ MATRIX.update(
         ("POST", f"{API}/points/rules/{{rule_id}}/deactivate"): Rule(
             BACK_OFFICE, lambda w: Call(f"{API}/points/rules/{_points_rule(w)}/deactivate")
         ),
+        ("GET", "/admin/points"): Rule(who("admin", "manager", "marketing"), at("/admin/points"), page=True),
+        ("POST", "/admin/points/rules"): Rule(
+            BACK_OFFICE, at("/admin/points/rules", data={"kind": "base", "fen_per_point": "50"}), page=True
+        ),
+        ("GET", "/admin/points/members/{member_id}"): Rule(
+            who("admin", "manager", "marketing"),
+            lambda w: Call(f"/admin/points/members/{_points_member(w)}"),
+            page=True,
+        ),
+        ("POST", "/admin/points/members/{member_id}/adjust"): Rule(
+            BACK_OFFICE,
+            lambda w: Call(
+                f"/admin/points/members/{_points_member(w)}/adjust", data={"points": "5", "reason": "goodwill"}
+            ),
+            page=True,
+        ),
         ("GET", f"{API}/points/liability"): Rule(
             BACK_OFFICE, at(f"{API}/points/liability", params={"start": "2026-01", "end": "2026-03"})
         ),
