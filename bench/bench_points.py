@@ -49,6 +49,18 @@ def _fresh(url: str | None) -> str:
     return url
 
 
+def _sequences_past_ids(session) -> None:  # type: ignore[no-untyped-def]
+    """Rows loaded with their own ids: PostgreSQL's sequences move past them (the service inserts next)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("points_entry", "points_lot", "points_allocation"):
+        session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+        )
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
@@ -211,6 +223,7 @@ def main() -> None:
         assert member is not None
         member.points_balance += half * 100 - redeems * 50
         s.add(member)
+        _sequences_past_ids(s)
         nightly.analyze(s)
     built = time.perf_counter() - started
     with unit_of_work() as s:
@@ -289,6 +302,7 @@ def main() -> None:
             update(m).where(m.c.id == bindparam("mid")).values(points_balance=bindparam("n")),
             [{"mid": mid, "n": n} for mid, n in balances],
         )
+        _sequences_past_ids(s)
         nightly.analyze(s)
     with unit_of_work() as s:
         rows = s.execute(select(func.count()).select_from(PointsEntry)).scalar()  # type: ignore[call-overload]

@@ -806,22 +806,17 @@ class Balance:
 def balance(session: Session, member: Member, day: date | None = None) -> Balance:
     """The member's spendable points on ``day``: the cached balance less lots already past their expiry."""
     day = day or store_today(session, member.store_id)
-    lapsed = int(
-        session.exec(
-            select(func.coalesce(func.sum(PointsLot.remaining), 0)).where(
-                PointsLot.member_id == member.id,
-                col(PointsLot.expires_on) <= day,
-                col(PointsLot.remaining) > 0,
-            )
-        ).one()
+    # One round trip: the lots past their expiry day not yet written off, and the open debt.
+    lapsed_q = select(func.coalesce(func.sum(PointsLot.remaining), 0)).where(
+        PointsLot.member_id == member.id,
+        col(PointsLot.expires_on) <= day,
+        col(PointsLot.remaining) > 0,
     )
-    debt = int(
-        session.exec(
-            select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0)).where(
-                PointsDebt.member_id == member.id
-            )
-        ).one()
+    debt_q = select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0)).where(
+        PointsDebt.member_id == member.id
     )
+    lapsed_raw, debt_raw = session.execute(select(lapsed_q.scalar_subquery(), debt_q.scalar_subquery())).one()
+    lapsed, debt = int(lapsed_raw), int(debt_raw)
     return Balance(member.id, member.points_balance - lapsed, lapsed, debt)  # type: ignore[arg-type]
 
 
