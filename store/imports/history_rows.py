@@ -18,6 +18,7 @@ from store.imports import cells
 from store.imports.errors import RowError
 from store.imports.kinds import BulkHandler, Outcome, Parsed
 from store.imports.readers import Row
+from store.members.models import Member
 from store.premises import service as premises_service
 from store.premises.models import Shop, Store
 from store.sales import bulk as sales_bulk
@@ -93,7 +94,7 @@ class HistoryHandler(BulkHandler):
 class OrderRows(HistoryHandler):
     kind = "orders"
     required = ("order_no", "ordered_at", "shop_code", "channel", "source", "total_fen|total_yuan")
-    optional = ("member_id", "discount_fen|discount_yuan", "payment_method")
+    optional = ("member_id", "member_no", "discount_fen|discount_yuan", "payment_method")
 
     def parse(self, row: Row) -> Parsed:
         """The checks ``create_order`` makes, on the one line and one payment an imported order gets."""
@@ -103,6 +104,12 @@ class OrderRows(HistoryHandler):
         total = cells.money(row, "total")
         discount = cells.money(row, "discount", required=False)
         member_id = cells.integer(row, "member_id", minimum=1, maximum=INT32_MAX, required=False, default=0) or None
+        member_no = cells.text(row, "member_no", required=False, max_length=32)
+        if member_no:
+            found = self.member_for(member_no)
+            if member_id is not None and member_id != found:
+                raise RowError("member_no", f"member {member_no!r} is member id {found}, not {member_id}")
+            member_id = found
         method = cells.choice(row, "payment_method", PAYMENT_METHODS, required=False, default="other")
         channel = cells.choice(row, "channel", CHANNELS)
         source = cells.choice(row, "source", SOURCES)
@@ -136,15 +143,35 @@ class OrderRows(HistoryHandler):
 
     def check(self, chunk: list[Parsed]) -> Iterator[tuple[Row, Outcome | RowError]]:
         stored = self._stored([parsed.item["order_no"] for parsed in chunk])
+        members = self._members({parsed.item["member_id"] for parsed in chunk} - {None})
         new = []
         for parsed in chunk:
             order = stored.get(parsed.item["order_no"])
-            if order is None:
+            member_id = parsed.item["member_id"]
+            if member_id is not None and member_id not in members:
+                yield parsed.row, RowError("member_id", f"no member {member_id} in this store (import members first)")
+            elif order is None:
                 new.append(parsed.item)
                 yield parsed.row, Outcome.imported
             else:
                 yield parsed.row, _compare(order, parsed.item)
         sales_bulk.stage_rows(self.session, sales_bulk.ORDER_STAGE, new)
+
+    def member_for(self, member_no: str) -> int:
+        """The id of the member with ``member_no`` (the old system's number, as imported by ``members``)."""
+        cache: dict[str, int | None] = self.__dict__.setdefault("_member_nos", {})
+        if member_no not in cache:
+            query = select(Member.id).where(Member.store_id == self.store_id, Member.member_no == member_no)
+            cache[member_no] = self.session.exec(query).first()
+        found = cache[member_no]
+        if found is None:
+            raise RowError("member_no", f"unknown member {member_no!r} (import members first)")
+        return found
+
+    def _members(self, ids: set[int]) -> set[int]:
+        """Which of ``ids`` are members of this store (orders name members by a foreign key)."""
+        query = select(Member.id).where(Member.store_id == self.store_id, col(Member.id).in_(sorted(ids)))
+        return set(self.session.exec(query)) if ids else set()  # type: ignore[arg-type]
 
     def _stored(self, numbers: list[str]) -> dict[str, tuple[Any, ...]]:
         fields = [Order.order_no, *(getattr(Order, name) for name in _COMPARED)]

@@ -9,6 +9,7 @@ KIND_NAMES = (
     "shops",
     "staff",
     "zones",
+    "members",
     "orders",
     "daily-totals",
     "footfall",

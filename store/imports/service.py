@@ -35,6 +35,7 @@ from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
 from store.imports.history_rows import DailyTotalRows, OrderRows
 from store.imports.kinds import BulkHandler, Handler, Outcome, Parsed, expected_columns, missing_columns
+from store.imports.member_rows import MemberRows
 from store.imports.models import ImportBatch
 from store.imports.premises_rows import FloorRows, ShopRows, StaffRows, StoreRows
 from store.imports.readers import Row, Table, open_table
@@ -50,6 +51,7 @@ KINDS: dict[str, type[Handler]] = {
         ShopRows,
         StaffRows,
         ZoneRows,
+        MemberRows,
         OrderRows,
         DailyTotalRows,
         FootfallRows,

@@ -78,7 +78,9 @@ class _Generator:
         self.tz = premises_service.get_store(session, ctx.store_id).timezone
         self.modes = _pos_modes(self.rng, shops)
         self.profiles = {s.id: prof.PROFILES.get(s.category, prof.DEFAULT) for s in shops}
-        self.members = max(200, int(prof.MEMBERS_AT_FULL_SCALE * ctx.options.scale))
+        # The members hook's members (store.members.demo); the lowest numbers buy most.
+        members = ctx.shared.get("members", {"first_id": 1, "count": 0})
+        self.member_base, self.members = members["first_id"] - 1, members["count"]
         self.writer = _Writer(session)
         first = session.execute(select(func.max(Order.id))).scalar() or 0
         self.next_id = first + 1
@@ -172,7 +174,11 @@ class _Generator:
             totals[2] += total if refund else 0
             return
         member_key = channel if channel != "offline" else ("offline_after" if upgraded else "offline_before")
-        member = int(self.members * rng.random() ** 2) + 1 if rng.random() < prof.MEMBER_SHARE[member_key] else None
+        member = (
+            self.member_base + int(self.members * rng.random() ** 2) + 1
+            if self.members and rng.random() < prof.MEMBER_SHARE[member_key]
+            else None
+        )
         self.next_id += 1
         order = {
             "id": order_id,

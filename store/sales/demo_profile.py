@@ -52,7 +52,6 @@ PAYMENTS_ONLINE = (("wechat", 62), ("alipay", 35), ("stored_value", 3))
 RECEIPT_CAPTURE_SHARE = 0.2  # shops whose own POS is bridged by a capture box
 NO_POS_CATEGORIES = ("services", "snacks", "food_court")  # small counters that declare daily totals
 NO_POS_SHOPS = 4
-MEMBERS_AT_FULL_SCALE = 80_000
 
 # Relative orders per local hour while the store is open (10:00 to 22:00); online from 07:00 to 24:00.
 STORE_HOURS = {10: 4, 11: 7, 12: 9, 13: 9, 14: 10, 15: 10, 16: 9, 17: 9, 18: 11, 19: 12, 20: 10, 21: 6}

@@ -40,3 +40,10 @@ class TooLarge(StoreError):
     status_code = 422
     type = "too-large"
     title = "Request is larger than allowed"
+
+
+class UnknownMember(InvalidInput):
+    """The sale names a member id that is no member of this store (members: ``store.members``)."""
+
+    type = "unknown-member"
+    title = "No such member in this store"

@@ -39,7 +39,7 @@ from store.sales import checks
 from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken, TooLarge, WrongShop
 from store.sales.models import Order, OrderLine, Payment
 from store.sales.schemas import OrderCreate
-from store.sales.service import Poster, default_source
+from store.sales.service import Poster, default_source, ensure_member
 
 ORDER: Table = Order.__table__  # type: ignore[attr-defined]
 LINE: Table = OrderLine.__table__  # type: ignore[attr-defined]
@@ -190,6 +190,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
     if errors:
         raise OrderDoesNotAddUp(checks.summary(errors), errors=errors)
     business_on = _business_day_at_trading_shop(session, ctx, data)
+    ensure_member(session, poster.store_id, data.member_id)
     device = poster.device
     source = (data.source or default_source(data.channel, device.kind if device is not None else None)).value
     terminal_id = device.id if device is not None else None

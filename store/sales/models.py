@@ -30,7 +30,7 @@ class Order(SQLModel, table=True):
     order_no: str = Field(max_length=64)
     channel: Channel = Field(sa_type=String(20))
     source: Source = Field(sa_type=String(20))
-    member_id: int | None = Field(default=None, index=True)  # members table comes later: no FK yet
+    member_id: int | None = Field(default=None, index=True, foreign_key="member.id")
     terminal_id: int | None = Field(default=None, foreign_key="device.id")
     ordered_at: datetime = Field(sa_type=AwareDateTime)
     business_on: date

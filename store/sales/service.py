@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
+from sqlalchemy import column as sa_column
 from sqlalchemy import func, update
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +27,7 @@ from store.sales.errors import (
     OrderNotFound,
     OrderNumberTaken,
     RefundExceedsPaid,
+    UnknownMember,
     WrongShop,
 )
 from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund
@@ -66,6 +69,7 @@ def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal
     store = premises_service.get_store(session, store_id)
     business_on = business_day(data.ordered_at, store.timezone)
     premises_service.ensure_shop_trading(session, store_id, data.shop_id, business_on)
+    ensure_member(session, store_id, data.member_id)
     if _order_no_taken(session, store_id, data.order_no):
         raise OrderNumberTaken(f"order number {data.order_no!r} is already recorded in this store")
     order = Order(
@@ -240,3 +244,22 @@ def record_daily_total(session: Session, store_id: int, data: DailyTotalIn) -> D
     session.flush()
     kpi_service.apply_daily_total(session, before, row)
     return row
+
+
+# The member table, named without importing the members domain (members reads sales, not the reverse).
+_MEMBER = sa_table("member", sa_column("id"), sa_column("store_id"))
+
+
+def ensure_member(session: Session, store_id: int, member_id: int | None) -> None:
+    """Refuse a sale naming a member id that is not a member of this store (the key would refuse it too,
+    with a 500 instead of a worded 400)."""
+    if member_id is None:
+        return
+    found = session.execute(
+        select(_MEMBER.c.id).where(_MEMBER.c.id == member_id, _MEMBER.c.store_id == store_id)
+    ).first()
+    if found is None:
+        raise UnknownMember(
+            f"member {member_id} is not a member of this store",
+            errors=[{"loc": ["member_id"], "msg": f"no member {member_id} in this store"}],
+        )

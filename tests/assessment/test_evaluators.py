@@ -69,7 +69,7 @@ class TestMemberShare:
     def test_sixty_percent_of_online_orders_by_members_earns_two_points(self, session, mall):
         row = _row(session, mall, "S5")
         assert row.points == 2
-        assert (_figures(row)["member_online_orders"].value, _figures(row)["online_orders"].value) == (6, 10)
+        assert (_figures(row)["mau_online_orders"].value, _figures(row)["online_orders"].value) == (6, 10)
         assert "members" in row.rule
 
 

@@ -39,6 +39,9 @@ def sell(
     apply: bool = True,
 ) -> Order:
     """One order of ``total_fen`` at ``shop`` on ``day``."""
+    from tests.factories.members import ensure_member
+
+    ensure_member(session, shop.store_id, member_id)
     order = Order(
         store_id=shop.store_id,
         shop_id=shop.id,

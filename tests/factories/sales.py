@@ -66,6 +66,9 @@ def order_body(shop: Shop, **kwargs: Any) -> dict[str, Any]:
 
 
 def create_order(session: Session, shop: Shop, **kwargs: Any) -> Order:
+    from tests.factories.members import ensure_member
+
+    ensure_member(session, shop.store_id, kwargs.get("member_id"))
     return sales_service.create_order(session, shop.store_id, order_in(shop, **kwargs))
 
 
@@ -96,6 +99,7 @@ def run_demo(session: Session, *, scale: float = 0.01, days: int = 60, with_foot
     from store.demo import DemoContext, DemoOptions
     from store.demo.calendar import DemoCalendar
     from store.footfall import demo as footfall_demo
+    from store.members import demo as members_demo
     from store.premises import demo as premises_demo
     from store.sales import demo as sales_demo
 
@@ -108,7 +112,7 @@ def run_demo(session: Session, *, scale: float = 0.01, days: int = 60, with_foot
         calendar=DemoCalendar(upgrade_on=end_on - timedelta(days=30)),
         echo=lambda _line: None,
     )
-    hooks = [premises_demo, sales_demo, *([footfall_demo] if with_footfall else [])]
+    hooks = [premises_demo, members_demo, sales_demo, *([footfall_demo] if with_footfall else [])]
     for hook in hooks:
         hook.generate(ctx)
     session.flush()

@@ -19,13 +19,14 @@ from store.cli import cli
 from tests.conftest import separate_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
-ORDER = ("store", "floors", "shops", "staff", "zones", "daily-totals", "orders", "footfall", "evidence")
+ORDER = ("store", "floors", "shops", "staff", "zones", "members", "daily-totals", "orders", "footfall", "evidence")
 BUSINESS_TABLES = (
     "store",
     "floor",
     "zone",
     "shop",
     "staff_headcount",
+    "member",
     "sales_order",
     "sales_order_line",
     "sales_payment",

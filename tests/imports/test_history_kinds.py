@@ -10,6 +10,7 @@ from store.footfall.models import FootfallCount
 from store.kpi.models import KpiFootfallDaily, KpiSalesDaily
 from store.premises.models import Zone, ZoneKind
 from store.sales.models import DailyTotal, Order, OrderLine, Payment
+from tests.factories.members import ensure_member
 from tests.imports.conftest import errors_of
 
 ORDERS = "order_no,ordered_at,shop_code,channel,source,member_id,total_yuan,discount_fen,payment_method\n"
@@ -24,6 +25,7 @@ def kpi_revenue(session: Session, store_id: int) -> int:
 
 class TestOrdersFile:
     def test_an_order_with_no_lines_gets_one_imported_line_and_yuan_convert_exactly(self, session, mall, import_text):
+        ensure_member(session, mall.store.id, 7)
         report = import_text("orders", ORDERS + "A1,2025-07-01 10:30,CO01,线上,online_mall,7,1234.10,500,微信\n")
         order = session.exec(select(Order).where(Order.order_no == "A1")).one()
         line = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()

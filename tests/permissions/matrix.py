@@ -21,7 +21,7 @@ from typing import Any
 
 from store.clock import utcnow
 from tests.factories.auth import PASSWORD
-from tests.permissions.world import ANONYMOUS, DEVICE_KINDS, PRINCIPALS, ROLES, World
+from tests.permissions.world import ANONYMOUS, DEVICE_KINDS, MEMBER, PRINCIPALS, ROLES, World
 
 API = "/api/v1"
 
@@ -57,7 +57,7 @@ BACK_OFFICE = who("admin", "manager")
 ADMIN = who("admin")
 TILLS = who("pos_terminal", "capture_box")
 EVERYONE = who(*PRINCIPALS)
-assert set(DEVICE_KINDS) | set(ROLES) | {ANONYMOUS} == set(PRINCIPALS)
+assert set(DEVICE_KINDS) | set(ROLES) | {MEMBER, ANONYMOUS} == set(PRINCIPALS)
 
 
 def public(reason: str, call: Callable[[World], Call], *, page: bool = False) -> Rule:
@@ -209,6 +209,63 @@ CREDIT_ROWS: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/admin/credit/complaints/{complaint_id}/reject"): Rule(
         CREDIT_OFFICE, _complaint_path("/reject"), page=True
+    ),
+
+# Members (issue 10): the mini-program's member (member token), tills and kiosks checking member codes.
+def _member_code(w: World) -> dict[str, Any]:
+    from store.members import codes
+
+    return {"code": codes.current_code(w.home.member).digits}  # type: ignore[arg-type]
+
+
+ME = who(MEMBER)
+CODE_CHECKERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
+MEMBERS: dict[tuple[str, str], Rule] = {
+    ("POST", f"{API}/members/sign-in/code"): public(
+        "where a member asks for a sign-in code by SMS; one a minute and five an hour per phone",
+        lambda w: Call(f"{API}/members/sign-in/code", json={"store_id": w.home.store.id, "phone": "13700000001"}),
+    ),
+    ("POST", f"{API}/members/sign-in"): public(
+        "where a phone and its SMS code become member tokens; five tries per code",
+        lambda w: Call(
+            f"{API}/members/sign-in", json={"store_id": w.home.store.id, "phone": "13700000001", "code": "000000"}
+        ),
+    ),
+    ("POST", f"{API}/members/token/refresh"): public(
+        "where a refresh token (the credential itself) becomes a new pair",
+        lambda w: Call(f"{API}/members/token/refresh", json={"refresh_token": w.home.member_refresh}),
+    ),
+    ("POST", f"{API}/members/logout"): Rule(ME, at(f"{API}/members/logout")),
+    ("GET", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me")),
+    ("PATCH", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me", json={"display_name": "小王"})),
+    ("DELETE", f"{API}/members/me"): Rule(ME, at(f"{API}/members/me")),
+    ("GET", f"{API}/members/me/card"): Rule(ME, at(f"{API}/members/me/card")),
+    ("GET", f"{API}/members/me/code.png"): Rule(ME, at(f"{API}/members/me/code.png")),
+    ("GET", f"{API}/members/me/code.svg"): Rule(ME, at(f"{API}/members/me/code.svg")),
+    ("GET", f"{API}/members/me/orders"): Rule(ME, at(f"{API}/members/me/orders")),
+    ("GET", f"{API}/members/me/consents"): Rule(ME, at(f"{API}/members/me/consents")),
+    ("PUT", f"{API}/members/me/consents/{{purpose}}"): Rule(
+        ME,
+        at(f"{API}/members/me/consents/marketing_push", json={"granted": True, "text_version": "2026-01"}),
+        path_ids={"purpose": lambda w: "marketing_push"},
+    ),
+    ("GET", f"{API}/members/me/export"): Rule(ME, at(f"{API}/members/me/export")),
+    ("GET", f"{API}/members/me/coupons"): Rule(ME, at(f"{API}/members/me/coupons")),
+    ("POST", f"{API}/members/codes/verify"): Rule(
+        CODE_CHECKERS, lambda w: Call(f"{API}/members/codes/verify", json=_member_code(w))
+    ),
+    ("GET", f"{API}/members/codes/offline-keys"): Rule(who("pos_terminal"), at(f"{API}/members/codes/offline-keys")),
+    ("GET", "/admin/members"): Rule(who("admin", "manager", "marketing"), at("/admin/members"), page=True),
+    ("GET", "/admin/members/tiers"): Rule(who("admin", "manager", "marketing"), at("/admin/members/tiers"), page=True),
+    ("POST", "/admin/members/tiers"): Rule(
+        who("admin", "manager"),
+        at("/admin/members/tiers", data={"basic": "0", "silver": "2000", "gold": "6000", "diamond": "20000"}),
+        page=True,
+    ),
+    ("GET", "/admin/members/{member_id}"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(f"/admin/members/{w.home.member.id}"),  # type: ignore[union-attr]
+        page=True,
     ),
 }
 
@@ -484,4 +541,115 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/admin/catalog/parity"): Rule(BACK_OFFICE, at("/admin/catalog/parity"), page=True),
     **CREDIT_ROWS,
+    **MEMBERS,
 }
+
+
+# --- points (issue 10): a member of the home store with 1,000 points, made inside each cell -------------------
+
+
+def _points_member(w: World) -> int:
+    from sqlalchemy.orm import object_session
+
+    from store.points import service as points_service
+    from tests.factories.points import create_member
+
+    session = object_session(w.home.store)
+    assert session is not None
+    member = create_member(session, w.home.store)
+    points_service.open_balance(session, member_id=member.id, points=1_000, expires_on=None, source="matrix")  # type: ignore[arg-type]
+    return member.id  # type: ignore[return-value]
+
+
+def _points_hold(w: World) -> str:
+    from sqlalchemy.orm import object_session
+
+    from store.points import service as points_service
+
+    session = object_session(w.home.store)
+    assert session is not None
+    points_service.hold(
+        session,
+        store_id=w.home.store.id,
+        member_id=_points_member(w),
+        points=10,
+        hold_key="M-1",  # type: ignore[arg-type]
+    )
+    return "M-1"
+
+
+POINTS_READERS = who("admin", "manager", "cashier", "marketing", "pos_terminal", "capture_box", "kiosk")
+POINTS_SPENDERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
+MATRIX.update(
+    {
+        ("GET", f"{API}/points/me"): Rule(who("member"), at(f"{API}/points/me")),
+        ("GET", f"{API}/points/me/entries"): Rule(who("member"), at(f"{API}/points/me/entries")),
+        ("GET", f"{API}/points/me/expiring"): Rule(who("member"), at(f"{API}/points/me/expiring")),
+        ("GET", f"{API}/points/members/{{member_id}}"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}")
+        ),
+        ("GET", f"{API}/points/members/{{member_id}}/entries"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}/entries")
+        ),
+        ("GET", f"{API}/points/members/{{member_id}}/expiring"): Rule(
+            POINTS_READERS, lambda w: Call(f"{API}/points/members/{_points_member(w)}/expiring")
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/redemptions"): Rule(
+            POINTS_SPENDERS,
+            lambda w: Call(f"{API}/points/members/{_points_member(w)}/redemptions", json={"points": 10}),
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/holds"): Rule(
+            POINTS_SPENDERS,
+            lambda w: Call(f"{API}/points/members/{_points_member(w)}/holds", json={"points": 10, "hold_key": "M-2"}),
+        ),
+        ("POST", f"{API}/points/holds/{{hold_key}}/confirm"): Rule(
+            POINTS_SPENDERS, lambda w: Call(f"{API}/points/holds/{_points_hold(w)}/confirm", json={"order_no": "A-1"})
+        ),
+        ("POST", f"{API}/points/holds/{{hold_key}}/release"): Rule(
+            POINTS_SPENDERS, lambda w: Call(f"{API}/points/holds/{_points_hold(w)}/release")
+        ),
+        ("POST", f"{API}/points/members/{{member_id}}/adjustments"): Rule(
+            BACK_OFFICE,
+            lambda w: Call(
+                f"{API}/points/members/{_points_member(w)}/adjustments", json={"points": 5, "reason": "goodwill"}
+            ),
+        ),
+        ("GET", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules")),
+        ("POST", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules", json={"fen_per_point": 50})),
+        ("POST", f"{API}/points/rules/{{rule_id}}/deactivate"): Rule(
+            BACK_OFFICE, lambda w: Call(f"{API}/points/rules/{_points_rule(w)}/deactivate")
+        ),
+        ("GET", "/admin/points"): Rule(who("admin", "manager", "marketing"), at("/admin/points"), page=True),
+        ("POST", "/admin/points/rules"): Rule(
+            BACK_OFFICE, at("/admin/points/rules", data={"kind": "base", "fen_per_point": "50"}), page=True
+        ),
+        ("GET", "/admin/points/members/{member_id}"): Rule(
+            who("admin", "manager", "marketing"),
+            lambda w: Call(f"/admin/points/members/{_points_member(w)}"),
+            page=True,
+        ),
+        ("POST", "/admin/points/members/{member_id}/adjust"): Rule(
+            BACK_OFFICE,
+            lambda w: Call(
+                f"/admin/points/members/{_points_member(w)}/adjust", data={"points": "5", "reason": "goodwill"}
+            ),
+            page=True,
+        ),
+        ("GET", f"{API}/points/liability"): Rule(
+            BACK_OFFICE, at(f"{API}/points/liability", params={"start": "2026-01", "end": "2026-03"})
+        ),
+    }
+)
+
+
+def _points_rule(w: World) -> int:
+    from sqlalchemy.orm import object_session
+
+    from store.points.models import PointsRule
+
+    session = object_session(w.home.store)
+    assert session is not None
+    rule = PointsRule(store_id=w.home.store.id, fen_per_point=100)  # type: ignore[arg-type]
+    session.add(rule)
+    session.flush()
+    return rule.id  # type: ignore[return-value]

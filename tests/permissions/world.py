@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from store.auth.models import Device, DeviceKind, Role, StaffUser
+from store.members.models import Member
 from store.premises.models import Floor, Shop, Store, Zone
 from store.sales.models import Order
 from tests.factories.auth import create_device, create_user, headers_for
 from tests.factories.footfall import create_zone
+from tests.factories.members import create_member, member_tokens
 from tests.factories.premises import create_floor, create_shop, create_store
 from tests.factories.sales import create_order
 
 ROLES = tuple(role.value for role in Role)
 DEVICE_KINDS = tuple(kind.value for kind in DeviceKind)
 ANONYMOUS = "anonymous"
-# Every caller a cell names: the six staff roles, the four device kinds, and nobody.
-PRINCIPALS = (*ROLES, *DEVICE_KINDS, ANONYMOUS)
+MEMBER = "member"  # a mini-program user signed in with a member access token (store.members.deps)
+# Every caller a cell names: the six staff roles, the four device kinds, a member, and nobody.
+PRINCIPALS = (*ROLES, *DEVICE_KINDS, MEMBER, ANONYMOUS)
 # Devices that sell for one shop are bound to it (as tills are); the others serve the whole store.
 SHOP_BOUND = {DeviceKind.pos_terminal, DeviceKind.capture_box}
 
@@ -44,6 +47,8 @@ class Side:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # principal -> request headers
     victim: StaffUser | None = None  # a user an admin may deactivate
     spare_device: Device | None = None  # a device an admin may revoke
+    member: Member | None = None  # the signed-in member (principal ``member``)
+    member_refresh: str = ""  # that sign-in's refresh token
 
 
 @dataclass
@@ -78,6 +83,10 @@ def build_side(session: Session, code: str) -> Side:
         side.devices[kind.value] = device
         side.headers[kind.value] = {"X-Device-Key": key}
     side.headers[ANONYMOUS] = {}
+    side.member = create_member(session, store)
+    tokens = member_tokens(session, side.member)
+    side.headers[MEMBER] = {"Authorization": f"Bearer {tokens.access_token}"}
+    side.member_refresh = tokens.refresh_token
     side.victim = create_user(session, store, role=Role.cashier)
     side.spare_device = create_device(session, store, kind=DeviceKind.kiosk, name="Spare kiosk")[1]
     return side

@@ -9,6 +9,7 @@ from sqlmodel import func, select
 
 from store.auth.models import Role
 from store.sales.models import Order, Refund
+from tests.factories.members import ensure_member
 from tests.factories.premises import create_shop, create_store
 from tests.factories.sales import create_order, create_till, order_body, staff_token
 
@@ -79,6 +80,7 @@ class TestTillPostsAnOrder:
 
 class TestTheAnswerIsWhatWasWritten:
     def test_the_created_order_reads_back_the_same(self, client, session, shop, till):
+        ensure_member(session, shop.store_id, 42)
         body = order_body(shop, member_id=42)
         body["ordered_at"] = "2025-03-01T23:30:00+08:00"  # the till's own offset comes back as sent
         created = client.post(ORDERS, json=body, headers=till[0]).json()

@@ -13,6 +13,7 @@ from store.assessment.evaluators.catalog import evaluate_s6
 from store.assessment.evaluators.context import EvalContext, Period
 from store.assessment.evaluators.credit import evaluate_s9
 from store.assessment.evaluators.evidence import evaluate_f1, evaluate_f3, evaluate_m1
+from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -22,6 +23,7 @@ Evaluator = Callable[[EvalContext], IndicatorResult]
 MEASURED: dict[str, Evaluator] = {
     "F1": evaluate_f1,
     "F3": evaluate_f3,
+    "S2": evaluate_s2,
     "S4": evaluate_s4,
     "S5": evaluate_s5,
     "C2": evaluate_c2,

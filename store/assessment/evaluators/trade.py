@@ -1,11 +1,18 @@
-"""Indicators measured from the sales rollups: S4 online share, S5 members' online share, C2 smart POS."""
+"""Indicators measured from the sales rollups: S4 online share, S5 monthly-active members' online share (with
+the members domain), C2 smart POS."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, select
 
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.report import IndicatorResult
 from store.kpi.periods import trading_span
+from store.members import service as members_service
+from store.points.models import PointsEntry
 from store.premises import service as premises_service
 from store.sales import rollups as sales_rollups
 from store.sales.schemas import Channel
@@ -56,34 +63,72 @@ def evaluate_s4(ctx: EvalContext) -> IndicatorResult:
 
 # S5 线上月活成交占比
 def evaluate_s5(ctx: EvalContext) -> IndicatorResult:
-    """Online orders placed by members over all online orders in the period."""
+    """Online orders placed by members active online in their month, over all online orders in the period."""
     period = ctx.period
-    members, orders = sales_rollups.online_member_orders(ctx.session, ctx.store_id, period.start, period.end)
+    _members, orders = sales_rollups.online_member_orders(ctx.session, ctx.store_id, period.start, period.end)
+    months = members_service.monthly_active_online(
+        ctx.session,
+        ctx.store_id,
+        period.start,
+        period.end,
+        other_activity=points_activity(ctx, period.start, period.end),
+    )
+    mau_orders = sum(m.active_online_orders for m in months)
     days = period.days_label
+    source = SALES_SOURCE + "；member_token、points_entry：登录与积分活动 / sign-ins and points activity"
     figures = [
         figure(
-            "member_online_orders", "会员线上订单", "Online orders by members", members, "orders", days, SALES_SOURCE
+            "mau_online_orders",
+            "月活会员线上订单",
+            "Online orders by monthly-active members",
+            mau_orders,
+            "orders",
+            days,
+            source,
         ),
         figure("online_orders", "线上订单", "Online orders", orders, "orders", days, SALES_SOURCE),
+        figure(
+            "monthly_active_members",
+            "月均线上活跃会员",
+            "Members active online per month (average)",
+            round(sum(m.active_members for m in months) / len(months)) if months else 0,
+            "members",
+            days,
+            source,
+        ),
     ]
     if orders > 0:
         figures.append(
             figure(
                 "member_share",
                 "月活会员成交占比",
-                "Members' share",
-                round(100 * members / orders, 2),
+                "Monthly-active members' share",
+                round(100 * mau_orders / orders, 2),
                 "%",
                 days,
                 SALES_SOURCE,
             )
         )
     reading = (
-        "月活用户成交按会员下单计（当月下单的会员即为当月活跃），线上含直播 / "
-        "monthly-active users' transactions read as orders placed by members "
-        "(a member who buys in a month is active that month); online includes live"
+        "月活用户 = 当月线上活跃的会员（当月有线上或直播订单、登录小程序或积分活动），其当月线上订单计入；线上含直播 / "
+        "monthly-active users = members active online in the month (an online or live-stream order, a mini-program "
+        "sign-in or points activity that month), their online orders of that month count; online includes live"
     )
-    return result("S5", rules.score_s5(members, orders), figures, reading=reading)
+    return result("S5", rules.score_s5(min(mau_orders, orders), orders), figures, reading=reading)
+
+
+def points_activity(ctx: EvalContext, start: date, end: date) -> dict[date, set[int]]:
+    """Members with points activity (anything but an expiry) per month, from the points ledger."""
+    query = select(col(PointsEntry.member_id), col(PointsEntry.business_on)).where(
+        col(PointsEntry.store_id) == ctx.store_id,
+        col(PointsEntry.business_on) >= start,
+        col(PointsEntry.business_on) <= end,
+        col(PointsEntry.kind) != "expire",
+    )
+    found: dict[date, set[int]] = {}
+    for member_id, day in ctx.session.exec(query):
+        found.setdefault(day.replace(day=1), set()).add(member_id)
+    return found
 
 
 # C2 智能支付

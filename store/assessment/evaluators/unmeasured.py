@@ -24,7 +24,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "营销模块：线上发券、线下核销、内容发布",
         "marketing module: coupons issued online, redeemed at the POS, content",
     ),
-    "S2": ("会员模块：电子会员卡、积分查询与兑换", "members module: e-member card, points ledger and redemption"),
     "S3": ("营销模块：经授权的每周精准推送及发送记录", "marketing module: consented weekly push with its delivery log"),
     "S7": ("配送模块：承诺与实际送达时间", "delivery module: promised and actual delivery times"),
     "S8": ("直播模块：直播场次、关联商品与成交", "live module: live sessions, linked products and attributed sales"),

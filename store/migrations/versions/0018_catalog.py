@@ -1,14 +1,14 @@
 """catalog: products, SKUs, price books, price changes, promotions, stock; orders name their price-book version
 
 Revision ID: 0018_catalog
-Revises: 0016_members
+Revises: 0017_points
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_catalog"
-down_revision = "0016_members"
+down_revision = "0017_points"
 branch_labels = None
 depends_on = None
 

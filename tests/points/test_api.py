@@ -1,0 +1,158 @@
+"""The points API as a till and a manager use it: balance, redemption retried, holds, adjustments, bad input."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import func, select
+
+from store.auth.models import Role
+from store.points import service
+from store.points.models import PointsEntry
+from tests.factories.points import create_member, sale
+from tests.factories.premises import create_shop, create_store
+from tests.factories.sales import create_till, staff_token
+
+P = "/api/v1/points"
+
+
+@pytest.fixture
+def shop(session):
+    return create_shop(session, create_store(session))
+
+
+@pytest.fixture
+def member(session, shop):
+    m = create_member(session, shop.store_id)
+    service.open_balance(session, member_id=m.id, points=1_000, expires_on=None, source="test")
+    session.commit()
+    return m
+
+
+@pytest.fixture
+def till(session, shop):
+    key, _ = create_till(session, shop)
+    session.commit()
+    return {"X-Device-Key": key}
+
+
+@pytest.fixture
+def manager(session, shop):
+    token = staff_token(session, shop.store_id, Role.manager)
+    session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def entries(session, member) -> int:
+    return session.exec(select(func.count()).where(PointsEntry.member_id == member.id)).one()
+
+
+def test_till_reads_the_balance(client, member, till):
+    body = client.get(f"{P}/members/{member.id}", headers=till).json()
+    assert (body["points"], body["phone_masked"], body["debt"]) == (1_000, member.phone_masked, 0)
+
+
+def test_redemption_retried_with_the_same_key_happens_once(client, session, member, till):
+    headers = {**till, "Idempotency-Key": "coupon-77"}
+    first = client.post(f"{P}/members/{member.id}/redemptions", json={"points": 300}, headers=headers)
+    again = client.post(f"{P}/members/{member.id}/redemptions", json={"points": 300}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 700
+
+
+@pytest.mark.parametrize("points", [1_001, -5, 0, 2.5, "ten", True, None])
+def test_bad_redemptions_change_nothing(client, session, member, till, points):
+    before = entries(session, member)
+    response = client.post(f"{P}/members/{member.id}/redemptions", json={"points": points}, headers=till)
+    assert response.status_code in (400, 409, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
+    if points == 1_001:
+        assert response.json()["type"].endswith("/points-insufficient")
+    assert entries(session, member) == before
+
+
+def test_member_of_another_store_reads_as_not_found(client, session, till):
+    stranger = create_member(session, create_store(session))
+    session.commit()
+    response = client.get(f"{P}/members/{stranger.id}", headers=till)
+    assert response.status_code == 404
+    assert response.json()["type"].endswith("/points-member-not-found")
+
+
+def test_hold_then_confirm_and_hold_then_release(client, member, till):
+    held = client.post(f"{P}/members/{member.id}/holds", json={"points": 400, "hold_key": "T1-0001"}, headers=till)
+    assert held.status_code == 201 and held.json()["status"] == "held"
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 600
+    done = client.post(f"{P}/holds/T1-0001/confirm", json={"order_no": "A-1"}, headers=till)
+    assert done.json()["status"] == "confirmed"
+    client.post(f"{P}/members/{member.id}/holds", json={"points": 100, "hold_key": "T1-0002"}, headers=till)
+    assert client.post(f"{P}/holds/T1-0002/release", headers=till).json()["status"] == "released"
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 600
+    closed = client.post(f"{P}/holds/T1-0002/confirm", json={"order_no": "A-2"}, headers=till)
+    assert closed.status_code == 409
+
+
+def test_adjustment_needs_a_manager_and_a_reason(client, session, member, till, manager):
+    url = f"{P}/members/{member.id}/adjustments"
+    assert client.post(url, json={"points": 50, "reason": "goodwill"}, headers=till).status_code in (401, 403)
+    before = entries(session, member)
+    refused = client.post(url, json={"points": 50, "reason": "  "}, headers=manager)
+    assert refused.status_code == 400 and refused.json()["type"].endswith("/points-reason-required")
+    assert entries(session, member) == before
+    made = client.post(url, json={"points": -50, "reason": "duplicate card"}, headers=manager)
+    assert made.status_code == 201 and made.json()["reason"] == "duplicate card"
+    assert client.get(f"{P}/members/{member.id}", headers=manager).json()["points"] == 950
+
+
+def test_history_pages_newest_first(client, member, till):
+    for i in range(3):
+        client.post(
+            f"{P}/members/{member.id}/redemptions", json={"points": 10}, headers={**till, "Idempotency-Key": f"k{i}"}
+        )
+    page = client.get(f"{P}/members/{member.id}/entries", params={"limit": 2}, headers=till).json()
+    assert [e["kind"] for e in page["items"]] == ["redeem", "redeem"]
+    rest = client.get(
+        f"{P}/members/{member.id}/entries", params={"limit": 2, "before_id": page["next_before_id"]}, headers=till
+    ).json()
+    assert [e["kind"] for e in rest["items"]] == ["redeem", "adjust"]
+
+
+def test_rules_and_liability_export(client, session, shop, manager):
+    made = client.post(f"{P}/rules", json={"kind": "base", "fen_per_point": 50, "shop_id": shop.id}, headers=manager)
+    assert made.status_code == 201
+    assert [r["fen_per_point"] for r in client.get(f"{P}/rules", headers=manager).json()] == [50]
+    promo = client.post(f"{P}/rules", json={"kind": "promo", "multiplier_pct": 200}, headers=manager)
+    assert promo.status_code == 400  # a promotion needs its period
+    buyer = create_member(session, shop.store_id)
+    order = sale(session, shop, buyer, day=date(2026, 2, 3), total_fen=10_000)
+    service.award_order(session, order.id)
+    session.commit()
+    report = client.get(f"{P}/liability", params={"start": "2026-01", "end": "2026-02"}, headers=manager).json()
+    feb = report["months"][1]
+    assert (feb["earned"], feb["closing_points"], feb["closing_value_fen"]) == (200, 200, 200)
+    csv_text = client.get(
+        f"{P}/liability", params={"start": "2026-02", "end": "2026-02", "format": "csv"}, headers=manager
+    ).text
+    assert csv_text.splitlines()[1].startswith("2026-02,0,200,")
+    xlsx = client.get(
+        f"{P}/liability", params={"start": "2026-02", "end": "2026-02", "format": "xlsx"}, headers=manager
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].value == "2026-02" and sheet["H2"].value == 200
+
+
+def test_member_reads_own_points_in_the_mini_program(client, session, member):
+    from tests.factories.members import member_tokens
+
+    tokens = member_tokens(session, member)
+    session.commit()
+    mine = {"Authorization": f"Bearer {tokens.access_token}"}
+    assert client.get(f"{P}/me", headers=mine).json()["points"] == 1_000
+    assert [e["points"] for e in client.get(f"{P}/me/entries", headers=mine).json()["items"]] == [1_000]
+    soon = client.get(f"{P}/me/expiring", params={"within_days": 800}, headers=mine).json()
+    assert [lot["remaining"] for lot in soon] == [1_000]
+    assert client.get(f"{P}/members/{member.id}", headers=mine).status_code == 401
