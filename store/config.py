@@ -61,6 +61,10 @@ class StoreSettings(BaseSettings):
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here
     backup_keep: int = Field(default=7, ge=1)  # newest backups kept in that folder; older ones are deleted
     backup_nightly: bool = True  # the worker takes a backup and runs a restore drill every night
+    # Facilities (IoT over MQTT): the broker `smartstore worker` subscribes to; "" turns the subscriber off.
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = Field(default=1883, ge=1, le=65535)
+    mqtt_client_id: str = "smartstore-worker"  # a fixed id with a persistent session: QoS 1 waits while down
 
     @field_validator("database_url")
     @classmethod
