@@ -13,4 +13,6 @@ KIND_NAMES = (
     "daily-totals",
     "footfall",
     "evidence",
+    "devices",  # facilities (issue 17)
+    "surveys",  # facilities (issue 17)
 )

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from sqlmodel import Session
 
 from store.imports import slices
+from store.imports.device_rows import DeviceRows, SurveyRows
 from store.imports.errors import ImportRejected, RowError, UnusableFile
 from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
@@ -53,6 +54,8 @@ KINDS: dict[str, type[Handler]] = {
         DailyTotalRows,
         FootfallRows,
         EvidenceRows,
+        DeviceRows,
+        SurveyRows,
     )
 }
 MAX_LISTED = 1000  # bad rows listed one by one in a report; every bad row is counted by its reason
