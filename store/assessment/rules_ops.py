@@ -155,7 +155,11 @@ def score_m1(workflows: Sequence[SourceActivity], paperless_attested: bool, offi
     rule = _bi(f"{paper[1]} + {office[1]} = {points} 分", f"{paper[2]} + {office[2]} = {_pts(points)}")
     todo = []
     if not paper[0]:
-        todo.append(_bi("在系统中办理审批（调价、投诉、告警确认）", "run approvals in the system (prices, complaints, alerts)"))
+        todo.append(
+            _bi("在系统中办理审批（调价、投诉、告警确认）", "run approvals in the system (prices, complaints, alerts)")
+        )
     if not office[0]:
-        todo.append(_bi("在证据登记中记录覆盖全业务的办公系统", "record the office system for all business in the register"))
+        todo.append(
+            _bi("在证据登记中记录覆盖全业务的办公系统", "record the office system for all business in the register")
+        )
     return points, rule, "；".join(todo)

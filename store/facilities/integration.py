@@ -73,7 +73,9 @@ MODULES: tuple[Source, ...] = (
     ),
     Source("pos", "智能云POS系统", "cloud POS", _count(col(Order.id), col(Order.store_id), col(Order.ordered_at))),
     Source("merchants", "商户管理", "merchant management", _shops_trading),
-    Source("members", "会员管理", "member management", _count(col(Member.id), col(Member.store_id), col(Member.joined_at))),
+    Source(
+        "members", "会员管理", "member management", _count(col(Member.id), col(Member.store_id), col(Member.joined_at))
+    ),
     Source("supply_chain", "供应链管理", "supply chain", None),
     Source(
         "safety",

@@ -203,8 +203,10 @@ def send_command(
     args: dict[str, Any],
     sent_by: str,
     publish: Publisher,
-) -> FacilityCommand:
-    """Log the command with who sent it, then publish it (never retained); a broker error is logged as unsent."""
+) -> tuple[FacilityCommand, CommandNotSent | None]:
+    """Log the command with who sent it, then publish it (never retained). A broker that cannot be reached
+    leaves the command logged as not published, with the error to report (the log is kept: the caller's
+    unit of work commits it)."""
     import json
 
     assert store.id is not None
@@ -223,11 +225,11 @@ def send_command(
     try:
         publish(where, body)
     except OSError as exc:
-        raise CommandNotSent(f"command {row.id} logged but not sent: {exc}") from exc
+        return row, CommandNotSent(f"command {row.id} logged but not sent: {exc}")
     row.published = True
     session.add(row)
     session.flush()
-    return row
+    return row, None
 
 
 def add_survey(

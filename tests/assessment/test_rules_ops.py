@@ -26,11 +26,19 @@ class TestSurveyReading:
         assert not _zone(wifi_mbps=None).wifi_stable
 
     def test_surveyed_zones_score_through_the_seed_rule(self):
-        good = [rules_ops.zone_survey(z, wifi_dbm=-60, wifi_mbps=50, g5_dbm=-90, g5_mbps=300, other_signal=False) for z in "AB"]
+        good = [
+            rules_ops.zone_survey(z, wifi_dbm=-60, wifi_mbps=50, g5_dbm=-90, g5_mbps=300, other_signal=False)
+            for z in "AB"
+        ]
         assert rules.score_f1(good, 2)[0] == 4
-        weak = good[:1] + [rules_ops.zone_survey("B", wifi_dbm=-75, wifi_mbps=50, g5_dbm=-90, g5_mbps=300, other_signal=False)]
+        weak = good[:1] + [
+            rules_ops.zone_survey("B", wifi_dbm=-75, wifi_mbps=50, g5_dbm=-90, g5_mbps=300, other_signal=False)
+        ]
         assert rules.score_f1(weak, 2)[0] == 2
-        no_5g = [rules_ops.zone_survey(z, wifi_dbm=-60, wifi_mbps=50, g5_dbm=None, g5_mbps=None, other_signal=True) for z in "AB"]
+        no_5g = [
+            rules_ops.zone_survey(z, wifi_dbm=-60, wifi_mbps=50, g5_dbm=None, g5_mbps=None, other_signal=True)
+            for z in "AB"
+        ]
         assert rules.score_f1(no_5g, 2)[0] == 1
         assert rules.score_f1(good[:1], 2)[0] == 0  # one zone not surveyed
 

@@ -51,8 +51,12 @@ class TestC3:
     def test_each_kind_with_usage_events_earns_a_point(self, session: Session):
         store, zone = f.create_store_with_zone(session)
         at = datetime(2026, 5, 20, 6, tzinfo=UTC)
-        for code, kind in (("MIR-1", FacilityKind.fitting_mirror), ("MIR-2", FacilityKind.fitting_mirror),
-                           ("SH-1", FacilityKind.smart_shelf), ("LED-1", FacilityKind.led_touch_screen)):
+        for code, kind in (
+            ("MIR-1", FacilityKind.fitting_mirror),
+            ("MIR-2", FacilityKind.fitting_mirror),
+            ("SH-1", FacilityKind.smart_shelf),
+            ("LED-1", FacilityKind.led_touch_screen),
+        ):
             f.create_device(session, store, code=code, kind=kind, zone=zone)
         _send(session, store, "MIR-1", at, "usage", kind="session", duration_s=60)
         _send(session, store, "MIR-2", at, "usage", kind="session", duration_s=60)

@@ -17,7 +17,9 @@ START = datetime(2026, 5, 1, tzinfo=UTC)
 
 def _rollups(session: Session, store_id: int) -> list[tuple]:
     rows = session.exec(select(FacilityRollup).where(col(FacilityRollup.store_id) == store_id)).all()
-    return sorted((r.device_id, r.metric, r.grain, r.bucket_start, r.samples, r.total, r.minimum, r.maximum) for r in rows)
+    return sorted(
+        (r.device_id, r.metric, r.grain, r.bucket_start, r.samples, r.total, r.minimum, r.maximum) for r in rows
+    )
 
 
 class TestIncrementalAgreesWithRebuild:
@@ -63,7 +65,9 @@ class TestRetention:
         session.flush()
         raw, quarters = rollups.apply_retention(session, store.id, store.timezone, date(2026, 6, 1))
         assert (raw, quarters) == (2, 0)
-        left = session.exec(select(FacilityReading.measured_at).where(col(FacilityReading.device_id) == device.id)).all()
+        left = session.exec(
+            select(FacilityReading.measured_at).where(col(FacilityReading.device_id) == device.id)
+        ).all()
         assert left == [recent]
         kept = {(r[2], r[4]) for r in _rollups(session, store.id) if r[3] < recent}
         assert kept == {(RollupGrain.quarter, 1), (RollupGrain.quarter, 1), (RollupGrain.day, 2)}

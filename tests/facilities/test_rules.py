@@ -65,7 +65,11 @@ class TestMeter:
 
     def test_a_reset_books_only_what_was_used_since(self):
         step = meter.step((98_000.0, T0), 3.0, T0 + timedelta(hours=1))
-        assert (step.event, step.use_kwh, step.reference) == (meter.MeterEvent.reset, 3.0, (3.0, T0 + timedelta(hours=1)))
+        assert (step.event, step.use_kwh, step.reference) == (
+            meter.MeterEvent.reset,
+            3.0,
+            (3.0, T0 + timedelta(hours=1)),
+        )
 
     def test_a_reset_boundary_at_5_kwh_is_a_reset_above_is_a_glitch(self):
         at = T0 + timedelta(hours=1)

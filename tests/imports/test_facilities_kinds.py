@@ -54,7 +54,10 @@ class TestSurveysFile:
         assert import_text("surveys", text).imported == 2
         assert import_text("surveys", text).unchanged == 2
         rows = session.exec(select(FacilitySurvey).order_by(col(FacilitySurvey.surveyed_on))).all()
-        assert [(r.wifi_dbm, r.g5_dbm, r.g5_mbps, r.source) for r in rows] == [(-58, -88, 420.0, "csv"), (-61, None, None, "csv")]
+        assert [(r.wifi_dbm, r.g5_dbm, r.g5_mbps, r.source) for r in rows] == [
+            (-58, -88, 420.0, "csv"),
+            (-61, None, None, "csv"),
+        ]
 
     def test_wrong_columns_are_refused_with_the_expected_ones(self, session, mall, import_text):
         with pytest.raises(UnusableFile, match=r"missing column\(s\) zone_code, surveyed_on, wifi_dbm"):
