@@ -24,6 +24,8 @@ from store.errors import PROBLEM_BASE, DatabaseBusy, StoreError
 from store.health import router as health_router
 from store.http_guard import BodyLimit, SecurityHeaders
 from store.logs import install_redaction
+from store.metrics import Metrics
+from store.metrics import router as metrics_router
 from store.nul_guard import reject_nul
 from store.openapi_links import add_links
 from store.problem_docs import document_problems
@@ -180,10 +182,12 @@ def create_app() -> FastAPI:
     _guard(app)
 
     app.add_middleware(AccessLog)  # request id and access log (plain ASGI: cheap on the hot path)
+    app.add_middleware(Metrics)  # /metrics: requests by route template and status class (issue 17)
 
     if docs:
         _mount_api_docs(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     for module in domain_modules("api"):
         app.include_router(module.router, prefix=API_PREFIX)
     admin.mount(app)

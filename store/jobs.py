@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from store.config import get_settings
 from store.errors import Conflict
+from store.metrics import counted
 from store.registry import domain_modules
 from store.worker_lock import acquire_lock, release_lock
 
@@ -36,7 +37,7 @@ def run_worker() -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(acquire_lock, "interval", args=[holder], seconds=20, id="lock-renew")
     for func, trigger in scheduled_jobs():
-        scheduler.add_job(func, id=f"{func.__module__}.{func.__name__}", **trigger)
+        scheduler.add_job(counted(func), id=f"{func.__module__}.{func.__name__}", **trigger)  # /metrics job runs
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("worker started", extra={"jobs": len(scheduler.get_jobs()), "holder": holder})
     try:

@@ -12,6 +12,7 @@ from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.config import get_settings
 from store.db import SessionDep
+from store.facilities import metrics as _metrics  # noqa: F401  (adds the facilities figures to /metrics)
 from store.facilities import service as facilities_service
 from store.facilities.mqtt import publisher
 from store.facilities.schemas import (

@@ -239,6 +239,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
             json={"zone_id": w.home.entrance.id, "surveyed_on": "2025-09-01", "wifi_dbm": -60, "wifi_mbps": 80},
         ),
     ),
+    ("GET", "/metrics"): public(
+        "Prometheus scrapes it: counts and timings by route template, no ids and no personal data", at("/metrics")
+    ),
     # Assessment and imports: the back office
     ("GET", f"{API}/assessment/report"): Rule(
         BACK_OFFICE, at(f"{API}/assessment/report", params={"from": "2024-01", "to": "2024-03"})
