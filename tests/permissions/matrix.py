@@ -278,6 +278,14 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/exports/monthly-kpi.xlsx"): Rule(
         who("admin", "manager", "marketing"), at("/admin/exports/monthly-kpi.xlsx"), page=True
     ),
+    ("GET", "/admin/facilities"): Rule(who("admin", "manager", "security"), at("/admin/facilities"), page=True),
+    ("POST", "/admin/facilities/surveys"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(
+            "/admin/facilities/surveys", data={"zone_id": str(w.home.entrance.id), "surveyed_on": "2025-09-01"}
+        ),
+        page=True,
+    ),
     ("GET", "/admin/assessment"): Rule(who("admin", "manager", "marketing"), at("/admin/assessment"), page=True),
     ("GET", "/admin/assessment/report.pdf"): Rule(
         who("admin", "manager", "marketing"), at("/admin/assessment/report.pdf"), page=True
