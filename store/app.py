@@ -16,7 +16,7 @@ from starlette.routing import Match
 
 import admin
 import kiosk
-from store import __version__
+from store import __version__, watchdog
 from store.access_log import AccessLog
 from store.config import get_settings
 from store.db import is_locked
@@ -193,4 +193,5 @@ def create_app() -> FastAPI:
     admin.mount(app)
     kiosk.mount(app)
     _document_problems(app)
+    app.router.lifespan_context = watchdog.lifespan(app.router.lifespan_context)  # systemd Type=notify (issue 17)
     return app
