@@ -215,20 +215,23 @@ def store_batch(session: Session, messages: Sequence[Message], *, now: datetime)
 def _new_readings(
     session: Session, readings: dict[tuple[int, str, datetime], tuple[_Device, float]]
 ) -> list[rollups.Sample]:
-    """The readings not stored before (a QoS 1 redelivery repeats a message): those alone go on."""
-    keys = list(readings)
-    known: set[tuple[int, str, datetime]] = set()
-    for chunk in (keys[i : i + 300] for i in range(0, len(keys), 300)):
-        known.update(
-            session.exec(
-                select(FacilityReading.device_id, FacilityReading.metric, FacilityReading.measured_at).where(
-                    tuple_(
-                        col(FacilityReading.device_id), col(FacilityReading.metric), col(FacilityReading.measured_at)
-                    ).in_(chunk)
-                )
-            ).all()
-        )
-    return [rollups.Sample(d, m, at, readings[(d, m, at)][1]) for (d, m, at) in keys if (d, m, at) not in known]
+    """The readings not stored before (a QoS 1 redelivery repeats a message): those alone go on.
+
+    One range query per batch (the devices of the batch between its first and last time), not one
+    lookup per reading: live batches span seconds."""
+    if not readings:
+        return []
+    times = [at for _, _, at in readings]
+    known = set(
+        session.exec(
+            select(FacilityReading.device_id, FacilityReading.metric, FacilityReading.measured_at).where(
+                col(FacilityReading.device_id).in_({d for d, _, _ in readings}),
+                col(FacilityReading.measured_at) >= min(times),
+                col(FacilityReading.measured_at) <= max(times),
+            )
+        ).all()
+    )
+    return [rollups.Sample(d, m, at, value) for (d, m, at), (_, value) in readings.items() if (d, m, at) not in known]
 
 
 def _meter_uses(session: Session, new: list[rollups.Sample], by_id: dict[int | None, _Device]) -> list[rollups.Sample]:
@@ -259,7 +262,7 @@ def _insert_readings(session: Session, new: list[rollups.Sample], by_id: dict[in
     if not new:
         return
     session.execute(
-        insert(FacilityReading),
+        FacilityReading.__table__.insert(),  # type: ignore[attr-defined]  # Core executemany: no ORM bulk cost
         [
             {
                 "store_id": by_id[s.device_id].row.store_id,
@@ -280,22 +283,35 @@ def _insert_readings(session: Session, new: list[rollups.Sample], by_id: dict[in
 
 
 def _alerts(session: Session, new: list[rollups.Sample], by_id: dict[int | None, _Device]) -> None:
-    """Threshold rules, value by value in time order; the open alert row carries the state across batches."""
+    """Threshold rules, value by value in time order; the open alert row carries the state across batches.
+
+    The open alerts of the batch's devices are read in one query; a value within its limit with no open
+    alert (the usual case) costs nothing more."""
     ruled = sorted((s for s in new if s.metric in thresholds.RULES), key=lambda s: (s.device_id, s.measured_at))
-    for s in ruled:
-        rule = thresholds.RULES[s.metric]
-        open_row = session.exec(
+    if not ruled:
+        return
+    open_rows: dict[tuple[int, str], FacilityAlert] = {
+        (row.device_id, row.rule): row
+        for row in session.exec(
             select(FacilityAlert).where(
-                col(FacilityAlert.device_id) == s.device_id,
-                col(FacilityAlert.rule) == rule.metric,
+                col(FacilityAlert.device_id).in_({s.device_id for s in ruled}),
                 col(FacilityAlert.state).in_([AlertState.pending.value, AlertState.active.value]),
             )
-        ).first()
-        phase = Phase(open_row.state) if open_row else Phase.idle
+        ).all()
+    }
+    for s in ruled:
+        rule = thresholds.RULES[s.metric]
+        key = (s.device_id, rule.metric)
+        open_row = open_rows.get(key)
+        if open_row is None and s.value <= rule.limit:
+            continue
         if open_row is not None and s.measured_at < open_row.since_at:
             continue  # a late value from before the alert's state began changes nothing
+        phase = Phase(open_row.state) if open_row else Phase.idle
         result = thresholds.step(rule, phase, open_row.since_at if open_row else None, s.value, s.measured_at)
-        if open_row is None and result.phase is not Phase.idle:
+        if open_row is None:
+            if result.phase is Phase.idle:
+                continue
             open_row = FacilityAlert(
                 store_id=by_id[s.device_id].row.store_id,
                 device_id=s.device_id,
@@ -305,21 +321,23 @@ def _alerts(session: Session, new: list[rollups.Sample], by_id: dict[int | None,
                 limit=rule.limit,
                 peak=s.value,
             )
-        if open_row is None:
-            continue
+            open_rows[key] = open_row
         if result.phase is Phase.idle:
+            del open_rows[key]
             if result.clear_now:
                 open_row.state, open_row.cleared_at = AlertState.cleared, s.measured_at
                 session.add(open_row)
             elif open_row.id is not None:
                 session.delete(open_row)  # a pending timer that ran out without raising leaves no trace
+            elif open_row in session:
+                session.expunge(open_row)  # pending since earlier in this batch: never written
             continue
         open_row.state = AlertState(result.phase.value)
         open_row.peak = max(open_row.peak or s.value, s.value)
         if result.raise_now:
             open_row.raised_at = s.measured_at
         session.add(open_row)
-        session.flush()
+    session.flush()
 
 
 def _usages(session: Session, usages: dict[tuple[int, datetime], tuple[_Device, Parsed]]) -> None:
@@ -352,29 +370,40 @@ def _heartbeats(
     session: Session, by_id: dict[int | None, _Device], seen: Counter[tuple[int, date]], now: datetime
 ) -> None:
     """Every message is a heartbeat: the device is live now, its silent alert (if any) clears."""
-    for device_id, day in {key for key in seen}:
-        device = by_id[device_id].row
-        device.last_heartbeat_at = now
-        session.add(device)
-        row = session.get(FacilityDeviceDay, (device_id, day))
+    if not seen:
+        return
+    device_ids = {device_id for device_id, _ in seen}
+    for device_id in device_ids:
+        by_id[device_id].row.last_heartbeat_at = now
+        session.add(by_id[device_id].row)
+    known = {
+        (row.device_id, row.business_on): row
+        for row in session.exec(
+            select(FacilityDeviceDay).where(
+                tuple_(col(FacilityDeviceDay.device_id), col(FacilityDeviceDay.business_on)).in_(list(seen))
+            )
+        ).all()
+    }
+    for (device_id, day), n in seen.items():
+        row = known.get((device_id, day))
         if row is None:
             session.add(
                 FacilityDeviceDay(
-                    device_id=device_id, business_on=day, store_id=device.store_id, messages=seen[(device_id, day)]
+                    device_id=device_id, business_on=day, store_id=by_id[device_id].row.store_id, messages=n
                 )
             )
         else:
-            row.messages += seen[(device_id, day)]
+            row.messages += n
             session.add(row)
-        for alert in session.exec(
-            select(FacilityAlert).where(
-                col(FacilityAlert.device_id) == device_id,
-                col(FacilityAlert.rule) == thresholds.SILENT,
-                col(FacilityAlert.state) == AlertState.active.value,
-            )
-        ).all():
-            alert.state, alert.cleared_at = AlertState.cleared, now
-            session.add(alert)
+    for alert in session.exec(
+        select(FacilityAlert).where(
+            col(FacilityAlert.device_id).in_(device_ids),
+            col(FacilityAlert.rule) == thresholds.SILENT,
+            col(FacilityAlert.state) == AlertState.active.value,
+        )
+    ).all():
+        alert.state, alert.cleared_at = AlertState.cleared, now
+        session.add(alert)
     session.flush()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, tuple_
+from sqlalchemy import bindparam, delete, func, insert
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, day_bounds_utc
@@ -65,25 +65,34 @@ def _fold(samples: Iterable[Sample], tz: str) -> dict[Key, Agg]:
 
 
 def add(session: Session, store_id: int, tz: str, samples: Sequence[Sample]) -> None:
-    """Fold newly stored raw readings into their rollups (incremental path)."""
+    """Fold newly stored raw readings into their rollups (incremental path): one range read, then Core
+    executemany inserts and updates (no per-row ORM work)."""
     folded = _fold(samples, tz)
     if not folded:
         return
-    keys = list(folded)
-    existing: dict[Key, FacilityRollup] = {}
-    for chunk in (keys[i : i + 300] for i in range(0, len(keys), 300)):
-        rows = session.exec(
-            select(FacilityRollup).where(
-                tuple_(
-                    col(FacilityRollup.device_id),
-                    col(FacilityRollup.metric),
-                    col(FacilityRollup.grain),
-                    col(FacilityRollup.bucket_start),
-                ).in_(chunk)
+    table = FacilityRollup.__table__  # type: ignore[attr-defined]
+    starts = [key[3] for key in folded]
+    existing = {
+        (d, m, str(g), b): (rid, n, total, low, high)
+        for rid, d, m, g, b, n, total, low, high in session.execute(
+            select(
+                table.c.id,
+                table.c.device_id,
+                table.c.metric,
+                table.c.grain,
+                table.c.bucket_start,
+                table.c.samples,
+                table.c.total,
+                table.c.minimum,
+                table.c.maximum,
+            ).where(
+                table.c.device_id.in_({key[0] for key in folded}),
+                table.c.bucket_start >= min(starts),
+                table.c.bucket_start <= max(starts),
             )
         ).all()
-        existing.update({(r.device_id, r.metric, str(r.grain), r.bucket_start): r for r in rows})
-    new = []
+    }
+    new, changed = [], []
     for key, (n, total, low, high) in folded.items():
         row = existing.get(key)
         if row is None:
@@ -102,14 +111,19 @@ def add(session: Session, store_id: int, tz: str, samples: Sequence[Sample]) -> 
                 }
             )
         else:
-            row.samples += int(n)
-            row.total += total
-            row.minimum = min(row.minimum, low)
-            row.maximum = max(row.maximum, high)
-            session.add(row)
+            rid, n0, total0, low0, high0 = row
+            changed.append(
+                {"rid": rid, "n": n0 + int(n), "t": total0 + total, "lo": min(low0, low), "hi": max(high0, high)}
+            )
     if new:
-        session.execute(insert(FacilityRollup), new)
-    session.flush()
+        session.execute(table.insert(), new)
+    if changed:
+        session.execute(
+            table.update()
+            .where(table.c.id == bindparam("rid"))
+            .values(samples=bindparam("n"), total=bindparam("t"), minimum=bindparam("lo"), maximum=bindparam("hi")),
+            changed,
+        )
 
 
 def rebuild(session: Session, store_id: int, tz: str, first: date, last: date) -> int:
