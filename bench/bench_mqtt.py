@@ -124,9 +124,11 @@ def main() -> None:
     print(f"database: {backend}; {args.devices} devices; 3 values per message")
     print(
         f"burst:  {len(burst)} messages in {burst_s:.1f} s = {len(burst) / burst_s:,.0f} messages/s "
-        f"({3 * len(burst) / burst_s:,.0f} readings/s); delay p50 {pct(burst, 0.5):.0f} ms, p99 {pct(burst, 0.99):.0f} ms"
+        f"({3 * len(burst) / burst_s:,.0f} readings/s); "
+        f"delay p50 {pct(burst, 0.5):.0f} ms, p99 {pct(burst, 0.99):.0f} ms"
     )
-    print(f"paced:  {len(paced)} messages at {args.rate}/s; delay p50 {pct(paced, 0.5):.0f} ms, p99 {pct(paced, 0.99):.0f} ms")
+    delay = f"delay p50 {pct(paced, 0.5):.0f} ms, p99 {pct(paced, 0.99):.0f} ms"
+    print(f"paced:  {len(paced)} messages at {args.rate}/s; {delay}")
     print(f"outcomes: {dict(subscriber.totals)}")
 
 

@@ -196,7 +196,7 @@ def _finish(
         session.add(
             FacilityAlert(
                 store_id=store.id,
-                device_id=crowded.id,
+                device_id=crowded.id,  # type: ignore[arg-type]
                 rule="co2_ppm",
                 state=AlertState.active,
                 since_at=now - timedelta(minutes=45),
@@ -211,7 +211,7 @@ def _finish(
         facilities_service.add_survey(
             session,
             store.id,
-            zone_id=zone.id,
+            zone_id=zone.id,  # type: ignore[arg-type]
             surveyed_on=today - timedelta(days=20),
             wifi_dbm=rng.randrange(-68, -52),
             wifi_mbps=float(rng.randrange(60, 180)),

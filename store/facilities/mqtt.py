@@ -67,7 +67,7 @@ class Subscriber:
         self.subscribed.set()
 
     def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
-        self.queue.put(ingest.Message(message.topic, message.payload, utcnow()))
+        self.queue.put(ingest.Message(message.topic, bytes(message.payload), utcnow()))
 
     def start(self) -> None:
         self.client.connect(self.host, self.port, keepalive=30)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, day_bounds_utc
@@ -75,7 +76,7 @@ def add(session: Session, store_id: int, tz: str, samples: Sequence[Sample]) -> 
     existing = {
         (d, m, str(g), b): (rid, n, total, low, high)
         for rid, d, m, g, b, n, total, low, high in session.execute(
-            select(
+            core_select(
                 table.c.id,
                 table.c.device_id,
                 table.c.metric,

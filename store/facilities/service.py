@@ -179,7 +179,7 @@ def check_silent(session: Session, now: datetime) -> int:
         session.add(
             FacilityAlert(
                 store_id=device.store_id,
-                device_id=device.id,
+                device_id=device.id,  # type: ignore[arg-type]
                 rule=thresholds.SILENT,
                 state=AlertState.active,
                 since_at=device.last_heartbeat_at,

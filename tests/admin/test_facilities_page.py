@@ -50,7 +50,13 @@ class TestSurveyForm:
         zone = create_zone(session, premises.store, premises.floors["1F"])
         csrf = sign_in(client, session, premises.manager)
         day = store_today(premises)
-        data = {"zone_id": str(zone.id), "surveyed_on": str(day), "wifi_dbm": "-62", "wifi_mbps": "80", "csrf_token": csrf}
+        data = {
+            "zone_id": str(zone.id),
+            "surveyed_on": str(day),
+            "wifi_dbm": "-62",
+            "wifi_mbps": "80",
+            "csrf_token": csrf,
+        }
         saved = client.post("/admin/facilities/surveys", data=data)
         assert saved.url.path == "/admin/facilities" and "-62" in saved.text
         bad = client.post("/admin/facilities/surveys", data=data | {"surveyed_on": str(day + timedelta(days=3))})
