@@ -21,6 +21,7 @@ from admin.i18n import N_
 from admin.pages.premises import save
 from admin.render import render
 from store.auth.models import Role
+from store.backup import service as backup_service
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.facilities import integration
@@ -82,6 +83,9 @@ def _context(session: Session, staff: StaffContext) -> dict[str, Any]:
         "zone_options": [(str(z.id), f"{z.code} · {z.name}") for z in zones],
         "surveys": facilities_service.latest_surveys(session, staff.store_id, until=today),
         "today": today,
+        "backup": backup_service.last_good_backup(session),
+        "drill": backup_service.last_good_drill(session),
+        "backup_failure": backup_service.last_failure(session),
         "can_edit": staff.role in (Role.admin, Role.manager),
     }
 

@@ -434,3 +434,9 @@ def last_good_drill(session: Session, *, until: datetime | None = None) -> Backu
     if until is not None:
         query = query.where(BackupDrill.started_at <= until)
     return session.exec(query.order_by(col(BackupDrill.started_at).desc()).limit(1)).first()
+
+
+def last_failure(session: Session) -> BackupFile | None:
+    """The newest failed backup run (a target not writable, an off-box copy that failed), if any."""
+    query = select(BackupFile).where(col(BackupFile.ok).is_(False))
+    return session.exec(query.order_by(col(BackupFile.started_at).desc(), col(BackupFile.id).desc()).limit(1)).first()

@@ -36,6 +36,21 @@ class TestDashboard:
         assert "12.5" in html  # the floor's energy today
         assert "Not in this build" in html  # supply chain
 
+    def test_a_failed_backup_is_shown_until_a_good_one_follows(self, client, session, premises):
+        from datetime import UTC, datetime
+
+        from tests.factories import backup
+
+        backup.record_backup(session, at=datetime(2026, 5, 1, tzinfo=UTC))
+        failed = backup.record_backup(session, at=datetime(2026, 5, 2, tzinfo=UTC), ok=False)
+        failed.check = "PermissionError: /mnt/nas"
+        session.add(failed)
+        session.flush()
+        sign_in(client, session, premises.manager)
+        assert "PermissionError: /mnt/nas" in client.get("/admin/facilities?lang=en").text
+        backup.record_backup(session, at=datetime(2026, 5, 3, tzinfo=UTC))
+        assert "PermissionError" not in client.get("/admin/facilities?lang=en").text
+
     def test_security_sees_the_page_without_the_survey_form(self, client, session, premises):
         from store.auth.models import Role
         from tests.factories.auth import create_user
