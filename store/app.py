@@ -16,7 +16,7 @@ from starlette.routing import Match
 
 import admin
 import kiosk
-from store import __version__
+from store import __version__, watchdog
 from store.access_log import AccessLog
 from store.config import get_settings
 from store.db import is_locked
@@ -24,6 +24,8 @@ from store.errors import PROBLEM_BASE, DatabaseBusy, StoreError
 from store.health import router as health_router
 from store.http_guard import BodyLimit, SecurityHeaders
 from store.logs import install_redaction
+from store.metrics import Metrics
+from store.metrics import router as metrics_router
 from store.nul_guard import reject_nul
 from store.openapi_links import add_links
 from store.problem_docs import document_problems
@@ -180,13 +182,16 @@ def create_app() -> FastAPI:
     _guard(app)
 
     app.add_middleware(AccessLog)  # request id and access log (plain ASGI: cheap on the hot path)
+    app.add_middleware(Metrics)  # /metrics: requests by route template and status class (issue 17)
 
     if docs:
         _mount_api_docs(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     for module in domain_modules("api"):
         app.include_router(module.router, prefix=API_PREFIX)
     admin.mount(app)
     kiosk.mount(app)
     _document_problems(app)
+    app.router.lifespan_context = watchdog.lifespan(app.router.lifespan_context)  # systemd Type=notify (issue 17)
     return app

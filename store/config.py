@@ -66,6 +66,14 @@ class StoreSettings(BaseSettings):
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here
     backup_keep: int = Field(default=7, ge=1)  # newest backups kept in that folder; older ones are deleted
     backup_nightly: bool = True  # the worker takes a backup and runs a restore drill every night
+    # Retention beyond the newest backup_keep (daily): the newest backup of each of the last N weeks / months.
+    backup_weekly: int = Field(default=4, ge=0)
+    backup_monthly: int = Field(default=12, ge=0)
+    backup_offsite_dir: str = ""  # a folder on another box (NAS / USB mount): each good backup is copied there
+    # Facilities (IoT over MQTT): the broker `smartstore worker` subscribes to; "" turns the subscriber off.
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = Field(default=1883, ge=1, le=65535)
+    mqtt_client_id: str = "smartstore-worker"  # a fixed id with a persistent session: QoS 1 waits while down
 
     @field_validator("database_url")
     @classmethod

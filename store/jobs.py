@@ -9,10 +9,13 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from store import watchdog
 from store.config import get_settings
 from store.errors import Conflict
+from store.metrics import counted
 from store.registry import domain_modules
 from store.worker_lock import acquire_lock, release_lock
 
@@ -36,7 +39,11 @@ def run_worker() -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(acquire_lock, "interval", args=[holder], seconds=20, id="lock-renew")
     for func, trigger in scheduled_jobs():
-        scheduler.add_job(func, id=f"{func.__module__}.{func.__name__}", **trigger)
+        scheduler.add_job(counted(func), id=f"{func.__module__}.{func.__name__}", **trigger)  # /metrics job runs
+    every = watchdog.interval_s()
+    if every:  # systemd restarts a worker whose scheduler stopped running jobs (WatchdogSec)
+        scheduler.add_job(watchdog.notify, "interval", args=["WATCHDOG=1"], seconds=every, id="watchdog")
+    scheduler.add_listener(lambda _event: watchdog.notify("READY=1"), EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("worker started", extra={"jobs": len(scheduler.get_jobs()), "holder": holder})
     try:

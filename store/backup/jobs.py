@@ -19,6 +19,8 @@ def nightly_backup() -> None:
     except Exception:
         log.exception("nightly backup failed")
         return
+    if result.offsite.startswith("off-box copy"):
+        log.error("nightly backup: off-box copy failed", extra={"file": result.path.name, "error": result.offsite})
     report, drill = backup_service.drill(result.path)
     log.info(
         "nightly backup",

@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from store.backup import manifest as manifests
-from store.backup import pg_dump, sqlite_copy
+from store.backup import pg_dump, retention, sqlite_copy
 from store.backup.errors import BackupFailed, BackupUnusable, RestoreFailed, TargetNotEmpty
 from store.backup.manifest import Manifest
 from store.backup.models import BackupDrill, BackupFile
@@ -78,6 +78,7 @@ class BackupResult:
     manifest: Manifest
     record_id: int | None
     pruned: tuple[str, ...]
+    offsite: str = ""  # the off-box copy: "" (none configured), "copied to ...", or why it failed
 
 
 def take(engine: Engine, directory: Path, *, now: datetime | None = None) -> tuple[Path, Manifest]:
@@ -155,12 +156,22 @@ def record_failure(session: Session, directory: Path, backend: str, message: str
     )
 
 
-def prune(session: Session, directory: Path, keep: int, *, now: datetime | None = None) -> list[str]:
-    """Delete the oldest complete backups in ``directory`` beyond the newest ``keep``; returns their names."""
+def prune(
+    session: Session, directory: Path, keep: int, *, weekly: int = 0, monthly: int = 0, now: datetime | None = None
+) -> list[str]:
+    """Delete the complete backups in ``directory`` that the retention does not keep (the newest ``keep``,
+    and the newest of each of the last ``weekly`` weeks and ``monthly`` months); returns their names."""
     if keep < 1:
         raise BackupFailed("retention must keep at least 1 backup")
     backups = manifests.complete_backups(directory)
-    doomed = backups[: max(0, len(backups) - keep)]
+    kept = retention.to_keep(
+        [m.created_at for _, m in backups],
+        daily=keep,
+        weekly=weekly,
+        monthly=monthly,
+        tz=get_settings().default_timezone,
+    )
+    doomed = [item for index, item in enumerate(backups) if index not in kept]
     folder = str(directory.resolve())
     for path, _ in doomed:
         manifests.manifest_path(path).unlink(missing_ok=True)  # first: without it the file no longer counts
@@ -193,10 +204,44 @@ def backup(*, directory: Path | None = None, keep: int | None = None, engine: En
         with unit_of_work(writer) as session:
             record_failure(session, directory, _backend(engine.url), message, started_at=started_at)
         raise BackupFailed(message) from None
+    weekly, monthly = settings.backup_weekly, settings.backup_monthly
     with unit_of_work(writer) as session:
         row = record_backup(session, path, manifest, started_at=started_at)
-        pruned = prune(session, directory, keep)
-    return BackupResult(path=path, manifest=manifest, record_id=row.id, pruned=tuple(pruned))
+        pruned = prune(session, directory, keep, weekly=weekly, monthly=monthly)
+    offsite = _copy_offsite(path, settings.backup_offsite_dir, keep, weekly, monthly)
+    if offsite.startswith("off-box copy"):  # kept as a failed run, so the page and /metrics show it
+        with unit_of_work(writer) as session:
+            record_failure(session, Path(settings.backup_offsite_dir), manifest.backend, offsite, started_at=started_at)
+    return BackupResult(path=path, manifest=manifest, record_id=row.id, pruned=tuple(pruned), offsite=offsite)
+
+
+def _copy_offsite(path: Path, folder: str, keep: int, weekly: int, monthly: int) -> str:
+    """Copy a good backup and its manifest to the off-box folder (a NAS or USB mount) and apply the same
+    retention there; returns what happened ("" when no off-box folder is set). A failure never undoes the
+    local backup: it is reported (the worker logs it as an error) and the next night tries again."""
+    if not folder:
+        return ""
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for source in (path, manifests.manifest_path(path)):
+            temp = target / f".{source.name}.part"
+            shutil.copyfile(source, temp)
+            temp.replace(target / source.name)  # the manifest last: a half copy never counts as a backup
+        names = retention.to_keep(
+            [m.created_at for _, m in manifests.complete_backups(target)],
+            daily=keep,
+            weekly=weekly,
+            monthly=monthly,
+            tz=get_settings().default_timezone,
+        )
+        for index, (old, _) in enumerate(manifests.complete_backups(target)):
+            if index not in names:
+                manifests.manifest_path(old).unlink(missing_ok=True)
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        return f"off-box copy to {target} failed: {type(exc).__name__}: {exc}"
+    return f"copied to {target}"
 
 
 def latest_file(directory: Path | None = None) -> Path:
@@ -389,3 +434,9 @@ def last_good_drill(session: Session, *, until: datetime | None = None) -> Backu
     if until is not None:
         query = query.where(BackupDrill.started_at <= until)
     return session.exec(query.order_by(col(BackupDrill.started_at).desc()).limit(1)).first()
+
+
+def last_failure(session: Session) -> BackupFile | None:
+    """The newest failed backup run (a target not writable, an off-box copy that failed), if any."""
+    query = select(BackupFile).where(col(BackupFile.ok).is_(False))
+    return session.exec(query.order_by(col(BackupFile.started_at).desc(), col(BackupFile.id).desc()).limit(1)).first()

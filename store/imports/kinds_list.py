@@ -16,4 +16,6 @@ KIND_NAMES = (
     "evidence",
     "products",
     "price-book",
+    "devices",  # facilities (issue 17)
+    "surveys",  # facilities (issue 17)
 )

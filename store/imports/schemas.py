@@ -17,6 +17,8 @@ class ImportKind(StrEnum):
     daily_totals = "daily-totals"
     footfall = "footfall"
     evidence = "evidence"
+    devices = "devices"  # facilities (issue 17)
+    surveys = "surveys"  # facilities (issue 17)
 
 
 class BadRowRead(BaseModel):

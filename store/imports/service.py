@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from store.imports import slices
 from store.imports.catalog_rows import PriceBookRows, ProductRows
+from store.imports.device_rows import DeviceRows, SurveyRows
 from store.imports.errors import ImportRejected, RowError, UnusableFile
 from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
@@ -58,6 +59,8 @@ KINDS: dict[str, type[Handler]] = {
         EvidenceRows,
         ProductRows,
         PriceBookRows,
+        DeviceRows,
+        SurveyRows,
     )
 }
 MAX_LISTED = 1000  # bad rows listed one by one in a report; every bad row is counted by its reason

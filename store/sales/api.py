@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from store import metrics
 from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
 from store.config import get_settings
@@ -56,6 +57,8 @@ def post_order(
     (outcome,) = ingest.post(session, poster, [ingest.Sale(key, data)], scope=_sales_scope(request, poster))
     if outcome.error is not None:
         raise outcome.error
+    if outcome.status == 201:
+        metrics.SALES_POSTED.inc()
     return JSONResponse(outcome.body, status_code=outcome.status)
 
 
@@ -76,6 +79,7 @@ def post_orders_batch(request: Request, batch: SaleBatch, session: SessionDep, p
     sales = [ingest.Sale(sale.idempotency_key, sale.order) for sale in batch.sales]
     outcomes = ingest.post(session, poster, sales, scope=_sales_scope(request, poster))
     problems = ingest.problems(outcomes, request.url.path)
+    metrics.SALES_POSTED.inc(sum(outcome.status == 201 for outcome in outcomes))
     results = [
         {"idempotency_key": sale.key, "status": outcome.status, "order": outcome.body, "problem": problem}
         for sale, outcome, problem in zip(sales, outcomes, problems, strict=True)

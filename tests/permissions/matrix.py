@@ -210,6 +210,8 @@ CREDIT_ROWS: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/credit/complaints/{complaint_id}/reject"): Rule(
         CREDIT_OFFICE, _complaint_path("/reject"), page=True
     ),
+}
+
 
 # Members (issue 10): the mini-program's member (member token), tills and kiosks checking member codes.
 def _member_code(w: World) -> dict[str, Any]:
@@ -406,6 +408,29 @@ MATRIX: dict[tuple[str, str], Rule] = {
         STAFF, at(f"{API}/kpi/series", params={"start": "2024-01-01", "end": "2024-01-31"})
     ),
     ("GET", f"{API}/kpi/dashboard"): Rule(STAFF, at(f"{API}/kpi/dashboard")),
+    # Facilities (issue 17): operators read the wall and alerts; the back office registers, commands, surveys
+    ("GET", f"{API}/facilities/devices"): Rule(who("admin", "manager", "security"), at(f"{API}/facilities/devices")),
+    ("POST", f"{API}/facilities/devices"): Rule(
+        BACK_OFFICE,
+        at(f"{API}/facilities/devices", json={"code": "AQ-9", "kind": "air_quality", "installed_on": "2025-01-01"}),
+    ),
+    ("GET", f"{API}/facilities/alerts"): Rule(who("admin", "manager", "security"), at(f"{API}/facilities/alerts")),
+    ("POST", f"{API}/facilities/alerts/{{alert_id}}/acknowledge"): Rule(
+        who("admin", "manager", "security"), at(f"{API}/facilities/alerts/999999/acknowledge")
+    ),
+    ("POST", f"{API}/facilities/devices/{{device_id}}/commands"): Rule(
+        BACK_OFFICE, at(f"{API}/facilities/devices/999999/commands", json={"action": "switch_off"})
+    ),
+    ("POST", f"{API}/facilities/surveys"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(
+            f"{API}/facilities/surveys",
+            json={"zone_id": w.home.entrance.id, "surveyed_on": "2025-09-01", "wifi_dbm": -60, "wifi_mbps": 80},
+        ),
+    ),
+    ("GET", "/metrics"): public(
+        "Prometheus scrapes it: counts and timings by route template, no ids and no personal data", at("/metrics")
+    ),
     # Assessment and imports: the back office
     ("GET", f"{API}/assessment/report"): Rule(
         BACK_OFFICE, at(f"{API}/assessment/report", params={"from": "2024-01", "to": "2024-03"})
@@ -482,6 +507,14 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/admin/exports/monthly-kpi.xlsx"): Rule(
         who("admin", "manager", "marketing"), at("/admin/exports/monthly-kpi.xlsx"), page=True
+    ),
+    ("GET", "/admin/facilities"): Rule(who("admin", "manager", "security"), at("/admin/facilities"), page=True),
+    ("POST", "/admin/facilities/surveys"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(
+            "/admin/facilities/surveys", data={"zone_id": str(w.home.entrance.id), "surveyed_on": "2025-09-01"}
+        ),
+        page=True,
     ),
     ("GET", "/admin/assessment"): Rule(who("admin", "manager", "marketing"), at("/admin/assessment"), page=True),
     ("GET", "/admin/assessment/report.pdf"): Rule(

@@ -12,7 +12,8 @@ from store.assessment.evaluators.bonus import evaluate_b1, evaluate_b2, evaluate
 from store.assessment.evaluators.catalog import evaluate_s6
 from store.assessment.evaluators.context import EvalContext, Period
 from store.assessment.evaluators.credit import evaluate_s9
-from store.assessment.evaluators.evidence import evaluate_f1, evaluate_f3, evaluate_m1
+from store.assessment.evaluators.evidence import evaluate_f3
+from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
@@ -24,6 +25,9 @@ MEASURED: dict[str, Evaluator] = {
     "F1": evaluate_f1,
     "F3": evaluate_f3,
     "S2": evaluate_s2,
+    "F5": evaluate_f5,  # facilities (issue 17)
+    "C3": evaluate_c3,  # facilities (issue 17)
+    "M3": evaluate_m3,  # facilities (issue 17)
     "S4": evaluate_s4,
     "S5": evaluate_s5,
     "C2": evaluate_c2,

@@ -16,10 +16,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "vision module: entrance cameras and sensors online and reporting",
     ),
     "F4": ("视觉模块：视频监控登记与客流计数", "vision module: camera registry and footfall counting"),
-    "F5": (
-        "设施模块：能耗、空气、电气等物联网读数与告警",
-        "facilities module: IoT readings (energy, air, electrical) and alerts",
-    ),
     "S1": (
         "营销模块：线上发券、线下核销、内容发布",
         "marketing module: coupons issued online, redeemed at the POS, content",
@@ -35,16 +31,11 @@ PENDING: dict[str, tuple[str, str]] = {
         "导购屏：入口处楼层/店铺导览、促销与领券",
         "kiosk: guide screens at the entrances (directory, promotions, coupons)",
     ),
-    "C3": ("设施模块：互动体验设备及使用记录", "facilities module: interactive devices with usage events"),
     "C4": ("设施模块：自助租借设施及归还记录", "facilities module: self-service rentals with return tracking"),
     "C5": ("停车模块：找车、无感支付、扫码缴费", "parking module: find-my-car, contactless and QR payment"),
     "M2": (
         "管理后台：客流、会员消费、商品服务、商户经营分析看板",
         "admin dashboards: footfall, member spending, goods and services, merchant operations",
-    ),
-    "M3": (
-        "管理后台：客流、云POS、商户、会员、供应链、安全应急各模块上线",
-        "admin platform: footfall, cloud POS, merchants, members, supply chain, safety modules live",
     ),
     "M4": ("巡检模块：定时视频巡检及巡检记录", "patrol module: scheduled video patrol rounds and their log"),
 }
