@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -474,3 +474,57 @@ def rounds_between(session: Session, store_id: int, start: datetime, end: dateti
         PatrolRound.store_id == store_id, PatrolRound.started_at >= start, PatrolRound.started_at < end
     )
     return list(session.exec(query))
+
+
+# Figures of the Annex 4 evaluators (F2, F4, M4)
+REPORTING_WITHIN = timedelta(days=1)  # an entrance camera's counts must have reached the store this recently
+F2_ONLINE_WITHIN = timedelta(minutes=15)
+
+
+def entrances_reporting(session: Session, store_id: int, now: datetime) -> tuple[int, int, list[str]]:
+    """Entrance zones, how many have a camera online and counts received in the last day, and the silent ones."""
+    from store.footfall.models import FootfallCount
+    from store.premises.models import ZoneKind
+
+    entrances = premises_service.list_zones(session, store_id, kind=ZoneKind.entrance)
+    online_zones = {
+        c.zone_id
+        for c in list_cameras(session, store_id)
+        if c.active and c.last_frame_at is not None and now - c.last_frame_at <= F2_ONLINE_WITHIN
+    }
+    counted_zones = set(
+        session.exec(
+            select(FootfallCount.zone_id).where(
+                FootfallCount.store_id == store_id,
+                col(FootfallCount.device_id).is_not(None),
+                FootfallCount.received_at >= now - REPORTING_WITHIN,
+            )
+        ).all()
+    )
+    reporting = [z for z in entrances if z.id in online_zones and z.id in counted_zones]
+    silent = [z.code for z in entrances if z not in reporting]
+    return len(entrances), len(reporting), silent
+
+
+def cameras_online_since(session: Session, store_id: int, since: datetime) -> int:
+    return len([c for c in list_cameras(session, store_id) if c.last_frame_at is not None and c.last_frame_at >= since])
+
+
+def camera_counted_intervals(session: Session, store_id: int, start: date, end: date) -> int:
+    """Footfall intervals in ``start``..``end`` posted by camera nodes (not imported or typed in)."""
+    from store.footfall.models import FootfallCount
+
+    query = select(func.count()).where(
+        FootfallCount.store_id == store_id,
+        col(FootfallCount.device_id).is_not(None),
+        FootfallCount.business_on >= start,
+        FootfallCount.business_on <= end,
+    )
+    return int(session.exec(query).one())
+
+
+def patrol_figures(session: Session, store_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+    """Active scheduled routes, and rounds finished between ``start`` and ``end``."""
+    scheduled = len([r for r in list_routes(session, store_id) if r.active and r.every_minutes])
+    finished = len([r for r in rounds_between(session, store_id, start, end) if r.finished_at is not None])
+    return scheduled, finished

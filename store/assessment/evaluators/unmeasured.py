@@ -11,11 +11,6 @@ NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
 PENDING: dict[str, tuple[str, str]] = {
-    "F2": (
-        "视觉模块：入口摄像头/传感器在线并上报数据",
-        "vision module: entrance cameras and sensors online and reporting",
-    ),
-    "F4": ("视觉模块：视频监控登记与客流计数", "vision module: camera registry and footfall counting"),
     "F5": (
         "设施模块：能耗、空气、电气等物联网读数与告警",
         "facilities module: IoT readings (energy, air, electrical) and alerts",
@@ -52,7 +47,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "管理后台：客流、云POS、商户、会员、供应链、安全应急各模块上线",
         "admin platform: footfall, cloud POS, merchants, members, supply chain, safety modules live",
     ),
-    "M4": ("巡检模块：定时视频巡检及巡检记录", "patrol module: scheduled video patrol rounds and their log"),
 }
 
 
