@@ -23,6 +23,17 @@ install: $(BIN)/python
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory install-vision
+
+## install-vision: the camera box's detector (issue 13): torch and torchvision pinned first (the CPU-runnable
+## build that has a matching torchvision), then the [vision] extra; skipped in a second when already there
+TORCH_PINS := torch==2.14.1 torchvision==0.29.1
+.PHONY: install-vision
+install-vision: $(BIN)/python
+	@$(BIN)/python -c "import torch, torchvision; assert torch.__version__.split('+')[0] == '2.14.1'" 2>/dev/null \
+		|| $(BIN)/pip install --quiet $(TORCH_PINS)
+	@$(BIN)/python -c "import ultralytics, cv2, lap, shapely" 2>/dev/null \
+		|| $(BIN)/pip install --quiet -e '.[dev,vision]'
 
 ## browser: Debian's Chromium for the page tests (never `playwright install`)
 browser:
