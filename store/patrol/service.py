@@ -528,3 +528,62 @@ def patrol_figures(session: Session, store_id: int, start: datetime, end: dateti
     scheduled = len([r for r in list_routes(session, store_id) if r.active and r.every_minutes])
     finished = len([r for r in rounds_between(session, store_id, start, end) if r.finished_at is not None])
     return scheduled, finished
+
+
+# Footfall as the cameras count it (admin pages): per entrance and day, per hour, occupancy
+def footfall_by_entrance_day(
+    session: Session, store_id: int, start: date, end: date
+) -> dict[tuple[int, date], tuple[int, int]]:
+    """(zone, business day) → (people in, people out) over ``start``..``end``."""
+    from store.footfall.models import FootfallCount
+
+    query = (
+        select(
+            col(FootfallCount.zone_id),
+            col(FootfallCount.business_on),
+            func.sum(FootfallCount.count_in),
+            func.sum(FootfallCount.count_out),
+        )
+        .where(FootfallCount.store_id == store_id, FootfallCount.business_on >= start, FootfallCount.business_on <= end)
+        .group_by(col(FootfallCount.zone_id), col(FootfallCount.business_on))
+    )
+    return {(zone, day): (int(i or 0), int(o or 0)) for zone, day, i, o in session.exec(query)}
+
+
+def footfall_by_hour(session: Session, store_id: int, day: date, timezone: str) -> dict[int, tuple[int, int]]:
+    """Local hour → (people in, people out) on one business day, all entrances together."""
+    from zoneinfo import ZoneInfo
+
+    from store.footfall.models import FootfallCount
+
+    zone = ZoneInfo(timezone)
+    rows = session.exec(
+        select(FootfallCount).where(FootfallCount.store_id == store_id, FootfallCount.business_on == day)
+    )
+    hours: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        hour = row.interval_start.astimezone(zone).hour
+        i, o = hours.get(hour, (0, 0))
+        hours[hour] = (i + row.count_in, o + row.count_out)
+    return dict(sorted(hours.items()))
+
+
+def latest_occupancy(session: Session, store_id: int) -> list[tuple[int, datetime, int]]:
+    """Each zone's latest occupancy reading: (zone, measured at, people)."""
+    from store.footfall.models import FootfallOccupancy
+
+    latest = (
+        select(col(FootfallOccupancy.zone_id), func.max(FootfallOccupancy.measured_at).label("at"))
+        .where(FootfallOccupancy.store_id == store_id)
+        .group_by(col(FootfallOccupancy.zone_id))
+        .subquery()
+    )
+    query = (
+        select(FootfallOccupancy)
+        .join(
+            latest,
+            (col(FootfallOccupancy.zone_id) == latest.c.zone_id) & (col(FootfallOccupancy.measured_at) == latest.c.at),
+        )
+        .where(FootfallOccupancy.store_id == store_id)
+    )
+    return [(r.zone_id, r.measured_at, r.people) for r in session.exec(query)]

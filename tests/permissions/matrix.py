@@ -329,4 +329,36 @@ MATRIX: dict[tuple[str, str], Rule] = {
         PATROL, at(f"{API}/patrol/rounds/999999/stops", json={"stop_id": 1, "viewed_s": 12})
     ),
     ("POST", f"{API}/patrol/rounds/{{round_id}}/finish"): Rule(PATROL, at(f"{API}/patrol/rounds/999999/finish")),
+    # Patrol and footfall pages (issue 13)
+    ("GET", "/admin/patrol"): Rule(PATROL, at("/admin/patrol"), page=True),
+    ("GET", "/admin/patrol/privacy"): Rule(PATROL, at("/admin/patrol/privacy"), page=True),
+    ("GET", "/admin/patrol/cameras/{camera_id}"): Rule(PATROL, at("/admin/patrol/cameras/999999"), page=True),
+    ("GET", "/admin/patrol/cameras/{camera_id}/snapshot.jpg"): Rule(
+        PATROL, at("/admin/patrol/cameras/999999/snapshot.jpg"), page=True
+    ),
+    ("GET", "/admin/patrol/findings/{finding_id}/snapshot.jpg"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/snapshot.jpg"), page=True
+    ),
+    ("POST", "/admin/patrol/findings/{finding_id}/acknowledge"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/acknowledge"), page=True
+    ),
+    ("POST", "/admin/patrol/findings/{finding_id}/close"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/close"), page=True
+    ),
+    ("POST", "/admin/patrol/cameras/{camera_id}/rebaseline"): Rule(
+        PATROL, at("/admin/patrol/cameras/999999/rebaseline"), page=True
+    ),
+    ("POST", "/admin/patrol/routes/{route_id}/rounds"): Rule(
+        PATROL, at("/admin/patrol/routes/999999/rounds"), page=True
+    ),
+    ("GET", "/admin/patrol/rounds/{round_id}"): Rule(PATROL, at("/admin/patrol/rounds/999999"), page=True),
+    ("POST", "/admin/patrol/rounds/{round_id}/stops/{stop_id}"): Rule(
+        PATROL, at("/admin/patrol/rounds/999999/stops/1"), page=True
+    ),
+    ("POST", "/admin/patrol/rounds/{round_id}/finish"): Rule(
+        PATROL, at("/admin/patrol/rounds/999999/finish"), page=True
+    ),
+    ("GET", "/admin/footfall"): Rule(
+        who("admin", "manager", "marketing", "security"), at("/admin/footfall"), page=True
+    ),
 }
