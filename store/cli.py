@@ -49,6 +49,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.",
     ),
     "user": ("store.auth.commands", "user", "Staff users: create them, list them, issue API tokens."),
+    "patrol": (
+        "store.patrol.commands",
+        "patrol",
+        "Cameras and video patrol: set up a demo camera that plays a video file.",
+    ),
     # Device-side edges (not store domains): present when their package is installed.
     "vision": (
         "vision.commands",
