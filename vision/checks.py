@@ -244,7 +244,7 @@ def blur_people(frame: np.ndarray, boxes: Sequence[Box]) -> np.ndarray:
     return out
 
 
-def jpeg(frame: np.ndarray, *, width: int = 480, quality: int = 70) -> bytes:
+def jpeg(frame: np.ndarray, *, width: int = 480, quality: int = 60) -> bytes:
     """A small JPEG of ``frame`` (snapshots for findings and the live-ish view)."""
     cv2 = _cv2()
     height = int(frame.shape[0] * width / frame.shape[1])

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from store.footfall.schemas import FootfallBatch, IntervalIn, OccupancyBatch, OccupancyIn
 from store.patrol.schemas import (
+    SNAPSHOT_BATCH,
+    SNAPSHOT_MAX,
     CameraConfig,
     CameraStatusIn,
     FindingBatch,
@@ -156,7 +158,7 @@ class CameraWorker:
 
     def __post_init__(self) -> None:
         settings = self.config.settings
-        lines = [Line(*(float(v) for v in line[:4])) for line in settings.lines if len(line) >= 4]
+        lines = [Line(*map(float, line[:4])) for line in settings.lines if len(line) >= 4]  # type: ignore[arg-type]
         self.counter = LineCounter(lines)
         self.offline = checks.OfflineMonitor(grace_s=settings.offline_grace_s)
         self.frozen = checks.FrozenMonitor(hold_s=settings.frozen_s)
@@ -221,7 +223,12 @@ class CameraWorker:
         """The latest frame with every person pixelated, as base64 JPEG (None before the first frame)."""
         if self.last_image is None:
             return None
-        return base64.b64encode(checks.jpeg(checks.blur_people(self.last_image, self.last_boxes))).decode()
+        blurred = checks.blur_people(self.last_image, self.last_boxes)
+        for width in (480, 400, 320, 240):
+            text = base64.b64encode(checks.jpeg(blurred, width=width)).decode()
+            if len(text) <= SNAPSHOT_MAX:
+                return text
+        return None
 
 
 def video_frames(source: str, *, loop: bool) -> Iterator[Any]:
@@ -335,6 +342,10 @@ class CameraNode:
         self.outbox.flush(self.client)
 
     def _findings(self, worker: CameraWorker, events: list[checks.Event], now: datetime) -> None:
+        for start in range(0, len(events), SNAPSHOT_BATCH):
+            self._findings_batch(worker, events[start : start + SNAPSHOT_BATCH], now)
+
+    def _findings_batch(self, worker: CameraWorker, events: list[checks.Event], now: datetime) -> None:
         snapshot = worker.snapshot()
         batch = FindingBatch(
             events=[
@@ -415,9 +426,10 @@ class CameraNode:
                     snapshot_jpeg=worker.snapshot(),
                 )
             )
-        if cameras:
+        for start in range(0, len(cameras), SNAPSHOT_BATCH):
+            batch = StatusBatch(cameras=cameras[start : start + SNAPSHOT_BATCH])
             with contextlib.suppress(Unreachable):
-                self.client.post("/patrol/node/status", StatusBatch(cameras=cameras).model_dump(mode="json"))
+                self.client.post("/patrol/node/status", batch.model_dump(mode="json"))
 
     def run(self, *, max_seconds: float | None = None, refresh_s: float = 60.0) -> None:
         """Read the config, then step until stopped (Ctrl-C) or ``max_seconds`` passed."""

@@ -47,7 +47,7 @@ def footfall(request: Request, session: SessionDep, staff: Reader, day: str | No
         "days": days,
         "entrances": entrances,
         "by_day": by_day,
-        "day_totals": {d: sum(by_day.get((z.id, d), (0, 0))[0] for z in entrances) for d in days},
+        "day_totals": {d: sum(by_day.get((z.id or 0, d), (0, 0))[0] for z in entrances) for d in days},
         "chosen": chosen,
         "hours": hours,
         "peak": max((i for i, _ in hours.values()), default=0) or 1,

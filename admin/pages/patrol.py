@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
+from sqlmodel import col, select
 
 from admin.deps import CheckedForm, StaffContext, require_role
 from admin.i18n import N_
@@ -60,7 +60,7 @@ def _helpers(staff: StaffContext) -> dict[str, Any]:
 
 
 def _cameras(session: Any, store_id: int) -> dict[int, Any]:
-    return {c.id: c for c in patrol_service.list_cameras(session, store_id)}
+    return {c.id: c for c in patrol_service.list_cameras(session, store_id)}  # type: ignore[misc]
 
 
 @router.get("")
@@ -165,7 +165,9 @@ def start_round(request: Request, session: SessionDep, staff: Guard, form: Check
 def _round_context(session: Any, staff: StaffContext, round_id: int) -> dict[str, Any]:
     round_ = patrol_service.get_round(session, staff.store_id, round_id)
     stops = list(
-        session.exec(select(PatrolStop).where(PatrolStop.route_id == round_.route_id).order_by(PatrolStop.position))
+        session.exec(
+            select(PatrolStop).where(PatrolStop.route_id == round_.route_id).order_by(col(PatrolStop.position))
+        )
     )
     views = {v.stop_id: v for v in session.exec(select(PatrolRoundStop).where(PatrolRoundStop.round_id == round_id))}
     route = patrol_service.get_route(session, staff.store_id, round_.route_id)

@@ -43,9 +43,9 @@ def demo_camera(video: str, store_code: str | None, line: str) -> None:
                 raise click.ClickException("the store has no entrance zone: run `smartstore demo` first")
             key, node = auth_service.create_device(
                 session,
-                store_id=store.id,
+                store_id=store.id or 0,
                 kind=DeviceKind.camera_node,
-                name="Demo camera box",  # type: ignore[arg-type]
+                name="Demo camera box",
             )
             taken = {c.code for c in patrol_service.list_cameras(session, store.id)}  # type: ignore[arg-type]
             code = next(f"DEMO-{n}" for n in range(1, 1000) if f"DEMO-{n}" not in taken)

@@ -29,7 +29,11 @@ FindingKindName = Literal[
     "exit_blocked",
     "checklist",
 ]
-SNAPSHOT_MAX = 400_000  # base64 characters of a JPEG snapshot (about 300 kB)
+# A snapshot is a small JPEG (480 px wide, quality 60: about 30,000 base64 characters). Batches carrying
+# snapshots are short, so even the largest body the schema allows stays under the 1 MiB body limit.
+SNAPSHOT_MAX = 40_000
+Snapshot = Annotated[str, Field(max_length=SNAPSHOT_MAX, pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
+SNAPSHOT_BATCH = 4
 
 
 class CameraSettings(BaseModel):
@@ -74,23 +78,23 @@ class CameraStatusIn(BaseModel):
     frame_at: AwareDatetime | None = None  # last frame read; None: nothing read yet
     fps: Annotated[float, Ge(0), Le(1000), NotReal] = 0.0
     people: Annotated[int, Ge(0), Le(100000), NotBool] | None = None
-    snapshot_jpeg: str | None = Field(default=None, max_length=SNAPSHOT_MAX)  # base64, people blurred
+    snapshot_jpeg: Snapshot | None = None  # base64, people blurred
 
 
 class StatusBatch(BaseModel):
-    cameras: list[CameraStatusIn] = Field(max_length=64)
+    cameras: list[CameraStatusIn] = Field(max_length=SNAPSHOT_BATCH)
 
 
 class HeatmapIn(BaseModel):
     camera_id: RowId
     hour_start: AwareDatetime
-    cols: Annotated[int, Ge(1), Le(64), NotBool]
-    rows: Annotated[int, Ge(1), Le(64), NotBool]
-    cells: list[Annotated[int, Ge(0), Le(10_000_000), NotBool]] = Field(max_length=4096)
+    cols: Annotated[int, Ge(1), Le(32), NotBool]
+    rows: Annotated[int, Ge(1), Le(32), NotBool]
+    cells: list[Annotated[int, Ge(0), Le(10_000_000), NotBool]] = Field(max_length=1024)
 
 
 class HeatmapBatch(BaseModel):
-    heatmaps: list[HeatmapIn] = Field(max_length=500)
+    heatmaps: list[HeatmapIn] = Field(max_length=24)  # a day of one camera; the body stays under 1 MiB
 
 
 class FindingEventIn(BaseModel):
@@ -102,11 +106,11 @@ class FindingEventIn(BaseModel):
     state: Literal["raise", "clear"]
     at: AwareDatetime
     detail: str = Field(default="", max_length=500)
-    snapshot_jpeg: str | None = Field(default=None, max_length=SNAPSHOT_MAX)
+    snapshot_jpeg: Snapshot | None = None
 
 
 class FindingBatch(BaseModel):
-    events: list[FindingEventIn] = Field(max_length=500)
+    events: list[FindingEventIn] = Field(max_length=SNAPSHOT_BATCH)
 
 
 class FindingRead(BaseModel):

@@ -139,7 +139,7 @@ def node_config(session: Session, store_id: int, device_id: int) -> NodeConfig:
             id=c.id,  # type: ignore[arg-type]
             code=c.code,
             name=c.name,
-            role=c.role,
+            role=CameraRole(c.role).value,  # type: ignore[arg-type]
             source=c.source,
             zone_id=c.zone_id,
             settings=CameraSettings.model_validate(c.settings),
@@ -189,7 +189,9 @@ def record_heatmaps(session: Session, store_id: int, device_id: int | None, data
             )
         ).first()
         if row is None:
-            row = CameraHeatmap(store_id=store_id, camera_id=heatmap.camera_id, hour_start=heatmap.hour_start)
+            row = CameraHeatmap(
+                store_id=store_id, camera_id=heatmap.camera_id, hour_start=heatmap.hour_start, cols=1, rows=1
+            )
             session.add(row)
         row.cols, row.rows, row.cells = heatmap.cols, heatmap.rows, list(heatmap.cells)
     session.flush()
@@ -357,10 +359,10 @@ def get_round(session: Session, store_id: int, round_id: int) -> PatrolRound:
 
 
 def start_round(session: Session, store_id: int, route_id: int, by: str) -> PatrolRound:
-    route = get_route(session, store_id, route_id)
+    get_route(session, store_id, route_id)  # this store's, or not found
     round_ = PatrolRound(
-        store_id=store_id, route_id=route.id, started_by=by, stops_total=len(_stops(session, route_id))
-    )  # type: ignore[arg-type]
+        store_id=store_id, route_id=route_id, started_by=by, stops_total=len(_stops(session, route_id))
+    )
     session.add(round_)
     session.flush()
     return round_
@@ -454,7 +456,7 @@ def due_routes(session: Session, now: datetime) -> list[PatrolRoute]:
     for route in session.exec(
         select(PatrolRoute).where(col(PatrolRoute.active).is_(True), col(PatrolRoute.every_minutes).is_not(None))
     ):
-        started = last.get(route.id)
+        started = last.get(route.id or 0)
         if started is not None and started.tzinfo is None:
             from datetime import UTC
 
