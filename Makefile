@@ -78,6 +78,12 @@ bench: install-dev
 	$(BIN)/python bench/bench_sales_api.py
 	$(BIN)/python bench/bench_assessment.py
 
+## bench-vision: count accuracy against the hand-made ground truth and detector / pipeline / ObjectCounter fps
+## on ../shared/data/vtest.avi (issue 13; minutes on 2 cores)
+.PHONY: bench-vision
+bench-vision: install-dev
+	$(BIN)/python bench/bench_vision.py
+
 ## bench-load: mixed load (tills, cameras, kiosks, member look-ups, managers) on SQLite and PostgreSQL with
 ## 1/2/4 server processes, then the fault run (kill -9, database crash-restart, exactly-once check); ~15 min
 bench-load: install-dev

@@ -55,6 +55,9 @@ def detector_only(video: Path, model: Path, imgsz: int, limit: int | None) -> fl
     return n / (time.perf_counter() - started)
 
 
+LIMIT: int | None = None  # --frames: only the first N frames (the truth is cut to them too)
+
+
 def pipeline(video: Path, model: Path, imgsz: int, stride: int = 1) -> tuple[float, dict[str, int]]:
     """The camera box's per-frame work: detect + track + count + occupancy + heatmap."""
     detector = Detector(model, imgsz=imgsz)
@@ -64,7 +67,7 @@ def pipeline(video: Path, model: Path, imgsz: int, stride: int = 1) -> tuple[flo
     counter = LineCounter([Line.parse(TRUTH["line"])], lost_ttl=max(30 // stride, 3))
     heatmap = Heatmap(768, 576)
     started, n = time.perf_counter(), 0
-    for number, image in frames(str(video)):
+    for number, image in frames(str(video), stop=LIMIT):
         n += 1
         if number % stride:
             continue
@@ -89,7 +92,7 @@ def object_counter(video: Path, model: Path, imgsz: int) -> tuple[float, dict[st
         verbose=False,
     )
     started, n, result = time.perf_counter(), 0, None
-    for _, image in frames(str(video)):
+    for _, image in frames(str(video), stop=LIMIT):
         result = counter(image)
         n += 1
     fps = n / (time.perf_counter() - started)
@@ -118,14 +121,18 @@ def main() -> None:
     parser.add_argument("--imgsz", type=int, default=416)
     parser.add_argument("--detector-frames", type=int, default=300, help="frames timed for detector-only rows")
     parser.add_argument("--quick", action="store_true", help="only the main comparison, no trade-off sweep")
+    parser.add_argument("--frames", type=int, default=None, help="only the first N frames (a busy machine)")
     args = parser.parse_args()
+    global LIMIT
+    LIMIT = args.frames
     offline_environment()
     import torch
 
     torch.set_num_threads(args.threads)
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     video = _video(args.video)
-    truth = TRUTH["totals"]
+    crossings = [c for c in TRUTH["crossings"] if args.frames is None or c["frame"] < args.frames]
+    truth = {d: sum(c["direction"] == d for c in crossings) for d in ("in", "out")}
     print(f"video {video.name}, line {TRUTH['line']}, ground truth in {truth['in']} out {truth['out']}")
     print(f"model {DEFAULT_MODEL.name}, torch threads {args.threads}, imgsz {args.imgsz}\n")
 
