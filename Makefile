@@ -23,6 +23,17 @@ install: $(BIN)/python
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(MAKE) --no-print-directory install-vision
+
+## install-vision: the camera box's detector (issue 13): torch and torchvision pinned first (the CPU-runnable
+## build that has a matching torchvision), then the [vision] extra; skipped in a second when already there
+TORCH_PINS := torch==2.14.1 torchvision==0.29.1
+.PHONY: install-vision
+install-vision: $(BIN)/python
+	@$(BIN)/python -c "import torch, torchvision; assert torch.__version__.split('+')[0] == '2.14.1'" 2>/dev/null \
+		|| $(BIN)/pip install --quiet $(TORCH_PINS)
+	@$(BIN)/python -c "import ultralytics, cv2, lap, shapely" 2>/dev/null \
+		|| $(BIN)/pip install --quiet -e '.[dev,vision]'
 
 ## browser: Debian's Chromium for the page tests (never `playwright install`)
 browser:
@@ -66,6 +77,12 @@ fuzz: install-dev
 bench: install-dev
 	$(BIN)/python bench/bench_sales_api.py
 	$(BIN)/python bench/bench_assessment.py
+
+## bench-vision: count accuracy against the hand-made ground truth and detector / pipeline / ObjectCounter fps
+## on ../shared/data/vtest.avi (issue 13; minutes on 2 cores)
+.PHONY: bench-vision
+bench-vision: install-dev
+	$(BIN)/python bench/bench_vision.py
 
 ## bench-load: mixed load (tills, cameras, kiosks, member look-ups, managers) on SQLite and PostgreSQL with
 ## 1/2/4 server processes, then the fault run (kill -9, database crash-restart, exactly-once check); ~15 min

@@ -10,6 +10,7 @@ that ``--version`` and ``--help`` import no heavy module.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -48,7 +49,19 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.",
     ),
     "user": ("store.auth.commands", "user", "Staff users: create them, list them, issue API tokens."),
+    "patrol": (
+        "store.patrol.commands",
+        "patrol",
+        "Cameras and video patrol: set up a demo camera that plays a video file.",
+    ),
+    # Device-side edges (not store domains): present when their package is installed.
+    "vision": (
+        "vision.commands",
+        "vision",
+        "Camera box: count people crossing lines on a video, run the cameras of this node.",
+    ),
 }
+EDGE_PACKAGES = ("vision", "pos_bridge")
 
 
 def _expected(exc: BaseException) -> bool:
@@ -80,6 +93,8 @@ def _present() -> list[str]:
     from store.registry import command_module_names
 
     found = set(command_module_names())
+    edges = {module for _, (module, _, _) in LAZY_COMMANDS.items() if module.split(".")[0] in EDGE_PACKAGES}
+    found |= {module for module in edges if importlib.util.find_spec(module) is not None}
     return [name for name, (module, _, _) in LAZY_COMMANDS.items() if module in found]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -14,11 +15,18 @@ class TestNavigation:
     def test_sections_not_built_yet_are_greyed_not_linked(
         self, client: TestClient, session: Session, premises: Premises
     ):
+        from admin.nav import SECTIONS
+
         sign_in(client, session, premises.manager)
         html = client.get("/admin/premises").text
         assert re.search(r'<a href="/admin/premises" class="active"[^>]*>门店与商户</a>', html)
-        assert re.search(r'<span class="soon"[^>]*>巡检 <small>即将推出</small>', html)
-        assert 'href="/admin/patrol"' not in html
+        # Any section whose page is not built yet (issue 13 built patrol, the example this test used).
+        built = client.app.state.admin_page_paths  # type: ignore[attr-defined]
+        soon = [s for s in SECTIONS if s.path not in built]
+        if not soon:
+            pytest.skip("every section is built")
+        assert re.search(r'<span class="soon"[^>]*>[^<]+ <small>即将推出</small>', html)
+        assert f'href="{soon[0].path}"' not in html
 
     def test_shows_store_user_and_role(self, client: TestClient, session: Session, premises: Premises):
         sign_in(client, session, premises.manager)

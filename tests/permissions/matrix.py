@@ -57,6 +57,7 @@ BACK_OFFICE = who("admin", "manager")
 ADMIN = who("admin")
 TILLS = who("pos_terminal", "capture_box")
 EVERYONE = who(*PRINCIPALS)
+PATROL = who("admin", "manager", "security")
 assert set(DEVICE_KINDS) | set(ROLES) | {MEMBER, ANONYMOUS} == set(PRINCIPALS)
 
 
@@ -575,6 +576,71 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/catalog/parity"): Rule(BACK_OFFICE, at("/admin/catalog/parity"), page=True),
     **CREDIT_ROWS,
     **MEMBERS,
+    # Patrol and vision (issue 13): camera nodes read their cameras and post; security staff watch and act
+    ("GET", f"{API}/patrol/node/config"): Rule(who("camera_node"), at(f"{API}/patrol/node/config")),
+    ("POST", f"{API}/patrol/node/status"): Rule(
+        who("camera_node"), at(f"{API}/patrol/node/status", json={"cameras": []})
+    ),
+    ("POST", f"{API}/patrol/node/heatmaps"): Rule(
+        who("camera_node"), at(f"{API}/patrol/node/heatmaps", json={"heatmaps": []})
+    ),
+    ("POST", f"{API}/patrol/node/findings"): Rule(
+        who("camera_node"), at(f"{API}/patrol/node/findings", json={"events": []})
+    ),
+    ("GET", f"{API}/patrol/cameras"): Rule(PATROL, at(f"{API}/patrol/cameras")),
+    ("POST", f"{API}/patrol/cameras"): Rule(
+        BACK_OFFICE, at(f"{API}/patrol/cameras", json={"code": "CAM-M", "name": "入口摄像头", "source": "rtsp://cam/1"})
+    ),
+    ("POST", f"{API}/patrol/cameras/{{camera_id}}/rebaseline"): Rule(
+        PATROL, at(f"{API}/patrol/cameras/999999/rebaseline")
+    ),
+    ("GET", f"{API}/patrol/findings"): Rule(PATROL, at(f"{API}/patrol/findings", params={"status": "open"})),
+    ("POST", f"{API}/patrol/findings/{{finding_id}}/acknowledge"): Rule(
+        PATROL, at(f"{API}/patrol/findings/999999/acknowledge")
+    ),
+    ("POST", f"{API}/patrol/findings/{{finding_id}}/close"): Rule(PATROL, at(f"{API}/patrol/findings/999999/close")),
+    ("GET", f"{API}/patrol/routes"): Rule(PATROL, at(f"{API}/patrol/routes")),
+    ("POST", f"{API}/patrol/routes"): Rule(
+        BACK_OFFICE, at(f"{API}/patrol/routes", json={"name": "夜巡", "stops": [{"camera_id": 999999}]})
+    ),
+    ("GET", f"{API}/patrol/rounds"): Rule(PATROL, at(f"{API}/patrol/rounds")),
+    ("POST", f"{API}/patrol/routes/{{route_id}}/rounds"): Rule(PATROL, at(f"{API}/patrol/routes/999999/rounds")),
+    ("POST", f"{API}/patrol/rounds/{{round_id}}/stops"): Rule(
+        PATROL, at(f"{API}/patrol/rounds/999999/stops", json={"stop_id": 1, "viewed_s": 12})
+    ),
+    ("POST", f"{API}/patrol/rounds/{{round_id}}/finish"): Rule(PATROL, at(f"{API}/patrol/rounds/999999/finish")),
+    # Patrol and footfall pages (issue 13)
+    ("GET", "/admin/patrol"): Rule(PATROL, at("/admin/patrol"), page=True),
+    ("GET", "/admin/patrol/privacy"): Rule(PATROL, at("/admin/patrol/privacy"), page=True),
+    ("GET", "/admin/patrol/cameras/{camera_id}"): Rule(PATROL, at("/admin/patrol/cameras/999999"), page=True),
+    ("GET", "/admin/patrol/cameras/{camera_id}/snapshot.jpg"): Rule(
+        PATROL, at("/admin/patrol/cameras/999999/snapshot.jpg"), page=True
+    ),
+    ("GET", "/admin/patrol/findings/{finding_id}/snapshot.jpg"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/snapshot.jpg"), page=True
+    ),
+    ("POST", "/admin/patrol/findings/{finding_id}/acknowledge"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/acknowledge"), page=True
+    ),
+    ("POST", "/admin/patrol/findings/{finding_id}/close"): Rule(
+        PATROL, at("/admin/patrol/findings/999999/close"), page=True
+    ),
+    ("POST", "/admin/patrol/cameras/{camera_id}/rebaseline"): Rule(
+        PATROL, at("/admin/patrol/cameras/999999/rebaseline"), page=True
+    ),
+    ("POST", "/admin/patrol/routes/{route_id}/rounds"): Rule(
+        PATROL, at("/admin/patrol/routes/999999/rounds"), page=True
+    ),
+    ("GET", "/admin/patrol/rounds/{round_id}"): Rule(PATROL, at("/admin/patrol/rounds/999999"), page=True),
+    ("POST", "/admin/patrol/rounds/{round_id}/stops/{stop_id}"): Rule(
+        PATROL, at("/admin/patrol/rounds/999999/stops/1"), page=True
+    ),
+    ("POST", "/admin/patrol/rounds/{round_id}/finish"): Rule(
+        PATROL, at("/admin/patrol/rounds/999999/finish"), page=True
+    ),
+    ("GET", "/admin/footfall"): Rule(
+        who("admin", "manager", "marketing", "security"), at("/admin/footfall"), page=True
+    ),
 }
 
 

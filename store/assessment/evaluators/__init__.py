@@ -15,6 +15,7 @@ from store.assessment.evaluators.credit import evaluate_s9
 from store.assessment.evaluators.evidence import evaluate_f3
 from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.members import evaluate_s2
+from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -38,6 +39,9 @@ MEASURED: dict[str, Evaluator] = {
     "B4": evaluate_b4,
     "S6": evaluate_s6,  # catalog
     "S9": evaluate_s9,
+    "F2": evaluate_f2,
+    "F4": evaluate_f4,
+    "M4": evaluate_m4,
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

@@ -11,11 +11,6 @@ NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
 PENDING: dict[str, tuple[str, str]] = {
-    "F2": (
-        "视觉模块：入口摄像头/传感器在线并上报数据",
-        "vision module: entrance cameras and sensors online and reporting",
-    ),
-    "F4": ("视觉模块：视频监控登记与客流计数", "vision module: camera registry and footfall counting"),
     "S1": (
         "营销模块：线上发券、线下核销、内容发布",
         "marketing module: coupons issued online, redeemed at the POS, content",
@@ -37,7 +32,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "管理后台：客流、会员消费、商品服务、商户经营分析看板",
         "admin dashboards: footfall, member spending, goods and services, merchant operations",
     ),
-    "M4": ("巡检模块：定时视频巡检及巡检记录", "patrol module: scheduled video patrol rounds and their log"),
 }
 
 

@@ -1,7 +1,7 @@
 """credit: profiles, permits, inspections, reasons, keys, QR codes, scans, complaints, services
 
 Revision ID: 0021_credit
-Revises: 0018_catalog
+Revises: 0020_vision
 Create Date: 2026-11-30 19:11:26.768360
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0021_credit"
-down_revision = "0018_catalog"
+down_revision = "0020_vision"
 branch_labels = None
 depends_on = None
 
