@@ -19,6 +19,9 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/readyz"): "readiness probe",
     ("POST", "/api/v1/auth/token"): "where a password is exchanged for a token; throttled (store.auth.throttle)",
     ("GET", "/api/v1/docs"): "the API's documentation page, like the OpenAPI spec it renders",
+    ("POST", "/api/v1/members/sign-in/code"): "a member asks for an SMS sign-in code; limited per phone",
+    ("POST", "/api/v1/members/sign-in"): "a phone and its SMS code become member tokens; five tries per code",
+    ("POST", "/api/v1/members/token/refresh"): "a refresh token (the credential itself) becomes a new pair",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

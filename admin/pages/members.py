@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from admin import i18n
 from admin.deps import BACK_OFFICE, CheckedForm, StaffContext, require_role
+from admin.i18n import N_
 from admin.pages.formats import yuan
 from admin.pages.premises import save, today_of
 from admin.render import render
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/admin/members", include_in_schema=False)
 Viewer = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE, Role.marketing))]
 Editor = Annotated[StaffContext, Depends(require_role(*BACK_OFFICE))]
 WINDOW_DAYS = 30
+CHANNELS = {"offline": N_("In store"), "online": N_("Online mall"), "live": N_("Live stream"), "other": N_("Other")}
 
 
 def _full_phone(q: str) -> str | None:
@@ -122,6 +124,7 @@ def member_detail(request: Request, session: SessionDep, staff: Viewer, member_i
         "orders": orders,
         "orders_total": total,
         "yuan": yuan,
+        "channels": CHANNELS,
         "consents": [
             (names[0] if locale == "zh_CN" else names[1], consents[purpose])
             for purpose, names in service.PURPOSES.items()

@@ -20,12 +20,14 @@ except as these weekly store keys to the store's own tills.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from store.clock import utcnow
@@ -59,8 +61,12 @@ def key_period(step: int) -> int:
 
 def store_key(store_id: int, period: int, *, secret: str | None = None) -> bytes:
     """The key of ``store_id``'s codes in key period ``period`` (a week)."""
-    secret_bytes = (secret if secret is not None else get_settings().secret_key).encode()
-    return hmac.new(secret_bytes, f"smartstore.member-code:{store_id}:{period}".encode(), hashlib.sha256).digest()
+    return _store_key(secret if secret is not None else get_settings().secret_key, store_id, period)
+
+
+@functools.lru_cache(maxsize=1024)
+def _store_key(secret: str, store_id: int, period: int) -> bytes:
+    return hmac.new(secret.encode(), f"smartstore.member-code:{store_id}:{period}".encode(), hashlib.sha256).digest()
 
 
 def _check(key: bytes, member_id: int, step: int) -> str:
@@ -158,7 +164,7 @@ def verify(session: Session, store_id: int, code: str, at: datetime | None = Non
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise MemberCodeUsed("this member code was used already: ask the member to refresh the card")
-    session.refresh(member)
+    set_committed_value(member, "code_last_step", step)  # what the UPDATE wrote, without reading it back
     return member
 
 

@@ -58,7 +58,7 @@ def _resolve(request: Request, session: Session, bearer: HTTPAuthorizationCreden
     return MemberPrincipal(member=member, token=token)
 
 
-def current_member(
+def require_member(
     request: Request,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(member_bearer)],
@@ -66,4 +66,4 @@ def current_member(
     return _resolve(request, session, bearer)
 
 
-CurrentMember = Annotated[MemberPrincipal, Depends(current_member)]
+CurrentMember = Annotated[MemberPrincipal, Depends(require_member)]

@@ -62,9 +62,9 @@ class TestUnusableInput:
         assert raised.value.message == (
             "o.csv: missing column(s) ordered_at, channel, source, total_fen|total_yuan; orders files have the "
             "columns: order_no, ordered_at, shop_code, channel, source, total_fen|total_yuan, [member_id], "
-            "[discount_fen|discount_yuan], [payment_method]"
+            "[member_no], [discount_fen|discount_yuan], [payment_method]"
         )
 
     def test_an_unknown_kind_is_refused(self, session):
-        with pytest.raises(UnusableFile, match="unknown kind 'members'"):
-            imports_service.run_import(session, "members", b"a\n1\n", "m.csv")
+        with pytest.raises(UnusableFile, match="unknown kind 'loyalty'"):
+            imports_service.run_import(session, "loyalty", b"a\n1\n", "m.csv")

@@ -9,6 +9,8 @@ Revision ID: 0016_members
 Revises: 0015_import_chunks
 """
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -165,8 +167,9 @@ def _order_member_key(*, add: bool) -> None:
         assert body.endswith(")"), sql
         new_sql = body[:-1].rstrip() + f", \n\t{FK_SQL}\n)"
     else:
-        new_sql = sql.replace(f", \n\t{FK_SQL}\n)", "\n)")
-        assert FK_SQL not in new_sql, sql
+        # Wherever it stands now (a later migration may have rebuilt the table in batch mode).
+        new_sql = re.sub(rf",\s*CONSTRAINT {FK_NAME} FOREIGN KEY\s*\(member_id\) REFERENCES \"?member\"? \(id\)", "", sql)
+        assert FK_NAME not in new_sql, sql
     version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
     bind.execute(sa.text("PRAGMA writable_schema = ON"))
     bind.execute(
