@@ -181,7 +181,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await _end(session, session.rollback)
         raise
     finally:
-        await _end(session, session.close)
+        if session.in_transaction() or session.identity_map:
+            await _end(session, session.close)
 
 
 async def _end(session: Session, step: Callable[[], None]) -> None:
@@ -189,8 +190,10 @@ async def _end(session: Session, step: Callable[[], None]) -> None:
     thread pool."""
     if session.in_transaction() or session.new or session.dirty or session.deleted:
         await run_in_threadpool(step)
-    else:
+    elif step != session.commit:
         step()
+    # else: nothing to commit (a reads-first route committed its own writes): a commit would only
+    # begin and end an empty session transaction
 
 
 def defers_writes(session: Session) -> bool:
