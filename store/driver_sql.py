@@ -48,10 +48,10 @@ class Compiled:
 @lru_cache(maxsize=64)
 def compiled(statement: ClauseElement, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> Compiled:
     """``statement`` compiled for ``dialect`` (cached: pass statements built once, at import)."""
-    done = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
+    done: Any = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
     positions = getattr(done, "positiontup", None)
     binds = tuple((name, bind.type._cached_bind_processor(dialect)) for name, bind in done.binds.items())
-    columns = getattr(statement, "selected_columns", None)
+    columns: Any = getattr(statement, "selected_columns", None)
     if columns is None:  # INSERT … RETURNING
         columns = getattr(statement, "_returning", ())
     results = tuple(column.type._cached_result_processor(dialect, None) for column in columns)
