@@ -20,6 +20,7 @@ from sqlalchemy import Table, UniqueConstraint, bindparam, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, select
 
+from store import driver_sql
 from store.dbtypes import AwareDateTime
 from store.errors import IdempotencyConflict, IdempotencyInProgress, InvalidInput
 
@@ -77,8 +78,11 @@ def find(session: Session, scope: str, keys: list[str]) -> dict[str, tuple[str, 
     """The recorded ``(request hash, status, response)`` of each of ``keys`` that has a record."""
     if not keys:
         return {}
-    query, params = (_FIND_ONE, {"key": keys[0]}) if len(keys) == 1 else (_FIND_MANY, {"keys": keys})
-    found = session.connection().execute(query, {"scope": scope, **params})
+    conn = session.connection()
+    if len(keys) == 1:  # a till's single post: straight to the driver (store.driver_sql)
+        found: Any = driver_sql.fetch(conn, _FIND_ONE, {"scope": scope, "key": keys[0]})
+    else:
+        found = conn.execute(_FIND_MANY, {"scope": scope, "keys": keys})
     return {key: (digest, status, body) for key, digest, status, body in found}
 
 
@@ -108,7 +112,8 @@ def record(session: Session, scope: str, rows: list[tuple[str, str, int, dict[st
     """Store ``(key, request hash, status, response)`` of first runs (one statement for all of them)."""
     if rows:
         now = datetime.now(UTC)
-        session.connection().execute(
+        driver_sql.execute_many(
+            session.connection(),
             _INSERT,
             [
                 {"scope": scope, "key": k, "request_hash": h, "status_code": st, "response": body, "created_at": now}

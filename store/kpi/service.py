@@ -20,6 +20,7 @@ from sqlalchemy import Table, delete, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from store import driver_sql
 from store.clock import business_day, utcnow
 from store.kpi.errors import PeriodError
 from store.kpi.figures import dashboard, fetch, first_sales_day, monthly, series  # noqa: F401  (the read side)
@@ -70,7 +71,7 @@ def _upsert_many(session: Session, table: Table, key: list[str], rows: list[dict
     if rows:
         sums = tuple(name for name in rows[0] if name not in key)
         stmt = _upsert_statement(session.get_bind().dialect.name, table, tuple(key), sums)
-        session.connection().execute(stmt, rows)
+        driver_sql.execute_many(session.connection(), stmt, rows)  # every sale runs it: straight to the driver
 
 
 @lru_cache(maxsize=32)

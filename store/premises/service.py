@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store import driver_sql
 from store.clock import business_day, utcnow
 from store.errors import InvalidInput
 from store.premises.errors import (
@@ -301,8 +302,8 @@ def trading_window(session: Session, store_id: int, shop_id: int) -> tuple[str, 
     """(store timezone, shop's first and last trading day) in one prebuilt query; None: no such shop.
 
     For the tills' hot path, which asks this of every sale; ``ensure_shop_trading`` words a refusal."""
-    row = session.connection().execute(_TRADING_WINDOW, {"store_id": store_id, "shop_id": shop_id}).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+    rows = driver_sql.fetch(session.connection(), _TRADING_WINDOW, {"store_id": store_id, "shop_id": shop_id})
+    return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
 def total_area_m2(session: Session, store_id: int, on: date) -> float:

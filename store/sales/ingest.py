@@ -21,14 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from store import idempotency
+from store import driver_sql, idempotency
 from store.clock import business_day, utcnow
 from store.config import get_settings
 from store.db import write_lock
@@ -54,6 +53,7 @@ _ORDER_IDS = select(ORDER.c.order_no, ORDER.c.id).where(
 # The columns of a line and a payment, as the driver gets them (the order id first).
 _LINE_COLUMNS = ("order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen")
 _PAYMENT_COLUMNS = ("order_id", "method", "amount_fen")
+_PLAIN_INSERTS = {LINE.name: insert(LINE), PAYMENT.name: insert(PAYMENT)}
 _USED_NUMBERS = select(ORDER.c.order_no).where(
     ORDER.c.store_id == bindparam("store_id"), ORDER.c.order_no.in_(bindparam("numbers", expanding=True))
 )
@@ -308,8 +308,8 @@ def _insert_orders(conn: Connection, rows: list[_Row]) -> list[int]:
     makes SQLAlchemy send one INSERT per row on SQLite, which has no way to sort what it returns.
     """
     if len(rows) == 1:
-        return [conn.execute(_INSERT_ORDER, rows[0].order).scalar_one()]
-    conn.execute(_INSERT_ORDERS, [row.order for row in rows])
+        return [driver_sql.fetch(conn, _INSERT_ORDER, rows[0].order)[0][0]]
+    driver_sql.execute_many(conn, _INSERT_ORDERS, [row.order for row in rows])
     numbers = [row.order["order_no"] for row in rows]
     found = {
         number: oid for number, oid in conn.execute(_ORDER_IDS, {"store_id": rows[0].store_id, "numbers": numbers})
@@ -320,20 +320,9 @@ def _insert_orders(conn: Connection, rows: list[_Row]) -> list[int]:
 def _insert_plain(
     conn: Connection, table: Table, columns: tuple[str, ...], owned: list[tuple[int, list[dict[str, Any]]]]
 ) -> None:
-    """Insert the lines (or payments) of each order id in ``owned``, as one executemany on the driver.
-
-    Their values are plain ints and strings, so they skip SQLAlchemy's per-value bind processing, which
-    cost more than the insert itself (a batch of 100 sales has 300 lines).
-    """
-    values = [(oid, *(item[name] for name in columns[1:])) for oid, items in owned for item in items]
-    if values:
-        conn.exec_driver_sql(_plain_insert(table.name, columns, conn.dialect.paramstyle), values)
-
-
-@lru_cache(maxsize=8)
-def _plain_insert(table: str, columns: tuple[str, ...], paramstyle: str) -> str:
-    marker = "?" if paramstyle == "qmark" else "%s"
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    """Insert the lines (or payments) of each order id in ``owned``, as one executemany on the driver."""
+    rows = [{columns[0]: oid, **{name: item[name] for name in columns[1:]}} for oid, items in owned for item in items]
+    driver_sql.execute_many(conn, _PLAIN_INSERTS[table.name], rows)
 
 
 def problems(outcomes: list[Outcome], instance: str) -> Iterator[dict[str, Any] | None]:
