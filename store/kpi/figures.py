@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from store.clock import business_day, month_key, utcnow
@@ -190,25 +190,60 @@ def fetch(session: Session, query: Any) -> list[Any]:
     return list(session.exec(query))
 
 
-def _sales_rows(session: Session, store_id: int, start: date, end: date, by_shop: bool) -> list[Any]:
-    """(day, shop_id or None, net revenue, orders) from the rollups."""
-    shop = SALES.c.shop_id if by_shop else None
-    columns = [SALES.c.business_on, *([shop] if shop is not None else [])]
+def _bucket_index(column: Any, buckets: list[_Bucket], *, few_days: bool = False) -> Any:
+    """A SQL expression giving each day's bucket index; None: group by the day itself and find its bucket
+    here (one bucket per day, or ``few_days``: a store-level query whose rows are one per day anyway)."""
+    if len(buckets) == 1:
+        return literal(0)
+    if few_days or all(b.days == 1 for b in buckets):
+        return None
+    return case(*((column.between(b.start, b.end), index) for index, b in enumerate(buckets)), else_=-1)
+
+
+def _sales_sums(session: Session, ctx: _Context, buckets: list[_Bucket], by_shop: bool) -> list[Any]:
+    """(bucket index, shop_id or None, net revenue, orders), summed in SQL from the rollups: one row per
+    bucket and shop (or per bucket for the store), never one per day and shop."""
+    start, end = buckets[0].start, buckets[-1].end
+    index = _bucket_index(SALES.c.business_on, buckets, few_days=not by_shop)
+    at = SALES.c.business_on if index is None else index.label("bucket")
+    columns = [at, *([SALES.c.shop_id] if by_shop else [])]
     query = (
         select(*columns, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen), func.sum(SALES.c.orders))
-        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .where(SALES.c.store_id == ctx.store_id, SALES.c.business_on.between(start, end))
         .group_by(*columns)
     )
     if by_shop:
-        return [(r[0], r[1], int(r[2] or 0), int(r[3] or 0)) for r in fetch(session, query)]
-    return [(r[0], None, int(r[1] or 0), int(r[2] or 0)) for r in fetch(session, query)]
+        shops = {shop.id for group in ctx.groups for shop in group.shops}
+        if len(shops) < 50:  # one shop or a floor's few: let the index on shop_id narrow the scan
+            query = query.where(SALES.c.shop_id.in_(shops))
+    day_index = _bucket_of(buckets) if index is None else None
+    result = []
+    for row in fetch(session, query):
+        bucket = day_index[_day(row[0])] if day_index is not None else int(row[0])
+        shop = row[1] if by_shop else None
+        result.append((bucket, shop, int(row[-2] or 0), int(row[-1] or 0)))
+    return result
 
 
-def _footfall(session: Session, store_id: int, start: date, end: date) -> dict[date, int]:
-    query = select(FOOTFALL.c.business_on, FOOTFALL.c.footfall_in).where(
-        FOOTFALL.c.store_id == store_id, FOOTFALL.c.business_on.between(start, end)
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _footfall_sums(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[tuple[int, int, int]]:
+    """(bucket index, people in, days with a count), summed in SQL."""
+    start, end = buckets[0].start, buckets[-1].end
+    index = _bucket_index(FOOTFALL.c.business_on, buckets, few_days=True)
+    at = FOOTFALL.c.business_on if index is None else index.label("bucket")
+    query = (
+        select(at, func.sum(FOOTFALL.c.footfall_in), func.count())
+        .where(FOOTFALL.c.store_id == ctx.store_id, FOOTFALL.c.business_on.between(start, end))
+        .group_by(at)
     )
-    return {row[0]: int(row[1]) for row in fetch(session, query)}
+    day_index = _bucket_of(buckets) if index is None else None
+    return [
+        (day_index[_day(r[0])] if day_index is not None else int(r[0]), int(r[1] or 0), int(r[2]))
+        for r in fetch(session, query)
+    ]
 
 
 def _bucket_of(buckets: list[_Bucket]) -> dict[date, int]:
@@ -217,22 +252,21 @@ def _bucket_of(buckets: list[_Bucket]) -> dict[date, int]:
 
 def _totals(session: Session, ctx: _Context, buckets: list[_Bucket]) -> dict[tuple[int, int], _Totals]:
     """Sums per (group index, bucket index)."""
-    start, end = buckets[0].start, buckets[-1].end
     store_level = len(ctx.groups) == 1 and ctx.groups[0].store_level
     group_of = {shop.id: g for g, group in enumerate(ctx.groups) for shop in group.shops}
-    bucket_of = _bucket_of(buckets)
     sums: dict[tuple[int, int], _Totals] = defaultdict(_Totals)
-    for day, shop_id, revenue, orders in _sales_rows(session, ctx.store_id, start, end, by_shop=not store_level):
+    for bucket, shop_id, revenue, orders in _sales_sums(session, ctx, buckets, by_shop=not store_level):
         g = 0 if store_level else group_of.get(shop_id)
-        if g is not None:
-            cell = sums[g, bucket_of[day]]
+        if g is not None and bucket >= 0:
+            cell = sums[g, bucket]
             cell.revenue_fen += revenue
             cell.orders += orders
     if store_level:
-        for day, count in _footfall(session, ctx.store_id, start, end).items():
-            cell = sums[0, bucket_of[day]]
-            cell.footfall += count
-            cell.footfall_days += 1
+        for bucket, count, days in _footfall_sums(session, ctx, buckets):
+            if bucket >= 0:
+                cell = sums[0, bucket]
+                cell.footfall += count
+                cell.footfall_days += days
     return sums
 
 
