@@ -56,6 +56,9 @@ class StoreSettings(BaseSettings):
     max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
     max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
     demo_seed: int = 42
+    # Growth colours on the admin pages: "auto" is red up / green down in Chinese (the Chinese convention)
+    # and green up / red down in English; "red_up" or "green_up" fixes one for both languages.
+    admin_growth_colours: Literal["auto", "red_up", "green_up"] = "auto"
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here

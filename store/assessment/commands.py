@@ -25,7 +25,7 @@ def render_report(report: AssessmentReport, fmt: ReportFormat, lang: str) -> byt
         return render.render_html(report, lang=lang).encode()
     if fmt == ReportFormat.xlsx:
         return render.render_xlsx(report)
-    return render.render_pdf(report)
+    return render.render_pdf(report, lang=lang)
 
 
 def _write(data: bytes, out: str) -> None:

@@ -54,6 +54,19 @@ from store.premises.models import Shop, Store
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
 
 
+@dataclass(frozen=True)
+class ShopFilter:
+    """Which shops a breakdown adds up: those of one floor, and closed shops or not."""
+
+    floor_id: int | None = None
+    trading_from: date | None = None  # leave out the shops that closed before this day
+
+    def keeps(self, shop: Shop) -> bool:
+        if self.floor_id is not None and shop.floor_id != self.floor_id:
+            return False
+        return self.trading_from is None or shop.closed_on is None or shop.closed_on >= self.trading_from
+
+
 @dataclass
 class _Group:
     """The shops one row adds up: the whole store, a floor, a shop or a category."""
@@ -148,9 +161,13 @@ def _per(numerator: int, measure: Measure, days: int) -> Fraction | None:
     return Fraction(numerator) / measure.total
 
 
-def _groups(session: Session, store: Store, by: GroupBy, shop_id: int | None) -> list[_Group]:
+def _groups(
+    session: Session, store: Store, by: GroupBy, shop_id: int | None, shops_of: ShopFilter | None = None
+) -> list[_Group]:
     store_id = store.id or 0
     shops = premises_service.list_shops(session, store_id)
+    if shops_of is not None:
+        shops = [shop for shop in shops if shops_of.keeps(shop)]
     if shop_id is not None:
         shop = premises_service.get_shop(session, store_id, shop_id)
         return [_Group(shop.code, shop.name, [shop])]
@@ -364,10 +381,18 @@ def first_sales_day(session: Session, store_id: int) -> date | None:
     return fetch(session, select(func.min(SALES.c.business_on)).where(SALES.c.store_id == store_id))[0][0]
 
 
-def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False) -> _Context:
+def _context(
+    session: Session,
+    store_id: int,
+    by: GroupBy,
+    shop_id: int | None,
+    *,
+    history: bool = False,
+    shops_of: ShopFilter | None = None,
+) -> _Context:
     """The groups to add up; ``history``: also where the store's history starts and today (for baselines)."""
     store = premises_service.get_store(session, store_id)
-    groups = _groups(session, store, by, shop_id)
+    groups = _groups(session, store, by, shop_id, shops_of)
     shops = {shop.id: shop for group in groups for shop in group.shops}.values()
     ctx = _Context(
         store_id,
@@ -397,8 +422,10 @@ def series(
     baseline: tuple[date, date] | None = None,
     shop_id: int | None = None,
     per_period: bool = False,
+    shops_of: ShopFilter | None = None,
 ) -> list[KpiRow]:
-    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop.
+    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop,
+    ``shops_of`` to one floor's shops and/or those still trading.
 
     Every row is compared with its key's figures over the whole baseline; with ``per_period`` the
     baseline is cut into periods of the same grain and the n-th period compared with the n-th (each
@@ -406,7 +433,7 @@ def series(
     """
     _check_range(start, end)
     grain, by = Grain(grain), GroupBy(by)
-    ctx = _context(session, store_id, by, shop_id, history=baseline is not None)
+    ctx = _context(session, store_id, by, shop_id, history=baseline is not None, shops_of=shops_of)
     figures = _figures(session, ctx, _buckets(start, end, grain))
     if baseline is None:
         return [_row(f) for f in figures]
