@@ -93,7 +93,8 @@ GENERIC_DETAILS = {
 def page_detail(detail: str, status: int, locale: str) -> str:
     """The detail in the page's language; an untranslated English sentence gives way to a general one."""
     translated = i18n.gettext(detail, locale)
-    if locale == "en" or translated != detail or not re.search(r"[A-Za-z]{3,}", detail):
+    english = re.search(r"[A-Za-z]{3,}", detail) and not re.search(r"[\u3400-\u9fff]", detail)
+    if locale == "en" or translated != detail or not english:
         return translated
     return i18n.gettext(GENERIC_DETAILS[status], locale) if status in GENERIC_DETAILS else ""
 
