@@ -212,7 +212,8 @@ def view_table(
         rows = kpi_view_rows(session, staff, q)
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, locale)) from None
-    columns = kpi.kpi_view.columns_for(q.view)
+    one_shop = q.shop is not None or staff.shop_id is not None
+    columns = kpi.kpi_view.columns_for("shop" if one_shop else q.view)
     name = kpi.row_name(q.view, locale)
     places = kpi.shop_places(session, staff, q, locale)
     first = gettext("Month", locale) if q.view == "month" else gettext(kpi.VIEWS[q.view], locale)

@@ -177,7 +177,7 @@ def row_name(view: str, locale: str) -> Any:
     return name
 
 
-def chart_spec(rows: list[KpiRow], name: Any, view: str, locale: str) -> dict[str, Any]:
+def chart_spec(rows: list[KpiRow], name: Any, view: str, locale: str, *, footfall: bool = True) -> dict[str, Any]:
     """Revenue bars with 坪效 (and footfall by month) as lines: the JSON charts.js draws.
 
     Months run in calendar order; floors, shops and categories largest first (on top when horizontal)."""
@@ -197,7 +197,7 @@ def chart_spec(rows: list[KpiRow], name: Any, view: str, locale: str) -> dict[st
             "values": [kpi_view.yuan_value(r.sales_per_m2_fen) for r in rows],
         },
     ]
-    if view == "month":
+    if view == "month" and footfall:
         series.append(
             {"name": gettext("Footfall", locale), "kind": "line", "axis": 2, "values": [r.footfall for r in rows]}
         )
@@ -321,7 +321,8 @@ def page_context(
     all_rows: list[KpiRow] | None = None,
 ) -> dict[str, Any]:
     """The table, the chart and the notes under them."""
-    name, columns = row_name(q.view, locale), kpi_view.columns_for(q.view)
+    one_shop = q.shop is not None or staff.shop_id is not None  # entrances count the store, not a shop
+    name, columns = row_name(q.view, locale), kpi_view.columns_for("shop" if one_shop else q.view)
     incomplete = any(row.baseline_incomplete for row in rows)
     places = shop_places(session, staff, q, locale)
     table = kpi_view.table_rows(rows, columns, name_of=name, locale=locale)
@@ -337,7 +338,7 @@ def page_context(
         "totals": kpi_view.totals_row(all_rows or rows, columns) if q.view != "month" and len(rows) > 1 else None,
         "any_gaps": any(row.gaps or row.baseline_gaps for row in rows),
         "any_partial": any(row.partial for row in rows),
-        "chart": json_script(chart_spec(rows, name, q.view, locale)),
+        "chart": json_script(chart_spec(rows, name, q.view, locale, footfall=not one_shop)),
         # Horizontal bars for many shops: one 22 px band per shop keeps every name readable.
         "chart_height": 60 + 22 * min(len(rows), CHART_BARS) if q.view != "month" and len(rows) > 12 else None,
         "chart_cut": q.view != "month" and len(rows) > CHART_BARS,

@@ -13,20 +13,22 @@
   var CHINESE = (document.documentElement.lang || "").indexOf("zh") === 0;
 
   // One unit per axis, chosen from its largest value, so an axis never mixes "100万" with "80.0万"
-  // or "1.5万" with "9000"; decimals only where a tick needs them ("1.5万", "80万").
+  // or "1.5万" with "9000": 万 from 10万 up ("15万", "80万"), plain "12,000" below; decimals only where
+  // a tick needs them.
   function unitFor(max) {
     if (CHINESE) {
       if (max >= 1e8) { return { size: 1e8, text: "亿" }; }
-      if (max >= 1e4) { return { size: 1e4, text: "万" }; }
+      if (max >= 1e5) { return { size: 1e4, text: "万" }; }
     } else {
       if (max >= 1e6) { return { size: 1e6, text: "M" }; }
       if (max >= 1e4) { return { size: 1e3, text: "k" }; }
     }
-    return { size: 1, text: "" };
+    return { size: 1, text: "", plain: true };
   }
 
   function formatter(unit) {
     return function (value) {
+      if (unit.plain) { return Number(value).toLocaleString(CHINESE ? "zh-CN" : "en"); }
       var scaled = value / unit.size;
       var text = scaled === Math.round(scaled) ? scaled.toFixed(0) : String(Number(scaled.toFixed(2)));
       return text + unit.text;
