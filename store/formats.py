@@ -53,6 +53,7 @@ def yuan(fen: Number | None, locale: str = "zh_CN", *, decimals: int = 2) -> str
 def _scale(value: Decimal, locale: str) -> tuple[Decimal, str]:
     """The unit a large number is read in: 亿 or 万 in Chinese, M or K in English (1 below them)."""
     size = abs(value)
+    units: tuple[tuple[Decimal, str], ...]
     if babel_locale(locale) == "zh_CN":
         units = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
     else:
