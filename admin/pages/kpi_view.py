@@ -12,6 +12,7 @@ from typing import Any
 
 from admin.i18n import N_, gettext
 from admin.pages.formats import Growth, growth, number, share, yuan
+from store import formats
 from store.kpi.schemas import Coverage, KpiRow
 
 # --- table columns ------------------------------------------------------------------------------
@@ -134,8 +135,9 @@ def by_revenue(rows: Sequence[KpiRow]) -> list[KpiRow]:
 
 
 def yuan_value(fen: int | None) -> float | None:
-    """Fen as a float of yuan for charts (never for tables or files)."""
-    return None if fen is None else round(fen / 100, 2)
+    """Fen as a float of yuan for charts (never for tables or files), rounded as store.formats rounds."""
+    amount = formats.yuan_amount(fen)
+    return None if amount is None else float(amount)
 
 
 def totals_row(rows: Sequence[KpiRow], columns: Sequence[Column]) -> tuple[Cell, ...]:
