@@ -24,6 +24,7 @@ Adding a page (for example the dashboard):
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -81,6 +82,23 @@ def mount(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _login_required)
 
 
+# Said instead of a server detail that has no translation (an English sentence such as "shop 99999 does not
+# exist in this store" never shows inside a Chinese page).
+GENERIC_DETAILS = {
+    404: N_("What you asked for does not exist in this store, or the address is mistyped."),
+    409: N_("It clashes with what is already recorded; nothing was changed."),
+}
+
+
+def page_detail(detail: str, status: int, locale: str) -> str:
+    """The detail in the page's language; an untranslated English sentence gives way to a general one."""
+    translated = i18n.gettext(detail, locale)
+    english = re.search(r"[A-Za-z]{3,}", detail) and not re.search(r"[\u3400-\u9fff]", detail)
+    if locale == "en" or translated != detail or not english:
+        return translated
+    return i18n.gettext(GENERIC_DETAILS[status], locale) if status in GENERIC_DETAILS else ""
+
+
 def error_page(request: Request, status: int, title: str, detail: str) -> Response:
     """A readable error page for the admin, in the layout when someone is signed in."""
     if status == 401:
@@ -89,7 +107,7 @@ def error_page(request: Request, status: int, title: str, detail: str) -> Respon
     context = {
         "status": status,
         "title": i18n.gettext(title, locale),
-        "detail": i18n.gettext(detail, locale),
+        "detail": page_detail(detail, status, locale),
     }
     staff = getattr(request.state, "staff", None)
     return render(request, "error.html", context, staff=staff, status_code=status)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from admin import i18n
 from admin.deps import CSRF_FIELD, StaffContext
 from admin.nav import nav_items
+from store.config import get_settings
 
 ROLE_LABELS = {
     "admin": i18n.N_("Administrator"),
@@ -26,6 +27,13 @@ def switch_url(request: Request, locale: str) -> str:
     params = dict(request.query_params)
     params["lang"] = "en" if locale == "en" else "zh"
     return str(request.url.include_query_params(**params).replace(scheme="", netloc=""))
+
+
+def growth_class(locale: str) -> str:
+    """The page's growth colours: red up in Chinese unless the setting fixes them (``admin_growth_colours``)."""
+    choice = get_settings().admin_growth_colours
+    red_up = choice == "red_up" or (choice == "auto" and locale == "zh_CN")
+    return "growth-red-up" if red_up else "growth-green-up"
 
 
 def render(
@@ -49,6 +57,7 @@ def render(
         "url_zh": switch_url(request, "zh_CN"),
         "url_en": switch_url(request, "en"),
         "is_htmx": bool(request.headers.get("HX-Request")),
+        "growth_class": growth_class(locale),
     }
     values.update(context or {})
     response = HTMLResponse(env.get_template(template).render(values), status_code=status_code)

@@ -61,6 +61,9 @@ class StoreSettings(BaseSettings):
     credit_complaints_per_device_hour: int = Field(default=5, ge=1)
     credit_complaints_per_phone_hour: int = Field(default=3, ge=1)
     demo_seed: int = 42
+    # Growth colours on the admin pages: "auto" is red up / green down in Chinese (the Chinese convention)
+    # and green up / red down in English; "red_up" or "green_up" fixes one for both languages.
+    admin_growth_colours: Literal["auto", "red_up", "green_up"] = "auto"
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here

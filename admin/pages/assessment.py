@@ -151,7 +151,8 @@ def report_pdf(
 ) -> Response:
     """The report as PDF (the same content as the page)."""
     report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
-    return attachment(report_render.render_pdf(report), "pdf", download_name(report, "pdf"))
+    pdf = report_render.render_pdf(report, lang=report_lang(request))  # ?lang=en: the English report
+    return attachment(pdf, "pdf", download_name(report, "pdf"))
 
 
 @router.get("/report.xlsx")

@@ -24,6 +24,7 @@ from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
 from store.kpi import service as kpi_service
+from store.kpi.periods import same_day_last_year
 from store.kpi.schemas import Dashboard, KpiRow
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -85,34 +86,52 @@ def cards(row: KpiRow, last_year: KpiRow, locale: str, *, compared: bool = True)
     ]
 
 
-def trend_chart(rows: list[KpiRow], locale: str) -> dict[str, Any]:
-    """Daily revenue bars and footfall line of the last 30 days."""
-    return {
-        "categories": [row.period[5:] for row in rows],  # "03-14": the year is in the heading
-        "series": [
+def trend_chart(rows: list[KpiRow], locale: str, last_year: dict[str, KpiRow] | None = None) -> dict[str, Any]:
+    """Daily revenue bars and footfall line of the last 30 completed days, and last year's revenue on the
+    same days as a line (``last_year``: by this year's day; a day outside the history has no point)."""
+    series: list[dict[str, Any]] = [
+        {
+            "name": gettext("Revenue (¥)", locale),
+            "kind": "bar",
+            "axis": 0,
+            "values": [yuan_value(row.revenue_fen) for row in rows],
+        },
+        {"name": gettext("Footfall", locale), "kind": "line", "axis": 1, "values": [row.footfall for row in rows]},
+    ]
+    if last_year is not None:
+        before = [last_year.get(row.period) for row in rows]
+        series.append(
             {
-                "name": gettext("Revenue (¥)", locale),
-                "kind": "bar",
+                "name": gettext("Revenue last year (¥)", locale),
+                "kind": "line",
                 "axis": 0,
-                "values": [yuan_value(row.revenue_fen) for row in rows],
-            },
-            {"name": gettext("Footfall", locale), "kind": "line", "axis": 1, "values": [row.footfall for row in rows]},
-        ],
-    }
+                "dashed": True,
+                "values": [yuan_value(r.revenue_fen) if r is not None else None for r in before],
+            }
+        )
+    return {"categories": [row.period[5:] for row in rows], "series": series}  # "03-14": the year is in the heading
 
 
 def dashboard_context(session: SessionDep, staff: StaffContext, today: date, locale: str) -> dict[str, Any]:
     """The cards of today and month to date, and the 30-day chart (tenants: their shop only)."""
     board = kpi_service.dashboard(session, staff.store_id, today=today, shop_id=staff.shop_id)
+    # Completed days only: today's unfinished day would plot as a dive to zero.
+    first, last = today - timedelta(days=CHART_DAYS), today - timedelta(days=1)
     trend = kpi_service.series(
-        session,
-        staff.store_id,
-        start=today - timedelta(days=CHART_DAYS - 1),
-        end=today,
-        grain="day",
-        by="store",
-        shop_id=staff.shop_id,
+        session, staff.store_id, start=first, end=last, grain="day", by="store", shop_id=staff.shop_id
     )
+    history = kpi_service.first_sales_day(session, staff.store_id)
+    ly_first, ly_last = same_day_last_year(first), same_day_last_year(last)
+    last_year: dict[str, KpiRow] = {}
+    if history is not None and ly_last >= history:
+        before = kpi_service.series(
+            session, staff.store_id, start=ly_first, end=ly_last, grain="day", by="store", shop_id=staff.shop_id
+        )
+        by_day = {row.period: row for row in before if date.fromisoformat(row.period) >= history}
+        for row in trend:
+            match = by_day.get(same_day_last_year(date.fromisoformat(row.period)).isoformat())
+            if match is not None:
+                last_year[row.period] = match
     return {
         "today": today,
         "month_start": today.replace(day=1),
@@ -121,7 +140,9 @@ def dashboard_context(session: SessionDep, staff: StaffContext, today: date, loc
         "day_cards": cards(board.day, board.day_last_year, locale, compared=board.compared_through == today),
         "month_cards": cards(board.month_to_date, board.month_to_date_last_year, locale),
         "incomplete": _incomplete(board),
-        "chart": json_script(trend_chart(trend, locale)),
+        "chart": json_script(trend_chart(trend, locale, last_year)),
+        "chart_from": first,
+        "chart_to": last,
         "tenant": staff.shop_id is not None,
     }
 

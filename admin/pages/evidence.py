@@ -7,8 +7,9 @@ the page with a note. The newest entry per indicator is the one the self-assessm
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -42,6 +43,12 @@ NOT_IN_FUTURE = N_("The day cannot be in the future.")
 STABLE_NEEDS_SIGNAL = N_("A signal must be there before it can be stable.")
 
 
+def at_store(moment: datetime, timezone: str) -> datetime:
+    """A stored UTC time (naive read as UTC) in the store's timezone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone))
+
+
 def _today(staff: StaffContext) -> date:
     return business_day(utcnow(), staff.store_timezone)
 
@@ -73,6 +80,8 @@ def _page(
         "upgrade_on": values.get("upgrade", {}).get("smart_upgrade_on", store.smart_upgrade_on or ""),
         "saved": request.query_params.get("saved"),
         "today": _today(staff),
+        "local_time": lambda at: at_store(at, staff.store_timezone),
+        "timezone": staff.store_timezone,
     }
     return render(request, "assessment/evidence.html", context, staff=staff, status_code=status_code)
 

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from sqlmodel import Session
 
 from admin.deps import StaffContext, require_role
-from admin.i18n import negotiate
+from admin.i18n import gettext, negotiate
 from admin.pages.formats import (
     MonthRange,
     last_full_months,
@@ -32,7 +32,7 @@ from admin.pages.formats import (
 from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.db import SessionDep
-from store.errors import InvalidInput
+from store.errors import InvalidInput, NotFound
 from store.kpi import service as kpi_service
 from store.kpi.errors import PeriodError
 from store.kpi.schemas import KpiRow
@@ -184,3 +184,150 @@ def monthly_kpi_xlsx(
     return _download(
         to_xlsx(rows, f"{period.from_text}_{period.to_text}"), XLSX, _filename(session, staff, period, "xlsx")
     )
+
+
+# --- the KPI page's current view ----------------------------------------------------------------
+
+# How each KPI column goes into a file: money as yuan numbers, ratios as ratios, the rest as they are.
+VIEW_MONEY = {"revenue_fen", "avg_ticket_fen", "sales_per_m2_fen", "sales_per_staff_fen"}
+VIEW_RATIOS = {"conversion"}
+VIEW_UNITS = {
+    "revenue_fen": "¥",
+    "avg_ticket_fen": "¥",
+    "sales_per_m2_fen": "¥/m²",
+    "sales_per_staff_fen": "¥",
+}
+
+
+def view_table(
+    request: Request, session: Session, staff: StaffContext, params: dict[str, Any]
+) -> tuple[list[str], list[list[Any]], str]:
+    """The rows the KPI page shows for these parameters, as a header and typed cells (the same query,
+    sort, top N, floor and shop as on screen), and a name for the file."""
+    from admin.pages import kpi  # the page's own reading of its parameters
+
+    locale = negotiate(request)
+    try:
+        q = kpi.read_query(session, staff, **params)
+        rows = kpi_view_rows(session, staff, q)
+    except PeriodError as exc:
+        raise InvalidInput(period_message(exc, locale)) from None
+    one_shop = q.shop is not None or staff.shop_id is not None
+    columns = kpi.kpi_view.columns_for("shop" if one_shop else q.view)
+    name = kpi.row_name(q.view, locale)
+    places = kpi.shop_places(session, staff, q, locale)
+    first = gettext("Month", locale) if q.view == "month" else gettext(kpi.VIEWS[q.view], locale)
+    header = [first]
+    if q.view == "shop":
+        header += [gettext("Floor", locale), gettext("Category", locale)]
+    for c in columns:
+        unit = VIEW_UNITS.get(c.key)
+        header.append(gettext(c.label, locale) + (f" ({unit})" if unit else ""))
+        if c.growth:
+            header.append(gettext(c.label, locale) + " " + gettext("growth", locale))
+    body = []
+    for row in rows:
+        line: list[Any] = [name(row)]
+        if q.view == "shop":
+            line += list(places.get(row.key, ("", "", 0))[:2])
+        for c in columns:
+            value = getattr(row, c.key)
+            line.append(yuan_plain(value) if c.key in VIEW_MONEY else _ratio(value) if c.key in VIEW_RATIOS else value)
+            if c.growth:
+                line.append(_ratio(getattr(row, c.growth)))
+        body.append(line)
+    scope = q.floor.code if q.floor else (q.shop.code if q.shop else "")
+    label = "-".join(part for part in (q.view, scope, q.period.from_text, q.period.to_text) if part)
+    return header, body, label
+
+
+def kpi_view_rows(session: Session, staff: StaffContext, q: Any) -> list[KpiRow]:
+    from admin.pages import kpi
+
+    rows = kpi.kpi_view.sort_rows(kpi.kpi_rows(session, staff, q), q.sort or kpi.default_sort(q), q.descending)
+    return kpi.top_rows(rows, q)
+
+
+def _view_params(
+    by: str,
+    start: str | None,
+    end: str | None,
+    base_from: str | None,
+    base_to: str | None,
+    sort: str | None,
+    order: str | None,
+    floor: str | None,
+    shop: int | None,
+    closed: str | None,
+    top: int,
+) -> dict[str, Any]:
+    return {
+        "by": by,
+        "start": start,
+        "end": end,
+        "base_from": base_from,
+        "base_to": base_to,
+        "sort": sort,
+        "order": order,
+        "floor": floor,
+        "shop": shop,
+        "closed": closed,
+        "top": top,
+    }
+
+
+ViewText = Annotated[str | None, Query(max_length=20)]
+
+
+@router.get("/kpi.{ext}")
+def kpi_view_export(
+    request: Request,
+    session: SessionDep,
+    staff: Exporter,
+    ext: str,
+    by: str = "month",
+    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
+    base_from: ViewText = None,
+    base_to: ViewText = None,
+    sort: ViewText = None,
+    order: ViewText = "desc",
+    floor: Annotated[str | None, Query(max_length=32)] = None,
+    shop: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    closed: ViewText = None,
+    top: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> Response:
+    """The KPI page's current view (its rows, columns and order) as CSV or XLSX."""
+    if ext not in ("csv", "xlsx"):
+        raise NotFound("Not found")
+    params = _view_params(by, start, end, base_from, base_to, sort, order, floor, shop, closed, top)
+    header, body, label = view_table(request, session, staff, params)
+    code = premises_service.get_store(session, staff.store_id).code
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in f"kpi-{code}-{label}")
+    if ext == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in line] for line in body])
+        return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", f"{safe}.csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = label[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in body:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
+    money = {i + 1 for i, h in enumerate(header) if h.endswith(("(¥)", "(¥/m²)"))}
+    ratios = {i + 1 for i, h in enumerate(header) if h.endswith(gettext("growth", negotiate(request)))}
+    ratios |= {i + 1 for i, h in enumerate(header) if h == gettext("Conversion", negotiate(request))}
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in money:
+                cell.number_format = "#,##0.00"
+            elif cell.column in ratios:
+                cell.number_format = "0.00%"
+    sheet.freeze_panes = "B2"
+    out_bytes = io.BytesIO()
+    book.save(out_bytes)
+    return _download(out_bytes.getvalue(), XLSX, f"{safe}.xlsx")

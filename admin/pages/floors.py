@@ -13,16 +13,23 @@ from admin.pages.premises import Editor, latest_headcount, overview, save, today
 from admin.render import render
 from store.db import SessionDep
 from store.premises import service as premises_service
-from store.premises.schemas import FloorCreate, HeadcountSet
+from store.premises.models import Floor
+from store.premises.schemas import FloorCreate, FloorUpdate, HeadcountSet
+from store.wire import RowId
 
 router = APIRouter(prefix="/admin/premises", include_in_schema=False)
 FLOOR_FIELDS = ("code", "name", "name_en", "level")
 
 
 def _floor_form(
-    request: Request, values: dict[str, str], errors: FieldErrors, status_code: int, staff: StaffContext
+    request: Request,
+    values: dict[str, str],
+    errors: FieldErrors,
+    status_code: int,
+    staff: StaffContext,
+    floor: Floor | None = None,
 ) -> Response:
-    context = {"values": values, "errors": errors}
+    context = {"values": values, "errors": errors, "floor": floor}
     return render(request, "premises/floor_form.html", context, staff=staff, status_code=status_code)
 
 
@@ -43,6 +50,31 @@ def create_floor(request: Request, session: SessionDep, staff: Editor, form: Che
         errors = store_error_fields(failure, locale) if failure else {}
     if errors:
         return _floor_form(request, values, errors, 400, staff)
+    return RedirectResponse("/admin/premises?saved=1", status_code=303)
+
+
+@router.get("/floors/{floor_id}/edit")
+def edit_floor(request: Request, session: SessionDep, staff: Editor, floor_id: RowId) -> Response:
+    """The form to rename or re-level a floor (its code stays: shops and reports know it by it)."""
+    floor = premises_service.get_floor(session, staff.store_id, floor_id)
+    values = {"code": floor.code, "name": floor.name, "name_en": floor.name_en, "level": str(floor.level)}
+    return _floor_form(request, values, {}, 200, staff, floor)
+
+
+@router.post("/floors/{floor_id}/edit")
+def update_floor(request: Request, session: SessionDep, staff: Editor, floor_id: RowId, form: CheckedForm) -> Response:
+    """Save a floor's names and level; errors beside the fields and nothing written."""
+    locale = i18n.negotiate(request)
+    floor = premises_service.get_floor(session, staff.store_id, floor_id)
+    values = {field: form.get(field, "") for field in FLOOR_FIELDS if field != "code"} | {"code": floor.code}
+    data, errors = validate(
+        FloorUpdate, blank_to_none({k: v for k, v in values.items() if k != "code"}, ("level",)), locale
+    )
+    if not errors:
+        _floor, failure = save(session, lambda: premises_service.update_floor(session, staff.store_id, floor_id, data))
+        errors = store_error_fields(failure, locale) if failure else {}
+    if errors:
+        return _floor_form(request, values, errors, 400, staff, floor)
     return RedirectResponse("/admin/premises?saved=1", status_code=303)
 
 

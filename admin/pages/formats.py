@@ -1,61 +1,46 @@
-"""Formatting at the edge for the manager pages: money in yuan, growth arrows, month ranges from forms,
-and the KPI service's period errors in the page's language."""
+"""Formatting at the edge for the manager pages: growth arrows, month ranges from forms, and the KPI
+service's period errors in the page's language. Money and numbers are formatted by :mod:`store.formats`
+(Babel), the one set of formatters the pages, downloads and reports share; the names here keep the
+pages' calls short."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from admin.i18n import N_, gettext
+from store import formats
 from store.clock import month_key
 from store.kpi.errors import PeriodError
 from store.kpi.periods import add_months, month_end, parse_month
 
 
-def yuan(fen: int | float | None, *, decimals: int = 2) -> str:
-    """Fen as '¥1,234.50' (or '¥1,235' with decimals=0); None as a dash."""
-    if fen is None:
-        return "—"
-    amount = (Decimal(str(fen)) / 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
-    text = f"{abs(amount):,.{decimals}f}"
-    return f"-¥{text}" if amount < 0 else f"¥{text}"
+def yuan(fen: int | float | None, *, decimals: int = 2, locale: str = "zh_CN") -> str:
+    """Fen as '¥1,234.50' (or '¥1,235' with decimals=0); None as a dash (:func:`store.formats.yuan`)."""
+    return formats.yuan(fen, locale, decimals=decimals)
 
 
 def yuan_short(fen: int | float | None, locale: str) -> str:
     """A card-sized amount: '¥1,249.18万' (or '¥1.25亿') from 10万 up in Chinese, '¥12.49M' from 1M up in
     English; smaller amounts exactly as :func:`yuan`. Pages put the exact amount in a title beside it."""
-    if fen is None or abs(fen) < 10_000_000:
-        return yuan(fen)
-    amount = Decimal(str(fen)) / 100
-    sign = "-" if amount < 0 else ""
-    if locale == "zh_CN":
-        unit, scale = ("亿", Decimal(100_000_000)) if abs(amount) >= 100_000_000 else ("万", Decimal(10_000))
-    elif abs(amount) >= 1_000_000:
-        unit, scale = ("M", Decimal(1_000_000))
-    else:
-        return yuan(fen)
-    return f"{sign}¥{abs(amount) / scale:,.2f}{unit}"
+    return formats.yuan_compact(fen, locale)
 
 
 def yuan_plain(fen: int | float | None) -> Decimal | None:
     """Fen as a Decimal number of yuan with 2 decimals (for CSV/XLSX cells)."""
-    if fen is None:
-        return None
-    return (Decimal(str(fen)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return formats.yuan_amount(fen)
 
 
 def number(value: int | float | None, *, decimals: int = 0) -> str:
     """Thousands separators; None as a dash."""
-    if value is None:
-        return "—"
-    return f"{value:,.{decimals}f}"
+    return formats.number(value, decimals=decimals)
 
 
 def share(value: float | None) -> str:
     """A ratio (0.123) as '12.3%'; None as a dash."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return formats.share(value)
 
 
 @dataclass(frozen=True)
@@ -81,10 +66,11 @@ def growth(value: float | None) -> Growth:
     if value is None:
         return Growth("—", "", "flat")
     places = places_off_marks(value * 100, 1, (5.0, 0.0), most=6)
+    text = formats.signed_percent(value, decimals=places)
     if value > 0:
-        return Growth(f"+{value * 100:.{places}f}%", "▲", "up")
+        return Growth(text, "▲", "up")
     if value < 0:
-        return Growth(f"{value * 100:.{places}f}%", "▼", "down")
+        return Growth(text, "▼", "down")
     return Growth("0.0%", "■", "flat")
 
 

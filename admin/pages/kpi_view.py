@@ -12,6 +12,7 @@ from typing import Any
 
 from admin.i18n import N_, gettext
 from admin.pages.formats import Growth, growth, number, share, yuan
+from store import formats
 from store.kpi.schemas import Coverage, KpiRow
 
 # --- table columns ------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("footfall", N_("Footfall"), number, "footfall_growth"),
     Column("conversion", N_("Conversion"), share, "conversion_growth"),
     Column("selling_area_m2", N_("Selling area m²"), lambda v: number(v, decimals=0)),
-    Column("staff", N_("Staff"), lambda v: number(v, decimals=1)),
+    Column("staff", N_("Staff"), lambda v: number(v, decimals=0)),  # people, not 907.9
     Column("sales_per_m2_fen", N_("Sales per m² (坪效)"), yuan, "sales_per_m2_growth"),
     Column("sales_per_staff_fen", N_("Sales per staff (人效)"), yuan, "sales_per_staff_growth"),
 )
@@ -134,5 +135,28 @@ def by_revenue(rows: Sequence[KpiRow]) -> list[KpiRow]:
 
 
 def yuan_value(fen: int | None) -> float | None:
-    """Fen as a float of yuan for charts (never for tables or files)."""
-    return None if fen is None else round(fen / 100, 2)
+    """Fen as a float of yuan for charts (never for tables or files), rounded as store.formats rounds."""
+    amount = formats.yuan_amount(fen)
+    return None if amount is None else float(amount)
+
+
+def totals_row(rows: Sequence[KpiRow], columns: Sequence[Column]) -> tuple[Cell, ...]:
+    """The breakdown's total: revenue, orders, area and staff added up; ticket, 坪效 and 人效 of the sums
+    (a dash where a row lacks its figure, rather than a total of the rows that have one)."""
+    revenue = sum(r.revenue_fen for r in rows)
+    orders = sum(r.orders for r in rows)
+    area = sum(r.selling_area_m2 for r in rows)
+    staff = sum(r.staff for r in rows)
+    complete = {
+        key: all(getattr(r, key) is not None for r in rows) for key in ("sales_per_m2_fen", "sales_per_staff_fen")
+    }
+    values: dict[str, Any] = {
+        "revenue_fen": revenue,
+        "orders": orders,
+        "avg_ticket_fen": round(revenue / orders) if orders else None,
+        "selling_area_m2": area,
+        "staff": staff,
+        "sales_per_m2_fen": round(revenue / area) if area and complete["sales_per_m2_fen"] else None,
+        "sales_per_staff_fen": round(revenue / staff) if staff and complete["sales_per_staff_fen"] else None,
+    }
+    return tuple(Cell(c.show(values.get(c.key)), None) for c in columns)

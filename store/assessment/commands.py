@@ -25,7 +25,7 @@ def render_report(report: AssessmentReport, fmt: ReportFormat, lang: str) -> byt
         return render.render_html(report, lang=lang).encode()
     if fmt == ReportFormat.xlsx:
         return render.render_xlsx(report)
-    return render.render_pdf(report)
+    return render.render_pdf(report, lang=lang)
 
 
 def _write(data: bytes, out: str) -> None:
@@ -60,7 +60,11 @@ def _write(data: bytes, out: str) -> None:
 @click.option("--out", default=None, metavar="FILE", help="Where to write the report ('-' or none: stdout, JSON/HTML).")
 @click.option("--store", "store_code", default=None, metavar="CODE", help="Store code (default: the only store).")
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the HTML report."
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the HTML and PDF report.",
 )
 @click.option(
     "--baseline-from",

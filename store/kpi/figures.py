@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from store.clock import business_day, month_key, utcnow
@@ -52,6 +52,19 @@ from store.premises import service as premises_service
 from store.premises.models import Shop, Store
 
 SALES, FOOTFALL = SALES_TABLE, FOOTFALL_TABLE
+
+
+@dataclass(frozen=True)
+class ShopFilter:
+    """Which shops a breakdown adds up: those of one floor, and closed shops or not."""
+
+    floor_id: int | None = None
+    trading_from: date | None = None  # leave out the shops that closed before this day
+
+    def keeps(self, shop: Shop) -> bool:
+        if self.floor_id is not None and shop.floor_id != self.floor_id:
+            return False
+        return self.trading_from is None or shop.closed_on is None or shop.closed_on >= self.trading_from
 
 
 @dataclass
@@ -148,9 +161,13 @@ def _per(numerator: int, measure: Measure, days: int) -> Fraction | None:
     return Fraction(numerator) / measure.total
 
 
-def _groups(session: Session, store: Store, by: GroupBy, shop_id: int | None) -> list[_Group]:
+def _groups(
+    session: Session, store: Store, by: GroupBy, shop_id: int | None, shops_of: ShopFilter | None = None
+) -> list[_Group]:
     store_id = store.id or 0
     shops = premises_service.list_shops(session, store_id)
+    if shops_of is not None:
+        shops = [shop for shop in shops if shops_of.keeps(shop)]
     if shop_id is not None:
         shop = premises_service.get_shop(session, store_id, shop_id)
         return [_Group(shop.code, shop.name, [shop])]
@@ -190,25 +207,60 @@ def fetch(session: Session, query: Any) -> list[Any]:
     return list(session.exec(query))
 
 
-def _sales_rows(session: Session, store_id: int, start: date, end: date, by_shop: bool) -> list[Any]:
-    """(day, shop_id or None, net revenue, orders) from the rollups."""
-    shop = SALES.c.shop_id if by_shop else None
-    columns = [SALES.c.business_on, *([shop] if shop is not None else [])]
+def _bucket_index(column: Any, buckets: list[_Bucket], *, few_days: bool = False) -> Any:
+    """A SQL expression giving each day's bucket index; None: group by the day itself and find its bucket
+    here (one bucket per day, or ``few_days``: a store-level query whose rows are one per day anyway)."""
+    if len(buckets) == 1:
+        return literal(0)
+    if few_days or all(b.days == 1 for b in buckets):
+        return None
+    return case(*((column.between(b.start, b.end), index) for index, b in enumerate(buckets)), else_=-1)
+
+
+def _sales_sums(session: Session, ctx: _Context, buckets: list[_Bucket], by_shop: bool) -> list[Any]:
+    """(bucket index, shop_id or None, net revenue, orders), summed in SQL from the rollups: one row per
+    bucket and shop (or per bucket for the store), never one per day and shop."""
+    start, end = buckets[0].start, buckets[-1].end
+    index = _bucket_index(SALES.c.business_on, buckets, few_days=not by_shop)
+    at = SALES.c.business_on if index is None else index.label("bucket")
+    columns = [at, *([SALES.c.shop_id] if by_shop else [])]
     query = (
         select(*columns, func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen), func.sum(SALES.c.orders))
-        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .where(SALES.c.store_id == ctx.store_id, SALES.c.business_on.between(start, end))
         .group_by(*columns)
     )
     if by_shop:
-        return [(r[0], r[1], int(r[2] or 0), int(r[3] or 0)) for r in fetch(session, query)]
-    return [(r[0], None, int(r[1] or 0), int(r[2] or 0)) for r in fetch(session, query)]
+        shops = {shop.id for group in ctx.groups for shop in group.shops}
+        if len(shops) < 50:  # one shop or a floor's few: let the index on shop_id narrow the scan
+            query = query.where(SALES.c.shop_id.in_(shops))
+    day_index = _bucket_of(buckets) if index is None else None
+    result = []
+    for row in fetch(session, query):
+        bucket = day_index[_day(row[0])] if day_index is not None else int(row[0])
+        shop = row[1] if by_shop else None
+        result.append((bucket, shop, int(row[-2] or 0), int(row[-1] or 0)))
+    return result
 
 
-def _footfall(session: Session, store_id: int, start: date, end: date) -> dict[date, int]:
-    query = select(FOOTFALL.c.business_on, FOOTFALL.c.footfall_in).where(
-        FOOTFALL.c.store_id == store_id, FOOTFALL.c.business_on.between(start, end)
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _footfall_sums(session: Session, ctx: _Context, buckets: list[_Bucket]) -> list[tuple[int, int, int]]:
+    """(bucket index, people in, days with a count), summed in SQL."""
+    start, end = buckets[0].start, buckets[-1].end
+    index = _bucket_index(FOOTFALL.c.business_on, buckets, few_days=True)
+    at = FOOTFALL.c.business_on if index is None else index.label("bucket")
+    query = (
+        select(at, func.sum(FOOTFALL.c.footfall_in), func.count())
+        .where(FOOTFALL.c.store_id == ctx.store_id, FOOTFALL.c.business_on.between(start, end))
+        .group_by(at)
     )
-    return {row[0]: int(row[1]) for row in fetch(session, query)}
+    day_index = _bucket_of(buckets) if index is None else None
+    return [
+        (day_index[_day(r[0])] if day_index is not None else int(r[0]), int(r[1] or 0), int(r[2]))
+        for r in fetch(session, query)
+    ]
 
 
 def _bucket_of(buckets: list[_Bucket]) -> dict[date, int]:
@@ -217,22 +269,21 @@ def _bucket_of(buckets: list[_Bucket]) -> dict[date, int]:
 
 def _totals(session: Session, ctx: _Context, buckets: list[_Bucket]) -> dict[tuple[int, int], _Totals]:
     """Sums per (group index, bucket index)."""
-    start, end = buckets[0].start, buckets[-1].end
     store_level = len(ctx.groups) == 1 and ctx.groups[0].store_level
     group_of = {shop.id: g for g, group in enumerate(ctx.groups) for shop in group.shops}
-    bucket_of = _bucket_of(buckets)
     sums: dict[tuple[int, int], _Totals] = defaultdict(_Totals)
-    for day, shop_id, revenue, orders in _sales_rows(session, ctx.store_id, start, end, by_shop=not store_level):
+    for bucket, shop_id, revenue, orders in _sales_sums(session, ctx, buckets, by_shop=not store_level):
         g = 0 if store_level else group_of.get(shop_id)
-        if g is not None:
-            cell = sums[g, bucket_of[day]]
+        if g is not None and bucket >= 0:
+            cell = sums[g, bucket]
             cell.revenue_fen += revenue
             cell.orders += orders
     if store_level:
-        for day, count in _footfall(session, ctx.store_id, start, end).items():
-            cell = sums[0, bucket_of[day]]
-            cell.footfall += count
-            cell.footfall_days += 1
+        for bucket, count, days in _footfall_sums(session, ctx, buckets):
+            if bucket >= 0:
+                cell = sums[0, bucket]
+                cell.footfall += count
+                cell.footfall_days += days
     return sums
 
 
@@ -330,10 +381,18 @@ def first_sales_day(session: Session, store_id: int) -> date | None:
     return fetch(session, select(func.min(SALES.c.business_on)).where(SALES.c.store_id == store_id))[0][0]
 
 
-def _context(session: Session, store_id: int, by: GroupBy, shop_id: int | None, *, history: bool = False) -> _Context:
+def _context(
+    session: Session,
+    store_id: int,
+    by: GroupBy,
+    shop_id: int | None,
+    *,
+    history: bool = False,
+    shops_of: ShopFilter | None = None,
+) -> _Context:
     """The groups to add up; ``history``: also where the store's history starts and today (for baselines)."""
     store = premises_service.get_store(session, store_id)
-    groups = _groups(session, store, by, shop_id)
+    groups = _groups(session, store, by, shop_id, shops_of)
     shops = {shop.id: shop for group in groups for shop in group.shops}.values()
     ctx = _Context(
         store_id,
@@ -363,8 +422,10 @@ def series(
     baseline: tuple[date, date] | None = None,
     shop_id: int | None = None,
     per_period: bool = False,
+    shops_of: ShopFilter | None = None,
 ) -> list[KpiRow]:
-    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop.
+    """KPI rows per period and key; ``baseline`` fills the growth fields; ``shop_id`` limits to one shop,
+    ``shops_of`` to one floor's shops and/or those still trading.
 
     Every row is compared with its key's figures over the whole baseline; with ``per_period`` the
     baseline is cut into periods of the same grain and the n-th period compared with the n-th (each
@@ -372,7 +433,7 @@ def series(
     """
     _check_range(start, end)
     grain, by = Grain(grain), GroupBy(by)
-    ctx = _context(session, store_id, by, shop_id, history=baseline is not None)
+    ctx = _context(session, store_id, by, shop_id, history=baseline is not None, shops_of=shops_of)
     figures = _figures(session, ctx, _buckets(start, end, grain))
     if baseline is None:
         return [_row(f) for f in figures]

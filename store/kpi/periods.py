@@ -73,17 +73,34 @@ class Measure:
 
 
 Step = tuple[date, Fraction]  # a value that holds from a day until the next step
+_DAY = timedelta(days=1)
 
 
-def _weigh(steps: Sequence[Step], lo: date, hi: date) -> tuple[Fraction, tuple[date, date] | None]:
-    """Σ value·days of a step function over lo..hi, and the days before its first step (uncovered)."""
-    total = Fraction(0)
+def _weigh(
+    steps: Sequence[Step], lo: date, hi: date, sums: dict[int, int] | None = None
+) -> tuple[Fraction, tuple[date, date] | None]:
+    """Σ value·days of a step function over lo..hi, and the days before its first step (uncovered).
+
+    Exact, in integers: each value's numerator·days is added up per denominator in ``sums`` (areas like
+    80.5 m² have a few denominators, headcounts none), and steps outside lo..hi are skipped, since the
+    day-grain pages weigh thousands of these. With ``sums`` given the total is left there (and 0 returned)."""
+    acc: dict[int, int] = {} if sums is None else sums
+    count = len(steps)
     for index, (on, value) in enumerate(steps):
-        until = steps[index + 1][0] - timedelta(days=1) if index + 1 < len(steps) else date.max
-        total += value * overlap_days(lo, hi, on, until)
+        if on > hi:
+            break
+        until = steps[index + 1][0] - _DAY if index + 1 < count else date.max
+        if until < lo:
+            continue
+        days = (min(hi, until) - max(lo, on)).days + 1
+        acc[value.denominator] = acc.get(value.denominator, 0) + value.numerator * days
     first = steps[0][0] if steps else date.max
-    gap = (lo, min(hi, first - timedelta(days=1))) if first > lo else None
-    return total, gap
+    gap = (lo, min(hi, first - _DAY)) if first > lo else None
+    return (_total(acc) if sums is None else Fraction(0)), gap
+
+
+def _total(sums: dict[int, int]) -> Fraction:
+    return sum((Fraction(numerator, denominator) for denominator, numerator in sums.items()), Fraction(0))
 
 
 def _union_days(gaps: Iterable[tuple[date, date]]) -> int:
@@ -100,16 +117,16 @@ def _union_days(gaps: Iterable[tuple[date, date]]) -> int:
 def _measure(
     spans: dict[Any, tuple[date, date]], steps: Mapping[Any, Sequence[Step]], start: date, end: date
 ) -> Measure:
-    total, gaps = Fraction(0), []
+    sums: dict[int, int] = {}
+    gaps = []
     for key, (opened, closed) in spans.items():
         lo, hi = max(start, opened), min(end, closed)
         if lo > hi:
             continue
-        weighed, gap = _weigh(steps.get(key, ()), lo, hi)
-        total += weighed
+        _, gap = _weigh(steps.get(key, ()), lo, hi, sums)
         if gap is not None:
             gaps.append(gap)
-    return Measure(total, (end - start).days + 1 - _union_days(gaps))
+    return Measure(_total(sums), (end - start).days + 1 - _union_days(gaps))
 
 
 def area_steps(shops: Iterable[Shop], records: Mapping[int, Sequence[ShopArea]]) -> dict[int | None, list[Step]]:

@@ -23,7 +23,14 @@ from sqlmodel import Session
 from store import driver_sql
 from store.clock import business_day, utcnow
 from store.kpi.errors import PeriodError
-from store.kpi.figures import dashboard, fetch, first_sales_day, monthly, series  # noqa: F401  (the read side)
+from store.kpi.figures import (  # noqa: F401  (the read side)
+    ShopFilter,
+    dashboard,
+    fetch,
+    first_sales_day,
+    monthly,
+    series,
+)
 from store.kpi.models import FOOTFALL_TABLE, SALES_KEY, SALES_SUMS, SALES_TABLE
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow
 from store.premises import service as premises_service

@@ -503,6 +503,18 @@ MATRIX: dict[tuple[str, str], Rule] = {
         who("admin", "manager", "marketing", "tenant"), at("/admin/dashboard"), page=True
     ),
     ("GET", "/admin/kpi"): Rule(who("admin", "manager", "marketing", "tenant"), at("/admin/kpi"), page=True),
+    # issue 9 (manager): the KPI page's current view as a file, and editing a floor
+    ("GET", "/admin/exports/kpi.{ext}"): Rule(
+        who("admin", "manager", "marketing"), at("/admin/exports/kpi.csv?by=shop"), page=True
+    ),
+    ("GET", "/admin/premises/floors/{floor_id}/edit"): Rule(
+        BACK_OFFICE, lambda w: Call(f"/admin/premises/floors/{w.home.floor.id}/edit"), page=True
+    ),
+    ("POST", "/admin/premises/floors/{floor_id}/edit"): Rule(
+        BACK_OFFICE,
+        lambda w: Call(f"/admin/premises/floors/{w.home.floor.id}/edit", data={"name": "一楼", "level": "1"}),
+        page=True,
+    ),
     ("GET", "/admin/exports/monthly-kpi.csv"): Rule(
         who("admin", "manager", "marketing"), at("/admin/exports/monthly-kpi.csv"), page=True
     ),

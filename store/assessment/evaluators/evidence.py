@@ -6,7 +6,8 @@ records (``backup_file``, ``backup_drill``), not from a tick.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
@@ -25,12 +26,27 @@ def _latest(ctx: EvalContext, indicator: EvidenceIndicator) -> AssessmentEvidenc
     return ctx.cache["evidence"].get(indicator)
 
 
-def _source(entry: AssessmentEvidence) -> str:
-    """Who recorded the evidence and when, and the attached document."""
-    text = f"证据登记 / evidence register #{entry.id}: {entry.recorded_by}, {entry.recorded_at:%Y-%m-%d %H:%M} UTC"
+NOTE_SHOWN = 200  # characters of an evidence note the report shows (the register keeps up to 500)
+
+
+def _source(entry: AssessmentEvidence, timezone: str) -> str:
+    """Who recorded the evidence and when (in the store's timezone), and the attached document; the
+    note is not repeated here under every figure but given once (:func:`_note`)."""
+    at = entry.recorded_at
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo(timezone))
+    text = f"证据登记 / evidence register #{entry.id}: {entry.recorded_by}, {local:%Y-%m-%d %H:%M} ({timezone})"
     if entry.attachment_name:
         text += f", {entry.attachment_name}"
-    return text + (f"（{entry.note}）" if entry.note else "")
+    return text
+
+
+def _note(entry: AssessmentEvidence, on: str) -> list[Figure]:
+    """The register entry's note, once per indicator, cut to :data:`NOTE_SHOWN` characters."""
+    note = (entry.note or "").strip()
+    if not note:
+        return []
+    shown = note if len(note) <= NOTE_SHOWN else note[: NOTE_SHOWN - 1] + "…"
+    return [figure("note", "登记备注", "Note", shown, "", on, f"证据登记 / evidence register #{entry.id}")]
 
 
 def _nothing_recorded(indicator: str, what_zh: str, what_en: str) -> IndicatorResult:
@@ -58,7 +74,7 @@ def evaluate_f1(ctx: EvalContext) -> IndicatorResult:
         for row in entry.payload["zones"]
         if row["zone"] in zones
     ]  # zones removed since do not count
-    on, source = entry.payload["surveyed_on"], _source(entry)
+    on, source = entry.payload["surveyed_on"], _source(entry, ctx.store.timezone)
     figures = [
         figure("zones", "门店区域", "Zones of the store", len(zones), "zones", on, "premises 区域档案 / zone register"),
         figure("zones_surveyed", "已测试区域", "Zones surveyed", len({s.zone for s in survey}), "zones", on, source),
@@ -74,7 +90,7 @@ def evaluate_f1(ctx: EvalContext) -> IndicatorResult:
             source,
         ),
     ]
-    return result("F1", rules.score_f1(survey, len(zones)), figures, status="recorded")
+    return result("F1", rules.score_f1(survey, len(zones)), figures + _note(entry, on), status="recorded")
 
 
 # F3 数据中心
@@ -100,7 +116,7 @@ def evaluate_f3(ctx: EvalContext) -> IndicatorResult:
     entry = _latest(ctx, EvidenceIndicator.F3)
     if entry is None:
         return _nothing_recorded("F3", "部署方式（自有机房或云）", "the deployment (own server room or cloud)")
-    data, source = entry.payload, _source(entry)
+    data, source = entry.payload, _source(entry, ctx.store.timezone)
     on = f"{entry.recorded_at:%Y-%m-%d}"
     check, backup, drill = _backup_check(ctx)
     backup_source = (
@@ -155,7 +171,7 @@ def evaluate_f3(ctx: EvalContext) -> IndicatorResult:
             "backup_file + backup_drill",
         ),
     ]
-    return result("F3", rules.score_f3(data["kind"], check), figures, status="recorded")
+    return result("F3", rules.score_f3(data["kind"], check), figures + _note(entry, on), status="recorded")
 
 
 # M1 智能办公
@@ -164,7 +180,7 @@ def evaluate_m1(ctx: EvalContext) -> IndicatorResult:
     entry = _latest(ctx, EvidenceIndicator.M1)
     if entry is None:
         return _nothing_recorded("M1", "无纸化办公与办公系统情况", "the paperless office and the office system")
-    data, source = entry.payload, _source(entry)
+    data, source = entry.payload, _source(entry, ctx.store.timezone)
     on = f"{entry.recorded_at:%Y-%m-%d}"
     figures = [
         figure("paperless", "无纸化办公", "Paperless office", "yes" if data["paperless"] else "no", "", on, source),
@@ -178,6 +194,5 @@ def evaluate_m1(ctx: EvalContext) -> IndicatorResult:
             source,
         ),
     ]
-    return result(
-        "M1", rules.score_m1(bool(data["paperless"]), bool(data["office_system"])), figures, status="recorded"
-    )
+    score = rules.score_m1(bool(data["paperless"]), bool(data["office_system"]))
+    return result("M1", score, figures + _note(entry, on), status="recorded")
