@@ -56,6 +56,7 @@ class StoreSettings(BaseSettings):
     max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
     max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
     demo_seed: int = 42
+    payment_plugin: str = "simulator"  # store.payments: the payment network plugin (simulator, or a real one)
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from store.assessment.evaluators.bonus import evaluate_b1, evaluate_b2, evaluate_b3, evaluate_b4
 from store.assessment.evaluators.context import EvalContext, Period
 from store.assessment.evaluators.evidence import evaluate_f1, evaluate_f3, evaluate_m1
+from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -28,6 +29,8 @@ MEASURED: dict[str, Evaluator] = {
     "B2": evaluate_b2,
     "B3": evaluate_b3,
     "B4": evaluate_b4,
+    "S7": evaluate_s7,
+    "S8": evaluate_s8,
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

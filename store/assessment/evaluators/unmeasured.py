@@ -27,8 +27,6 @@ PENDING: dict[str, tuple[str, str]] = {
     "S2": ("会员模块：电子会员卡、积分查询与兑换", "members module: e-member card, points ledger and redemption"),
     "S3": ("营销模块：经授权的每周精准推送及发送记录", "marketing module: consented weekly push with its delivery log"),
     "S6": ("商品模块：分渠道价格簿与同价报告", "catalog module: price books per channel and the parity report"),
-    "S7": ("配送模块：承诺与实际送达时间", "delivery module: promised and actual delivery times"),
-    "S8": ("直播模块：直播场次、关联商品与成交", "live module: live sessions, linked products and attributed sales"),
     "S9": (
         "信用模块：商户信用、店铺信用码、信用服务",
         "credit module: merchant credit, shop credit QR codes, credit services",
