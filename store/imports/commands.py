@@ -134,8 +134,8 @@ def import_command(
 ) -> None:
     """Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.
 
-    KIND: store, floors, shops, staff, zones, orders, daily-totals, footfall, evidence. Columns are
-    described in docs/import.md. Rows are numbered as in a spreadsheet (the header is row 1).
+    KIND: store, floors, shops, staff, zones, orders, daily-totals, footfall, evidence, deliveries,
+    live-sessions. Columns are described in docs/import.md. Rows are numbered as in a spreadsheet (the header is row 1).
     Exit code 0: imported; 1: bad rows, nothing imported; 2: the file cannot be used.
     """
     from sqlalchemy.exc import DBAPIError

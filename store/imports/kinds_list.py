@@ -13,4 +13,6 @@ KIND_NAMES = (
     "daily-totals",
     "footfall",
     "evidence",
+    "deliveries",
+    "live-sessions",
 )

@@ -17,6 +17,8 @@ class ImportKind(StrEnum):
     daily_totals = "daily-totals"
     footfall = "footfall"
     evidence = "evidence"
+    deliveries = "deliveries"
+    live_sessions = "live-sessions"
 
 
 class BadRowRead(BaseModel):

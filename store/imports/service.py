@@ -29,11 +29,13 @@ from typing import Any, BinaryIO
 from sqlmodel import Session
 
 from store.imports import slices
+from store.imports.delivery_rows import DeliveryRows
 from store.imports.errors import ImportRejected, RowError, UnusableFile
 from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
 from store.imports.history_rows import DailyTotalRows, OrderRows
 from store.imports.kinds import BulkHandler, Handler, Outcome, Parsed, expected_columns, missing_columns
+from store.imports.live_rows import LiveSessionRows
 from store.imports.models import ImportBatch
 from store.imports.premises_rows import FloorRows, ShopRows, StaffRows, StoreRows
 from store.imports.readers import Row, Table, open_table
@@ -53,6 +55,8 @@ KINDS: dict[str, type[Handler]] = {
         DailyTotalRows,
         FootfallRows,
         EvidenceRows,
+        DeliveryRows,
+        LiveSessionRows,
     )
 }
 MAX_LISTED = 1000  # bad rows listed one by one in a report; every bad row is counted by its reason
