@@ -26,8 +26,10 @@ def score_s7(orders: int, same_day: int, next_day: int) -> Score:
     _check_part(same_day, next_day)
     late = orders - next_day
     if late:
-        share = pct(Fraction(next_day, orders), avoid=[Fraction(1)])
-        rule = _bi(f"次日达 {share} < 100%（{late} 单超时）→ 0 分", f"next-day {share} < 100% ({late} late) → 0 pts")
+        next_shown = pct(Fraction(next_day, orders), avoid=[Fraction(1)])
+        rule = _bi(
+            f"次日达 {next_shown} < 100%（{late} 单超时）→ 0 分", f"next-day {next_shown} < 100% ({late} late) → 0 pts"
+        )
         return (
             0,
             rule,

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
+from sqlmodel import col
 
 from store.clock import utcnow
 from store.delivery import promise as promises
@@ -87,8 +88,8 @@ def generate(ctx: Any) -> None:
     tz = premises_service.get_store(session, ctx.store_id).timezone
     zone = ZoneInfo(tz)
     now = utcnow()
-    query = select(Order.id, Order.order_no, Order.shop_id, Order.ordered_at).where(
-        Order.store_id == ctx.store_id, Order.channel == "online"
+    query = select(col(Order.id), col(Order.order_no), col(Order.shop_id), col(Order.ordered_at)).where(
+        col(Order.store_id) == ctx.store_id, col(Order.channel) == "online"
     )
     conn = session.connection()
     sqlite = conn.dialect.name == "sqlite"
@@ -97,7 +98,7 @@ def generate(ctx: Any) -> None:
     orders: list[tuple[Any, ...]] = []
     events: list[tuple[Any, ...]] = []
     promised: dict[tuple[date, bool, bool], promises.Promise] = {}
-    for order_id, order_no, shop_id, ordered_at in session.execute(query.order_by(Order.id)):
+    for order_id, order_no, shop_id, ordered_at in session.execute(query.order_by(col(Order.id))):
         if rng.random() >= DELIVERED_SHARE:
             continue
         upgraded = ordered_at.date() >= ctx.calendar.upgrade_on

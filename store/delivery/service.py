@@ -186,10 +186,10 @@ def _per_day(session: Session, store_id: int, start: date, end: date, now: datet
             d.placed_on,
             count(measured),
             count(~measured),
-            count(and_(measured, d.level == DeliveryLevel.same_day)),
-            count(and_(delivered, col(d.delivered_at) < d.promised_by, d.level == DeliveryLevel.same_day)),
-            count(and_(delivered, col(d.delivered_at) < d.next_day_by)),
-            count(and_(delivered, col(d.delivered_at) < d.promised_by)),
+            count(and_(measured, col(d.level) == DeliveryLevel.same_day)),
+            count(and_(delivered, col(d.delivered_at) < col(d.promised_by), col(d.level) == DeliveryLevel.same_day)),
+            count(and_(delivered, col(d.delivered_at) < col(d.next_day_by))),
+            count(and_(delivered, col(d.delivered_at) < col(d.promised_by))),
         )
         .where(d.store_id == store_id, d.placed_on >= start, d.placed_on <= end, d.status != DeliveryStatus.cancelled)
         .group_by(d.placed_on)

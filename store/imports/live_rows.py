@@ -8,6 +8,8 @@ row already there and writes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from store.imports import cells
@@ -59,7 +61,7 @@ class LiveSessionRows(Handler):
             except ShopNotFound:
                 raise RowError("shop_code", f"unknown shop {shop_code!r} (import shops first)") from None
         viewers = cells.integer(row, "viewers", minimum=0, maximum=2_000_000_000, required=False, default=-1)
-        data = {
+        data: dict[str, Any] = {
             "title": cells.text(row, "title"),
             "shop_id": shop_id,
             "platform": cells.choice(row, "platform", PLATFORMS, shown=[p.value for p in Platform]),

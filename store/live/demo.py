@@ -36,7 +36,9 @@ def generate(ctx: Any) -> None:
     store = premises_service.get_store(session, ctx.store_id)
     shops = premises_service.list_shops(session, ctx.store_id)
     zone = ZoneInfo(store.timezone)
-    sessions, products, coupons = [], [], []
+    sessions: list[dict[str, Any]] = []
+    products: list[dict[str, Any]] = []
+    coupons: list[dict[str, Any]] = []
     saturday = 0
     for day in ctx.days():
         if day.weekday() == 2:

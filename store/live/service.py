@@ -141,7 +141,7 @@ def attributed_totals(session: Session, store_id: int, session_ids: list[int]) -
     query = (
         select(Order.live_session_id, func.count(), func.sum(Order.total_fen - Order.refunded_fen))  # type: ignore[operator]
         .where(Order.store_id == store_id, col(Order.live_session_id).in_(session_ids))
-        .group_by(Order.live_session_id)
+        .group_by(col(Order.live_session_id))
     )
     return {sid: (int(n), int(total or 0)) for sid, n, total in session.exec(query)}  # type: ignore[misc]
 
