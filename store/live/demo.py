@@ -2,8 +2,9 @@
 
 Every Wednesday 20:00 the store streams a selling session on 抖音; every Saturday 19:00 a shop streams
 a brand pick, a launch or an event (in turn) on 视频号. The demo's live-channel orders placed during a
-session or within the link's 72 hours after it are the ones that came through its link: the session is
-stamped on them (as the order API does when a link code is given). One UPDATE per session.
+session or within the link's 72 hours after it are the ones that came through its link: a
+``live_attribution`` row is written for each (as the order API does when a link code is given): one
+INSERT … SELECT per session.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, update
+from sqlalchemy import exists, insert, literal, select
+from sqlmodel import col
 
-from store.live.models import LiveCoupon, LiveProduct, LiveSession
+from store.live.models import LiveAttribution, LiveCoupon, LiveProduct, LiveSession
 from store.live.schemas import Platform, SessionKind
 from store.live.service import LINK_WINDOW
 from store.premises import service as premises_service
@@ -79,20 +81,24 @@ def generate(ctx: Any) -> None:
     attributed = 0
     for row in sessions:
         until = row["ends_at"] + LINK_WINDOW
-        statement = (
-            update(Order)
-            .where(
-                Order.store_id == ctx.store_id,  # type: ignore[arg-type]
-                Order.business_on >= row["starts_at"].date(),  # type: ignore[arg-type]
-                Order.business_on <= until.date(),  # type: ignore[arg-type]
-                Order.channel == "live",  # type: ignore[arg-type]
-                Order.ordered_at >= row["starts_at"],  # type: ignore[arg-type]
-                Order.ordered_at < until,  # type: ignore[arg-type]
-                Order.live_session_id.is_(None),  # type: ignore[union-attr]
-            )
-            .values(live_session_id=row["id"])
+        came = select(
+            literal(ctx.store_id),
+            col(Order.id),
+            literal(row["id"]),
+            literal("link"),
+            literal(row["code"]),
+            col(Order.ordered_at),
+        ).where(
+            col(Order.store_id) == ctx.store_id,
+            col(Order.business_on) >= row["starts_at"].date(),
+            col(Order.business_on) <= until.date(),
+            col(Order.channel) == "live",
+            col(Order.ordered_at) >= row["starts_at"],
+            col(Order.ordered_at) < until,
+            ~exists().where(col(LiveAttribution.order_id) == col(Order.id)),
         )
-        attributed += conn.execute(statement).rowcount
+        columns = ["store_id", "order_id", "session_id", "via", "code", "stamped_at"]
+        attributed += conn.execute(insert(LiveAttribution.__table__).from_select(columns, came)).rowcount  # type: ignore[attr-defined]
     if conn.dialect.name == "postgresql" and sessions:
         conn.exec_driver_sql(
             "SELECT setval(pg_get_serial_sequence('live_session', 'id'), (SELECT MAX(id) FROM live_session))"

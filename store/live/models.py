@@ -1,8 +1,9 @@
 """Tables of the live domain: sessions with their products and session-bound coupons.
 
 Records are kept at least three years (直播电商监督管理办法: live and transaction records ≥ 3 years):
-see :func:`store.live.service.purge_before`. Orders carry ``sales_order.live_session_id``, stamped when the
-order is created from a session link, QR code or session-bound coupon, never inferred afterwards.
+see :func:`store.live.service.purge_before`. An order's session is a ``live_attribution`` row, written in the
+same transaction as the order when it is created from a session link, QR code or session-bound coupon, never
+inferred afterwards (the sales tables stay as they are: live sits above sales).
 """
 
 from __future__ import annotations
@@ -60,3 +61,17 @@ class LiveCoupon(SQLModel, table=True):
     store_id: int = Field(foreign_key="store.id")
     session_id: int = Field(foreign_key="live_session.id", index=True)
     code: str = Field(max_length=32)
+
+
+class LiveAttribution(SQLModel, table=True):
+    """The live session an order came through, stamped when the order was created (one per order)."""
+
+    __tablename__ = "live_attribution"
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id")
+    order_id: int = Field(foreign_key="sales_order.id", unique=True)
+    session_id: int = Field(foreign_key="live_session.id", index=True)
+    via: str = Field(max_length=10)  # link (the session's link or QR code) or coupon
+    code: str = Field(max_length=32)  # the code the order came with
+    stamped_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

@@ -2,9 +2,9 @@
 
 Attribution (pitfall: orders saved as source "unknown" despite their campaign parameter): an order is
 attributed to a session only by an explicit code given when the order is created — the session's
-link/QR parameter or one of its session-bound coupons — and the session id is stamped on the order in
-the same transaction (:func:`create_attributed_order`). Nothing is attributed afterwards by time or
-product. A link is valid from the session's start until ``LINK_WINDOW`` after its end (replays and
+link/QR parameter or one of its session-bound coupons — and the session is stamped on the order in the
+same transaction (:func:`create_attributed_order` writes a ``live_attribution`` row). Nothing is attributed
+afterwards by time or product. A link is valid from the session's start until ``LINK_WINDOW`` after its end (replays and
 clips); a coupon for as long as the session's records are kept.
 """
 
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from store.clock import business_day, day_bounds_utc, month_key
 from store.live.errors import LiveCodeTaken, LiveCodeUnknown, LiveSessionNotFound, LiveTimesInvalid, RetentionTooShort
-from store.live.models import LiveCoupon, LiveProduct, LiveSession
+from store.live.models import LiveAttribution, LiveCoupon, LiveProduct, LiveSession
 from store.live.schemas import BEYOND_SELLING, LiveSessionCreate, SessionKind
 from store.premises import service as premises_service
 from store.sales import service as sales_service
@@ -110,11 +110,26 @@ def create_attributed_order(session: Session, store_id: int, data: OrderCreate, 
     """Create an order and, when it came with a live code, stamp its session on it in the same transaction."""
     live = resolve_code(session, store_id, code, data.ordered_at) if code else None
     order = sales_service.create_order(session, store_id, data)
-    if live is not None:
-        order.live_session_id = live.id
-        session.add(order)
+    if live is not None and code:
+        via = "link" if code.strip() == live.code else "coupon"
+        stamp = LiveAttribution(
+            store_id=store_id,
+            order_id=order.id,  # type: ignore[arg-type]
+            session_id=live.id,  # type: ignore[arg-type]
+            via=via,
+            code=code.strip()[:32],
+        )
+        session.add(stamp)
         session.flush()
     return order
+
+
+def session_of_order(session: Session, store_id: int, order_id: int) -> int | None:
+    """The live session an order was stamped with at creation, if any."""
+    query = select(LiveAttribution.session_id).where(
+        LiveAttribution.store_id == store_id, LiveAttribution.order_id == order_id
+    )
+    return session.exec(query).first()
 
 
 def products(session: Session, session_id: int) -> list[LiveProduct]:
@@ -130,7 +145,11 @@ def coupons(session: Session, session_id: int) -> list[LiveCoupon]:
 
 
 def attributed_orders(session: Session, store_id: int, session_id: int, *, limit: int = 200) -> list[Order]:
-    query = select(Order).where(Order.store_id == store_id, Order.live_session_id == session_id)
+    query = (
+        select(Order)
+        .join(LiveAttribution, col(LiveAttribution.order_id) == col(Order.id))
+        .where(LiveAttribution.store_id == store_id, LiveAttribution.session_id == session_id)
+    )
     return list(session.exec(query.order_by(col(Order.ordered_at)).limit(limit)))
 
 
@@ -139,9 +158,10 @@ def attributed_totals(session: Session, store_id: int, session_ids: list[int]) -
     if not session_ids:
         return {}
     query = (
-        select(Order.live_session_id, func.count(), func.sum(Order.total_fen - Order.refunded_fen))  # type: ignore[operator]
-        .where(Order.store_id == store_id, col(Order.live_session_id).in_(session_ids))
-        .group_by(col(Order.live_session_id))
+        select(LiveAttribution.session_id, func.count(), func.sum(Order.total_fen - Order.refunded_fen))  # type: ignore[operator]
+        .join(Order, col(Order.id) == col(LiveAttribution.order_id))
+        .where(LiveAttribution.store_id == store_id, col(LiveAttribution.session_id).in_(session_ids))
+        .group_by(col(LiveAttribution.session_id))
     )
     return {sid: (int(n), int(total or 0)) for sid, n, total in session.exec(query)}  # type: ignore[misc]
 
@@ -181,7 +201,8 @@ def monthly_counts(session: Session, store_id: int, start: date, end: date, tz: 
 
 
 def purge_before(session: Session, store_id: int, before: date, *, today: date) -> int:
-    """Delete sessions that ended before ``before``; refused when that would touch one younger than 3 years."""
+    """Delete sessions that ended before ``before`` with their products, coupons and attributions (the orders
+    stay); refused when ``before`` is less than 3 years ago, so no younger record can go."""
     try:
         oldest_allowed = today.replace(year=today.year - MIN_RETENTION_YEARS)
     except ValueError:  # 29 February
@@ -197,6 +218,7 @@ def purge_before(session: Session, store_id: int, before: date, *, today: date) 
     )
     if not ids:
         return 0
+    session.exec(delete(LiveAttribution).where(col(LiveAttribution.session_id).in_(ids)))  # type: ignore[call-overload]
     session.exec(delete(LiveCoupon).where(col(LiveCoupon.session_id).in_(ids)))  # type: ignore[call-overload]
     session.exec(delete(LiveProduct).where(col(LiveProduct.session_id).in_(ids)))  # type: ignore[call-overload]
     session.exec(delete(LiveSession).where(col(LiveSession.id).in_(ids)))  # type: ignore[call-overload]

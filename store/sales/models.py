@@ -38,9 +38,6 @@ class Order(SQLModel, table=True):
     discount_fen: int = Field(default=0, sa_type=BigInteger)
     total_fen: int = Field(sa_type=BigInteger)
     refunded_fen: int = Field(default=0, sa_type=BigInteger)
-    # The live session the order came through (session link, QR or session-bound coupon), stamped when the
-    # order is created by store.live (never inferred later); no FK: the live domain sits above sales.
-    live_session_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 

@@ -11,7 +11,7 @@ from store.delivery import demo as delivery_demo
 from store.delivery import service as delivery_service
 from store.delivery.models import DeliveryOrder
 from store.live import demo as live_demo
-from store.live.models import LiveSession
+from store.live.models import LiveAttribution, LiveSession
 from store.live.service import LINK_WINDOW
 from store.sales.models import Order
 from tests.factories.sales import run_demo
@@ -34,8 +34,8 @@ def test_deliveries_belong_to_online_orders_and_keep_every_next_day_promise_afte
         5,
     }  # Wednesdays and Saturdays
     by_id = {s.id: s for s in sessions}
-    attributed = session.exec(select(Order).where(Order.live_session_id.is_not(None))).all()  # type: ignore[union-attr]
+    attributed = session.exec(select(LiveAttribution, Order).join(Order, Order.id == LiveAttribution.order_id)).all()
     assert attributed
-    for order in attributed:
-        live = by_id[order.live_session_id]
+    for stamp, order in attributed:
+        live = by_id[stamp.session_id]
         assert order.channel == "live" and live.starts_at <= order.ordered_at < live.ends_at + LINK_WINDOW

@@ -36,13 +36,13 @@ class TestAttribution:
     def test_an_order_through_the_session_link_is_stamped_with_the_session(self, session, shop):
         row = create_session(session, shop.store_id, START)
         order = _order(session, shop, row.code, START + timedelta(minutes=30))
-        assert order.live_session_id == row.id
+        assert live.session_of_order(session, shop.store_id, order.id) == row.id
         assert live.attributed_totals(session, shop.store_id, [row.id]) == {row.id: (1, order.total_fen)}
 
     def test_a_session_bound_coupon_attributes_the_order(self, session, shop):
         row = create_session(session, shop.store_id, START, coupons=["LIVE-0307"])
         order = _order(session, shop, "LIVE-0307", START + timedelta(days=5))
-        assert order.live_session_id == row.id
+        assert live.session_of_order(session, shop.store_id, order.id) == row.id
 
     def test_a_link_used_long_after_the_session_is_refused_and_no_order_is_written(self, session, shop):
         row = create_session(session, shop.store_id, START)
@@ -57,7 +57,7 @@ class TestAttribution:
     def test_an_order_without_a_code_is_never_attributed_later(self, session, shop):
         create_session(session, shop.store_id, START)
         order = _order(session, shop, None, START + timedelta(minutes=10))  # during the session, no code
-        assert order.live_session_id is None
+        assert live.session_of_order(session, shop.store_id, order.id) is None
 
     def test_another_stores_code_is_unknown_here(self, session, shop):
         other = create_session(session, create_store(session).id, START)
