@@ -118,10 +118,13 @@ class TestMigrationRoundTrip:
 
         _migrate(copy, "downgrade", previous)
         assert migrate.current_revision(copy) == (None if previous == "base" else previous)
+        kept = set(inspect(copy).get_table_names())  # a table the migration creates takes its demo rows with it
         _migrate(copy, "upgrade", head)
 
         assert migrate.current_revision(copy) == head
-        assert (schema(copy), data(copy)) == before
+        after = data(copy)
+        assert schema(copy) == before[0]
+        assert {name: after[name] for name in kept} == {name: before[1][name] for name in kept}
 
     @pytest.mark.slow
     @pytest.mark.parametrize(("revision", "previous"), REVISIONS, ids=[rev for rev, _ in REVISIONS])
