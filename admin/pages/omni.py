@@ -42,6 +42,7 @@ STATUSES = {
     "delivered": N_("Delivered"),
     "cancelled": N_("Cancelled"),
 }
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 KINDS = {"selling": N_("Selling"), "brand_pick": N_("Brand pick"), "launch": N_("Launch"), "event": N_("Event")}
 PLATFORMS = {
     "douyin": N_("Douyin"),
@@ -59,6 +60,16 @@ def _local(tz: str) -> object:
 
     def show(moment: datetime | None, spec: str = "%Y-%m-%d %H:%M") -> str:
         return "—" if moment is None else moment.astimezone(zone).strftime(spec)
+
+    return show
+
+
+def _due(tz: str) -> object:
+    """The promised day of an exclusive deadline (the next day's midnight): the day it ends."""
+    zone = ZoneInfo(tz)
+
+    def show(deadline: datetime) -> str:
+        return (deadline - timedelta(microseconds=1)).astimezone(zone).strftime("%Y-%m-%d")
 
     return show
 
@@ -104,6 +115,7 @@ def deliveries(request: Request, session: SessionDep, staff: OmniReader) -> HTML
         "levels": LEVELS,
         "statuses": STATUSES,
         "local": _local(staff.store_timezone),
+        "due": _due(staff.store_timezone),
     }
     return render(request, "omni/deliveries.html", context, staff=staff)
 
@@ -137,6 +149,7 @@ def live_calendar(request: Request, session: SessionDep, staff: OmniReader, mont
         "platforms": PLATFORMS,
         "local": _local(staff.store_timezone),
         "today": today,
+        "weekdays": WEEKDAYS,
     }
     return render(request, "omni/live_calendar.html", context, staff=staff)
 

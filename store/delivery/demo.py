@@ -1,6 +1,6 @@
 """Demo hook of delivery: about 45 % of the demo's online orders are delivered, the rest picked up.
 
-Promises are fixed from each order's time, the store's cut-off (14:00) and the official calendar; before
+Promises are fixed from each order's time, the store's cut-off (17:00 in the demo) and the official calendar; before
 the smart upgrade about 2 % miss the next day and same-day runs near 12 %, after it every order arrives
 by the next working day and same-day reaches about 30 % (S7 3 points). Written set-based: one read of the
 online orders, one executemany per table straight on the driver (datetimes converted once, not by
@@ -12,7 +12,7 @@ the last ``EVENT_DAYS`` days (the order rows carry every step's time). Determini
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,14 +21,15 @@ from sqlmodel import col
 
 from store.clock import utcnow
 from store.delivery import promise as promises
+from store.delivery import service as delivery_service
 from store.delivery.schemas import DeliveryLevel, DeliveryStatus, EventKind
-from store.delivery.service import DEFAULT_CUTOFF
 from store.premises import service as premises_service
 from store.sales.models import Order
 
 DELIVERED_SHARE = 0.45
 COURIERS = ("顺丰同城", "达达", "美团配送", "闪送")
 BATCH = 5_000
+DEMO_CUTOFF = time(17, 0)  # the demo store takes same-day orders until 17:00
 EVENT_DAYS = 60
 ORDER_COLUMNS = (
     "id",
@@ -72,7 +73,7 @@ def _insert(conn: Connection, table: str, columns: tuple[str, ...], rows: list[t
 
 def _delivered_at(rng: Any, p: promises.Promise, upgraded: bool, placed_at: datetime) -> datetime:
     """A delivery time that keeps (or, rarely, misses) the promise."""
-    if upgraded and p.level == DeliveryLevel.same_day and rng.random() < 0.82:
+    if upgraded and p.level == DeliveryLevel.same_day and rng.random() < 0.9:
         return min(placed_at + timedelta(minutes=rng.randint(90, 420)), p.promised_by - timedelta(minutes=5))
     if not upgraded and rng.random() < 0.02:
         return p.next_day_by + timedelta(minutes=rng.randint(30, 900))  # late
@@ -87,6 +88,7 @@ def generate(ctx: Any) -> None:
     rng = ctx.rng("delivery")
     tz = premises_service.get_store(session, ctx.store_id).timezone
     zone = ZoneInfo(tz)
+    delivery_service.set_cutoff(session, ctx.store_id, DEMO_CUTOFF)
     now = utcnow()
     query = select(col(Order.id), col(Order.order_no), col(Order.shop_id), col(Order.ordered_at)).where(
         col(Order.store_id) == ctx.store_id, col(Order.channel) == "online"
@@ -104,9 +106,9 @@ def generate(ctx: Any) -> None:
         upgraded = ordered_at.date() >= ctx.calendar.upgrade_on
         requested = None if upgraded or rng.random() < 0.4 else DeliveryLevel.next_day
         local = ordered_at.astimezone(zone)
-        key = (local.date(), local.time() < DEFAULT_CUTOFF, requested is None)
+        key = (local.date(), local.time() < DEMO_CUTOFF, requested is None)
         if key not in promised:  # the promise depends only on the day, the cut-off side and the request
-            promised[key] = promises.make(ordered_at, tz, DEFAULT_CUTOFF, requested)
+            promised[key] = promises.make(ordered_at, tz, DEMO_CUTOFF, requested)
         p = promised[key]
         delivered = _delivered_at(rng, p, upgraded, ordered_at)
         dispatched = ordered_at + (delivered - ordered_at) * 0.2
