@@ -147,13 +147,15 @@ def build(url: str, orders: int) -> int:
 
 
 def measure(store_id: int) -> None:
-    from sqlmodel import Session
+    from sqlalchemy import delete
+    from sqlmodel import Session, col
 
     from store.assessment.evaluators.context import EvalContext, Period
     from store.assessment.evaluators.omni import evaluate_s7
     from store.db import get_engine, unit_of_work
     from store.delivery import promise
     from store.delivery import service as delivery_service
+    from store.delivery.models import DeliveryEvent
     from store.delivery.schemas import CourierEvent, DeliveryLevel, EventKind
     from store.premises.models import Store
 
@@ -190,6 +192,8 @@ def measure(store_id: int) -> None:
         for row in rows:
             row.delivered_at, row.handed_over_at, row.status = None, None, "placed"  # type: ignore[assignment]
             session.add(row)
+        ids = [r.id for r in rows]
+        session.exec(delete(DeliveryEvent).where(col(DeliveryEvent.delivery_order_id).in_(ids)))  # type: ignore[call-overload]
         numbers = [(r.order_no, r.placed_at) for r in rows]
     began = time.perf_counter()
     for chunk in range(0, len(numbers), 100):
