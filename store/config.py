@@ -64,6 +64,7 @@ class StoreSettings(BaseSettings):
     # Growth colours on the admin pages: "auto" is red up / green down in Chinese (the Chinese convention)
     # and green up / red down in English; "red_up" or "green_up" fixes one for both languages.
     admin_growth_colours: Literal["auto", "red_up", "green_up"] = "auto"
+    payment_plugin: str = "simulator"  # store.payments: the payment network plugin (simulator, or a real one)
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here

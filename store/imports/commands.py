@@ -135,7 +135,7 @@ def import_command(
     """Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.
 
     KIND: store, floors, shops, staff, zones, members, orders, daily-totals, footfall, evidence, products,
-    price-book, devices, surveys. Columns are
+    price-book, devices, surveys, deliveries, live-sessions. Columns are
     described in docs/import.md. Rows are numbered as in a spreadsheet (the header is row 1).
     Exit code 0: imported; 1: bad rows, nothing imported; 2: the file cannot be used.
     """

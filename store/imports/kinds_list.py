@@ -18,4 +18,6 @@ KIND_NAMES = (
     "price-book",
     "devices",  # facilities (issue 17)
     "surveys",  # facilities (issue 17)
+    "deliveries",
+    "live-sessions",
 )

@@ -19,6 +19,8 @@ class ImportKind(StrEnum):
     evidence = "evidence"
     devices = "devices"  # facilities (issue 17)
     surveys = "surveys"  # facilities (issue 17)
+    deliveries = "deliveries"
+    live_sessions = "live-sessions"
 
 
 class BadRowRead(BaseModel):

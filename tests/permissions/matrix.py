@@ -652,6 +652,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/admin/footfall"): Rule(
         who("admin", "manager", "marketing", "security"), at("/admin/footfall"), page=True
+    # omni (issue 11): delivery SLA, live calendar and a live session's attributed sales
+    ("GET", "/admin/deliveries"): Rule(who("admin", "manager", "marketing"), at("/admin/deliveries"), page=True),
+    ("GET", "/admin/live"): Rule(who("admin", "manager", "marketing"), at("/admin/live"), page=True),
+    ("GET", "/admin/live/{session_id}"): Rule(
+        who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
     ),
 }
 
@@ -764,3 +769,16 @@ def _points_rule(w: World) -> int:
     session.add(rule)
     session.flush()
     return rule.id  # type: ignore[return-value]
+def _live_session(w: World) -> int:
+    """A live session of the home store (made on first use, in the world's own session)."""
+    from sqlmodel import Session as DbSession
+
+    from tests.factories.omni import create_session
+
+    found = getattr(w, "_live_session_id", None)
+    if found is None:
+        db = DbSession.object_session(w.home.store)
+        assert db is not None
+        found = create_session(db, w.home.store.id, utcnow() - timedelta(days=1)).id  # type: ignore[arg-type]
+        object.__setattr__(w, "_live_session_id", found)
+    return found  # type: ignore[no-any-return]

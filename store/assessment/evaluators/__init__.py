@@ -16,6 +16,7 @@ from store.assessment.evaluators.evidence import evaluate_f3
 from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
+from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -42,6 +43,8 @@ MEASURED: dict[str, Evaluator] = {
     "F2": evaluate_f2,
     "F4": evaluate_f4,
     "M4": evaluate_m4,
+    "S7": evaluate_s7,
+    "S8": evaluate_s8,
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

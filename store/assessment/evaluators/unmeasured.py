@@ -16,8 +16,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "marketing module: coupons issued online, redeemed at the POS, content",
     ),
     "S3": ("营销模块：经授权的每周精准推送及发送记录", "marketing module: consented weekly push with its delivery log"),
-    "S7": ("配送模块：承诺与实际送达时间", "delivery module: promised and actual delivery times"),
-    "S8": ("直播模块：直播场次、关联商品与成交", "live module: live sessions, linked products and attributed sales"),
     "S10": (
         "分析模块：消费与客流趋势预测、客群画像",
         "analytics module: sales and footfall forecasts, customer profiles",

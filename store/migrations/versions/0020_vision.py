@@ -1,7 +1,7 @@
 """vision: cameras, heatmaps, patrol routes, rounds and findings
 
 Revision ID: 0020_vision
-Revises: 0018_catalog
+Revises: 0019_omni
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0020_vision'
-down_revision = "0018_catalog"
+down_revision = "0019_omni"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,177 @@
+"""即时送达 and 直播服务 in the back office: delivery SLA per month, the live calendar and a session's sales.
+
+S7: each month's delivery orders measured against the promise fixed when they were placed (same day,
+next working day). S8: the live programme as a month calendar, each session's type, and the orders its
+link, QR code or coupons brought (stamped when the order was created).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from admin.deps import StaffContext, require_role
+from admin.i18n import N_
+from admin.pages.formats import number, yuan
+from admin.render import render
+from store.auth.models import Role
+from store.clock import business_day, month_key, utcnow
+from store.db import SessionDep
+from store.delivery import service as delivery_service
+from store.kpi.errors import PeriodError
+from store.kpi.periods import add_months, parse_month
+from store.live import service as live_service
+from store.live.schemas import BEYOND_SELLING
+from store.premises import service as premises_service
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+OmniReader = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager, Role.marketing))]
+SLA_MONTHS = 12
+LEVELS = {"same_day": N_("Same day"), "next_day": N_("Next day")}
+STATUSES = {
+    "placed": N_("Placed"),
+    "dispatched": N_("Dispatched"),
+    "handed_over": N_("Handed over"),
+    "delivered": N_("Delivered"),
+    "cancelled": N_("Cancelled"),
+}
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+KINDS = {"selling": N_("Selling"), "brand_pick": N_("Brand pick"), "launch": N_("Launch"), "event": N_("Event")}
+PLATFORMS = {
+    "douyin": N_("Douyin"),
+    "wechat_channels": N_("WeChat Channels"),
+    "taobao": N_("Taobao Live"),
+    "kuaishou": N_("Kuaishou"),
+    "xiaohongshu": N_("Xiaohongshu"),
+    "own": N_("Own mini-program"),
+    "other": N_("Other"),
+}
+
+
+def _local(tz: str) -> object:
+    zone = ZoneInfo(tz)
+
+    def show(moment: datetime | None, spec: str = "%Y-%m-%d %H:%M") -> str:
+        return "—" if moment is None else moment.astimezone(zone).strftime(spec)
+
+    return show
+
+
+def _due(tz: str) -> object:
+    """The promised day of an exclusive deadline (the next day's midnight): the day it ends."""
+    zone = ZoneInfo(tz)
+
+    def show(deadline: datetime) -> str:
+        return (deadline - timedelta(microseconds=1)).astimezone(zone).strftime("%Y-%m-%d")
+
+    return show
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "—"
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    month: str
+    measured: int
+    open: int
+    same_day: str
+    next_day: str
+    promise: str
+    full_next_day: bool
+
+
+@router.get("/deliveries", response_class=HTMLResponse)
+def deliveries(request: Request, session: SessionDep, staff: OmniReader) -> HTMLResponse:
+    """Delivery SLA per month against the promise fixed at placement, and the latest deliveries."""
+    today = business_day(utcnow(), staff.store_timezone)
+    first = add_months(today.replace(day=1), -(SLA_MONTHS - 1))
+    months = delivery_service.monthly_sla(session, staff.store_id, first, today)
+    rows = [
+        SlaRow(
+            m.label,
+            m.measured,
+            m.open,
+            _pct(m.same_day_met, m.measured),
+            _pct(m.next_day_met, m.measured),
+            _pct(m.promise_met, m.measured),
+            m.measured > 0 and m.next_day_met == m.measured,
+        )
+        for m in reversed(months)
+    ]
+    recent = delivery_service.list_deliveries(session, staff.store_id, today - timedelta(days=30), today, limit=50)
+    context = {
+        "rows": rows,
+        "recent": recent,
+        "cutoff": delivery_service.cutoff(session, staff.store_id).strftime("%H:%M"),
+        "levels": LEVELS,
+        "statuses": STATUSES,
+        "local": _local(staff.store_timezone),
+        "due": _due(staff.store_timezone),
+    }
+    return render(request, "omni/deliveries.html", context, staff=staff)
+
+
+@router.get("/live", response_class=HTMLResponse)
+def live_calendar(request: Request, session: SessionDep, staff: OmniReader, month: str | None = None) -> HTMLResponse:
+    """The live programme of one month as a calendar, with the sessions beyond pure selling counted (S8)."""
+    today = business_day(utcnow(), staff.store_timezone)
+    try:
+        first = parse_month(month, name="month") if month else today.replace(day=1)
+    except PeriodError:
+        first = today.replace(day=1)
+    last = add_months(first, 1) - timedelta(days=1)
+    sessions = live_service.list_between(session, staff.store_id, first, last, staff.store_timezone)
+    totals = live_service.attributed_totals(session, staff.store_id, [s.id for s in sessions])  # type: ignore[misc]
+    by_day: dict[date, list] = {}
+    for row in sessions:
+        by_day.setdefault(business_day(row.starts_at, staff.store_timezone), []).append(row)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    context = {
+        "month": month_key(first),
+        "previous": month_key(add_months(first, -1)),
+        "next": month_key(add_months(first, 1)),
+        "weeks": weeks,
+        "first": first,
+        "by_day": by_day,
+        "totals": totals,
+        "count": len(sessions),
+        "beyond": sum(1 for s in sessions if s.kind in BEYOND_SELLING),
+        "kinds": KINDS,
+        "platforms": PLATFORMS,
+        "local": _local(staff.store_timezone),
+        "today": today,
+        "weekdays": WEEKDAYS,
+    }
+    return render(request, "omni/live_calendar.html", context, staff=staff)
+
+
+@router.get("/live/{session_id}", response_class=HTMLResponse)
+def live_session(request: Request, session: SessionDep, staff: OmniReader, session_id: int) -> HTMLResponse:
+    """One live session: schedule, products shown, coupons, and the orders attributed to it."""
+    row = live_service.get(session, staff.store_id, session_id, viewer=staff)
+    orders = live_service.attributed_orders(session, staff.store_id, session_id)
+    count, revenue = live_service.attributed_totals(session, staff.store_id, [session_id]).get(session_id, (0, 0))
+    shop = premises_service.get_shop(session, staff.store_id, row.shop_id) if row.shop_id else None
+    context = {
+        "live": row,
+        "shop": shop,
+        "products": live_service.products(session, session_id),
+        "coupons": live_service.coupons(session, session_id),
+        "orders": orders,
+        "count": number(count),
+        "revenue": yuan(revenue),
+        "yuan": yuan,
+        "kinds": KINDS,
+        "platforms": PLATFORMS,
+        "local": _local(staff.store_timezone),
+    }
+    return render(request, "omni/live_session.html", context, staff=staff)

@@ -1,0 +1,58 @@
+"""The delivery SLA page, the live calendar and a live session with its attributed orders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from store.clock import utcnow
+from store.delivery import service as delivery_service
+from store.delivery.schemas import CourierEvent, EventKind
+from store.live import service as live_service
+from store.sales.schemas import Channel
+from tests.admin.conftest import sign_in
+from tests.factories.omni import create_delivery, create_session
+from tests.factories.premises import create_store
+from tests.factories.sales import order_in
+
+
+class TestDeliveriesPage:
+    def test_the_month_shows_its_shares_and_a_late_delivery_is_marked(self, client, session, premises):
+        shop = premises.shops["1F-001"]
+        placed = utcnow() - timedelta(days=3)
+        row = create_delivery(session, shop, placed)
+        late = row.next_day_by + timedelta(hours=2)
+        delivery_service.record_event(session, shop.store_id, CourierEvent(row.order_no, EventKind.delivered, late))
+        sign_in(client, session, premises.manager)
+        html = client.get("/admin/deliveries").text
+        assert "每月配送时效" in html and "超时" in html and row.order_no in html
+        english = client.get("/admin/deliveries?lang=en").text
+        assert "0.0%" in english and "Next-day share" in english
+
+    def test_a_tenant_may_not_open_it(self, client, session, premises):
+        sign_in(client, session, premises.tenant)
+        assert client.get("/admin/deliveries").status_code == 403
+
+
+class TestLivePages:
+    def test_the_calendar_shows_the_months_sessions_and_the_detail_its_orders(self, client, session, premises):
+        shop = premises.shops["1F-001"]
+        starts = utcnow() - timedelta(hours=3)
+        live = create_session(session, premises.store.id, starts, coupons=["AUT-1"])
+        data = order_in(shop, channel=Channel.live, ordered_at=starts + timedelta(minutes=20))
+        order = live_service.create_attributed_order(session, premises.store.id, data, code="AUT-1")
+        sign_in(client, session, premises.manager)
+        month = starts.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+        calendar = client.get(f"/admin/live?month={month}").text
+        assert f'href="/admin/live/{live.id}"' in calendar and "周末直播" in calendar
+        detail = client.get(f"/admin/live/{live.id}").text
+        assert order.order_no in detail and "AUT-1" in detail and live.code in detail
+
+    def test_another_stores_session_reads_as_not_found(self, client, session, premises):
+        other = create_session(session, create_store(session).id, utcnow())
+        sign_in(client, session, premises.manager)
+        assert client.get(f"/admin/live/{other.id}").status_code == 404
+
+    def test_a_bad_month_shows_this_month(self, client, session, premises):
+        sign_in(client, session, premises.manager)
+        assert client.get("/admin/live?month=2026-13").status_code == 200
