@@ -30,15 +30,15 @@ from sqlmodel import Session
 
 from store.imports import slices
 from store.imports.catalog_rows import PriceBookRows, ProductRows
-from store.imports.device_rows import DeviceRows, SurveyRows
 from store.imports.delivery_rows import DeliveryRows
+from store.imports.device_rows import DeviceRows, SurveyRows
 from store.imports.errors import ImportRejected, RowError, UnusableFile
 from store.imports.evidence_rows import EvidenceRows
 from store.imports.footfall_rows import FootfallRows
 from store.imports.history_rows import DailyTotalRows, OrderRows
 from store.imports.kinds import BulkHandler, Handler, Outcome, Parsed, expected_columns, missing_columns
-from store.imports.member_rows import MemberRows
 from store.imports.live_rows import LiveSessionRows
+from store.imports.member_rows import MemberRows
 from store.imports.models import ImportBatch
 from store.imports.premises_rows import FloorRows, ShopRows, StaffRows, StoreRows
 from store.imports.readers import Row, Table, open_table

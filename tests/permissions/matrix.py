@@ -652,6 +652,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/admin/footfall"): Rule(
         who("admin", "manager", "marketing", "security"), at("/admin/footfall"), page=True
+    ),
     # omni (issue 11): delivery SLA, live calendar and a live session's attributed sales
     ("GET", "/admin/deliveries"): Rule(who("admin", "manager", "marketing"), at("/admin/deliveries"), page=True),
     ("GET", "/admin/live"): Rule(who("admin", "manager", "marketing"), at("/admin/live"), page=True),
@@ -769,6 +770,8 @@ def _points_rule(w: World) -> int:
     session.add(rule)
     session.flush()
     return rule.id  # type: ignore[return-value]
+
+
 def _live_session(w: World) -> int:
     """A live session of the home store (made on first use, in the world's own session)."""
     from sqlmodel import Session as DbSession

@@ -15,8 +15,8 @@ from store.assessment.evaluators.credit import evaluate_s9
 from store.assessment.evaluators.evidence import evaluate_f3
 from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.members import evaluate_s2
-from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
 from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
+from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
