@@ -140,7 +140,7 @@ def evaluate_m1(ctx: EvalContext) -> IndicatorResult:
     office = bool(entry and entry.payload.get("office_system"))
     figures = _activity_figures(ctx, rows)
     if entry is not None:
-        on, source = f"{entry.recorded_at:%Y-%m-%d}", evidence._source(entry)
+        on, source = f"{entry.recorded_at:%Y-%m-%d}", evidence._source(entry, ctx.store.timezone)
         figures.append(
             figure(
                 "office_system",
