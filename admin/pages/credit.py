@@ -14,7 +14,7 @@ from sqlmodel import Session
 from admin.deps import CheckedForm, StaffContext, require_role
 from admin.i18n import N_, gettext, negotiate
 from admin.render import render
-from store.assessment.render import CJK_FONT_CANDIDATES, cjk_font
+from store.assessment.render.pdf import CJK_FONT_CANDIDATES, cjk_font
 from store.auth.models import Role
 from store.clock import business_day, utcnow
 from store.credit import codes, complaints, posters, rules, service
