@@ -38,7 +38,8 @@ def _client(client_id: str, *, persistent: bool) -> paho.Client:
 
 
 class Subscriber:
-    """Subscribes to ``smartstore/+/device/+/+`` and stores what arrives; ``start``/``stop`` from any thread."""
+    """Subscribes to ``smartstore/+/device/+/+`` (or ``subscription``: e.g. one store's topics on a broker that
+    several stores share) and stores what arrives; ``start``/``stop`` from any thread."""
 
     def __init__(
         self,
@@ -47,12 +48,14 @@ class Subscriber:
         port: int,
         *,
         client_id: str | None = None,
+        subscription: str = ingest.SUBSCRIPTION,
         batch: int = 500,
         linger_s: float = 0.05,
         observe: Observer | None = None,
     ) -> None:
         self.engine, self.host, self.port = engine, host, port
         self.batch, self.linger_s, self.observe = batch, linger_s, observe
+        self.subscription = subscription
         self.queue: queue.Queue[ingest.Message] = queue.Queue()
         self.totals: Counter[str] = Counter()
         self.subscribed = threading.Event()
@@ -63,7 +66,7 @@ class Subscriber:
         self.client.on_message = self._on_message
 
     def _on_connect(self, client: paho.Client, userdata: object, flags: object, reason: object, props: object) -> None:
-        client.subscribe(ingest.SUBSCRIPTION, qos=1)  # again after every reconnect
+        client.subscribe(self.subscription, qos=1)  # again after every reconnect
         self.subscribed.set()
 
     def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:

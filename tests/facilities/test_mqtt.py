@@ -74,7 +74,8 @@ class TestSubscriber:
         with unit_of_work(own_engine) as session:
             store, zone = f.create_store_with_zone(session, code=code)
             f.create_device(session, store, code="AQ-1", zone=zone)
-        subscriber = Subscriber(own_engine, HOST, PORT)
+        # Its own store's topics only: other tests publish to the same broker at the same time.
+        subscriber = Subscriber(own_engine, HOST, PORT, subscription=f"{ingest.TOPIC_PREFIX}/{code}/device/+/+")
         subscriber.start()
         try:
             assert subscriber.subscribed.wait(5)

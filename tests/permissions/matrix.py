@@ -99,8 +99,14 @@ def _complaint(w: World) -> Any:
     from sqlmodel import Session
 
     from store.credit import complaints
+    from store.credit.models import CreditComplaint
 
     session = Session.object_session(w.home.shop)
+    assert session is not None
+    # A complaint an earlier cell filed was rolled back with that cell's request; SQLite hands its id out
+    # again, so its stale object must leave the session before the new one is flushed.
+    for stale in [o for o in session.identity_map.values() if isinstance(o, CreditComplaint)]:
+        session.expunge(stale)
     return complaints.file(session, w.home.store.id, w.home.shop.id, text="收银多收了十元", phone="", photos=[])  # type: ignore[arg-type]
 
 
