@@ -2,9 +2,8 @@
 paperless workflows and the operations dashboard's integration status).
 
 Each source is one line: a key, its Annex 4 names, and a function counting what the module received
-between two moments, or ``None`` while the module is not in this build (being built on another branch:
-price approvals in ``catalog``, complaints in ``credit``, patrol acknowledgements in ``patrol``, supply
-chain). Wiring a module when it lands is one line here: replace ``None`` with its counter.
+between two moments, or ``None`` while the module is not in this build (supply chain). Wiring a module when
+it lands is one line here: replace ``None`` with its counter.
 """
 
 from __future__ import annotations
@@ -16,9 +15,12 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from store.catalog import service as catalog_service
+from store.credit.models import CreditComplaint
 from store.facilities.models import FacilityAlert, FacilityReading
 from store.footfall.models import FootfallCount
 from store.members.models import Member
+from store.patrol.models import PatrolFinding
 from store.premises.models import Shop
 from store.sales.models import Order
 
@@ -88,9 +90,19 @@ MODULES: tuple[Source, ...] = (
 # M1 智能办公: the product's own paperless workflows (approvals and sign-offs done in the system).
 WORKFLOWS: tuple[Source, ...] = (
     Source("alert_acknowledgements", "设施告警确认", "facility alert acknowledgements", _acknowledged_alerts),
-    Source("price_approvals", "商品调价审批", "catalog price approvals", None),  # catalog module
-    Source("complaint_handling", "投诉处理", "credit complaint handling", None),  # credit module
-    Source("patrol_acknowledgements", "巡检确认", "patrol acknowledgements", None),  # patrol module
+    Source("price_approvals", "商品调价审批", "catalog price approvals", catalog_service.approvals_in_period),
+    Source(
+        "complaint_handling",
+        "投诉处理",
+        "credit complaint handling",
+        _count(col(CreditComplaint.id), col(CreditComplaint.store_id), col(CreditComplaint.closed_at)),
+    ),
+    Source(
+        "patrol_acknowledgements",
+        "巡检确认",
+        "patrol acknowledgements",
+        _count(col(PatrolFinding.id), col(PatrolFinding.store_id), col(PatrolFinding.acknowledged_at)),
+    ),
 )
 
 

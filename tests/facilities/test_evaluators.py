@@ -104,7 +104,8 @@ class TestPlatform:
         row = _row(session, store, "M1")
         assert (row.points, row.status) == (2, "measured")
         values = {fig.name: fig.value for fig in row.figures}
-        assert values["price_approvals"] == "not in this build"
+        assert values["alert_acknowledgements"] == 1
+        assert values["price_approvals"] == 0  # wired, with no price change decided in the window
 
     def test_m3_counts_modules_with_data_in_the_window(self, session: Session):
         store, zone = f.create_store_with_zone(session)
