@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def empty_url(tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it, to restore into (dropped afterwards)."""
-    yield from fresh_database_url(tmp_path, f"restore_{tmp_path.name[-12:]}")
+    # The worker's name in it: two tests' folders may end alike, and both xdist workers share one server.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    yield from fresh_database_url(tmp_path, f"restore_{worker}_{tmp_path.name[-12:]}")
 
 
 @pytest.fixture

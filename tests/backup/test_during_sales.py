@@ -8,6 +8,7 @@ rollups equal to a rebuild from the raw rows. The tills are never refused while 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -136,7 +137,10 @@ def restored(live: Live, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         for till in tills:
             till.join(timeout=30)
     target_dir = tmp_path_factory.mktemp("restored")
-    urls = fresh_database_url(target_dir, f"restored_{target_dir.name[-8:]}")
+    # The worker's name in it: both xdist workers may build this module fixture at once, each with its own
+    # "restored0" folder, and one PostgreSQL server holds both databases.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    urls = fresh_database_url(target_dir, f"restored_{worker}_{target_dir.name[-8:]}")
     url = next(urls)
     report = backup_service.restore(result.path, url=url)
     assert report.ok, "\n".join(report.lines())
