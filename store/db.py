@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
+from store import driver_sql
 from store.config import get_settings
 from store.errors import DatabaseBusy
 
@@ -86,16 +86,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # first and writes after another connection committed fails at once with SQLITE_BUSY, which
         # busy_timeout cannot help; concurrent till posts turned into errors. Readers stay deferred.
         immediate = conn.get_execution_options().get(WRITE_INTENT, False)
-        _driver_sql(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _driver_sql(conn: Any, sql: str) -> None:
-    """A SQLite transaction statement straight on the driver (Core's execution costs 20× the statement)."""
-    driver = conn.connection.driver_connection
-    try:
-        driver.execute(sql)
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, sqlite3.Error, dialect=conn.dialect) from exc
+        driver_sql.execute(conn, "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -245,8 +236,8 @@ def write_lock(session: Session) -> Iterator[None]:
         # The read transaction ends and the write one begins on the same connection: cheaper than a
         # commit, a pool check-in and a new begin, and the session's own commit or rollback ends it.
         conn = session.connection()
-        _driver_sql(conn, "COMMIT")
-        _driver_sql(conn, "BEGIN IMMEDIATE")
+        driver_sql.execute(conn, "COMMIT")
+        driver_sql.execute(conn, "BEGIN IMMEDIATE")
         with _writes(session):
             yield
 

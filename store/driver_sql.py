@@ -74,6 +74,16 @@ def _as_core(conn: Connection, sql: str, params: Any) -> Iterator[None]:
         raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=conn.dialect) from exc
 
 
+def execute(conn: Connection, sql: str) -> None:
+    """A statement without values (``BEGIN IMMEDIATE``, ``COMMIT``) on the driver."""
+    cursor = _cursor(conn)
+    try:
+        with _as_core(conn, sql, ()):
+            cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
 def fetch(conn: Connection, statement: ClauseElement, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of a prebuilt SELECT (or INSERT … RETURNING) with ``params``, processed as Core would."""
     plan = compiled(statement, conn.dialect, tuple(params) if _is_insert(statement) else None)
