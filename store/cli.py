@@ -55,6 +55,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Cameras and video patrol: set up a demo camera that plays a video file.",
     ),
     # Device-side edges (not store domains): present when their package is installed.
+    "pos": (
+        "pos_bridge.commands",
+        "pos",
+        "Tills: the till agent with its offline outbox and cashier screen, the receipt capture box.",
+    ),
     "vision": (
         "vision.commands",
         "vision",
