@@ -28,22 +28,39 @@ def _fail(message: str) -> None:
     "--line",
     "lines",
     multiple=True,
-    required=True,
     metavar="X1,Y1,X2,Y2",
     help="A counting line p1→p2 in pixels; walking p1→p2, your right-hand side is 'in'. Repeatable.",
+)
+@click.option(
+    "--polygon",
+    "polygons",
+    multiple=True,
+    metavar="X1,Y1,X2,Y2,X3,Y3[,...]",
+    help="A counting polygon in pixels: stepping over an edge into it is 'in', out of it 'out'. Repeatable.",
 )
 @click.option("--model", type=click.Path(dir_okay=False), default=None, help="Ultralytics weights (default: shipped).")
 @click.option("--imgsz", type=click.IntRange(64, 1920), default=None, help="Detector input size (default 416).")
 @click.option("--stride", type=click.IntRange(1, 10), default=1, show_default=True, help="Look at every n-th frame.")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
-def count(video: str, lines: tuple[str, ...], model: str | None, imgsz: int | None, stride: int, fmt: str) -> None:
-    """Count people crossing each --line in VIDEO: in and out per line, and the frame of each crossing."""
-    from vision.counting import BadLine, Line
+def count(
+    video: str,
+    lines: tuple[str, ...],
+    polygons: tuple[str, ...],
+    model: str | None,
+    imgsz: int | None,
+    stride: int,
+    fmt: str,
+) -> None:
+    """Count people crossing each --line (and each --polygon's edges) in VIDEO: in and out per line, and the
+    frame of each crossing. Polygons are listed after the lines, in the same shape."""
+    from vision.counting import BadLine, Boundary, Line, Region
     from vision.detector import DEFAULT_IMGSZ, DEFAULT_MODEL, BadModel, BadVideo, VisionUnavailable
     from vision.offline import count_video
 
     try:
-        parsed = [Line.parse(text) for text in lines]
+        if not lines and not polygons:
+            raise BadLine("give at least one --line X1,Y1,X2,Y2 or --polygon X1,Y1,X2,Y2,X3,Y3")
+        parsed: list[Boundary] = [Line.parse(text) for text in lines] + [Region.parse(text) for text in polygons]
         result = count_video(
             video,
             parsed,

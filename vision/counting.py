@@ -2,7 +2,10 @@
 
 A counting line is a directed segment p1→p2 in pixels. Walking from p1 to p2 on the image, the side on
 your right hand is "in": ``0,317,768,317`` counts top→bottom as in, ``384,576,384,0`` left→right.
-A person is where their feet are: the bottom centre of their box (the *ground point*).
+A counting polygon (:class:`Region`, three points or more) counts crossings of its edges: stepping over an
+edge into the polygon is "in", out of it "out" (an entrance drawn as the area just inside the doors, where a
+straight line would not follow the doorway). A person is where their feet are: the bottom centre of their
+box (the *ground point*).
 
 Each track's side of each line is committed only once the ground point is clearly off the line (a
 ``band`` of pixels either side is neutral), so a person who lingers on the line, or steps onto it
@@ -67,6 +70,85 @@ class Line:
         return ((p[0] - self.x1) * dx + (p[1] - self.y1) * dy) / (dx * dx + dy * dy)
 
 
+@dataclass(frozen=True)
+class Region:
+    """A counting polygon: entering it over any edge is "in", leaving it "out"."""
+
+    points: tuple[Point, ...]
+    name: str = ""
+
+    @classmethod
+    def parse(cls, text: str, name: str = "") -> Region:
+        """``"X1,Y1,X2,Y2,X3,Y3[,...]"`` → a polygon; a clear error for anything else."""
+        try:
+            numbers = [float(p.strip()) for p in text.split(",")]
+        except ValueError:
+            raise BadLine(f"a polygon is X1,Y1,X2,Y2,X3,Y3,... (pairs of numbers), got {text!r}") from None
+        if len(numbers) < 6 or len(numbers) % 2:
+            raise BadLine(f"a polygon is three points or more (X1,Y1,X2,Y2,X3,Y3,...), got {text!r}")
+        return cls.of(list(zip(numbers[::2], numbers[1::2], strict=True)), name or text)
+
+    @classmethod
+    def of(cls, points: Sequence[Point], name: str = "") -> Region:
+        region = cls(tuple((float(x), float(y)) for x, y in points), name)
+        if abs(region.area) < 1.0:
+            raise BadLine(f"polygon {region.text} has no area: its points lie on one line")
+        return region
+
+    @property
+    def text(self) -> str:
+        return ",".join(f"{v:g}" for point in self.points for v in point)
+
+    @property
+    def area(self) -> float:
+        n = len(self.points)
+        return (
+            sum(
+                self.points[i][0] * self.points[(i + 1) % n][1] - self.points[(i + 1) % n][0] * self.points[i][1]
+                for i in range(n)
+            )
+            / 2
+        )
+
+    def check_inside(self, width: int, height: int) -> None:
+        """Refuse a polygon with a point off a ``width``×``height`` frame (a pixel of slack)."""
+        for x, y in self.points:
+            if not (-1 <= x <= width + 1 and -1 <= y <= height + 1):
+                raise BadLine(f"polygon {self.text} lies outside the {width}x{height} frame")
+
+    def side(self, p: Point) -> float:
+        """Distance in pixels to the nearest edge: > 0 inside ("in"), < 0 outside."""
+        n = len(self.points)
+        nearest = min(_to_segment(p, self.points[i], self.points[(i + 1) % n]) for i in range(n))
+        return nearest if inside(self.points, p) else -nearest
+
+    def along(self, p: Point) -> float:
+        """Every edge counts: a polygon has no ends to walk round."""
+        return 0.5
+
+
+def _to_segment(p: Point, a: Point, b: Point) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
+    return _dist(p, (a[0] + t * dx, a[1] + t * dy))
+
+
+Boundary = Line | Region  # what a LineCounter counts crossings of
+
+
+def boundary(numbers: Sequence[float], name: str = "") -> Boundary:
+    """Four numbers are a line (x1, y1, x2, y2); six or more, pairs, a polygon (the camera settings' form)."""
+    if len(numbers) == 4:
+        x1, y1, x2, y2 = (float(v) for v in numbers)
+        if (x1, y1) == (x2, y2):
+            raise BadLine(f"line {x1:g},{y1:g},{x2:g},{y2:g} has no length: p1 and p2 are the same point")
+        return Line(x1, y1, x2, y2, name)
+    if len(numbers) >= 6 and len(numbers) % 2 == 0:
+        return Region.of(list(zip(numbers[::2], numbers[1::2], strict=True)), name)
+    raise BadLine(f"a counting line is 4 numbers and a polygon 6 or more in pairs, got {len(numbers)}")
+
+
 def ground_point(box: Box) -> Point:
     """The bottom centre of a box: where the person stands."""
     x1, _, x2, y2 = box
@@ -91,9 +173,10 @@ class _Track:
 
 @dataclass
 class LineCounter:
-    """Counts tracked ground points crossing ``lines``; feed it one frame at a time with :meth:`update`."""
+    """Counts tracked ground points crossing ``lines`` (lines or polygons); feed it one frame at a time with
+    :meth:`update`."""
 
-    lines: Sequence[Line]
+    lines: Sequence[Boundary]
     band: float = 6.0  # pixels either side of the line where no side is committed
     extent_slack: float = 0.05  # a crossing may be this fraction of the length beyond an end
     lost_ttl: int = 30  # frames a lost track is remembered for re-joining

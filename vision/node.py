@@ -26,6 +26,7 @@ from store.patrol.schemas import (
     SNAPSHOT_BATCH,
     SNAPSHOT_MAX,
     CameraConfig,
+    CameraSettings,
     CameraStatusIn,
     FindingBatch,
     FindingEventIn,
@@ -35,7 +36,7 @@ from store.patrol.schemas import (
     StatusBatch,
 )
 from vision import checks
-from vision.counting import Box, Heatmap, Line, LineCounter, occupancy
+from vision.counting import Box, Heatmap, LineCounter, boundary, occupancy
 
 log = logging.getLogger("vision.node")
 
@@ -125,11 +126,37 @@ def _floor(moment: datetime, minutes: int) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(minutes=total - total % minutes)
 
 
-def _armed(now: datetime, opens: str, closes: str, timezone: str) -> bool:
-    """Whether restricted zones are armed: outside the store's opening hours (local time)."""
-    local = now.astimezone(ZoneInfo(timezone)).time()
-    start, end = clock_time.fromisoformat(opens), clock_time.fromisoformat(closes)
-    return not start <= local < end
+@dataclass(frozen=True)
+class StoreHours:
+    """The store's opening hours as the node config serves them: restricted zones are armed outside them."""
+
+    timezone: str = "Asia/Shanghai"
+    days: dict[int, tuple[clock_time, clock_time]] = field(default_factory=dict)  # weekday → opens, closes
+
+    @classmethod
+    def of(cls, config: NodeConfig) -> StoreHours:
+        days = {
+            h.weekday: (clock_time.fromisoformat(h.opens_at), clock_time.fromisoformat(h.closes_at))
+            for h in config.hours
+        }
+        return cls(config.timezone, days)
+
+    def armed(self, now: datetime, camera: CameraSettings) -> bool:
+        """Outside opening hours (a weekday with no hours: closed all day); a camera with hours of its own
+        (``opens_at`` and ``closes_at`` both set) is armed outside those instead."""
+        if camera.opens_at and camera.closes_at:
+            local = now.astimezone(ZoneInfo(camera.timezone))
+            hours: tuple[clock_time, clock_time] | None = (
+                clock_time.fromisoformat(camera.opens_at),
+                clock_time.fromisoformat(camera.closes_at),
+            )
+        else:
+            local = now.astimezone(ZoneInfo(self.timezone))
+            hours = self.days.get(local.weekday())
+        if hours is None:
+            return True
+        start, end = hours
+        return not start <= local.time() < end
 
 
 @dataclass
@@ -146,6 +173,7 @@ class CameraWorker:
     offline: checks.OfflineMonitor = field(init=False)
     frozen: checks.FrozenMonitor = field(init=False)
     holds: dict[str, checks.HoldMonitor] = field(default_factory=dict)
+    hours: StoreHours = field(default_factory=StoreHours)  # the store's, from the node config
     interval_in: int = 0
     interval_out: int = 0
     people: int = 0
@@ -158,8 +186,7 @@ class CameraWorker:
 
     def __post_init__(self) -> None:
         settings = self.config.settings
-        lines = [Line(*map(float, line[:4])) for line in settings.lines if len(line) >= 4]  # type: ignore[arg-type]
-        self.counter = LineCounter(lines)
+        self.counter = LineCounter([boundary(numbers) for numbers in settings.lines])
         self.offline = checks.OfflineMonitor(grace_s=settings.offline_grace_s)
         self.frozen = checks.FrozenMonitor(hold_s=settings.frozen_s)
         for kind in (checks.BLACK, checks.WHITE, checks.COVERED, checks.BLUR, checks.MOVED):
@@ -215,7 +242,7 @@ class CameraWorker:
         if self.config.role == "restricted":
             zone = [tuple(p[:2]) for p in settings.zone if len(p) >= 2]
             inside = checks.intruders(zone, boxes) if len(zone) >= 3 else len(boxes)  # type: ignore[arg-type]
-            armed = _armed(now, settings.opens_at, settings.closes_at, settings.timezone)
+            armed = self.hours.armed(now, settings)
             events.append(self.holds[checks.INTRUSION].feed(at, armed and inside > 0))
         return [e for e in events if e]
 
@@ -285,18 +312,20 @@ class CameraNode:
         return detector.track
 
     def configure(self, config: NodeConfig) -> None:
-        """Start workers for new cameras, drop removed ones, pass new settings (a re-baseline request)."""
+        """Start workers for new cameras, drop removed ones, pass new settings (a re-baseline request) and the
+        store's opening hours."""
         wanted = {c.id: c for c in config.cameras}
+        hours = StoreHours.of(config)
         for camera_id in list(self.workers):
             if camera_id not in wanted:
                 del self.workers[camera_id]
                 self.streams.pop(camera_id, None)
         for camera_id, camera in wanted.items():
-            if camera_id in self.workers:
-                self.workers[camera_id].config = camera
-            else:
+            if camera_id not in self.workers:
                 self.workers[camera_id] = CameraWorker(camera, self._tracker())
                 self.streams[camera_id] = None
+            self.workers[camera_id].config = camera
+            self.workers[camera_id].hours = hours
 
     def _open(self, camera_id: int, at: float) -> Iterator[Any] | None:
         if at < self._retry_at.get(camera_id, 0):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vision.counting import Line, LineCounter
+from vision.counting import Boundary, LineCounter
 from vision.detector import DEFAULT_IMGSZ, DEFAULT_MODEL, BadVideo, Detector, frame_size, frames
 
 
@@ -15,7 +15,7 @@ from vision.detector import DEFAULT_IMGSZ, DEFAULT_MODEL, BadVideo, Detector, fr
 class CountResult:
     video: str
     frames: int
-    lines: Sequence[Line]
+    lines: Sequence[Boundary]
     counter: LineCounter
 
     def as_json(self) -> dict[str, Any]:
@@ -40,7 +40,7 @@ class CountResult:
 
 def count_video(
     video: str | Path,
-    lines: Sequence[Line],
+    lines: Sequence[Boundary],
     *,
     model: str | Path = DEFAULT_MODEL,
     imgsz: int = DEFAULT_IMGSZ,
@@ -49,7 +49,7 @@ def count_video(
     stride: int = 1,
     detector: Detector | None = None,
 ) -> CountResult:
-    """Track people through ``video`` and count them crossing ``lines``; ``stride`` > 1 looks at every n-th frame."""
+    """Track people through ``video`` and count them crossing ``lines`` (lines or polygons); ``stride`` > 1 looks at every n-th frame."""
     source = str(video)
     if not Path(source).exists() and "://" not in source:
         raise BadVideo(f"video not found: {source}")

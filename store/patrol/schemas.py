@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Le
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from store.wire import NotBool, NotReal, RowId
 
@@ -41,7 +41,8 @@ class CameraSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    lines: list[list[Pixel]] = Field(default_factory=list, max_length=8)  # [x1, y1, x2, y2], p1→p2: right = in
+    # A line [x1, y1, x2, y2], p1→p2: right = in; or a polygon [x1, y1, x2, y2, x3, y3, ...]: entering it = in.
+    lines: list[Annotated[list[Pixel], Field(min_length=4, max_length=64)]] = Field(default_factory=list, max_length=8)
     zone: list[list[Pixel]] = Field(default_factory=list, max_length=64)  # polygon of the area watched
     area_m2: Annotated[float, Ge(0), Le(100000), NotReal] = 0.0  # floor area of ``zone``
     design_density: Annotated[float, Ge(0), Le(10), NotReal] = 0.5  # people per m² (GB 50016: 0.43–0.60)
@@ -49,9 +50,21 @@ class CameraSettings(BaseModel):
     keep_clear_s: Seconds = 60  # something standing in it this long: exit blocked
     offline_grace_s: Seconds = 60
     frozen_s: Seconds = 30
-    opens_at: str = "10:00"  # restricted zones are armed outside these local hours
-    closes_at: str = "22:00"
+    # Restricted zones are armed outside the store's opening hours (NodeConfig.hours); these two, both set,
+    # arm this camera on hours of its own instead (a stockroom, a plant room), local time "HH:MM".
+    opens_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
+    closes_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
     timezone: str = "Asia/Shanghai"
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_or_polygons(cls, value: list[list[float]]) -> list[list[float]]:
+        for i, numbers in enumerate(value):
+            if len(numbers) != 4 and len(numbers) % 2:
+                raise ValueError(f"lines[{i}]: a line is 4 numbers and a polygon 6 or more in x, y pairs")
+            if len(numbers) == 4 and numbers[:2] == numbers[2:]:
+                raise ValueError(f"lines[{i}]: p1 and p2 are the same point")
+        return value
 
 
 class CameraConfig(BaseModel):
@@ -67,10 +80,18 @@ class CameraConfig(BaseModel):
     rebaseline_at: datetime | None
 
 
+class OpeningHoursWire(BaseModel):
+    weekday: int  # 0 = Monday
+    opens_at: str  # local "HH:MM"
+    closes_at: str
+
+
 class NodeConfig(BaseModel):
-    """The cameras a camera node reads."""
+    """The cameras a camera node reads, and the store's opening hours that arm its restricted zones."""
 
     cameras: list[CameraConfig]
+    timezone: str = "Asia/Shanghai"
+    hours: list[OpeningHoursWire] = Field(default_factory=list)  # a weekday not listed: closed all day
 
 
 class CameraStatusIn(BaseModel):

@@ -46,6 +46,7 @@ from store.patrol.schemas import (
     FindingBatch,
     HeatmapBatch,
     NodeConfig,
+    OpeningHoursWire,
     RouteIn,
     RouteRead,
     StatusBatch,
@@ -147,7 +148,13 @@ def node_config(session: Session, store_id: int, device_id: int) -> NodeConfig:
         )
         for c in list_cameras(session, store_id, device_id=device_id)
     ]
-    return NodeConfig(cameras=cameras)
+    hours = [
+        OpeningHoursWire(
+            weekday=h.weekday, opens_at=h.opens_at.strftime("%H:%M"), closes_at=h.closes_at.strftime("%H:%M")
+        )
+        for h in premises_service.list_opening_hours(session, store_id)
+    ]
+    return NodeConfig(cameras=cameras, timezone=premises_service.get_store(session, store_id).timezone, hours=hours)
 
 
 def _node_cameras(session: Session, store_id: int, device_id: int | None, ids: set[int]) -> dict[int, Camera]:

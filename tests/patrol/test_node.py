@@ -139,3 +139,96 @@ def test_an_unreachable_store_with_no_config_yet_starts_with_no_cameras(tmp_path
     assert node._config_or_cached().cameras == []
     with pytest.raises(Unreachable):
         StoreClient("/api/v1", "k", http=Down()).config()
+
+
+def loiterer():
+    """One person standing still in the middle of the picture, in every frame."""
+    return lambda _image: [(1, (90.0, 60.0, 110.0, 120.0))]
+
+
+def intrusion_findings(session, client, store, key, tmp_path, local_start, settings=None):
+    """A restricted camera watched for 20 seconds from ``local_start`` (store-local): its intrusion findings."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    manager = headers_for(session, create_user(session, store, role=Role.manager))
+    body = {
+        "code": f"STOCK-{local_start:%H%M}",
+        "name": "仓库",
+        "role": "restricted",
+        "source": "file:stockroom.mp4",
+        "device_id": key[1].id,
+        "settings": {"zone": [[0, 0], [200, 0], [200, 160], [0, 160]], **(settings or {})},
+    }
+    created = client.post("/api/v1/patrol/cameras", json=body, headers=manager)
+    assert created.status_code == 201, created.text
+    start = local_start.replace(tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    clock = FakeClock(start)
+    node = CameraNode(
+        StoreClient("/api/v1", key[0], http=client),
+        state_dir=tmp_path / f"{local_start:%H%M}",
+        tracker_factory=loiterer,
+        frame_source=frames_for,
+        clock=clock.monotonic,
+        now=clock.now,
+    )
+    node.configure(node._config_or_cached())
+    for second in range(0, 20):
+        clock.t = float(second)
+        node.step()
+    found = session.exec(select(PatrolFinding).where(PatrolFinding.camera_id == created.json()["id"])).all()
+    return [f.kind for f in found]
+
+
+def test_restricted_zones_are_armed_outside_the_stores_own_opening_hours(session, client, tmp_path):
+    from datetime import datetime, time
+
+    from store.premises import service as premises
+
+    store = create_store(session)
+    for weekday in range(7):
+        premises.set_opening_hours(session, store.id, weekday, time(9, 30), time(21, 30))
+    session.flush()
+    key = create_device(session, store, kind=DeviceKind.camera_node, name="box")
+    yesterday = (utcnow() - timedelta(days=1)).date()
+
+    # 21:00 local: the store is open (its hours, not a fixed 10–22), someone in the stockroom raises nothing.
+    assert "intrusion" not in intrusion_findings(
+        session, client, store, key, tmp_path, datetime.combine(yesterday, time(21, 0))
+    )
+    # 21:45 local: closed, the same person is an intruder.
+    assert "intrusion" in intrusion_findings(
+        session, client, store, key, tmp_path, datetime.combine(yesterday, time(21, 45))
+    )
+
+
+def test_a_camera_with_hours_of_its_own_is_armed_outside_them(session, client, tmp_path):
+    from datetime import datetime, time
+
+    from store.premises import service as premises
+
+    store = create_store(session)
+    for weekday in range(7):
+        premises.set_opening_hours(session, store.id, weekday, time(9, 30), time(21, 30))
+    session.flush()
+    key = create_device(session, store, kind=DeviceKind.camera_node, name="box")
+    yesterday = (utcnow() - timedelta(days=1)).date()
+    plant_room = {"opens_at": "08:00", "closes_at": "09:00"}  # staffed one hour a day
+    kinds = intrusion_findings(
+        session, client, store, key, tmp_path, datetime.combine(yesterday, time(12, 0)), settings=plant_room
+    )
+    assert "intrusion" in kinds  # the store is open at noon, the plant room is not
+
+
+def test_camera_settings_refuse_a_counting_line_that_is_neither_a_line_nor_a_polygon(session, client):
+    store = create_store(session)
+    _, node = create_device(session, store, kind=DeviceKind.camera_node, name="box")
+    manager = headers_for(session, create_user(session, store, role=Role.manager))
+    for lines in ([[1, 2, 3, 4, 5]], [[5, 5, 5, 5]], [[1, 2, 3]]):
+        body = {"code": "C", "name": "C", "source": "file:x.mp4", "device_id": node.id, "settings": {"lines": lines}}
+        response = client.post("/api/v1/patrol/cameras", json=body, headers=manager)
+        assert response.status_code == 422, lines
+        assert response.headers["content-type"].startswith("application/problem+json")
+    polygon = {"lines": [[0, 0, 100, 0, 100, 100, 0, 100]]}
+    body = {"code": "P", "name": "P", "source": "file:x.mp4", "device_id": node.id, "settings": polygon}
+    assert client.post("/api/v1/patrol/cameras", json=body, headers=manager).status_code == 201

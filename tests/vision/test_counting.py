@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vision.counting import BadLine, Heatmap, Line, LineCounter, ground_point, inside, occupancy
+from vision.counting import BadLine, Heatmap, Line, LineCounter, Region, boundary, ground_point, inside, occupancy
 
 
 def person(x: float, feet_y: float, height: float = 80) -> tuple[float, float, float, float]:
@@ -89,6 +89,66 @@ class TestCrossing:
         counter = LineCounter([Line.parse("0,317,768,317"), Line.parse("384,576,384,0")])
         walk(counter, 1, [(300 + 10 * i, 280 + 10 * i) for i in range(20)])  # down and right: crosses both
         assert counter.counts == [{"in": 1, "out": 0}, {"in": 1, "out": 0}]
+
+
+class TestRegion:
+    """A counting polygon: stepping over any of its edges into it is in, out of it is out."""
+
+    DOOR = "300,200,500,200,500,400,300,400"  # a square just inside the doors
+
+    def test_entering_over_one_edge_and_leaving_over_another_counts_in_then_out(self):
+        counter = LineCounter([Region.parse(self.DOOR)])
+        walk(counter, 1, [(400, y) for y in range(150, 300, 10)])  # in over the top edge
+        assert counter.counts[0] == {"in": 1, "out": 0}
+        walk(counter, 1, [(x, 290) for x in range(410, 560, 10)], start=20)  # out over the right edge
+        assert counter.counts[0] == {"in": 1, "out": 1}
+        assert [c.direction for c in counter.crossings] == ["in", "out"]
+
+    def test_walking_past_outside_or_lingering_on_an_edge_counts_nothing(self):
+        counter = LineCounter([Region.parse(self.DOOR)])
+        walk(counter, 1, [(x, 150) for x in range(200, 600, 10)])  # along the outside
+        jitter = [(400, 200 + d) for d in [-4, 3, -2, 5, -5, 4, -3, 2] * 10]
+        walk(counter, 2, [(400, 170), (400, 185), *jitter, (400, 180)], start=50)  # on the top edge, then back
+        assert counter.counts[0] == {"in": 0, "out": 0}
+
+    def test_someone_first_seen_inside_is_not_counted_until_they_cross(self):
+        counter = LineCounter([Region.parse(self.DOOR)])
+        walk(counter, 1, [(400, y) for y in range(300, 380, 10)])
+        assert counter.counts[0] == {"in": 0, "out": 0}
+        walk(counter, 1, [(400, y) for y in range(390, 470, 10)], start=10)
+        assert counter.counts[0] == {"in": 0, "out": 1}
+
+    def test_a_concave_polygon_counts_by_its_edges_not_its_bounding_box(self):
+        ell = Region.parse("0,0,200,0,200,100,100,100,100,200,0,200")  # an L: the notch at x, y > 100 is outside
+        counter = LineCounter([ell])
+        walk(counter, 1, [(150, y) for y in range(260, 120, -10)])  # up into the notch: still outside
+        assert counter.counts[0] == {"in": 0, "out": 0}
+        walk(counter, 1, [(150, y) for y in range(110, 40, -10)], start=20)  # over the notch's edge y = 100
+        assert counter.counts[0] == {"in": 1, "out": 0}
+
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            ("1,2,3,4", "three points"),
+            ("1,2,3,4,5", "three points"),
+            ("0,0,10,10,20,20", "no area"),
+            ("a,b,c,d,e,f", "pairs"),
+        ],
+    )
+    def test_a_bad_polygon_is_refused_with_a_reason(self, text, reason):
+        with pytest.raises(BadLine, match=reason):
+            Region.parse(text)
+
+    def test_a_polygon_off_the_frame_is_refused(self):
+        with pytest.raises(BadLine, match="outside the 768x576 frame"):
+            Region.parse("0,0,800,0,800,100").check_inside(768, 576)
+
+    def test_the_camera_settings_form_is_a_line_for_four_numbers_and_a_polygon_for_more(self):
+        assert isinstance(boundary([0, 317, 768, 317]), Line)
+        assert isinstance(boundary([0, 0, 10, 0, 10, 10]), Region)
+        for numbers in ([1, 2, 3, 4, 5], [5, 5, 5, 5]):
+            with pytest.raises(BadLine):
+                boundary(numbers)
 
 
 class TestZones:

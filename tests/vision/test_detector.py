@@ -56,11 +56,14 @@ def test_the_shipped_detector_counts_the_hand_marked_crossings(detector):
     assert matches(counted, expected), f"counted {counted}, hand-marked {expected}"
 
 
+# The half of the frame right of the line, its other edges off the picture: only the line's edge can be crossed.
+RIGHT_OF_LINE = "250,577,250,-1,769,-1,769,577"
+
+
 def test_vision_count_prints_json_per_line(tmp_path):
     # The clip has a man who walks to the line and turns back (not counted) and two real crossings.
-    result = CliRunner().invoke(
-        vision, ["count", str(CLIPS["735"]), "--line", LINE, "--line", "0,317,768,317", "--format", "json"]
-    )
+    args = ["count", str(CLIPS["735"]), "--line", LINE, "--line", "0,317,768,317", "--polygon", RIGHT_OF_LINE]
+    result = CliRunner().invoke(vision, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["frames"] == 60
@@ -70,6 +73,10 @@ def test_vision_count_prints_json_per_line(tmp_path):
     assert (first["in"], first["out"]) == (1, 1)
     assert matches(counted, truth(735, 795)), counted
     assert data["lines"][1]["line"] == "0,317,768,317"
+    polygon = data["lines"][2]  # polygons follow the lines, in the same shape
+    assert polygon["line"] == RIGHT_OF_LINE
+    assert (polygon["in"], polygon["out"]) == (1, 1)
+    assert matches([(c["frame"], c["direction"]) for c in polygon["crossings"]], truth(735, 795))
 
 
 @pytest.mark.parametrize(
@@ -77,11 +84,12 @@ def test_vision_count_prints_json_per_line(tmp_path):
     [
         (["--line", "0,700,768,700"], "outside the 768x576 frame"),
         (["--line", "1,2,3"], "four numbers"),
+        (["--polygon", "0,0,10,10,20,20"], "no area"),
         (["--model", "missing.pt"], "weights not found"),
     ],
 )
 def test_vision_count_explains_bad_input(args, message):
-    extra = [] if "--line" in args else ["--line", LINE]
+    extra = [] if "--line" in args or "--polygon" in args else ["--line", LINE]
     result = CliRunner().invoke(vision, ["count", str(CLIPS["735"]), *extra, *args])
     assert result.exit_code == 2
     assert message in result.output
