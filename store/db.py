@@ -177,7 +177,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     session.info[_DEFERRED] = [] if reads_first_ else None
     try:
         yield session
-        await _end(session, session.commit)
+        if _has_work(session):
+            await run_in_threadpool(session.commit)
+        # else: nothing to commit (a reads-first route committed its own writes): a commit would only
+        # begin and end an empty session transaction
     except BaseException:
         await _end(session, session.rollback)
         raise
@@ -186,15 +189,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await _end(session, session.close)
 
 
+def _has_work(session: Session) -> bool:
+    """Whether the session holds a transaction or pending objects: ending it may do I/O."""
+    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
+
+
 async def _end(session: Session, step: Callable[[], None]) -> None:
-    """Run ``step`` here when the session holds no transaction nor pending objects (no I/O), else on the
-    thread pool."""
-    if session.in_transaction() or session.new or session.dirty or session.deleted:
+    """Roll back or close: on the thread pool when that may do I/O, else here."""
+    if _has_work(session):
         await run_in_threadpool(step)
-    elif step != session.commit:
+    else:
         step()
-    # else: nothing to commit (a reads-first route committed its own writes): a commit would only
-    # begin and end an empty session transaction
 
 
 def defers_writes(session: Session) -> bool:
