@@ -28,7 +28,7 @@
 
   function formatter(unit) {
     return function (value) {
-      if (unit.plain) { return Number(value).toLocaleString(CHINESE ? "zh-CN" : "en"); }
+      if (unit.plain || value === 0) { return Number(value).toLocaleString(CHINESE ? "zh-CN" : "en"); }
       var scaled = value / unit.size;
       var text = scaled === Math.round(scaled) ? scaled.toFixed(0) : String(Number(scaled.toFixed(2)));
       return text + unit.text;
