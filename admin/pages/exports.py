@@ -215,7 +215,7 @@ def view_table(
     columns = kpi.kpi_view.columns_for("shop" if one_shop else q.view)
     name = kpi.row_name(q.view, locale, q.grain)
     places = kpi.shop_places(session, staff, q, locale)
-    first = gettext(kpi.GRAINS[q.grain] if q.view == "month" else kpi.VIEWS[q.view], locale)
+    first = gettext(kpi.PERIOD_HEADS[q.grain] if q.view == "month" else kpi.VIEWS[q.view], locale)
     header = [first]
     if q.view == "shop":
         header += [gettext("Floor", locale), gettext("Category", locale)]

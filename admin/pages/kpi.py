@@ -41,6 +41,7 @@ KPI_READERS = (Role.admin, Role.manager, Role.marketing, Role.tenant)
 KpiReader = Annotated[StaffContext, Depends(require_role(*KPI_READERS))]
 VIEWS = {"month": N_("Over time"), "floor": N_("By floor"), "shop": N_("By shop"), "category": N_("By category")}
 GRAINS = {"day": N_("Days"), "week": N_("Weeks"), "month": N_("Months")}
+PERIOD_HEADS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}  # the first column over time
 COMPARES = {"year": N_("Last year"), "week": N_("A week before")}
 TOP_CHOICES = (0, 10, 20, 50)  # top/bottom N of a breakdown (0: every row)
 CHART_BARS = 30  # a breakdown's chart shows this many bars at most (the biggest); the table has them all
@@ -556,6 +557,7 @@ def page_context(
     return {
         "views": VIEWS,
         "grains": GRAINS,
+        "period_heads": PERIOD_HEADS,
         "compares": COMPARES,
         "error": None,
         "q": q,

@@ -181,7 +181,7 @@ class TestOverTime:
         body = client.get(f"/admin/exports/kpi.csv?grain=day&from={first}&to={shop_store.today}&lang=en")
 
         rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
-        assert rows[0][0] == "Days" and len(rows) == 11
+        assert rows[0][0] == "Day" and len(rows) == 11
         assert rows[-1][0].startswith(shop_store.today.isoformat())
 
 
