@@ -404,10 +404,10 @@ def kpi_page(request: Request, session: SessionDep, staff: KpiReader, view: KpiV
             "by": q.view,
             "grain": q.grain,
             "compare": q.compare,
-            "from": q.period.from_text,
-            "to": q.period.to_text,
-            "base_from": q.baseline.from_text,
-            "base_to": q.baseline.to_text,
+            "from": picker_text(q.period.first_day, q.period.from_text, q.grain),
+            "to": picker_text(q.period.last_day, q.period.to_text, q.grain),
+            "base_from": picker_text(q.baseline.first_day, q.baseline.from_text, q.grain),
+            "base_to": picker_text(q.baseline.last_day, q.baseline.to_text, q.grain),
         }
     )
     context = page_context(session, staff, q, top_rows(rows, q), locale, all_rows=rows, before=before)
@@ -428,6 +428,11 @@ def kpi_page(request: Request, session: SessionDep, staff: KpiReader, view: KpiV
         }
     )
     return render(request, "kpi/kpi.html", context, staff=staff)
+
+
+def picker_text(day: date, text: str, grain: str) -> str:
+    """What a picker shows: a month picker takes YYYY-MM (whole months by month), a date picker a day."""
+    return text if grain == "month" and len(text) == 7 else day.isoformat()
 
 
 def presets(q: KpiQuery) -> list[tuple[str, str, bool]]:
