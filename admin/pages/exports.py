@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from admin.deps import StaffContext, require_role
 from admin.i18n import gettext, negotiate
+from admin.pages import kpi
 from admin.pages.formats import (
     MonthRange,
     last_full_months,
@@ -200,23 +201,21 @@ VIEW_UNITS = {
 
 
 def view_table(
-    request: Request, session: Session, staff: StaffContext, params: dict[str, Any]
+    request: Request, session: Session, staff: StaffContext, view: kpi.KpiParams
 ) -> tuple[list[str], list[list[Any]], str]:
     """The rows the KPI page shows for these parameters, as a header and typed cells (the same query,
-    sort, top N, floor and shop as on screen), and a name for the file."""
-    from admin.pages import kpi  # the page's own reading of its parameters
-
+    grain, sort, top N, floor and shop as on screen), and a name for the file."""
     locale = negotiate(request)
     try:
-        q = kpi.read_query(session, staff, **params)
+        q = kpi.read_query(session, staff, view)
         rows = kpi_view_rows(session, staff, q)
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, locale)) from None
     one_shop = q.shop is not None or staff.shop_id is not None
     columns = kpi.kpi_view.columns_for("shop" if one_shop else q.view)
-    name = kpi.row_name(q.view, locale)
+    name = kpi.row_name(q.view, locale, q.grain)
     places = kpi.shop_places(session, staff, q, locale)
-    first = gettext("Month", locale) if q.view == "month" else gettext(kpi.VIEWS[q.view], locale)
+    first = gettext(kpi.PERIOD_HEADS[q.grain] if q.view == "month" else kpi.VIEWS[q.view], locale)
     header = [first]
     if q.view == "shop":
         header += [gettext("Floor", locale), gettext("Category", locale)]
@@ -241,42 +240,9 @@ def view_table(
     return header, body, label
 
 
-def kpi_view_rows(session: Session, staff: StaffContext, q: Any) -> list[KpiRow]:
-    from admin.pages import kpi
-
-    rows = kpi.kpi_view.sort_rows(kpi.kpi_rows(session, staff, q), q.sort or kpi.default_sort(q), q.descending)
-    return kpi.top_rows(rows, q)
-
-
-def _view_params(
-    by: str,
-    start: str | None,
-    end: str | None,
-    base_from: str | None,
-    base_to: str | None,
-    sort: str | None,
-    order: str | None,
-    floor: str | None,
-    shop: int | None,
-    closed: str | None,
-    top: int,
-) -> dict[str, Any]:
-    return {
-        "by": by,
-        "start": start,
-        "end": end,
-        "base_from": base_from,
-        "base_to": base_to,
-        "sort": sort,
-        "order": order,
-        "floor": floor,
-        "shop": shop,
-        "closed": closed,
-        "top": top,
-    }
-
-
-ViewText = Annotated[str | None, Query(max_length=20)]
+def kpi_view_rows(session: Session, staff: StaffContext, q: kpi.KpiQuery) -> list[KpiRow]:
+    rows, _ = kpi.kpi_rows(session, staff, q)
+    return kpi.top_rows(kpi.kpi_view.sort_rows(rows, q.sort or kpi.default_sort(q), q.descending), q)
 
 
 @router.get("/kpi.{ext}")
@@ -285,23 +251,12 @@ def kpi_view_export(
     session: SessionDep,
     staff: Exporter,
     ext: str,
-    by: str = "month",
-    start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
-    base_from: ViewText = None,
-    base_to: ViewText = None,
-    sort: ViewText = None,
-    order: ViewText = "desc",
-    floor: Annotated[str | None, Query(max_length=32)] = None,
-    shop: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    closed: ViewText = None,
-    top: Annotated[int, Query(ge=0, le=1000)] = 0,
+    view: kpi.KpiView,
 ) -> Response:
     """The KPI page's current view (its rows, columns and order) as CSV or XLSX."""
     if ext not in ("csv", "xlsx"):
         raise NotFound("Not found")
-    params = _view_params(by, start, end, base_from, base_to, sort, order, floor, shop, closed, top)
-    header, body, label = view_table(request, session, staff, params)
+    header, body, label = view_table(request, session, staff, view)
     code = premises_service.get_store(session, staff.store_id).code
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in f"kpi-{code}-{label}")
     if ext == "csv":

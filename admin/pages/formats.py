@@ -6,7 +6,7 @@ pages' calls short."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -89,6 +89,7 @@ def growth_of(row: Any, field: str) -> float | None:
 PERIOD_TEXTS = {
     "reversed": N_("The %(name)s runs backwards: %(start)s is after %(end)s."),
     "bad_month": N_("The %(name)s must be a month written YYYY-MM (e.g. 2026-01), not “%(text)s”."),
+    "bad_day": N_("The %(name)s must be a month (YYYY-MM) or a day (YYYY-MM-DD), not “%(text)s”."),
     "after_today": N_("The period starts on %(start)s, after today (%(today)s): there are no figures yet."),
     "both_baseline_ends": N_("Give both ends of the baseline, or neither."),
     "too_many_days": N_("A daily series covers at most %(limit)s days: choose a monthly view."),
@@ -104,6 +105,7 @@ PERIOD_NAMES = {
     "period": N_("period"),
     "baseline": N_("baseline"),
     "month": N_("month"),
+    "day": N_("day"),
     "start month": N_("start month"),
     "end month": N_("end month"),
     "report period": N_("report period"),
@@ -170,3 +172,75 @@ def month_range(from_text: str | None, to_text: str | None, default: MonthRange,
     if end < start:
         raise PeriodError("reversed", name=name, start=month_key(start), end=month_key(end))
     return MonthRange(start, end)
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """A range of days as the KPI form carries it: whole months are read and written as ``YYYY-MM``,
+    any other range as ``YYYY-MM-DD`` (the date-range picker)."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def whole_months(self) -> bool:
+        return self.first_day.day == 1 and self.last_day == month_end(self.last_day)
+
+    @property
+    def from_text(self) -> str:
+        return month_key(self.first_day) if self.whole_months else self.first_day.isoformat()
+
+    @property
+    def to_text(self) -> str:
+        return month_key(self.last_day) if self.whole_months else self.last_day.isoformat()
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def shifted_days(self, days: int) -> DayRange:
+        """The same weekdays ``days`` later (negative: earlier)."""
+        step = timedelta(days=days)
+        return DayRange(self.first_day + step, self.last_day + step)
+
+    def shifted_months(self, months: int) -> DayRange:
+        """The same calendar days ``months`` later (negative: earlier); a month's last day stays its last
+        day, and a day the other month lacks (31st, 29 February) becomes that month's last."""
+        return DayRange(_shift_day(self.first_day, months), _shift_day(self.last_day, months, end=True))
+
+    @classmethod
+    def of_months(cls, months: MonthRange) -> DayRange:
+        return cls(months.first_day, months.last_day)
+
+
+def _shift_day(day: date, months: int, *, end: bool = False) -> date:
+    first = add_months(day.replace(day=1), months)
+    last = month_end(first)
+    if end and day == month_end(day):
+        return last
+    return min(first + timedelta(days=day.day - 1), last)
+
+
+def _day_of(text: str, *, end: bool, name: str) -> date:
+    text = text.strip()
+    if len(text) == 7:  # YYYY-MM: the month's first day, or its last for the range's end
+        first = parse_month(text, name=name)
+        return month_end(first) if end else first
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError("bad_day", name=name, text=text) from None
+    if len(text) != 10 or day.year < 1900:
+        raise PeriodError("bad_day", name=name, text=text)
+    return day
+
+
+def day_range(from_text: str | None, to_text: str | None, default: DayRange, *, name: str = "period") -> DayRange:
+    """The range a form asked for, each end a month or a day (blank fields take the default's); a bad
+    text or a reversed range → PeriodError."""
+    first = _day_of(from_text, end=False, name=name) if from_text else default.first_day
+    last = _day_of(to_text, end=True, name=name) if to_text else default.last_day
+    if last < first:
+        start = from_text.strip() if from_text else first.isoformat()
+        raise PeriodError("reversed", name=name, start=start, end=to_text.strip() if to_text else last.isoformat())
+    return DayRange(first, last)

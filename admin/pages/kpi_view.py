@@ -141,22 +141,48 @@ def yuan_value(fen: int | None) -> float | None:
 
 
 def totals_row(rows: Sequence[KpiRow], columns: Sequence[Column]) -> tuple[Cell, ...]:
-    """The breakdown's total: revenue, orders, area and staff added up; ticket, 坪效 and 人效 of the sums
-    (a dash where a row lacks its figure, rather than a total of the rows that have one)."""
+    """The table's total: revenue, orders and footfall added up; ticket, conversion, 坪效 and 人效 of the sums
+    (a dash where a row lacks its figure, rather than a total of the rows that have one). Area and staff
+    are added up across floors, shops or categories, and averaged per day across periods (rows with a
+    ``period`` of their own: days, weeks, months), since a month's 800 m² and the next month's are the
+    same 800 m²."""
     revenue = sum(r.revenue_fen for r in rows)
     orders = sum(r.orders for r in rows)
-    area = sum(r.selling_area_m2 for r in rows)
-    staff = sum(r.staff for r in rows)
+    over_time = len({r.period for r in rows}) == len(rows) and len(rows) > 0 and len({r.key for r in rows}) == 1
+    days = sum(r.days for r in rows)
+    if over_time and days:
+        area = sum(r.selling_area_m2 * r.days for r in rows) / days
+        staff = sum(r.staff * r.days for r in rows) / days
+    else:
+        area = sum(r.selling_area_m2 for r in rows)
+        staff = sum(r.staff for r in rows)
     complete = {
-        key: all(getattr(r, key) is not None for r in rows) for key in ("sales_per_m2_fen", "sales_per_staff_fen")
+        key: all(getattr(r, key) is not None for r in rows)
+        for key in ("sales_per_m2_fen", "sales_per_staff_fen", "footfall")
     }
+    footfall = sum(r.footfall or 0 for r in rows) if complete["footfall"] else None
     values: dict[str, Any] = {
         "revenue_fen": revenue,
         "orders": orders,
         "avg_ticket_fen": round(revenue / orders) if orders else None,
+        "footfall": footfall,
+        "conversion": round(orders / footfall, 4) if footfall else None,
         "selling_area_m2": area,
         "staff": staff,
         "sales_per_m2_fen": round(revenue / area) if area and complete["sales_per_m2_fen"] else None,
         "sales_per_staff_fen": round(revenue / staff) if staff and complete["sales_per_staff_fen"] else None,
     }
     return tuple(Cell(c.show(values.get(c.key)), None) for c in columns)
+
+
+def averages_row(rows: Sequence[KpiRow], columns: Sequence[Column]) -> tuple[Cell, ...]:
+    """The average row: each column's mean over the rows (a dash where a row lacks the figure)."""
+    cells = []
+    for c in columns:
+        values = [getattr(r, c.key) for r in rows]
+        if not values or any(v is None for v in values):
+            cells.append(Cell(c.show(None), None))
+            continue
+        mean = sum(values) / len(values)
+        cells.append(Cell(c.show(mean if c.key in ("conversion", "selling_area_m2", "staff") else round(mean)), None))
+    return tuple(cells)

@@ -7,8 +7,10 @@ counts are accepted for entrance zones only; occupancy may be measured in any zo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -185,3 +187,32 @@ def daily_footfall(session: Session, store_id: int, start: date, end: date) -> d
         .group_by(col(FootfallCount.business_on))
     )
     return {day: int(total) for day, total in session.exec(query)}
+
+
+def hourly_in(session: Session, store_id: int, days: Collection[date], timezone: str) -> dict[date, dict[int, int]]:
+    """People in through the entrances per local hour of each business day in ``days``, all entrances
+    together, summed in SQL per interval. Only counts of an hour or less are placed in an hour: a day
+    imported as one daily total has no hours (it is left out rather than put at its opening hour)."""
+    if not days:
+        return {}
+    zone = ZoneInfo(timezone)
+    query = (
+        select(
+            col(FootfallCount.business_on),
+            col(FootfallCount.interval_start),
+            col(FootfallCount.interval_minutes),
+            func.sum(FootfallCount.count_in),
+        )
+        .where(FootfallCount.store_id == store_id, col(FootfallCount.business_on).in_(list(days)))
+        .group_by(
+            col(FootfallCount.business_on), col(FootfallCount.interval_start), col(FootfallCount.interval_minutes)
+        )
+    )
+    result: dict[date, dict[int, int]] = {}
+    for day, start, minutes, people in session.exec(query):
+        if minutes > 60:
+            continue
+        hour = start.astimezone(zone).hour
+        hours = result.setdefault(day, {})
+        hours[hour] = hours.get(hour, 0) + int(people or 0)
+    return result

@@ -13,6 +13,7 @@ from store.errors import InvalidInput
 MESSAGES: dict[str, str] = {
     "reversed": "the {name} is reversed: {start} comes after {end}",
     "bad_month": "{name} must be a month written YYYY-MM (e.g. 2026-01), got {text!r}",
+    "bad_day": "{name} must be a month (YYYY-MM) or a day (YYYY-MM-DD), got {text!r}",
     "after_today": "the range starts on {start}, after today ({today}): no figures yet",
     "both_baseline_ends": "give both baseline_start and baseline_end, or neither",
     "too_many_days": "a daily series covers at most {limit} days: ask for grain=month",

@@ -193,12 +193,31 @@ def _buckets(start: date, end: date, grain: Grain) -> list[_Bucket]:
             )
             for i in range((end - start).days + 1)
         ]
+    if grain == Grain.week:
+        return _week_buckets(start, end)
     result, first = [], start.replace(day=1)
     while first <= end:
         last = month_end(first)
         lo, hi = max(first, start), min(last, end)
         result.append(_Bucket(month_key(first), lo, hi, partial=(lo, hi) != (first, last)))
         first = last + timedelta(days=1)
+    return result
+
+
+def week_key(day: date) -> str:
+    """The ISO week a day lies in: '2026-W05' (weeks run Monday to Sunday)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _week_buckets(start: date, end: date) -> list[_Bucket]:
+    """Monday-to-Sunday weeks touching ``start``..``end``; a week the range cuts is partial."""
+    result, monday = [], start - timedelta(days=start.weekday())
+    while monday <= end:
+        sunday = monday + timedelta(days=6)
+        lo, hi = max(monday, start), min(sunday, end)
+        result.append(_Bucket(week_key(monday), lo, hi, partial=(lo, hi) != (monday, sunday)))
+        monday += timedelta(days=7)
     return result
 
 
@@ -411,6 +430,31 @@ def _check_range(start: date, end: date, name: str = "range") -> None:
         raise PeriodError("reversed", name=name, start=start, end=end)
 
 
+def _compare(
+    session: Session,
+    store_id: int,
+    *,
+    start: date,
+    end: date,
+    grain: Grain | str,
+    by: GroupBy | str,
+    baseline: tuple[date, date] | None,
+    shop_id: int | None,
+    per_period: bool,
+    shops_of: ShopFilter | None,
+) -> tuple[list[_Figures], list[_Figures] | None, int]:
+    """The figures of every period and key, those of the baseline (None without one), and the keys per period."""
+    _check_range(start, end)
+    grain, by = Grain(grain), GroupBy(by)
+    ctx = _context(session, store_id, by, shop_id, history=baseline is not None, shops_of=shops_of)
+    figures = _figures(session, ctx, _buckets(start, end, grain))
+    if baseline is None:
+        return figures, None, len(ctx.groups)
+    _check_range(*baseline, name="baseline")
+    base_buckets = _buckets(*baseline, grain) if per_period else [_Bucket("baseline", *baseline, False)]
+    return figures, _figures(session, ctx, base_buckets), len(ctx.groups)
+
+
 def series(
     session: Session,
     store_id: int,
@@ -429,24 +473,64 @@ def series(
 
     Every row is compared with its key's figures over the whole baseline; with ``per_period`` the
     baseline is cut into periods of the same grain and the n-th period compared with the n-th (each
-    month beside the same month last year). ``Grain.total`` gives one row per key for the whole range.
+    month beside the same month last year, each day beside the same weekday a week or a year before).
+    ``Grain.total`` gives one row per key for the whole range.
     """
-    _check_range(start, end)
-    grain, by = Grain(grain), GroupBy(by)
-    ctx = _context(session, store_id, by, shop_id, history=baseline is not None, shops_of=shops_of)
-    figures = _figures(session, ctx, _buckets(start, end, grain))
-    if baseline is None:
-        return [_row(f) for f in figures]
-    _check_range(*baseline, name="baseline")
-    base_buckets = _buckets(*baseline, grain) if per_period else [_Bucket("baseline", *baseline, False)]
-    base = _figures(session, ctx, base_buckets)
-    width = len(ctx.groups)  # rows run period by period, the keys in the same order within each
+    return series_beside_baseline(
+        session,
+        store_id,
+        start=start,
+        end=end,
+        grain=grain,
+        by=by,
+        baseline=baseline,
+        shop_id=shop_id,
+        per_period=per_period,
+        shops_of=shops_of,
+    )[0]
 
-    def against(index: int, now: _Figures) -> KpiRow:
+
+def series_beside_baseline(
+    session: Session,
+    store_id: int,
+    *,
+    start: date,
+    end: date,
+    grain: Grain | str = Grain.day,
+    by: GroupBy | str = GroupBy.store,
+    baseline: tuple[date, date] | None = None,
+    shop_id: int | None = None,
+    per_period: bool = False,
+    shops_of: ShopFilter | None = None,
+) -> tuple[list[KpiRow], list[KpiRow | None]]:
+    """:func:`series`, and beside each row the baseline's own figures it was compared with (the chart's
+    "last year" line): None where there is none, or where the store's sales history does not cover it."""
+    figures, base, width = _compare(
+        session,
+        store_id,
+        start=start,
+        end=end,
+        grain=grain,
+        by=by,
+        baseline=baseline,
+        shop_id=shop_id,
+        per_period=per_period,
+        shops_of=shops_of,
+    )
+    if base is None:
+        return [_row(f) for f in figures], [None] * len(figures)
+    base_rows = [None if any(g.figure == "revenue" for g in b.gaps(history=True)) else _row(b) for b in base]
+    rows: list[KpiRow] = []
+    beside: list[KpiRow | None] = []
+    for index, now in enumerate(figures):  # rows run period by period, the keys in the same order within each
         at = index if per_period else index % width
-        return _row(now) if at >= len(base) else _with_growth(now, base[at])
-
-    return [against(i, f) for i, f in enumerate(figures)]
+        if at >= len(base):
+            rows.append(_row(now))
+            beside.append(None)
+        else:
+            rows.append(_with_growth(now, base[at]))
+            beside.append(base_rows[at])
+    return rows, beside
 
 
 def _span(session: Session, ctx: _Context, start: date, end: date) -> _Figures:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 class Grain(StrEnum):
     day = "day"
+    week = "week"  # Monday to Sunday, named by its ISO week (2026-W05)
     month = "month"
     total = "total"  # one period: the whole range
 

@@ -30,6 +30,8 @@ from store.kpi.figures import (  # noqa: F401  (the read side)
     first_sales_day,
     monthly,
     series,
+    series_beside_baseline,
+    week_key,
 )
 from store.kpi.models import FOOTFALL_TABLE, SALES_KEY, SALES_SUMS, SALES_TABLE
 from store.kpi.schemas import Dashboard, Grain, GroupBy, KpiRow

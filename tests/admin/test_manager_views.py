@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from admin.pages.formats import MonthRange
+from admin.pages.formats import DayRange
 from admin.pages.kpi import newest_covered
 from store.kpi import service as kpi_service
 from tests.admin.report_data import SmallStore, small_store
@@ -31,21 +31,25 @@ def month_text(day: date) -> str:
 
 class TestNewestCoveredBaseline:
     def test_a_baseline_the_history_covers_is_kept(self) -> None:
-        baseline = MonthRange(date(2024, 12, 1), date(2025, 11, 1))
+        baseline = DayRange(date(2024, 12, 1), date(2025, 11, 30))
         assert newest_covered(baseline, date(2024, 12, 1)) == baseline
         assert newest_covered(baseline, date(2020, 5, 17)) == baseline
         assert newest_covered(baseline, None) == baseline
 
+    def test_a_range_of_days_starts_on_the_first_day_of_history(self) -> None:
+        baseline = DayRange(date(2024, 11, 4), date(2024, 12, 1))
+        assert newest_covered(baseline, date(2024, 11, 20)) == DayRange(date(2024, 11, 20), date(2024, 12, 1))
+
     def test_a_baseline_starting_before_the_history_starts_at_its_first_whole_month(self) -> None:
-        baseline = MonthRange(date(2024, 11, 1), date(2025, 10, 1))
-        assert newest_covered(baseline, date(2024, 12, 1)) == MonthRange(date(2024, 12, 1), date(2025, 10, 1))
-        assert newest_covered(baseline, date(2024, 11, 25)) == MonthRange(date(2024, 12, 1), date(2025, 10, 1))
-        assert newest_covered(baseline, date(2024, 11, 2)) == MonthRange(date(2024, 12, 1), date(2025, 10, 1))
+        baseline = DayRange(date(2024, 11, 1), date(2025, 10, 31))
+        assert newest_covered(baseline, date(2024, 12, 1)) == DayRange(date(2024, 12, 1), date(2025, 10, 31))
+        assert newest_covered(baseline, date(2024, 11, 25)) == DayRange(date(2024, 12, 1), date(2025, 10, 31))
+        assert newest_covered(baseline, date(2024, 11, 2)) == DayRange(date(2024, 12, 1), date(2025, 10, 31))
 
     def test_nothing_left_keeps_the_baseline_and_its_dashes(self) -> None:
-        baseline = MonthRange(date(2024, 11, 1), date(2025, 10, 1))
+        baseline = DayRange(date(2024, 11, 1), date(2025, 10, 31))
         assert newest_covered(baseline, date(2025, 10, 2)) == baseline
-        assert newest_covered(baseline, date(2025, 10, 1)) == MonthRange(date(2025, 10, 1), date(2025, 10, 1))
+        assert newest_covered(baseline, date(2025, 10, 1)) == DayRange(date(2025, 10, 1), date(2025, 10, 31))
 
 
 def _history_starts(session: Session, shop_store: SmallStore) -> date:

@@ -94,6 +94,18 @@ class TestManagerWalk:
         assert "客流" not in [c.value for c in sheet[1]]  # a shop has no footfall of its own
         assert sheet.cell(1, 1).value == "月份"
 
+        # a month of the trend opens its days, and a day its hours beside the same weekday before
+        page.click("#kpi-table tbody tr:last-child a")
+        page.wait_for_url("**grain=day**")
+        page.wait_for_selector("[data-chart='kpi-chart'][data-drawn='true']")
+        assert "周" in page.inner_text("#kpi-table tbody tr:first-child td:first-child")
+        shot(page, "5b-shop-days")
+        page.goto(page.url.split("/admin/")[0] + "/admin/kpi?grain=day")
+        page.click("#kpi-table tbody tr:last-child a")
+        page.wait_for_selector("[data-chart='hours-chart'][data-drawn='true']")
+        assert page.locator("#hours-table").count() == 1
+        shot(page, "5c-hours")
+
         page.goto(page.url.split("/admin/")[0] + "/admin/assessment")
         page.wait_for_selector(".ss-report")
         page.emulate_media(media="print")

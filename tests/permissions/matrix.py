@@ -509,6 +509,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
         who("admin", "manager", "marketing", "tenant"), at("/admin/dashboard"), page=True
     ),
     ("GET", "/admin/kpi"): Rule(who("admin", "manager", "marketing", "tenant"), at("/admin/kpi"), page=True),
+    # issue 9 (manager): footfall hour by hour beside the same weekday before (entrances: not a tenant's)
+    ("GET", "/admin/kpi/hours"): Rule(who("admin", "manager", "marketing"), at("/admin/kpi/hours"), page=True),
     # issue 9 (manager): the KPI page's current view as a file, and editing a floor
     ("GET", "/admin/exports/kpi.{ext}"): Rule(
         who("admin", "manager", "marketing"), at("/admin/exports/kpi.csv?by=shop"), page=True

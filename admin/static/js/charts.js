@@ -3,7 +3,7 @@
  * A page marks a box with data-chart="ID" and embeds its data as
  * <script type="application/json" id="ID">{"categories": [...], "series": [...]}</script>;
  * each series has name, kind ("bar" | "line"), axis (index of its y axis), values and, for a line,
- * dashed (last year's figures). Nothing is fetched: the numbers are the ones the server put in the
+ * dashed (last year's figures) or thin (earlier weeks, drawn grey behind the others). Nothing is fetched: the numbers are the ones the server put in the
  * table beside the chart.
  */
 (function () {
@@ -28,7 +28,7 @@
 
   function formatter(unit) {
     return function (value) {
-      if (unit.plain) { return Number(value).toLocaleString(CHINESE ? "zh-CN" : "en"); }
+      if (unit.plain || value === 0) { return Number(value).toLocaleString(CHINESE ? "zh-CN" : "en"); }
       var scaled = value / unit.size;
       var text = scaled === Math.round(scaled) ? scaled.toFixed(0) : String(Number(scaled.toFixed(2)));
       return text + unit.text;
@@ -76,6 +76,12 @@
       var item = { name: s.name, type: s.kind || "line", data: s.values, smooth: s.kind === "line",
                    itemStyle: { color: COLORS[i % COLORS.length] }, connectNulls: false };
       if (s.dashed) { item.lineStyle = { type: "dashed" }; }
+      if (s.thin) {
+        item.lineStyle = { width: 1, opacity: 0.55 };
+        item.itemStyle = { color: "#9fb3c8" };
+        item.symbol = "none";
+        item.z = 1;
+      }
       item[horizontal ? "xAxisIndex" : "yAxisIndex"] = horizontal ? 0 : (s.axis || 0);
       return item;
     });
