@@ -10,14 +10,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
+from store import registry
 from store.auth.api import answered
-from store.auth.deps import Principal, require
+from store.auth.deps import Principal, client_address, require
 from store.auth.models import DeviceKind, Role
 from store.clock import utcnow
 from store.db import SessionDep
 from store.members import codes, qr, rules, service
 from store.members.deps import CurrentMember, MemberPrincipal
-from store.members.errors import MemberTokenInvalid, SignInCodeInvalid
+from store.members.errors import MemberTokenInvalid, SignInCodeInvalid, TooManyCodes
 from store.members.schemas import (
     Card,
     CodeCheck,
@@ -35,6 +36,7 @@ from store.members.schemas import (
     Tokens,
     VerifiedMember,
 )
+from store.ratelimit import RateLimited
 from store.sales import service as sales_service
 from store.sales.schemas import OrderPage, OrderSummary
 from store.wire import NotBool, Offset
@@ -74,10 +76,21 @@ def _tokens(pair: service.TokenPair) -> Tokens:
 # --- sign-in (public) -------------------------------------------------------------------------------------
 
 
-@router.post("/sign-in/code", response_model=CodeSent, status_code=status.HTTP_202_ACCEPTED)
-def send_sign_in_code(data: CodeRequest, session: SessionDep) -> CodeSent:
-    """Text a six-digit sign-in code to the phone (five minutes; one a minute, five an hour per phone)."""
-    return CodeSent(expires_at=service.request_sign_in_code(session, data.store_id, data.phone))
+@router.post(
+    "/sign-in/code",
+    response_model=CodeSent,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={429: {"description": "Too many codes for this phone or from this address", **PROBLEM}},
+)
+def send_sign_in_code(data: CodeRequest, request: Request, session: SessionDep) -> CodeSent | JSONResponse:
+    """Text a six-digit sign-in code to the phone (five minutes; one a minute, five an hour per phone, twenty
+    an hour per caller address)."""
+    try:
+        return CodeSent(
+            expires_at=service.request_sign_in_code(session, data.store_id, data.phone, client=client_address(request))
+        )
+    except (RateLimited, TooManyCodes) as exc:
+        return answered(request, exc)  # answered, not raised: the address's hit stays counted
 
 
 @router.post("/sign-in", response_model=Tokens, responses={400: {"description": "Wrong or expired code", **PROBLEM}})
@@ -236,6 +249,8 @@ def _all_orders(session: SessionDep, who: MemberPrincipal) -> list[dict[str, Any
 def export_my_data(who: CurrentMember, session: SessionDep) -> JSONResponse:
     """Everything the store holds about me, as one JSON document (PIPL art. 45)."""
     data = service.export(session, who.member, _all_orders(session, who))
+    for module in registry.domain_modules("member_data"):  # the points ledger, …: domains above this one
+        data[module.SECTION] = module.export(session, who.member)
     stamp = datetime.now().strftime("%Y%m%d")
     return JSONResponse(
         data, headers={"Content-Disposition": f'attachment; filename="member-{who.member.member_no}-{stamp}.json"'}

@@ -81,6 +81,13 @@ class TestSignIn:
         again = client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": PHONE})
         assert again.status_code == 429 and again.headers["Retry-After"] == "60"
 
+    def test_one_address_asking_codes_for_many_phones_is_refused_past_its_hourly_limit(self, client, session, store):
+        phones = [f"1391234{n:04d}" for n in range(service.CODES_PER_ADDRESS_PER_HOUR + 1)]
+        answers = [client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": p}) for p in phones]
+        assert [a.status_code for a in answers[:-1]] == [202] * service.CODES_PER_ADDRESS_PER_HOUR
+        assert answers[-1].status_code == 429 and int(answers[-1].headers["Retry-After"]) > 0
+        assert session.exec(select(func.count()).select_from(SmsOutbox)).one() == service.CODES_PER_ADDRESS_PER_HOUR
+
     @pytest.mark.parametrize("phone", ["12345678901", "1381234567", "138123456789", "phone-number"])
     def test_a_number_that_is_no_mainland_mobile_is_refused(self, client, session, store, phone):
         response = client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": phone})

@@ -156,3 +156,14 @@ def test_member_reads_own_points_in_the_mini_program(client, session, member):
     soon = client.get(f"{P}/me/expiring", params={"within_days": 800}, headers=mine).json()
     assert [lot["remaining"] for lot in soon] == [1_000]
     assert client.get(f"{P}/members/{member.id}", headers=mine).status_code == 401
+
+
+def test_my_data_export_holds_my_points_balance_ledger_and_lots(client, session, member):
+    from tests.factories.members import member_tokens
+
+    tokens = member_tokens(session, member)
+    session.commit()
+    data = client.get("/api/v1/members/me/export", headers={"Authorization": f"Bearer {tokens.access_token}"}).json()
+    assert data["points"]["balance"] == 1_000 and data["points"]["debt"] == 0
+    assert [(e["kind"], e["points"]) for e in data["points"]["entries"]] == [("adjust", 1_000)]
+    assert [lot["remaining"] for lot in data["points"]["lots"]] == [1_000]
