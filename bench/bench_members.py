@@ -9,7 +9,7 @@ members are checked three ways:
 - service: ``store.members.codes.verify`` in its own session and commit (the single-use write included);
 - HTTP: ``POST /api/v1/members/codes/verify`` from a till (device key), in-process through Starlette's
   TestClient (so no network, but the whole app: auth, validation, problem handling, commit);
-- offline: ``codes.check_offline`` with the keys a till caches (no database).
+- offline: ``codes.check_signed_offline`` of QR payloads with the public keys a till caches (no database).
 """
 
 from __future__ import annotations
@@ -130,13 +130,14 @@ def main() -> None:
     print(_line("HTTP", lat, time.perf_counter() - wall))
 
     # offline
-    keys = codes.offline_keys(store_id, utcnow())  # type: ignore[arg-type]
-    digits = [fresh(m) for m in batches[2]]  # type: ignore[arg-type]
+    period = codes.key_period(codes.step_at(utcnow()))
+    keys = {p: codes.public_key(store_id, p) for p in (period - 1, period, period + 1)}  # type: ignore[arg-type]
+    payloads = [codes.qr_payload(store_id, codes.make(store_id, m, codes.step_at(utcnow()))) for m in batches[2]]  # type: ignore[arg-type]
     lat = []
     wall = time.perf_counter()
-    for code in digits:
+    for payload in payloads:
         t = time.perf_counter()
-        codes.check_offline(keys, code, utcnow())
+        codes.check_signed_offline(keys, store_id, payload, utcnow())  # type: ignore[arg-type]
         lat.append(time.perf_counter() - t)
     print(_line("offline", lat, time.perf_counter() - wall))
 

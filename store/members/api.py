@@ -4,7 +4,7 @@ own data (profile, orders, consents, export, erasure) for the mini-program, and 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -27,12 +27,13 @@ from store.members.schemas import (
     ConsentChange,
     ConsentState,
     CouponPage,
-    OfflineKey,
-    OfflineKeys,
+    OfflineSnapshot,
     Profile,
     ProfileUpdate,
     RefreshRequest,
     SignIn,
+    SigningKey,
+    SnapshotMember,
     Tokens,
     VerifiedMember,
 )
@@ -166,6 +167,7 @@ def my_card(who: CurrentMember) -> Card:
         points_balance=m.points_balance,
         code=code.digits,
         code_expires_at=code.expires_at,
+        qr_payload=codes.qr_payload(m.store_id, code),
         refresh_after_s=max(1, int((code.expires_at - utcnow()).total_seconds())),
         qr_png="/api/v1/members/me/code.png",
         qr_svg="/api/v1/members/me/code.svg",
@@ -178,13 +180,15 @@ _NO_STORE = {"Cache-Control": "no-store"}
 @router.get("/me/code.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def my_code_png(who: CurrentMember) -> Response:
     """My dynamic member code as a QR image (PNG)."""
-    return Response(qr.png(codes.current_code(who.member).digits), media_type="image/png", headers=_NO_STORE)
+    payload = codes.qr_payload(who.store_id, codes.current_code(who.member))
+    return Response(qr.png(payload), media_type="image/png", headers=_NO_STORE)
 
 
 @router.get("/me/code.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def my_code_svg(who: CurrentMember) -> Response:
     """My dynamic member code as a QR image (SVG)."""
-    return Response(qr.svg(codes.current_code(who.member).digits), media_type="image/svg+xml", headers=_NO_STORE)
+    payload = codes.qr_payload(who.store_id, codes.current_code(who.member))
+    return Response(qr.svg(payload), media_type="image/svg+xml", headers=_NO_STORE)
 
 
 class _Viewer:
@@ -286,21 +290,50 @@ def verify_code(data: CodeCheck, who: Checker, session: SessionDep) -> VerifiedM
     )
 
 
-@router.get("/codes/offline-keys", response_model=OfflineKeys)
-def offline_keys(who: Till) -> OfflineKeys:
-    """The keys a till caches to check member codes while offline (previous, this and next week)."""
-    keys = codes.offline_keys(who.store_id, utcnow())
-    return OfflineKeys(
+SNAPSHOT_HOURS = 48
+
+
+@router.get("/codes/offline-snapshot", response_model=OfflineSnapshot)
+def offline_snapshot(
+    who: Till,
+    session: SessionDep,
+    after_id: Annotated[int, Query(ge=0), NotBool] = 0,
+    limit: Annotated[int, Query(ge=1, le=20_000), NotBool] = 5_000,
+) -> OfflineSnapshot:
+    """What a till caches to recognise member codes while offline: the store's public QR-signing keys (last,
+    this and the next weeks: they check signatures, they cannot make them) and the active members, a page at
+    a time (``after_id``). Offline, a QR code is checked by its signature; 18 digits alone are accepted
+    provisionally. At sync the till posts each sale, then ``POST /points/offline-claims`` with the code."""
+    now = utcnow()
+    until = now + timedelta(hours=SNAPSHOT_HOURS)
+    periods = range(codes.key_period(codes.step_at(now)) - 1, codes.key_period(codes.step_at(until)) + 1)
+    rows = service.snapshot_members(session, who.store_id, after_id=after_id, limit=limit)
+    return OfflineSnapshot(
         store_id=who.store_id,
+        generated_at=now,
+        valid_until=until,
         step_s=codes.STEP_S,
         skew_steps=codes.SKEW_STEPS,
+        signed_prefix="smartstore.member-code:",
         keys=[
-            OfflineKey(
+            SigningKey(
                 period=p,
-                valid_from=datetime.fromtimestamp(p * codes.KEY_PERIOD_S, tz=utcnow().tzinfo),
-                valid_until=datetime.fromtimestamp((p + 1) * codes.KEY_PERIOD_S, tz=utcnow().tzinfo),
-                key=k.hex(),
+                valid_from=datetime.fromtimestamp(p * codes.KEY_PERIOD_S, tz=UTC),
+                valid_until=datetime.fromtimestamp((p + 1) * codes.KEY_PERIOD_S, tz=UTC),
+                public_key=codes.public_key(who.store_id, p).hex(),
             )
-            for p, k in sorted(keys.items())
+            for p in periods
         ],
+        members=[
+            SnapshotMember(
+                member_id=m.id,  # type: ignore[arg-type]
+                member_no=m.member_no,
+                phone_masked=m.phone_masked,
+                tier=m.tier,
+                tier_name=_tier_name(m.tier),
+                points_balance=m.points_balance,
+            )
+            for m in rows
+        ],
+        next_after_id=rows[-1].id if len(rows) == limit else None,
     )

@@ -294,6 +294,18 @@ def may_contact(session: Session, member: Member, purpose: str = "marketing_push
     return bool(latest)
 
 
+def snapshot_members(session: Session, store_id: int, *, after_id: int, limit: int) -> list[Member]:
+    """Active members of the store with ids above ``after_id``, by id (the tills' offline snapshot pages)."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.store_id == store_id, Member.status == "active", col(Member.id) > after_id)
+            .order_by(col(Member.id))
+            .limit(limit)
+        ).all()
+    )
+
+
 def count_members(session: Session, store_id: int) -> int:
     return int(session.exec(select(func.count()).select_from(Member).where(Member.store_id == store_id)).one())
 

@@ -23,6 +23,7 @@ from store.premises import service as premises_service
 from store.sales import checks
 from store.sales.bulk import bulk_insert_orders
 from store.sales.errors import (
+    MemberAlreadyNamed,
     OrderDoesNotAddUp,
     OrderNotFound,
     OrderNumberTaken,
@@ -248,6 +249,26 @@ def record_daily_total(session: Session, store_id: int, data: DailyTotalIn) -> D
 
 # The member table, named without importing the members domain (members reads sales, not the reverse).
 _MEMBER = sa_table("member", sa_column("id"), sa_column("store_id"))
+
+
+def attach_member(session: Session, store_id: int, order_no: str, member_id: int) -> Order:
+    """Name the member on a sale posted without one (an offline till's sale whose member code the members
+    domain checked at sync); the same member again changes nothing, another member is a conflict."""
+    order = session.exec(
+        select(Order).where(Order.store_id == store_id, Order.order_no == order_no).with_for_update()
+    ).first()
+    if order is None:
+        raise OrderNotFound(f"no order {order_no} in this store: post the sale before its member code")
+    if order.member_id == member_id:
+        return order
+    if order.member_id is not None:
+        raise MemberAlreadyNamed(f"order {order_no} names another member already")
+    ensure_member(session, store_id, member_id)
+    order.member_id = member_id
+    session.add(order)
+    session.flush()
+    kpi_service.apply_member_attached(session, order)
+    return order
 
 
 def ensure_member(session: Session, store_id: int, member_id: int | None) -> None:
