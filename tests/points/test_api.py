@@ -222,3 +222,21 @@ def test_a_bad_offline_claim_names_no_member_and_awards_nothing(client, session,
     session.expire_all()
     assert session.exec(select(Order.member_id)).all() == [None]
     assert entries(session, member) == 1
+
+
+def test_a_till_refunds_named_lines_and_the_points_of_those_lines_go(client, session, shop, member, till):
+    from tests.factories.sales import order_body
+
+    body = order_body(shop, lines=((1, 6_000, 0), (1, 4_000, 0)), member_id=member.id)
+    order = client.post("/api/v1/sales/orders", json=body, headers={**till, "Idempotency-Key": "o1"}).json()
+    service.award_order(session, order["id"])
+    session.commit()
+    url = f"/api/v1/sales/orders/{order['id']}/refunds"
+    bad = client.post(url, json={"amount_fen": 100, "lines": [{"line_no": 7, "quantity": 1}]}, headers=till)
+    assert bad.status_code == 400 and bad.json()["type"].endswith("/refund-lines-invalid")
+    assert "no line 7" in bad.json()["detail"]
+    good = client.post(url, json={"amount_fen": 4_000, "lines": [{"line_no": 2, "quantity": 1}]}, headers=till)
+    assert good.status_code == 201, good.text
+    service.reverse_refund(session, good.json()["id"])
+    session.commit()
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 1_000 + 60
