@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -180,10 +181,49 @@ def current_code(member: Member, at: datetime | None = None) -> MemberCode:
     return make(member.store_id, member.id, step)  # type: ignore[arg-type]
 
 
+_MEMBER = Member.__table__  # type: ignore[attr-defined]
+_SHOWN = [_MEMBER.c[name] for name in ("id", "store_id", "member_no", "phone_masked", "tier", "status")] + [
+    _MEMBER.c.points_balance,
+    _MEMBER.c.code_last_step,
+]
+
+
 def verify(session: Session, store_id: int, code: str, at: datetime | None = None) -> Member:
-    """The member whose code this is, marking the code used; refuses other stores' codes, old and used ones."""
+    """The member whose code this is, marking the code used; refuses other stores' codes, old and used ones.
+
+    The usual case (a current code of an active member of this store, not used yet) is one statement: the
+    check digits are computed under this store's key for the steps within the skew, and one conditional
+    ``UPDATE … RETURNING`` both moves the member's step (single use: of two tills at once, exactly one
+    moves it) and reads what the till shows. The returned member is then a detached row, read-only. Anything
+    else takes :func:`_verify_slowly`, which reads the member and names the refusal.
+    """
     now = at or utcnow()
     member_id, check = parse(code)
+    now_step = step_at(now)
+    for step in range(now_step + SKEW_STEPS, now_step - SKEW_STEPS - 1, -1):
+        if hmac.compare_digest(_check(store_key(store_id, key_period(step)), member_id, step), check):
+            row = session.execute(
+                update(_MEMBER)
+                .where(
+                    _MEMBER.c.id == member_id,
+                    _MEMBER.c.store_id == store_id,
+                    _MEMBER.c.status == "active",
+                    _MEMBER.c.code_last_step < step,
+                )
+                .values(code_last_step=step)
+                .returning(*_SHOWN)
+            ).first()
+            if row is not None:
+                known = session.identity_map.get(identity_key(Member, member_id))
+                if isinstance(known, Member):  # already loaded in this session: keep it true to the row
+                    set_committed_value(known, "code_last_step", step)
+                    return known
+                return Member(**row._asdict())
+            break
+    return _verify_slowly(session, store_id, member_id, check, now)
+
+
+def _verify_slowly(session: Session, store_id: int, member_id: int, check: str, now: datetime) -> Member:
     member = session.get(Member, member_id)
     if member is None:
         raise MemberCodeInvalid("this member code is not valid")
