@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from store.catalog import service as catalog_service
@@ -73,10 +73,13 @@ def policy(session: Session, store_id: int) -> PointsPolicy:
     return session.get(PointsPolicy, store_id) or PointsPolicy(store_id=store_id)
 
 
+_STORE_TZ = select(Store.timezone).where(col(Store.id) == bindparam("store_id"))
+
+
 def store_today(session: Session, store_id: int, at: datetime | None = None) -> date:
     """The store's business day now (or at ``at``): lots lapse at 00:00 of this calendar."""
-    store = session.get(Store, store_id)
-    return business_day(at or utcnow(), store.timezone if store else "Asia/Shanghai")
+    tz = session.execute(_STORE_TZ, {"store_id": store_id}).scalar_one_or_none()
+    return business_day(at or utcnow(), tz or "Asia/Shanghai")
 
 
 def _lock_member(session: Session, member_id: int, store_id: int | None = None) -> Member:
@@ -892,19 +895,28 @@ class Balance:
     debt: int
 
 
+_LAPSED = (
+    select(func.coalesce(func.sum(PointsLot.remaining), 0))
+    .where(
+        col(PointsLot.member_id) == bindparam("member_id"),
+        col(PointsLot.expires_on) <= bindparam("day"),
+        col(PointsLot.remaining) > 0,
+    )
+    .scalar_subquery()
+)
+_DEBT = (
+    select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0))
+    .where(col(PointsDebt.member_id) == bindparam("member_id"))
+    .scalar_subquery()
+)
+_BALANCE = select(_LAPSED, _DEBT)
+
+
 def balance(session: Session, member: Member, day: date | None = None) -> Balance:
     """The member's spendable points on ``day``: the cached balance less lots already past their expiry."""
     day = day or store_today(session, member.store_id)
-    # One round trip: the lots past their expiry day not yet written off, and the open debt.
-    lapsed_q = select(func.coalesce(func.sum(PointsLot.remaining), 0)).where(
-        PointsLot.member_id == member.id,
-        col(PointsLot.expires_on) <= day,
-        col(PointsLot.remaining) > 0,
-    )
-    debt_q = select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0)).where(
-        PointsDebt.member_id == member.id
-    )
-    lapsed_raw, debt_raw = session.execute(select(lapsed_q.scalar_subquery(), debt_q.scalar_subquery())).one()
+    # One round trip, one statement built once: the lots past their expiry day not yet written off, the debt.
+    lapsed_raw, debt_raw = session.execute(_BALANCE, {"member_id": member.id, "day": day}).one()
     lapsed, debt = int(lapsed_raw), int(debt_raw)
     return Balance(member.id, member.points_balance - lapsed, lapsed, debt)  # type: ignore[arg-type]
 
