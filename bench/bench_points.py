@@ -159,7 +159,10 @@ def _load_expiry(session, store_id: int, member_ids: list[int], lots: int, rows:
         session.execute(insert(PointsLot.__table__), lot_rows)  # type: ignore[attr-defined]
     m = Member.__table__  # type: ignore[attr-defined]
     session.execute(
-        update(m).where(m.c.id.between(first, first + n - 1)).values(points_balance=m.c.points_balance + bindparam("b")), {"b": balance}
+        update(m)
+        .where(m.c.id.between(first, first + n - 1))
+        .values(points_balance=m.c.points_balance + bindparam("b")),
+        {"b": balance},
     )
 
 
