@@ -44,6 +44,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("premises", N_("Premises"), "/admin/premises"),
     Section("catalog", N_("Catalogue"), "/admin/catalog"),
     Section("members", N_("Members"), "/admin/members"),
+    Section("points", N_("Points"), "/admin/points"),
     Section("marketing", N_("Marketing"), "/admin/marketing"),
     Section("pos", N_("POS"), "/admin/pos"),
     Section("credit", N_("Credit"), "/admin/credit"),

@@ -1,5 +1,8 @@
 """Member code checks: verifications per second and latency (p50, p99) — goal p99 < 10 ms.
 
+Wall-clock latency on a shared machine is mostly waiting for a CPU, so each line also prints the CPU time one
+check costs (p50, p99): the figure a quiet machine's latency tracks.
+
     .venv/bin/python bench/bench_members.py [--members 20000] [--checks 2000] [--db-url URL]
 
 A fresh database (SQLite in ``var/bench/members.db`` unless ``--db-url`` names another, which is emptied
@@ -7,9 +10,10 @@ and migrated) gets one store and ``--members`` members (the demo hook). Then ``-
 members are checked three ways:
 
 - service: ``store.members.codes.verify`` in its own session and commit (the single-use write included);
-- HTTP: ``POST /api/v1/members/codes/verify`` from a till (device key), in-process through Starlette's
-  TestClient (so no network, but the whole app: auth, validation, problem handling, commit);
-- offline: ``codes.check_offline`` with the keys a till caches (no database).
+- HTTP: ``POST /api/v1/members/codes/verify`` from a till (device key) to the app under uvicorn in its own
+  process, over one keep-alive loopback connection (the whole app: auth, validation, problem handling, commit);
+  its CPU is the server process's, per check on average;
+- offline: ``codes.check_signed_offline`` of QR payloads with the public keys a till caches (no database).
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _line(name: str, lat_s: list[float], wall_s: float) -> str:
+def _line(name: str, lat_s: list[float], wall_s: float, cpu_s: list[float]) -> str:
     ms = [v * 1000 for v in lat_s]
+    cpu = [v * 1000 for v in cpu_s]
     return (
-        f"{name:<8} {len(ms) / wall_s:9,.0f} checks/s   p50 {statistics.median(ms):7.3f} ms   "
-        f"p99 {_pct(ms, 0.99):7.3f} ms   max {max(ms):7.3f} ms"
+        f"{name:<8} {len(ms) / wall_s:9,.0f} checks/s   wall p50 {statistics.median(ms):7.3f} ms   "
+        f"p99 {_pct(ms, 0.99):7.3f} ms   max {max(ms):7.3f} ms   |   CPU p50 {statistics.median(cpu):6.3f} ms   "
+        f"p99 {_pct(cpu, 0.99):6.3f} ms"
     )
 
 
@@ -44,7 +50,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--checks", type=int, default=2_000)
     parser.add_argument("--db-url", default="")
+    parser.add_argument("--quick", action="store_true", help="a small run that checks the script works")
     args = parser.parse_args()
+    if args.quick:
+        args.members, args.checks = 3_000, 300
     url = args.db_url
     if not url:
         path = ROOT / "var" / "bench" / "members.db"
@@ -55,12 +64,10 @@ def main() -> None:
     os.environ["SMARTSTORE_DATABASE_URL"] = url
     os.environ.setdefault("SMARTSTORE_LOG_LEVEL", "WARNING")
 
-    from fastapi.testclient import TestClient
     from sqlalchemy import MetaData
     from sqlmodel import Session, col, select
 
     from store import config, db, migrate
-    from store.app import create_app
     from store.auth import service as auth_service
     from store.auth.models import DeviceKind
     from store.clock import utcnow
@@ -106,39 +113,81 @@ def main() -> None:
 
     # service
     lat: list[float] = []
+    cpu: list[float] = []
     wall = time.perf_counter()
     for member_id in batches[0]:
         code = fresh(member_id)  # type: ignore[arg-type]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         with Session(engine) as session:
             codes.verify(session, store_id, code)  # type: ignore[arg-type]
             session.commit()
         lat.append(time.perf_counter() - t)
-    print(_line("service", lat, time.perf_counter() - wall))
+        cpu.append(time.thread_time() - c)
+    print(_line("service", lat, time.perf_counter() - wall, cpu))
 
-    # HTTP
-    client = TestClient(create_app())
-    headers = {"X-Device-Key": key}
-    lat = []
-    wall = time.perf_counter()
-    for member_id in batches[1]:
-        body = {"code": fresh(member_id)}  # type: ignore[arg-type]
-        t = time.perf_counter()
-        response = client.post("/api/v1/members/codes/verify", json=body, headers=headers)
-        lat.append(time.perf_counter() - t)
-        assert response.status_code == 200, response.text
-    print(_line("HTTP", lat, time.perf_counter() - wall))
+    # HTTP: the app under uvicorn in its own process, one keep-alive connection over loopback
+    import socket
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "store.app:create_app", "--factory", "--port", str(port), "--no-access-log"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        for _ in range(600):
+            try:
+                client.get("/healthz")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        headers = {"X-Device-Key": key}
+        warm = batches[1][:20]
+        for member_id in warm:
+            client.post("/api/v1/members/codes/verify", json={"code": fresh(member_id)}, headers=headers)
+        lat, cpu = [], []
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def server_cpu() -> float:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+        wall = time.perf_counter()
+        cpu_before = server_cpu()
+        for member_id in batches[1][20:]:
+            body = {"code": fresh(member_id)}  # type: ignore[arg-type]
+            t = time.perf_counter()
+            response = client.post("/api/v1/members/codes/verify", json=body, headers=headers)
+            lat.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.text
+        server_s = server_cpu() - cpu_before
+        cpu = [server_s / len(lat)] * len(lat)  # the server's CPU per check, on average (clock ticks: 10 ms)
+        print(_line("HTTP", lat, time.perf_counter() - wall, cpu) + "  (server CPU: mean per check)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
     # offline
-    keys = codes.offline_keys(store_id, utcnow())  # type: ignore[arg-type]
-    digits = [fresh(m) for m in batches[2]]  # type: ignore[arg-type]
-    lat = []
+    period = codes.key_period(codes.step_at(utcnow()))
+    keys = {p: codes.public_key(store_id, p) for p in (period - 1, period, period + 1)}  # type: ignore[arg-type]
+    payloads = [codes.qr_payload(store_id, codes.make(store_id, m, codes.step_at(utcnow()))) for m in batches[2]]  # type: ignore[arg-type]
+    lat, cpu = [], []
     wall = time.perf_counter()
-    for code in digits:
-        t = time.perf_counter()
-        codes.check_offline(keys, code, utcnow())
+    for payload in payloads:
+        t, c = time.perf_counter(), time.thread_time()
+        codes.check_signed_offline(keys, store_id, payload, utcnow())  # type: ignore[arg-type]
         lat.append(time.perf_counter() - t)
-    print(_line("offline", lat, time.perf_counter() - wall))
+        cpu.append(time.thread_time() - c)
+    print(_line("offline", lat, time.perf_counter() - wall, cpu))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

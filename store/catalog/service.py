@@ -49,6 +49,19 @@ def get_sku_by_code(session: Session, store_id: int, code: str, *, viewer: Viewe
     return sku
 
 
+def categories(session: Session, store_id: int, codes: set[str]) -> dict[str, str]:
+    """The product category of each SKU code of the store among ``codes`` (codes not in the catalogue left out):
+    what the points domain's category earn rules match an order line by."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Sku.code, Product.category)  # type: ignore[call-overload]
+        .join(Product, col(Product.id) == col(Sku.product_id))
+        .where(Sku.store_id == store_id, col(Sku.code).in_(sorted(codes)))
+    ).all()
+    return {code: category for code, category in rows}
+
+
 def get_product(session: Session, sku: Sku) -> Product:
     product = session.get(Product, sku.product_id)
     assert product is not None

@@ -125,6 +125,12 @@ def apply_orders(session: Session, orders: Iterable[Any]) -> None:
     _upsert_many(session, SALES, list(SALES_KEY), list(rows.values()))
 
 
+def apply_member_attached(session: Session, order: OrderRow) -> None:
+    """Count an existing order as a member's from now on (a member named after the sale, e.g. at a till's sync)."""
+    key = _sales_key(order.store_id, order.business_on, order.shop_id, order.channel, order.source)
+    _upsert(session, SALES, key, _sums(member_orders=1, member_revenue=order.total_fen))
+
+
 def apply_refund(session: Session, order: OrderRow, refund: RefundRow) -> None:
     """Count a refund on the refund's own business day, under its order's shop, channel and source."""
     key = _sales_key(order.store_id, refund.business_on, order.shop_id, order.channel, order.source)

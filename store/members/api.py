@@ -4,20 +4,21 @@ own data (profile, orders, consents, export, erasure) for the mini-program, and 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
+from store import registry
 from store.auth.api import answered
-from store.auth.deps import Principal, require
+from store.auth.deps import Principal, client_address, require
 from store.auth.models import DeviceKind, Role
 from store.clock import utcnow
 from store.db import SessionDep
 from store.members import codes, qr, rules, service
 from store.members.deps import CurrentMember, MemberPrincipal
-from store.members.errors import MemberTokenInvalid, SignInCodeInvalid
+from store.members.errors import MemberTokenInvalid, SignInCodeInvalid, TooManyCodes
 from store.members.schemas import (
     Card,
     CodeCheck,
@@ -26,15 +27,17 @@ from store.members.schemas import (
     ConsentChange,
     ConsentState,
     CouponPage,
-    OfflineKey,
-    OfflineKeys,
+    OfflineSnapshot,
     Profile,
     ProfileUpdate,
     RefreshRequest,
     SignIn,
+    SigningKey,
+    SnapshotMember,
     Tokens,
     VerifiedMember,
 )
+from store.ratelimit import RateLimited
 from store.sales import service as sales_service
 from store.sales.schemas import OrderPage, OrderSummary
 from store.wire import NotBool, Offset
@@ -74,10 +77,21 @@ def _tokens(pair: service.TokenPair) -> Tokens:
 # --- sign-in (public) -------------------------------------------------------------------------------------
 
 
-@router.post("/sign-in/code", response_model=CodeSent, status_code=status.HTTP_202_ACCEPTED)
-def send_sign_in_code(data: CodeRequest, session: SessionDep) -> CodeSent:
-    """Text a six-digit sign-in code to the phone (five minutes; one a minute, five an hour per phone)."""
-    return CodeSent(expires_at=service.request_sign_in_code(session, data.store_id, data.phone))
+@router.post(
+    "/sign-in/code",
+    response_model=CodeSent,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={429: {"description": "Too many codes for this phone or from this address", **PROBLEM}},
+)
+def send_sign_in_code(data: CodeRequest, request: Request, session: SessionDep) -> CodeSent | JSONResponse:
+    """Text a six-digit sign-in code to the phone (five minutes; one a minute, five an hour per phone, twenty
+    an hour per caller address)."""
+    try:
+        return CodeSent(
+            expires_at=service.request_sign_in_code(session, data.store_id, data.phone, client=client_address(request))
+        )
+    except (RateLimited, TooManyCodes) as exc:
+        return answered(request, exc)  # answered, not raised: the address's hit stays counted
 
 
 @router.post("/sign-in", response_model=Tokens, responses={400: {"description": "Wrong or expired code", **PROBLEM}})
@@ -153,6 +167,7 @@ def my_card(who: CurrentMember) -> Card:
         points_balance=m.points_balance,
         code=code.digits,
         code_expires_at=code.expires_at,
+        qr_payload=codes.qr_payload(m.store_id, code),
         refresh_after_s=max(1, int((code.expires_at - utcnow()).total_seconds())),
         qr_png="/api/v1/members/me/code.png",
         qr_svg="/api/v1/members/me/code.svg",
@@ -165,13 +180,15 @@ _NO_STORE = {"Cache-Control": "no-store"}
 @router.get("/me/code.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def my_code_png(who: CurrentMember) -> Response:
     """My dynamic member code as a QR image (PNG)."""
-    return Response(qr.png(codes.current_code(who.member).digits), media_type="image/png", headers=_NO_STORE)
+    payload = codes.qr_payload(who.store_id, codes.current_code(who.member))
+    return Response(qr.png(payload), media_type="image/png", headers=_NO_STORE)
 
 
 @router.get("/me/code.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def my_code_svg(who: CurrentMember) -> Response:
     """My dynamic member code as a QR image (SVG)."""
-    return Response(qr.svg(codes.current_code(who.member).digits), media_type="image/svg+xml", headers=_NO_STORE)
+    payload = codes.qr_payload(who.store_id, codes.current_code(who.member))
+    return Response(qr.svg(payload), media_type="image/svg+xml", headers=_NO_STORE)
 
 
 class _Viewer:
@@ -236,6 +253,8 @@ def _all_orders(session: SessionDep, who: MemberPrincipal) -> list[dict[str, Any
 def export_my_data(who: CurrentMember, session: SessionDep) -> JSONResponse:
     """Everything the store holds about me, as one JSON document (PIPL art. 45)."""
     data = service.export(session, who.member, _all_orders(session, who))
+    for module in registry.domain_modules("member_data"):  # the points ledger, …: domains above this one
+        data[module.SECTION] = module.export(session, who.member)
     stamp = datetime.now().strftime("%Y%m%d")
     return JSONResponse(
         data, headers={"Content-Disposition": f'attachment; filename="member-{who.member.member_no}-{stamp}.json"'}
@@ -271,21 +290,50 @@ def verify_code(data: CodeCheck, who: Checker, session: SessionDep) -> VerifiedM
     )
 
 
-@router.get("/codes/offline-keys", response_model=OfflineKeys)
-def offline_keys(who: Till) -> OfflineKeys:
-    """The keys a till caches to check member codes while offline (previous, this and next week)."""
-    keys = codes.offline_keys(who.store_id, utcnow())
-    return OfflineKeys(
+SNAPSHOT_HOURS = 48
+
+
+@router.get("/codes/offline-snapshot", response_model=OfflineSnapshot)
+def offline_snapshot(
+    who: Till,
+    session: SessionDep,
+    after_id: Annotated[int, Query(ge=0), NotBool] = 0,
+    limit: Annotated[int, Query(ge=1, le=20_000), NotBool] = 5_000,
+) -> OfflineSnapshot:
+    """What a till caches to recognise member codes while offline: the store's public QR-signing keys (last,
+    this and the next weeks: they check signatures, they cannot make them) and the active members, a page at
+    a time (``after_id``). Offline, a QR code is checked by its signature; 18 digits alone are accepted
+    provisionally. At sync the till posts each sale, then ``POST /points/offline-claims`` with the code."""
+    now = utcnow()
+    until = now + timedelta(hours=SNAPSHOT_HOURS)
+    periods = range(codes.key_period(codes.step_at(now)) - 1, codes.key_period(codes.step_at(until)) + 1)
+    rows = service.snapshot_members(session, who.store_id, after_id=after_id, limit=limit)
+    return OfflineSnapshot(
         store_id=who.store_id,
+        generated_at=now,
+        valid_until=until,
         step_s=codes.STEP_S,
         skew_steps=codes.SKEW_STEPS,
+        signed_prefix="smartstore.member-code:",
         keys=[
-            OfflineKey(
+            SigningKey(
                 period=p,
-                valid_from=datetime.fromtimestamp(p * codes.KEY_PERIOD_S, tz=utcnow().tzinfo),
-                valid_until=datetime.fromtimestamp((p + 1) * codes.KEY_PERIOD_S, tz=utcnow().tzinfo),
-                key=k.hex(),
+                valid_from=datetime.fromtimestamp(p * codes.KEY_PERIOD_S, tz=UTC),
+                valid_until=datetime.fromtimestamp((p + 1) * codes.KEY_PERIOD_S, tz=UTC),
+                public_key=codes.public_key(who.store_id, p).hex(),
             )
-            for p, k in sorted(keys.items())
+            for p in periods
         ],
+        members=[
+            SnapshotMember(
+                member_id=m.id,  # type: ignore[arg-type]
+                member_no=m.member_no,
+                phone_masked=m.phone_masked,
+                tier=m.tier,
+                tier_name=_tier_name(m.tier),
+                points_balance=m.points_balance,
+            )
+            for m in rows
+        ],
+        next_after_id=rows[-1].id if len(rows) == limit else None,
     )

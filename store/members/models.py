@@ -119,3 +119,19 @@ class TierRule(SQLModel, table=True):
     tier: str = Field(sa_type=String(20))
     min_spend_fen: int = Field(sa_type=BigInteger)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
+class MemberCodeClaim(SQLModel, table=True):
+    """A member code an offline till accepted, checked by the server at sync: one sale per (member, step)."""
+
+    __tablename__ = "member_code_claim"
+    __table_args__ = (UniqueConstraint("member_id", "step"), UniqueConstraint("store_id", "order_no"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id")
+    member_id: int = Field(foreign_key="member.id")
+    step: int = Field(sa_type=BigInteger)
+    order_no: str = Field(max_length=64)
+    device_id: int | None = None  # the till that scanned it
+    scanned_at: datetime = Field(sa_type=AwareDateTime)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

@@ -1,4 +1,4 @@
-"""The member code as a QR image, PNG or SVG (``qrcode``; numeric mode keeps 18 digits a version-1 code)."""
+"""The member code as a QR image, PNG or SVG (``qrcode``): the 18 digits and their Ed25519 signature."""
 
 from __future__ import annotations
 

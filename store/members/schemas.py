@@ -76,13 +76,14 @@ class Card(BaseModel):
     code: str
     code_expires_at: datetime
     refresh_after_s: int
+    qr_payload: str  # what the QR carries: the digits, ".", the store's Ed25519 signature (offline tills check it)
     qr_png: str
     qr_svg: str
 
 
 class CodeCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=120)]  # the 18 digits, or a QR payload
 
 
 class VerifiedMember(BaseModel):
@@ -96,20 +97,37 @@ class VerifiedMember(BaseModel):
     points_balance: int
 
 
-class OfflineKey(BaseModel):
-    period: int
+class SigningKey(BaseModel):
+    period: int  # Unix time // 604800: the week whose QR signatures this key checks
     valid_from: datetime
     valid_until: datetime
-    key: str  # hex
+    public_key: str  # raw Ed25519 public key, 32 bytes, hex
 
 
-class OfflineKeys(BaseModel):
-    """What a till caches to check member codes while offline (see store.members.codes)."""
+class SnapshotMember(BaseModel):
+    """What a till shows for a member while offline: no phone, no secret."""
+
+    member_id: int
+    member_no: str
+    phone_masked: str
+    tier: str
+    tier_name: str
+    points_balance: int  # as of generated_at: the till shows it, never spends it offline
+
+
+class OfflineSnapshot(BaseModel):
+    """What a till caches to recognise member codes while offline (see store.members.codes and
+    docs/contracts.md): public keys that check QR signatures (and cannot make them) and a page of members."""
 
     store_id: int
+    generated_at: datetime
+    valid_until: datetime  # fetch a new snapshot before this: the keys cover until then
     step_s: int
     skew_steps: int
-    keys: list[OfflineKey]
+    signed_prefix: str  # the signed message is f"{signed_prefix}{store_id}:{member_id}:{step}"
+    keys: list[SigningKey]
+    members: list[SnapshotMember]
+    next_after_id: int | None  # pass as after_id for the next page; None: this was the last
 
 
 class ConsentState(BaseModel):

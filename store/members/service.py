@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from store import ratelimit
 from store.clock import day_bounds_utc, utcnow
 from store.errors import InvalidInput
 from store.members import phones, rules, sms
@@ -36,6 +37,8 @@ from store.scoping import get_in_store
 CODE_TTL = timedelta(minutes=5)
 CODE_TRIES = 5
 CODES_PER_HOUR = 5
+# Per caller address: one address asking codes for many phones (SMS pumping) is refused past this per hour.
+CODES_PER_ADDRESS_PER_HOUR = 20
 CODE_GAP = timedelta(seconds=60)
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
@@ -62,9 +65,16 @@ def _code_hash(phone_hash: str, code: str) -> str:
 # --- sign-in -------------------------------------------------------------------------------------------
 
 
-def request_sign_in_code(session: Session, store_id: int, raw_phone: str) -> datetime:
-    """Send a six-digit code to the phone (member or not yet: the answer is the same); returns its expiry."""
+def request_sign_in_code(session: Session, store_id: int, raw_phone: str, *, client: str | None = None) -> datetime:
+    """Send a six-digit code to the phone (member or not yet: the answer is the same); returns its expiry.
+
+    Limits: one a minute and five an hour per phone, and :data:`CODES_PER_ADDRESS_PER_HOUR` per caller
+    address (``client``), whatever the phones. The address's hit is written before any check refuses: the
+    API answers a refusal (it does not raise), so the count stays.
+    """
     premises_service.get_store(session, store_id)
+    if client:
+        ratelimit.check(session, f"member-otp:{client}", limit=CODES_PER_ADDRESS_PER_HOUR, window_s=3600)
     phone = phones.normalise(raw_phone)
     key = phones.phone_hash(phone)
     now = utcnow()
@@ -282,6 +292,18 @@ def may_contact(session: Session, member: Member, purpose: str = "marketing_push
         .limit(1)
     ).first()
     return bool(latest)
+
+
+def snapshot_members(session: Session, store_id: int, *, after_id: int, limit: int) -> list[Member]:
+    """Active members of the store with ids above ``after_id``, by id (the tills' offline snapshot pages)."""
+    return list(
+        session.exec(
+            select(Member)
+            .where(Member.store_id == store_id, Member.status == "active", col(Member.id) > after_id)
+            .order_by(col(Member.id))
+            .limit(limit)
+        ).all()
+    )
 
 
 def count_members(session: Session, store_id: int) -> int:

@@ -8,6 +8,7 @@ reference, so even a retry that lost its response record applies once), holds by
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,6 +20,7 @@ from store.auth.models import DeviceKind, Role
 from store.db import SessionDep
 from store.errors import InvalidInput
 from store.idempotency import IdempotencyKey, respond_once
+from store.members import codes
 from store.members.deps import CurrentMember
 from store.points import liability, service
 from store.points.errors import RuleNotFound
@@ -32,10 +34,13 @@ from store.points.schemas import (
     HoldIn,
     HoldRead,
     LotRead,
+    OfflineClaimIn,
+    OfflineClaimRead,
     RedeemIn,
     RuleIn,
     RuleRead,
 )
+from store.sales import service as sales_service
 from store.wire import NotBool, RowId
 
 router = APIRouter(prefix="/points", tags=["points"])
@@ -194,6 +199,42 @@ def post_hold(member_id: RowId, data: HoldIn, session: SessionDep, spender: Spen
         actor=spender.label,
     )
     return HoldRead.model_validate(row)
+
+
+Till = Annotated[Principal, Depends(require(devices=(DeviceKind.pos_terminal,)))]
+CLAIM_SLACK = timedelta(minutes=30)  # between the scan of the member code and the sale's time
+
+
+@router.post("/offline-claims", response_model=OfflineClaimRead, responses={400: {}, 403: {}, 404: {}, 409: {}})
+def post_offline_claim(data: OfflineClaimIn, session: SessionDep, till: Till) -> OfflineClaimRead:
+    """A till back online names the member on a sale it made offline: the server checks the member code at the
+    scan time (single use), names the member on the sale and awards its points at once. Post the sale first
+    (without ``member_id``, or with the code's member); a replay answers the same and changes nothing."""
+    if data.scanned_at.tzinfo is None:
+        raise InvalidInput("scanned_at needs its UTC offset", errors=[{"loc": ["scanned_at"], "msg": "no offset"}])
+    member, new = codes.claim_offline(
+        session,
+        till.store_id,
+        data.code,
+        scanned_at=data.scanned_at,
+        order_no=data.order_no,
+        device_id=till.device.id if till.device else None,
+    )
+    order = sales_service.attach_member(session, till.store_id, data.order_no, member.id)  # type: ignore[arg-type]
+    if abs(order.ordered_at - data.scanned_at) > CLAIM_SLACK:  # raised: the claim and the naming roll back
+        raise InvalidInput(
+            f"the code was scanned at {data.scanned_at.isoformat()}, "
+            f"the sale was made at {order.ordered_at.isoformat()}",
+            errors=[{"loc": ["scanned_at"], "msg": "more than 30 minutes from the sale's time"}],
+        )
+    entry = service.award_order(session, order.id)  # type: ignore[arg-type]
+    return OfflineClaimRead(
+        order_no=data.order_no,
+        member_id=member.id,  # type: ignore[arg-type]
+        member_no=member.member_no,
+        new=new,
+        points_awarded=entry.points if entry is not None else 0,
+    )
 
 
 @router.post("/holds/{hold_key}/confirm", response_model=HoldRead, responses={404: {}, 409: {}})

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, cast, func, insert, literal, select, text, update
+from sqlalchemy import Date, and_, cast, func, insert, literal, select, text, update
 from sqlmodel import Session, col
 
+from store.dbtypes import AwareDateTime
 from store.members.models import Member
 from store.points import service
 from store.points.models import (
@@ -24,7 +25,7 @@ from store.sales.models import Order, Refund
 
 log = logging.getLogger("store.points")
 
-EXPIRY_BATCH = 5_000
+EXPIRY_MEMBERS = 10_000  # member ids per batch of the expiry run (one transaction each)
 AWARD_BATCH = 500
 SWEEP_DAYS = 3
 
@@ -34,73 +35,87 @@ _LOT = PointsLot.__table__  # type: ignore[attr-defined]
 _MEMBER = Member.__table__  # type: ignore[attr-defined]
 
 
-def expire_due(session: Session, store_id: int, day: date, *, batch: int = EXPIRY_BATCH) -> int:
+def expire_due(session: Session, store_id: int, day: date, *, batch: int = EXPIRY_MEMBERS) -> int:
     """Write off the remainder of every lot of the store that lapsed by 00:00 of ``day``; commits per batch.
 
-    Per batch: lock the members (the order every ledger writer locks in), read the lots' remainders, write
-    one ``expire`` entry and allocation per lot, zero the lots and lower the cached balances. Running it twice
-    writes nothing the second time (no remainder left; the entry key (lot, id, expire) is unique).
+    Set-based, in the database: per range of ``batch`` member ids, lock the members with lapsed lots (the
+    order every ledger writer locks in), then four statements: one ``expire`` entry per lot
+    (``INSERT … SELECT``), its allocation (joined back through the entry's unique (lot, id, expire) key), the
+    cached balances lowered by what lapsed, the lots zeroed. No ledger row travels to this process. Running it
+    twice writes nothing the second time (no remainder left; the entry key is unique).
     """
+    low, high = session.execute(
+        select(func.min(_MEMBER.c.id), func.max(_MEMBER.c.id)).where(_MEMBER.c.store_id == store_id)
+    ).one()
+    if low is None:
+        return 0
+    now = service.utcnow()
     total = 0
-    while True:
-        candidates = session.execute(
-            select(_LOT.c.member_id)
-            .where(_LOT.c.store_id == store_id, _LOT.c.remaining > 0, _LOT.c.expires_on <= day)
-            .group_by(_LOT.c.member_id)
-            .order_by(_LOT.c.member_id)
-            .limit(max(1, batch // 4))
+    for start in range(low, high + 1, batch):
+        due = and_(
+            _LOT.c.member_id.between(start, start + batch - 1),
+            _LOT.c.store_id == store_id,
+            _LOT.c.remaining > 0,
+            _LOT.c.expires_on <= day,
+        )
+        members = select(_LOT.c.member_id).where(due).distinct()
+        locked = session.execute(
+            select(_MEMBER.c.id).where(_MEMBER.c.id.in_(members)).order_by(_MEMBER.c.id).with_for_update()
         ).all()
-        if not candidates:
-            break
-        member_ids = [m for (m,) in candidates]
-        session.execute(
-            select(_MEMBER.c.id).where(_MEMBER.c.id.in_(member_ids)).order_by(_MEMBER.c.id).with_for_update()
-        ).all()
-        lots = session.execute(
-            select(_LOT.c.id, _LOT.c.member_id, _LOT.c.remaining)
-            .where(_LOT.c.member_id.in_(member_ids), _LOT.c.remaining > 0, _LOT.c.expires_on <= day)
-            .order_by(_LOT.c.id)
-        ).all()
-        if not lots:
-            session.commit()
+        if not locked:
             continue
-        entry_ids = session.execute(
-            insert(_ENTRY).returning(_ENTRY.c.id, _ENTRY.c.source_id, sort_by_parameter_order=True),
-            [
-                {
-                    "store_id": store_id,
-                    "member_id": member_id,
-                    "kind": EntryKind.expire.value,
-                    "points": -remaining,
-                    "source_type": "lot",
-                    "source_id": str(lot_id),
-                    "reason": "",
-                    "actor": "job",
-                    "business_on": day,
-                    "created_at": service.utcnow(),
-                }
-                for lot_id, member_id, remaining in lots
-            ],
-        ).all()
+        lapsing = int(session.execute(select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(due)).scalar_one())
         session.execute(
-            insert(_ALLOC),
-            [
-                {"entry_id": entry_id, "lot_id": lot_id, "points": remaining}
-                for (entry_id, _), (lot_id, _, remaining) in zip(entry_ids, lots, strict=True)
-            ],
+            insert(_ENTRY).from_select(
+                [
+                    "store_id",
+                    "member_id",
+                    "kind",
+                    "points",
+                    "source_type",
+                    "source_id",
+                    "reason",
+                    "actor",
+                    "business_on",
+                    "created_at",
+                ],
+                select(
+                    _LOT.c.store_id,
+                    _LOT.c.member_id,
+                    literal(EntryKind.expire.value),
+                    -_LOT.c.remaining,
+                    literal("lot"),
+                    cast(_LOT.c.id, _ENTRY.c.source_id.type),
+                    literal(""),
+                    literal("job"),
+                    literal(day, Date),
+                    literal(now, AwareDateTime),
+                ).where(due),
+            )
         )
-        session.execute(update(_LOT).where(_LOT.c.id.in_([lot_id for lot_id, _, _ in lots])).values(remaining=0))
-        per_member: dict[int, int] = {}
-        for _, member_id, remaining in lots:
-            per_member[member_id] = per_member.get(member_id, 0) + remaining
-        session.connection().execute(
+        entry = and_(
+            _ENTRY.c.source_type == "lot",
+            _ENTRY.c.source_id == cast(_LOT.c.id, _ENTRY.c.source_id.type),
+            _ENTRY.c.kind == EntryKind.expire.value,
+        )
+        session.execute(
+            insert(_ALLOC).from_select(
+                ["entry_id", "lot_id", "points"],
+                select(_ENTRY.c.id, _LOT.c.id, _LOT.c.remaining).select_from(_LOT.join(_ENTRY, entry)).where(due),
+            )
+        )
+        own = and_(_LOT.c.member_id == _MEMBER.c.id, _LOT.c.remaining > 0, _LOT.c.expires_on <= day)
+        session.execute(
             update(_MEMBER)
-            .where(_MEMBER.c.id == bindparam("mid"))
-            .values(points_balance=_MEMBER.c.points_balance - bindparam("n")),
-            [{"mid": m, "n": n} for m, n in per_member.items()],
+            .where(_MEMBER.c.id.in_([m for (m,) in locked]))
+            .values(
+                points_balance=_MEMBER.c.points_balance
+                - select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(own).scalar_subquery()
+            )
         )
+        session.execute(update(_LOT).where(due).values(remaining=0))
         session.commit()
-        total += sum(per_member.values())
+        total += lapsing
     return total
 
 

@@ -112,3 +112,20 @@ class RuleRead(RuleIn):
 
     id: int
     active: bool
+
+
+class OfflineClaimIn(BaseModel):
+    """A member code an offline till accepted for one of its sales, sent at sync after the sale itself."""
+
+    model_config = ConfigDict(extra="forbid")
+    order_no: str = Field(min_length=1, max_length=64)
+    code: str = Field(min_length=1, max_length=120, description="The 18 digits, or the QR payload as scanned")
+    scanned_at: datetime = Field(description="The till's clock when it accepted the code (with its offset)")
+
+
+class OfflineClaimRead(BaseModel):
+    order_no: str
+    member_id: int
+    member_no: str
+    new: bool = Field(description="False: this claim was made before (a replay); nothing changed")
+    points_awarded: int

@@ -12,13 +12,16 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
+from store.catalog import service as catalog_service
 from store.clock import business_day, utcnow
 from store.errors import InvalidInput
 from store.members.models import Member
@@ -47,7 +50,7 @@ from store.points.models import (
 )
 from store.premises.errors import ShopNotFound
 from store.premises.models import Shop, Store
-from store.sales.models import Order, Payment, Refund
+from store.sales.models import Order, OrderLine, Payment, Refund, RefundLine
 from store.sales.schemas import PaymentMethod
 from store.scoping import get_in_store
 
@@ -70,10 +73,13 @@ def policy(session: Session, store_id: int) -> PointsPolicy:
     return session.get(PointsPolicy, store_id) or PointsPolicy(store_id=store_id)
 
 
+_STORE_TZ = select(Store.timezone).where(col(Store.id) == bindparam("store_id"))
+
+
 def store_today(session: Session, store_id: int, at: datetime | None = None) -> date:
     """The store's business day now (or at ``at``): lots lapse at 00:00 of this calendar."""
-    store = session.get(Store, store_id)
-    return business_day(at or utcnow(), store.timezone if store else "Asia/Shanghai")
+    tz = session.execute(_STORE_TZ, {"store_id": store_id}).scalar_one_or_none()
+    return business_day(at or utcnow(), tz or "Asia/Shanghai")
 
 
 def _lock_member(session: Session, member_id: int, store_id: int | None = None) -> Member:
@@ -582,12 +588,25 @@ def release_lapsed_holds(session: Session, now: datetime | None = None) -> int:
 
 
 @dataclass(frozen=True)
-class EarnQuote:
-    net_fen: int
+class LineEarn:
+    """How one order line earns: ``line_no`` 0 stands for an order posted without lines (its total)."""
+
+    line_no: int
+    quantity: int
+    value_fen: int
+    category: str | None
     fen_per_point: int
     multipliers_pct: tuple[int, ...]
+    exact: Fraction  # the line's points before the order's one truncation
+    funded_by_shop: bool
+
+
+@dataclass(frozen=True)
+class EarnQuote:
+    net_fen: int
     points: int
     funder_shop_id: int | None
+    lines: tuple[LineEarn, ...]
 
 
 def _matches(rule: PointsRule, order: Order, category: str | None) -> bool:
@@ -608,36 +627,65 @@ def _specificity(rule: PointsRule) -> tuple[int, int]:
     )
 
 
+def _rate(store_rules: list[PointsRule], order: Order, category: str | None, tier_pct: int | None):  # type: ignore[no-untyped-def]
+    """(fen per point, multipliers, funded by the shop) for a line of ``category``: the most specific matching
+    ``base`` rule (100 fen a point if none), every matching ``promo`` multiplier, then the tier's."""
+    candidates = [r for r in store_rules if _matches(r, order, category)]
+    bases = sorted((r for r in candidates if r.kind == "base"), key=_specificity)
+    base = bases[-1] if bases else None
+    multipliers = [r.multiplier_pct for r in candidates if r.kind == "promo"]
+    if base is not None and base.multiplier_pct != 100:
+        multipliers.insert(0, base.multiplier_pct)
+    if tier_pct is not None:
+        multipliers.append(tier_pct)
+    return (base.fen_per_point if base else 100), tuple(multipliers), bool(base is not None and base.funded_by_shop)
+
+
+def _order_lines(session: Session, order: Order) -> list[tuple[int, str | None, int, int]]:
+    """(line no, SKU, quantity, paid value) of each line; an order without lines is one line of its total."""
+    rows = session.execute(
+        select(OrderLine.line_no, OrderLine.sku, OrderLine.quantity, OrderLine.total_fen)  # type: ignore[call-overload]
+        .where(OrderLine.order_id == order.id)
+        .order_by(col(OrderLine.line_no))
+    ).all()
+    return [tuple(r) for r in rows] or [(0, None, 1, order.total_fen)]
+
+
 def quote(session: Session, order: Order, tier: str) -> EarnQuote:
-    """What ``order`` earns a member of ``tier``: the net paid (total less the points part-payment), the most
-    specific ``base`` rule's fen per point (100 if none), every matching ``promo`` multiplier and the tier's."""
+    """What ``order`` earns a member of ``tier``, line by line: the net paid (total less the part paid with
+    points) shared over the lines by value, each line at the rules of its category (the SKU's catalogue
+    category where the catalogue knows the SKU, else the shop's), truncated once for the order."""
     by_points = session.exec(
         select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
             Payment.order_id == order.id, Payment.method == PaymentMethod.points
         )
     ).one()
     net = order.total_fen - int(by_points)
+    lines = _order_lines(session, order)
     shop = session.get(Shop, order.shop_id)
-    category = shop.category if shop else None
-    candidates = [
-        r
-        for r in session.exec(select(PointsRule).where(PointsRule.store_id == order.store_id)).all()
-        if _matches(r, order, category)
-    ]
-    bases = sorted((r for r in candidates if r.kind == "base"), key=_specificity)
-    base = bases[-1] if bases else None
-    multipliers = [r.multiplier_pct for r in candidates if r.kind == "promo"]
-    if base is not None and base.multiplier_pct != 100:
-        multipliers.insert(0, base.multiplier_pct)
+    shop_category = shop.category if shop else None
+    by_sku = catalog_service.categories(session, order.store_id, {sku for _, sku, _, _ in lines if sku})
+    store_rules = list(session.exec(select(PointsRule).where(PointsRule.store_id == order.store_id)).all())
     tier_rate = session.exec(
-        select(PointsTierRate).where(PointsTierRate.store_id == order.store_id, PointsTierRate.tier == tier)
+        select(PointsTierRate.multiplier_pct).where(
+            PointsTierRate.store_id == order.store_id, PointsTierRate.tier == tier
+        )
     ).first()
-    if tier_rate is not None:
-        multipliers.append(tier_rate.multiplier_pct)
-    fen_per_point = base.fen_per_point if base else 100
-    funder = order.shop_id if base is not None and base.funded_by_shop else None
-    points = rules.earn_points(net, fen_per_point, multipliers)
-    return EarnQuote(net, fen_per_point, tuple(multipliers), points, funder)
+    rates: dict[str | None, tuple[int, tuple[int, ...], bool]] = {}
+    categories = [by_sku.get(sku, shop_category) if sku else shop_category for _, sku, _, _ in lines]
+    for category in categories:
+        if category not in rates:
+            rates[category] = _rate(store_rules, order, category, tier_rate)
+    exact = rules.line_earnings(
+        net, [rules.EarnLine(value, *rates[c][:2]) for (_, _, _, value), c in zip(lines, categories, strict=True)]
+    )
+    out = tuple(
+        LineEarn(no, qty, value, c, rates[c][0], rates[c][1], e, rates[c][2])
+        for (no, _, qty, value), c, e in zip(lines, categories, exact, strict=True)
+    )
+    funded = sum((x.exact for x in out if x.funded_by_shop), Fraction(0))
+    funder = order.shop_id if funded * 2 > sum(exact, Fraction(0)) else None  # the lot's funder: the larger part
+    return EarnQuote(net, math.floor(sum(exact, Fraction(0))), funder, out)
 
 
 def award_order(session: Session, order_id: int, *, today: date | None = None) -> PointsEntry | None:
@@ -709,18 +757,11 @@ def reverse_refund(session: Session, refund_id: int, *, today: date | None = Non
     ]
     if done or session.exec(select(PointsDebt.id).where(PointsDebt.source == f"refund:{refund_id}")).first():
         return done
-    before = int(
-        session.exec(
-            select(func.coalesce(func.sum(Refund.amount_fen), 0)).where(
-                Refund.order_id == order.id, col(Refund.id) < refund_id
-            )
-        ).one()
-    )
-    after = before + refund.amount_fen
+    earn_before, earn_after, value_before, value_after = _refund_shares(session, order, refund_id, member.tier)
     out: list[PointsEntry] = []
     earned = _find(session, "order", str(order.id), EntryKind.earn)
     if earned is not None:
-        undo = rules.pro_rata_step(earned.points, before, after, order.total_fen)
+        undo = rules.share_step(earned.points, earn_before, earn_after)
         if undo > 0:
             own_lot = session.exec(select(PointsLot.id).where(PointsLot.entry_id == earned.id)).first()
             entry, short = _debit(
@@ -747,15 +788,66 @@ def reverse_refund(session: Session, refund_id: int, *, today: date | None = Non
                     )
                 )
                 log.warning("refund reversal short", extra={"refund_id": refund_id, "debt": short})
-    restored = _restore_paid_points(session, member, order, refund_id, before, after, day)
+    restored = _restore_paid_points(session, member, order, refund_id, value_before, value_after, day)
     if restored is not None:
         out.append(restored)
     session.flush()
     return out
 
 
+def _refund_shares(
+    session: Session, order: Order, refund_id: int, tier: str
+) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+    """The cumulative shares of the order taken back before and after refund ``refund_id``: of what it earned
+    (lines weighed by the points they earned) and of its value (for the points that paid for it). A refund
+    naming its lines counts those lines; a refund of an amount only counts its part of the order's total."""
+    refunds = session.execute(
+        select(Refund.id, Refund.amount_fen)  # type: ignore[call-overload]
+        .where(Refund.order_id == order.id, col(Refund.id) <= refund_id)
+        .order_by(col(Refund.id))
+    ).all()
+    named = session.execute(
+        select(RefundLine.refund_id, RefundLine.line_no, RefundLine.quantity)  # type: ignore[call-overload]
+        .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
+        .where(Refund.order_id == order.id, col(Refund.id) <= refund_id)
+    ).all()
+    by_refund: dict[int, list[tuple[int, int]]] = {}
+    for rid, line_no, qty in named:
+        by_refund.setdefault(rid, []).append((line_no, qty))
+    lines: dict[int, LineEarn] = {}
+    if by_refund:
+        lines = {x.line_no: x for x in quote(session, order, tier).lines}
+    total_exact = sum((x.exact for x in lines.values()), Fraction(0))
+    total_value = sum(max(0, x.value_fen) for x in lines.values())
+    shares = [[Fraction(0), Fraction(0)], [Fraction(0), Fraction(0)]]  # [before, after] × [earn, value]
+    for rid, amount in refunds:
+        if rid in by_refund:
+            earn = sum((lines[n].exact * q / lines[n].quantity for n, q in by_refund[rid] if n in lines), Fraction(0))
+            value = sum(
+                (Fraction(max(0, lines[n].value_fen) * q, lines[n].quantity) for n, q in by_refund[rid] if n in lines),
+                Fraction(0),
+            )
+            part = (
+                earn / total_exact if total_exact else Fraction(0),
+                value / total_value if total_value else Fraction(0),
+            )
+        else:
+            share = Fraction(amount, order.total_fen) if order.total_fen > 0 else Fraction(0)
+            part = (share, share)
+        for when in (1,) if rid == refund_id else (0, 1):
+            shares[when][0] += part[0]
+            shares[when][1] += part[1]
+    return shares[0][0], shares[1][0], shares[0][1], shares[1][1]
+
+
 def _restore_paid_points(
-    session: Session, member: Member, order: Order, refund_id: int, before: int, after: int, day: date
+    session: Session,
+    member: Member,
+    order: Order,
+    refund_id: int,
+    before: Fraction,
+    after: Fraction,
+    day: date,
 ) -> PointsEntry | None:
     holds = session.exec(
         select(PointsHold).where(
@@ -769,7 +861,7 @@ def _restore_paid_points(
         spent = _find(session, "hold", _hold_source(row.store_id, row.hold_key), EntryKind.redeem)
         if spent is None:
             continue
-        give = rules.pro_rata_step(-spent.points, before, after, order.total_fen)
+        give = rules.share_step(-spent.points, before, after)
         # Give back to the longest-lived lots first, what each gave.
         for lot, n in sorted(
             _taken(session, spent.id),  # type: ignore[arg-type]
@@ -803,19 +895,28 @@ class Balance:
     debt: int
 
 
+_LAPSED = (
+    select(func.coalesce(func.sum(PointsLot.remaining), 0))
+    .where(
+        col(PointsLot.member_id) == bindparam("member_id"),
+        col(PointsLot.expires_on) <= bindparam("day"),
+        col(PointsLot.remaining) > 0,
+    )
+    .scalar_subquery()
+)
+_DEBT = (
+    select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0))
+    .where(col(PointsDebt.member_id) == bindparam("member_id"))
+    .scalar_subquery()
+)
+_BALANCE = select(_LAPSED, _DEBT)
+
+
 def balance(session: Session, member: Member, day: date | None = None) -> Balance:
     """The member's spendable points on ``day``: the cached balance less lots already past their expiry."""
     day = day or store_today(session, member.store_id)
-    # One round trip: the lots past their expiry day not yet written off, and the open debt.
-    lapsed_q = select(func.coalesce(func.sum(PointsLot.remaining), 0)).where(
-        PointsLot.member_id == member.id,
-        col(PointsLot.expires_on) <= day,
-        col(PointsLot.remaining) > 0,
-    )
-    debt_q = select(func.coalesce(func.sum(PointsDebt.points - PointsDebt.settled), 0)).where(
-        PointsDebt.member_id == member.id
-    )
-    lapsed_raw, debt_raw = session.execute(select(lapsed_q.scalar_subquery(), debt_q.scalar_subquery())).one()
+    # One round trip, one statement built once: the lots past their expiry day not yet written off, the debt.
+    lapsed_raw, debt_raw = session.execute(_BALANCE, {"member_id": member.id, "day": day}).one()
     lapsed, debt = int(lapsed_raw), int(debt_raw)
     return Balance(member.id, member.points_balance - lapsed, lapsed, debt)  # type: ignore[arg-type]
 

@@ -47,3 +47,17 @@ class UnknownMember(InvalidInput):
 
     type = "unknown-member"
     title = "No such member in this store"
+
+
+class MemberAlreadyNamed(Conflict):
+    """A member was to be named on a sale that names another member already."""
+
+    type = "member-already-named"
+    title = "The sale names another member"
+
+
+class RefundLinesInvalid(InvalidInput):
+    """A refund names lines the order does not have, or more of a line than is left to refund."""
+
+    type = "refund-lines-invalid"
+    title = "Refund lines not valid"

@@ -84,6 +84,22 @@ class Refund(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 
+class RefundLine(SQLModel, table=True):
+    """What a refund gave back, line by line, when the till named the lines (a refund without lines is an
+    amount only); the points domain undoes the points those lines earned."""
+
+    __tablename__ = "sales_refund_line"
+    __table_args__ = (
+        UniqueConstraint("refund_id", "line_no"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    refund_id: int = Field(foreign_key="sales_refund.id", index=True)
+    line_no: int
+    quantity: int
+
+
 class DailyTotal(SQLModel, table=True):
     """A shop's sales for one day declared by the tenant or imported, where no order detail exists."""
 

@@ -89,8 +89,18 @@ class SaleBatch(BaseModel):
     sales: list[SaleIn] = Field(min_length=1)
 
 
+class RefundLineIn(BaseModel):
+    """What of one line of the order goes back."""
+
+    line_no: RowId
+    quantity: RowId
+
+
 class RefundCreate(BaseModel):
     amount_fen: Money
+    # The lines going back, when the till knows them: the points those lines earned are undone (issue 10);
+    # without lines a refund is an amount, and points are undone pro rata by amount.
+    lines: list[RefundLineIn] = Field(default_factory=list, max_length=500)
     reason: str = Field(default="", max_length=200)
     refunded_at: AwareDatetime | None = None  # default: now
 

@@ -23,14 +23,16 @@ from store.premises import service as premises_service
 from store.sales import checks
 from store.sales.bulk import bulk_insert_orders
 from store.sales.errors import (
+    MemberAlreadyNamed,
     OrderDoesNotAddUp,
     OrderNotFound,
     OrderNumberTaken,
     RefundExceedsPaid,
+    RefundLinesInvalid,
     UnknownMember,
     WrongShop,
 )
-from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund
+from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund, RefundLine
 from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, OrderRead, OrderSummary, RefundCreate, Source
 from store.scoping import Viewer, get_in_store
 
@@ -182,6 +184,7 @@ def refund(
         errors.append({"loc": ["refunded_at"], "msg": f"{refunded_at.isoformat()} is in the future"})
     if errors:
         raise InvalidInput(checks.summary(errors), errors=errors)
+    _check_refund_lines(session, order, data)
     # One conditional UPDATE, so two tills refunding at once can never overspend the order.
     grown = session.execute(
         update(Order)
@@ -207,8 +210,42 @@ def refund(
     )
     session.add(row)
     session.flush()
+    session.add_all(RefundLine(refund_id=row.id, line_no=x.line_no, quantity=x.quantity) for x in data.lines)  # type: ignore[arg-type]
     kpi_service.apply_refund(session, order, row)
     return row
+
+
+def _check_refund_lines(session: Session, order: Order, data: RefundCreate) -> None:
+    """The lines a refund names exist on the order, once each, and no more of a line goes back than was sold.
+    Two refunds naming the same line at once are serialised by the order row's refund UPDATE that follows."""
+    if not data.lines:
+        return
+    sold = dict(
+        session.execute(
+            select(OrderLine.line_no, OrderLine.quantity).where(OrderLine.order_id == order.id)  # type: ignore[call-overload]
+        ).all()
+    )
+    back: dict[int, int] = dict(
+        session.execute(
+            select(RefundLine.line_no, func.sum(RefundLine.quantity))  # type: ignore[call-overload]
+            .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
+            .where(Refund.order_id == order.id)
+            .group_by(col(RefundLine.line_no))
+        ).all()
+    )
+    errors = []
+    seen: set[int] = set()
+    for n, line in enumerate(data.lines):
+        if line.line_no in seen:
+            errors.append({"loc": ["lines", n, "line_no"], "msg": f"line {line.line_no} is named twice"})
+        seen.add(line.line_no)
+        if line.line_no not in sold:
+            errors.append({"loc": ["lines", n, "line_no"], "msg": f"order {order.order_no} has no line {line.line_no}"})
+        elif back.get(line.line_no, 0) + line.quantity > sold[line.line_no]:
+            left = sold[line.line_no] - back.get(line.line_no, 0)
+            errors.append({"loc": ["lines", n, "quantity"], "msg": f"{left} of line {line.line_no} left to refund"})
+    if errors:
+        raise RefundLinesInvalid(checks.summary(errors), errors=errors)
 
 
 def record_daily_total(session: Session, store_id: int, data: DailyTotalIn) -> DailyTotal:
@@ -248,6 +285,26 @@ def record_daily_total(session: Session, store_id: int, data: DailyTotalIn) -> D
 
 # The member table, named without importing the members domain (members reads sales, not the reverse).
 _MEMBER = sa_table("member", sa_column("id"), sa_column("store_id"))
+
+
+def attach_member(session: Session, store_id: int, order_no: str, member_id: int) -> Order:
+    """Name the member on a sale posted without one (an offline till's sale whose member code the members
+    domain checked at sync); the same member again changes nothing, another member is a conflict."""
+    order = session.exec(
+        select(Order).where(Order.store_id == store_id, Order.order_no == order_no).with_for_update()
+    ).first()
+    if order is None:
+        raise OrderNotFound(f"no order {order_no} in this store: post the sale before its member code")
+    if order.member_id == member_id:
+        return order
+    if order.member_id is not None:
+        raise MemberAlreadyNamed(f"order {order_no} names another member already")
+    ensure_member(session, store_id, member_id)
+    order.member_id = member_id
+    session.add(order)
+    session.flush()
+    kpi_service.apply_member_attached(session, order)
+    return order
 
 
 def ensure_member(session: Session, store_id: int, member_id: int | None) -> None:

@@ -81,6 +81,13 @@ class TestSignIn:
         again = client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": PHONE})
         assert again.status_code == 429 and again.headers["Retry-After"] == "60"
 
+    def test_one_address_asking_codes_for_many_phones_is_refused_past_its_hourly_limit(self, client, session, store):
+        phones = [f"1391234{n:04d}" for n in range(service.CODES_PER_ADDRESS_PER_HOUR + 1)]
+        answers = [client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": p}) for p in phones]
+        assert [a.status_code for a in answers[:-1]] == [202] * service.CODES_PER_ADDRESS_PER_HOUR
+        assert answers[-1].status_code == 429 and int(answers[-1].headers["Retry-After"]) > 0
+        assert session.exec(select(func.count()).select_from(SmsOutbox)).one() == service.CODES_PER_ADDRESS_PER_HOUR
+
     @pytest.mark.parametrize("phone", ["12345678901", "1381234567", "138123456789", "phone-number"])
     def test_a_number_that_is_no_mainland_mobile_is_refused(self, client, session, store, phone):
         response = client.post(f"{API}/sign-in/code", json={"store_id": store.id, "phone": phone})
@@ -158,16 +165,35 @@ class TestCardAndCode:
         answer = client.post(f"{API}/codes/verify", json={"code": code}, headers={"X-Device-Key": key})
         assert answer.status_code == 400 and answer.json()["type"].endswith("/member-code-invalid")
 
-    def test_a_till_gets_the_weekly_keys_to_check_codes_offline(self, client, session, store, shop):
-        member = create_member(session, store)
-        key, _ = create_till(session, shop)
-        keys = client.get(f"{API}/codes/offline-keys", headers={"X-Device-Key": key}).json()
-        cached = {k["period"]: bytes.fromhex(k["key"]) for k in keys["keys"]}
+    def test_a_till_gets_a_snapshot_with_public_keys_and_members_but_no_secret(self, client, session, store, shop):
         from store.clock import utcnow
+        from store.config import get_settings
 
-        assert codes.check_offline(cached, codes.current_code(member).digits, utcnow())[0] == member.id
+        members = [create_member(session, store) for _ in range(3)]
+        key, _ = create_till(session, shop)
+        page = client.get(f"{API}/codes/offline-snapshot", params={"limit": 2}, headers={"X-Device-Key": key})
+        assert page.status_code == 200, page.text
+        snap = page.json()
+        assert [m["member_id"] for m in snap["members"]] == [m.id for m in members[:2]]
+        rest = client.get(
+            f"{API}/codes/offline-snapshot", params={"after_id": snap["next_after_id"]}, headers={"X-Device-Key": key}
+        ).json()
+        assert [m["member_id"] for m in rest["members"]] == [members[2].id] and rest["next_after_id"] is None
+        cached = {k["period"]: bytes.fromhex(k["public_key"]) for k in snap["keys"]}
+        card = client.get(f"{API}/me/card", headers=bearer_of(session, members[0])).json()
+        assert codes.check_signed_offline(cached, store.id, card["qr_payload"], utcnow())[0] == members[0].id
+        text = page.text
+        secret = get_settings().secret_key
+        weekly = [codes.store_key(store.id, p).hex() for p in cached]
+        assert secret not in text and not any(w in text for w in weekly)
         kiosk, _ = create_till(session, shop, kind=DeviceKind.kiosk)
-        assert client.get(f"{API}/codes/offline-keys", headers={"X-Device-Key": kiosk}).status_code == 403
+        assert client.get(f"{API}/codes/offline-snapshot", headers={"X-Device-Key": kiosk}).status_code == 403
+
+
+def bearer_of(session, member) -> dict[str, str]:
+    tokens = member_tokens(session, member)
+    session.commit()
+    return {"Authorization": f"Bearer {tokens.access_token}"}
 
 
 class TestMyData:

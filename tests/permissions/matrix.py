@@ -263,7 +263,9 @@ MEMBERS: dict[tuple[str, str], Rule] = {
     ("POST", f"{API}/members/codes/verify"): Rule(
         CODE_CHECKERS, lambda w: Call(f"{API}/members/codes/verify", json=_member_code(w))
     ),
-    ("GET", f"{API}/members/codes/offline-keys"): Rule(who("pos_terminal"), at(f"{API}/members/codes/offline-keys")),
+    ("GET", f"{API}/members/codes/offline-snapshot"): Rule(
+        who("pos_terminal"), at(f"{API}/members/codes/offline-snapshot")
+    ),
     ("GET", "/admin/members"): Rule(who("admin", "manager", "marketing"), at("/admin/members"), page=True),
     ("GET", "/admin/members/tiers"): Rule(who("admin", "manager", "marketing"), at("/admin/members/tiers"), page=True),
     ("POST", "/admin/members/tiers"): Rule(
@@ -703,6 +705,15 @@ def _points_hold(w: World) -> str:
     return "M-1"
 
 
+def _offline_claim(w: World) -> dict[str, Any]:
+    from store.members import codes
+
+    order = w.home.order
+    step = codes.step_at(order.ordered_at)
+    code = codes.make(w.home.store.id, w.home.member.id, step).digits  # type: ignore[arg-type]
+    return {"order_no": order.order_no, "code": code, "scanned_at": order.ordered_at.isoformat()}
+
+
 POINTS_READERS = who("admin", "manager", "cashier", "marketing", "pos_terminal", "capture_box", "kiosk")
 POINTS_SPENDERS = who("admin", "manager", "cashier", "pos_terminal", "capture_box", "kiosk")
 MATRIX.update(
@@ -738,6 +749,9 @@ MATRIX.update(
             lambda w: Call(
                 f"{API}/points/members/{_points_member(w)}/adjustments", json={"points": 5, "reason": "goodwill"}
             ),
+        ),
+        ("POST", f"{API}/points/offline-claims"): Rule(
+            who("pos_terminal"), lambda w: Call(f"{API}/points/offline-claims", json=_offline_claim(w))
         ),
         ("GET", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules")),
         ("POST", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules", json={"fen_per_point": 50})),

@@ -156,3 +156,87 @@ def test_member_reads_own_points_in_the_mini_program(client, session, member):
     soon = client.get(f"{P}/me/expiring", params={"within_days": 800}, headers=mine).json()
     assert [lot["remaining"] for lot in soon] == [1_000]
     assert client.get(f"{P}/members/{member.id}", headers=mine).status_code == 401
+
+
+def test_my_data_export_holds_my_points_balance_ledger_and_lots(client, session, member):
+    from tests.factories.members import member_tokens
+
+    tokens = member_tokens(session, member)
+    session.commit()
+    data = client.get("/api/v1/members/me/export", headers={"Authorization": f"Bearer {tokens.access_token}"}).json()
+    assert data["points"]["balance"] == 1_000 and data["points"]["debt"] == 0
+    assert [(e["kind"], e["points"]) for e in data["points"]["entries"]] == [("adjust", 1_000)]
+    assert [lot["remaining"] for lot in data["points"]["lots"]] == [1_000]
+
+
+def test_an_offline_sale_gets_its_member_and_points_at_sync_once(client, session, shop, member, till):
+    from sqlalchemy import select as sa_select
+
+    from store.kpi.models import SALES_TABLE
+    from store.members import codes
+    from tests.factories.sales import order_body
+
+    body = order_body(shop, lines=((1, 12_345, 0),))  # made offline: posted without the member
+    assert client.post("/api/v1/sales/orders", json=body, headers={**till, "Idempotency-Key": "o1"}).status_code == 201
+    scanned = __import__("datetime").datetime.fromisoformat(body["ordered_at"])
+    code = codes.make(shop.store_id, member.id, codes.step_at(scanned)).digits
+    claim = {"order_no": body["order_no"], "code": code, "scanned_at": scanned.isoformat()}
+    first = client.post(f"{P}/offline-claims", json=claim, headers=till)
+    assert first.status_code == 200, first.text
+    assert (first.json()["new"], first.json()["points_awarded"]) == (True, 123)
+    again = client.post(f"{P}/offline-claims", json=claim, headers=till).json()
+    assert (again["new"], again["points_awarded"]) == (False, 123)
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 1_000 + 123
+    member_revenue = session.execute(sa_select(SALES_TABLE.c.member_revenue_fen)).scalars().all()
+    assert sum(member_revenue) == 12_345  # the KPI rollup counts the sale as a member's now
+
+
+@pytest.mark.parametrize("problem", ["wrong-code", "no-such-sale", "other-time", "kiosk"])
+def test_a_bad_offline_claim_names_no_member_and_awards_nothing(client, session, shop, member, till, problem):
+    from datetime import datetime, timedelta
+
+    from store.members import codes
+    from store.sales.models import Order
+    from tests.factories.sales import create_till, order_body
+
+    body = order_body(shop)
+    client.post("/api/v1/sales/orders", json=body, headers={**till, "Idempotency-Key": "o1"})
+    scanned = datetime.fromisoformat(body["ordered_at"])
+    code = codes.make(shop.store_id, member.id, codes.step_at(scanned)).digits
+    claim = {"order_no": body["order_no"], "code": code, "scanned_at": scanned.isoformat()}
+    headers = till
+    if problem == "wrong-code":
+        claim["code"] = code[:-1] + str((int(code[-1]) + 1) % 10)
+    elif problem == "no-such-sale":
+        claim["order_no"] = "NOPE"
+    elif problem == "other-time":  # a genuine code, but scanned an hour away from the sale
+        later = scanned + timedelta(hours=1)
+        claim = {**claim, "code": codes.make(shop.store_id, member.id, codes.step_at(later)).digits}
+        claim["scanned_at"] = later.isoformat()
+    else:
+        key, _ = create_till(session, shop, kind=__import__("store.auth.models").auth.models.DeviceKind.kiosk)
+        session.commit()
+        headers = {"X-Device-Key": key}
+    answer = client.post(f"{P}/offline-claims", json=claim, headers=headers)
+    assert answer.status_code in (400, 403, 404), answer.text
+    session.expire_all()
+    assert session.exec(select(Order.member_id)).all() == [None]
+    assert entries(session, member) == 1
+
+
+def test_a_till_refunds_named_lines_and_the_points_of_those_lines_go(client, session, shop, member, till):
+    from tests.factories.sales import order_body
+
+    body = order_body(shop, lines=((1, 6_000, 0), (1, 4_000, 0)), member_id=member.id)
+    order = client.post("/api/v1/sales/orders", json=body, headers={**till, "Idempotency-Key": "o1"}).json()
+    service.award_order(session, order["id"])
+    session.commit()
+    url = f"/api/v1/sales/orders/{order['id']}/refunds"
+    bad = client.post(url, json={"amount_fen": 100, "lines": [{"line_no": 7, "quantity": 1}]}, headers=till)
+    assert bad.status_code == 400 and bad.json()["type"].endswith("/refund-lines-invalid")
+    assert "no line 7" in bad.json()["detail"]
+    good = client.post(url, json={"amount_fen": 4_000, "lines": [{"line_no": 2, "quantity": 1}]}, headers=till)
+    assert good.status_code == 201, good.text
+    service.reverse_refund(session, good.json()["id"])
+    session.commit()
+    assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 1_000 + 60
