@@ -665,6 +665,35 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/live/{session_id}"): Rule(
         who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
     ),
+    # omni (issue 11 item 3): the mini-program's online mall (member token) and the shops' online orders
+    ("GET", f"{API}/mall/shops"): Rule(ME, at(f"{API}/mall/shops")),
+    ("GET", f"{API}/mall/shops/{{shop_id}}/products"): Rule(
+        ME, lambda w: Call(f"{API}/mall/shops/{w.home.shop.id}/products")
+    ),
+    ("GET", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
+    ("PUT", f"{API}/mall/cart/{{sku}}"): Rule(ME, at(f"{API}/mall/cart/NO-SUCH-SKU", json={"quantity": 1})),
+    ("DELETE", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
+    ("POST", f"{API}/mall/orders"): Rule(
+        ME,
+        lambda w: Call(
+            f"{API}/mall/orders", json={"shop_id": w.home.shop.id, "lines": [{"sku": "NO-SUCH", "quantity": 1}]}
+        ),
+    ),
+    ("GET", f"{API}/mall/orders"): Rule(ME, at(f"{API}/mall/orders")),
+    ("GET", f"{API}/mall/orders/{{order_id}}"): Rule(ME, at(f"{API}/mall/orders/999999")),
+    ("POST", f"{API}/mall/orders/{{order_id}}/pay"): Rule(
+        ME, at(f"{API}/mall/orders/999999/pay", json={"method": "wechat"})
+    ),
+    ("POST", f"{API}/mall/orders/{{order_id}}/cancel"): Rule(ME, at(f"{API}/mall/orders/999999/cancel")),
+    ("GET", f"{API}/mall/shop-orders"): Rule(
+        who("admin", "manager", "cashier", "tenant"), at(f"{API}/mall/shop-orders")
+    ),
+    ("POST", f"{API}/mall/shop-orders/{{order_id}}/collected"): Rule(
+        who("admin", "manager", "cashier", "tenant"), at(f"{API}/mall/shop-orders/999999/collected", json={})
+    ),
+    ("POST", f"{API}/mall/shop-orders/{{order_id}}/refunds"): Rule(
+        BACK_OFFICE, at(f"{API}/mall/shop-orders/999999/refunds", json={"amount_fen": 100})
+    ),
 }
 
 
