@@ -665,6 +665,13 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/live/{session_id}"): Rule(
         who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
     ),
+    ("POST", f"{API}/delivery/courier/{{store_id}}/events"): public(
+        "where couriers report delivery steps: each callback is signed with the store's courier key (HMAC)",
+        lambda w: Call(
+            f"{API}/delivery/courier/{w.home.store.id}/events",
+            json={"order_no": "NO-SUCH", "kind": "delivered", "at": utcnow().isoformat()},
+        ),
+    ),
     # omni (issue 11 item 3): the mini-program's online mall (member token) and the shops' online orders
     ("GET", f"{API}/mall/shops"): Rule(ME, at(f"{API}/mall/shops")),
     ("GET", f"{API}/mall/shops/{{shop_id}}/products"): Rule(
