@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from store.auth.deps import Principal, require
@@ -21,6 +21,7 @@ from store.mall.models import MallOrder
 from store.mall.schemas import (
     CartItemIn,
     CartRead,
+    LiveRoom,
     MallLineRead,
     MallOrderCreate,
     MallOrderPage,
@@ -79,6 +80,15 @@ def list_products(
     """Mini-program: a shop's SKUs on sale online, at the one resolver's price now, with the units available."""
     items, total = service.products(session, who.store_id, shop_id, q=q, limit=limit, offset=offset)
     return ProductPage(items=items, total=total)
+
+
+@router.get("/live/{code}", response_model=LiveRoom, responses={400: {}})
+def live_room(
+    code: Annotated[str, Path(min_length=1, max_length=32)], who: CurrentMember, session: SessionDep
+) -> LiveRoom:
+    """Mini-program: a live session opened from its link or QR, its products at the one resolver's live price;
+    order them with `live_code` so the sale is stamped with the session."""
+    return service.live_room(session, who.store_id, code)
 
 
 @router.get("/cart", response_model=CartRead)

@@ -142,3 +142,25 @@ class MallOrderPage(BaseModel):
 
 class PickupIn(BaseModel):
     collected_at: AwareDatetime | None = None  # default: now
+
+
+class LiveRoomItem(BaseModel):
+    sku: str
+    shop_id: int
+    name: str
+    brand: str
+    price_fen: int  # the resolver's live price now (the online one for a SKU the live book does not list)
+    available: int
+
+
+class LiveRoom(BaseModel):
+    """A live session as its link or QR opens in the mini-program: order with ``live_code`` = ``code``."""
+
+    code: str
+    title: str
+    platform: str
+    kind: str
+    host: str
+    starts_at: datetime
+    ends_at: datetime
+    items: list[LiveRoomItem]

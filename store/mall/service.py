@@ -53,6 +53,8 @@ from store.mall.schemas import (
     CartLine,
     CartRead,
     Fulfilment,
+    LiveRoom,
+    LiveRoomItem,
     MallOrderCreate,
     MallStatus,
     OnlineMethod,
@@ -173,13 +175,47 @@ def _order_no(now: datetime) -> str:
     return f"M{now:%Y%m%d%H%M%S}{secrets.token_hex(3).upper()}"
 
 
+LIVE_BOOKS = (PriceChannel.live, PriceChannel.online)  # a SKU the live book does not list: its online price
+
+
 def _price(session: Session, store_id: int, sku: Sku, channel: PriceChannel, at: datetime) -> int:
-    if channel == PriceChannel.live:
+    books = LIVE_BOOKS if channel == PriceChannel.live else (PriceChannel.online,)
+    return catalog_service.resolve_first(session, store_id, sku, books, at)[1].price_fen
+
+
+def live_room(session: Session, store_id: int, code: str, *, now: datetime | None = None) -> LiveRoom:
+    """A live session as its link or QR opens it: the products shown, at the resolver's live price now."""
+    now = now or utcnow()
+    live = live_service.resolve_code(session, store_id, code, now)
+    items = []
+    for product in live_service.products(session, live.id):  # type: ignore[arg-type]
         try:
-            return catalog_service.resolve(session, store_id, sku, PriceChannel.live, at).price_fen
+            sku = catalog_service.get_sku_by_code(session, store_id, product.sku)
+            price = _price(session, store_id, sku, PriceChannel.live, now)
         except SkuNotFound:
-            pass  # not in the live book: its online price, from the same resolver
-    return catalog_service.resolve(session, store_id, sku, PriceChannel.online, at).price_fen
+            continue  # no longer in the catalogue or on sale: not offered
+        on_hand, reserved = stock.level(session, sku.shop_id, sku.id)  # type: ignore[arg-type]
+        product_row = catalog_service.get_product(session, sku)
+        items.append(
+            LiveRoomItem(
+                sku=sku.code,
+                shop_id=sku.shop_id,
+                name=product_row.name,
+                brand=product_row.brand,
+                price_fen=price,
+                available=max(on_hand - reserved, 0),
+            )
+        )
+    return LiveRoom(
+        code=live.code,
+        title=live.title,
+        platform=str(live.platform),
+        kind=str(live.kind),
+        host=live.host,
+        starts_at=live.starts_at,
+        ends_at=live.ends_at,
+        items=items,
+    )
 
 
 def place(

@@ -677,6 +677,26 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", f"{API}/mall/shops/{{shop_id}}/products"): Rule(
         ME, lambda w: Call(f"{API}/mall/shops/{w.home.shop.id}/products")
     ),
+    ("GET", f"{API}/mall/live/{{code}}"): Rule(ME, at(f"{API}/mall/live/NO-SUCH-CODE")),
+    ("POST", f"{API}/live/sessions"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(
+            f"{API}/live/sessions",
+            json={
+                "title": "周末直播",
+                "platform": "douyin",
+                "starts_at": utcnow().isoformat(),
+                "ends_at": (utcnow() + timedelta(hours=2)).isoformat(),
+            },
+        ),
+    ),
+    ("GET", f"{API}/live/sessions"): Rule(who("admin", "manager", "marketing"), at(f"{API}/live/sessions")),
+    ("GET", f"{API}/live/sessions/{{session_id}}"): Rule(
+        who("admin", "manager", "marketing"), at(f"{API}/live/sessions/999999")
+    ),
+    ("PUT", f"{API}/live/sessions/{{session_id}}/viewers"): Rule(
+        who("admin", "manager", "marketing"), at(f"{API}/live/sessions/999999/viewers", json={"viewers": 10})
+    ),
     ("GET", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
     ("PUT", f"{API}/mall/cart/{{sku}}"): Rule(ME, at(f"{API}/mall/cart/NO-SUCH-SKU", json={"quantity": 1})),
     ("DELETE", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
