@@ -20,6 +20,7 @@ from admin.deps import StaffContext, require_role
 from admin.i18n import N_
 from admin.pages.formats import number, yuan
 from admin.render import render
+from store import workdays
 from store.auth.models import Role
 from store.clock import business_day, month_key, utcnow
 from store.db import SessionDep
@@ -108,7 +109,9 @@ def deliveries(request: Request, session: SessionDep, staff: OmniReader) -> HTML
         for m in reversed(months)
     ]
     recent = delivery_service.list_deliveries(session, staff.store_id, today - timedelta(days=30), today, limit=50)
+    ahead = {today.year, (today + timedelta(days=45)).year}
     context = {
+        "unpublished": ", ".join(str(y) for y in sorted(ahead) if not workdays.is_published(y)),
         "rows": rows,
         "recent": recent,
         "cutoff": delivery_service.cutoff(session, staff.store_id).strftime("%H:%M"),

@@ -661,6 +661,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     # omni (issue 11): delivery SLA, live calendar and a live session's attributed sales
     ("GET", "/admin/deliveries"): Rule(who("admin", "manager", "marketing"), at("/admin/deliveries"), page=True),
+    ("GET", "/admin/online-orders"): Rule(
+        who("admin", "manager", "marketing", "tenant"), at("/admin/online-orders"), page=True
+    ),
     ("GET", "/admin/live"): Rule(who("admin", "manager", "marketing"), at("/admin/live"), page=True),
     ("GET", "/admin/live/{session_id}"): Rule(
         who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
