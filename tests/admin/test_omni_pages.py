@@ -98,3 +98,31 @@ class TestCalendarNotice:
         sign_in(client, session, premises.manager)
         html = client.get("/admin/deliveries").text
         assert 'id="calendar-unpublished"' in html and "SMARTSTORE_WORKDAYS_FILE" in html
+
+
+class TestScheduleLive:
+    def test_a_manager_schedules_a_session_and_lands_on_it(self, client, session, premises):
+        token = sign_in(client, session, premises.manager)
+        form = client.get("/admin/live/new")
+        assert form.status_code == 200 and "新建直播排期" in form.text
+        data = {
+            "csrf_token": token,
+            "title": "春季新品发布",
+            "platform": "wechat_channels",
+            "kind": "launch",
+            "host": "小李",
+            "starts_at": "2026-05-01T19:00",
+            "ends_at": "2026-05-01T21:00",
+            "skus": "A-1, A-2",
+            "coupons": "SPRING-1",
+        }
+        done = client.post("/admin/live/new", data=data, follow_redirects=False)
+        assert done.status_code == 303
+        detail = client.get(done.headers["location"]).text
+        assert "春季新品发布" in detail and "SPRING-1" in detail and "A-2" in detail
+
+    def test_a_session_ending_before_it_starts_is_refused_with_the_form_kept(self, client, session, premises):
+        token = sign_in(client, session, premises.manager)
+        data = {"csrf_token": token, "title": "倒序", "starts_at": "2026-05-01T21:00", "ends_at": "2026-05-01T19:00"}
+        refused = client.post("/admin/live/new", data=data)
+        assert refused.status_code == 400 and 'id="live-error"' in refused.text and "倒序" in refused.text

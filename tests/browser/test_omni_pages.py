@@ -48,3 +48,18 @@ def test_the_online_orders_page_reads_at_desk_and_phone_width(browser, live_serv
     assert no_horizontal_overflow(page)
     page.screenshot(path=str(SHOTS / f"admin-online-orders-{width}.png"), full_page=True)
     context.close()
+
+
+def test_the_live_scheduling_form_fits_a_phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + "/admin/live/new")
+    page.fill("#username", live_server.username)
+    page.fill("#password", live_server.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/live/new")
+    assert page.locator("h1").inner_text() == "新建直播排期"
+    assert no_horizontal_overflow(page)
+    page.screenshot(path=str(SHOTS / "admin-live-new-390.png"), full_page=True)
+    context.close()

@@ -665,6 +665,15 @@ MATRIX: dict[tuple[str, str], Rule] = {
         who("admin", "manager", "marketing", "tenant"), at("/admin/online-orders"), page=True
     ),
     ("GET", "/admin/live"): Rule(who("admin", "manager", "marketing"), at("/admin/live"), page=True),
+    ("GET", "/admin/live/new"): Rule(who("admin", "manager", "marketing"), at("/admin/live/new"), page=True),
+    ("POST", "/admin/live/new"): Rule(
+        who("admin", "manager", "marketing"),
+        at(
+            "/admin/live/new",
+            data={"title": "周末直播", "starts_at": "2026-05-01T19:00", "ends_at": "2026-05-01T21:00"},
+        ),
+        page=True,
+    ),
     ("GET", "/admin/live/{session_id}"): Rule(
         who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
     ),
