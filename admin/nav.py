@@ -51,6 +51,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("footfall", N_("Footfall"), "/admin/footfall"),
     Section("patrol", N_("Patrol"), "/admin/patrol"),
     Section("facilities", N_("Facilities"), "/admin/facilities"),
+    Section("online-orders", N_("Online orders"), "/admin/online-orders"),
     Section("deliveries", N_("Deliveries"), "/admin/deliveries"),
     Section("live", N_("Live streaming"), "/admin/live"),
 )

@@ -65,6 +65,11 @@ class StoreSettings(BaseSettings):
     # and green up / red down in English; "red_up" or "green_up" fixes one for both languages.
     admin_growth_colours: Literal["auto", "red_up", "green_up"] = "auto"
     payment_plugin: str = "simulator"  # store.payments: the payment network plugin (simulator, or a real one)
+    # store.delivery: the key couriers sign their status callbacks with (HMAC-SHA256); "" derives one per store
+    # from secret_key (store.delivery.courier.signing_key), for the simulator and a courier set up by the store.
+    courier_secret: str = ""
+    # store.workdays: a file with newer official holiday notices (format of store/workdays_cn.txt); "" = bundled only
+    workdays_file: str = ""
     demo_admin_password: str = "smartstore-demo"
     sql_echo: bool = False
     backup_dir: str = "var/backups"  # `smartstore backup` and the nightly job write here

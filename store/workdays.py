@@ -1,73 +1,113 @@
 """The official working-day calendar of the PRC (国务院办公厅 holiday notices), with its 调休 make-up days.
 
-Make-up working days (weekends worked to bridge a holiday) cannot be derived from any rule, so the
-notices are written down here year by year: ``HOLIDAYS`` are the days off of each holiday (weekends inside
-them included) and ``MAKE_UP_DAYS`` the weekend days worked. A year without a published notice is read
-by the plain rule (Monday to Friday work) and :func:`is_published` says so, so callers can tell a user.
+Make-up working days (weekends worked to bridge a holiday) cannot be derived from any rule, so the notices
+are data: ``store/workdays_cn.txt`` (bundled; its format is in its header) lists each published year's days
+off (``HOLIDAYS``, weekends inside them included) and weekend days worked (``MAKE_UP_DAYS``). A year without a
+published notice is read by the plain rule (Monday to Friday work) and :func:`is_published` says so, so callers
+can tell a user (the delivery promise carries it).
 
-Sources: 国办发明电〔2023〕7号 (2024), 国办发明电〔2024〕12号 (2025), 国办发明电〔2025〕7号 (2026);
-checked against the ``chinesecalendar`` 1.11.0 package's table. The 2027 notice was not yet published
-when this table was written: add its lines when it is.
+The notice for the next year comes out each November or December; a store adds it without waiting for a
+release by writing its lines into the file ``SMARTSTORE_WORKDAYS_FILE`` names (same format; a year that file
+gives a ``notice`` line replaces the bundled entries of that year) and restarting.
+
+Bundled: 国办发明电〔2023〕7号 (2024), 〔2024〕12号 (2025), 〔2025〕7号 (2026), checked against the
+``chinesecalendar`` 1.11.0 package's table and the published text of the 2026 notice (2025-11-04). The 2027
+notice could not be found in any source checked when this was written (2026-11-30): 2027 falls back to the
+plain rule until its lines are added.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+
+BUNDLED = Path(__file__).with_name("workdays_cn.txt")
+
+
+class WorkdaysFileError(ValueError):
+    """A calendar file line that cannot be read (its file and line number are in the message)."""
+
+
+@dataclass
+class Calendar:
+    holidays: dict[date, str] = field(default_factory=dict)
+    make_up_days: set[date] = field(default_factory=set)
+    notices: dict[int, str] = field(default_factory=dict)  # year → the notice's document number
 
 
 def _span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-# (first day off, last day off, name) per holiday, as the notice lists them.
-_HOLIDAY_SPANS: tuple[tuple[date, date, str], ...] = (
-    (date(2024, 1, 1), date(2024, 1, 1), "元旦"),
-    (date(2024, 2, 10), date(2024, 2, 17), "春节"),
-    (date(2024, 4, 4), date(2024, 4, 6), "清明节"),
-    (date(2024, 5, 1), date(2024, 5, 5), "劳动节"),
-    (date(2024, 6, 10), date(2024, 6, 10), "端午节"),
-    (date(2024, 9, 15), date(2024, 9, 17), "中秋节"),
-    (date(2024, 10, 1), date(2024, 10, 7), "国庆节"),
-    (date(2025, 1, 1), date(2025, 1, 1), "元旦"),
-    (date(2025, 1, 28), date(2025, 2, 4), "春节"),
-    (date(2025, 4, 4), date(2025, 4, 6), "清明节"),
-    (date(2025, 5, 1), date(2025, 5, 5), "劳动节"),
-    (date(2025, 5, 31), date(2025, 6, 2), "端午节"),
-    (date(2025, 10, 1), date(2025, 10, 8), "国庆节、中秋节"),
-    (date(2026, 1, 1), date(2026, 1, 3), "元旦"),
-    (date(2026, 2, 15), date(2026, 2, 23), "春节"),
-    (date(2026, 4, 4), date(2026, 4, 6), "清明节"),
-    (date(2026, 5, 1), date(2026, 5, 5), "劳动节"),
-    (date(2026, 6, 19), date(2026, 6, 21), "端午节"),
-    (date(2026, 9, 25), date(2026, 9, 27), "中秋节"),
-    (date(2026, 10, 1), date(2026, 10, 7), "国庆节"),
-)
-HOLIDAYS: dict[date, str] = {day: name for first, last, name in _HOLIDAY_SPANS for day in _span(first, last)}
-# Weekend days worked (调休上班).
-MAKE_UP_DAYS: frozenset[date] = frozenset(
-    {
-        date(2024, 2, 4),
-        date(2024, 2, 18),
-        date(2024, 4, 7),
-        date(2024, 4, 28),
-        date(2024, 5, 11),
-        date(2024, 9, 14),
-        date(2024, 9, 29),
-        date(2024, 10, 12),
-        date(2025, 1, 26),
-        date(2025, 2, 8),
-        date(2025, 4, 27),
-        date(2025, 9, 28),
-        date(2025, 10, 11),
-        date(2026, 1, 4),
-        date(2026, 2, 14),
-        date(2026, 2, 28),
-        date(2026, 5, 9),
-        date(2026, 9, 20),
-        date(2026, 10, 10),
-    }
-)
-PUBLISHED_YEARS: frozenset[int] = frozenset({2024, 2025, 2026})
+def _entries(path: Path) -> list[tuple[int, str, list[str]]]:
+    found = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        kind, _, rest = line.partition(" ")
+        found.append((number, kind, rest.split(maxsplit=2 if kind == "holiday" else 1)))
+    return found
+
+
+def parse(path: Path) -> Calendar:
+    """Read one calendar file; a malformed line is a :class:`WorkdaysFileError` naming it."""
+    calendar = Calendar()
+    for number, kind, fields in _entries(path):
+        try:
+            if kind == "notice":
+                calendar.notices[int(fields[0])] = fields[1] if len(fields) > 1 else ""
+            elif kind == "holiday":
+                first, last = date.fromisoformat(fields[0]), date.fromisoformat(fields[1])
+                if last < first:
+                    raise ValueError(f"{last} is before {first}")
+                for day in _span(first, last):
+                    calendar.holidays[day] = fields[2] if len(fields) > 2 else ""
+            elif kind == "workday":
+                day = date.fromisoformat(fields[0])
+                if day.weekday() < 5:
+                    raise ValueError(f"{day} is a weekday: only a weekend day is worked to make up")
+                calendar.make_up_days.add(day)
+            else:
+                raise ValueError(f"unknown entry {kind!r} (notice, holiday or workday)")
+        except (ValueError, IndexError) as exc:
+            raise WorkdaysFileError(f"{path}:{number}: {exc}") from None
+    return calendar
+
+
+def load(extra: Path | None = None) -> Calendar:
+    """The bundled calendar, with the years of ``extra`` (a newer notice) replacing those it names."""
+    calendar = parse(BUNDLED)
+    if extra is None:
+        return calendar
+    newer = parse(extra)
+    years = set(newer.notices)
+    calendar.holidays = {d: n for d, n in calendar.holidays.items() if d.year not in years} | newer.holidays
+    calendar.make_up_days = {d for d in calendar.make_up_days if d.year not in years} | newer.make_up_days
+    calendar.notices.update(newer.notices)
+    return calendar
+
+
+HOLIDAYS: dict[date, str] = {}
+MAKE_UP_DAYS: frozenset[date] = frozenset()
+PUBLISHED_YEARS: frozenset[int] = frozenset()
+
+
+def reload(extra: Path | str | None = None) -> None:
+    """Read the calendar again: ``extra``, else the file ``SMARTSTORE_WORKDAYS_FILE`` names (if any)."""
+    global HOLIDAYS, MAKE_UP_DAYS, PUBLISHED_YEARS
+    if extra is None:
+        from store.config import get_settings
+
+        extra = get_settings().workdays_file or None
+    calendar = load(Path(extra) if extra else None)
+    HOLIDAYS = calendar.holidays
+    MAKE_UP_DAYS = frozenset(calendar.make_up_days)
+    PUBLISHED_YEARS = frozenset(calendar.notices)
+
+
+reload()
 
 
 def is_published(year: int) -> bool:

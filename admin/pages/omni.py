@@ -8,26 +8,31 @@ link, QR code or coupons brought (stamped when the order was created).
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from admin.deps import StaffContext, require_role
+from admin import i18n
+from admin.deps import CheckedForm, StaffContext, require_role
 from admin.i18n import N_
 from admin.pages.formats import number, yuan
 from admin.render import render
+from store import workdays
 from store.auth.models import Role
 from store.clock import business_day, month_key, utcnow
 from store.db import SessionDep
 from store.delivery import service as delivery_service
+from store.errors import StoreError
 from store.kpi.errors import PeriodError
 from store.kpi.periods import add_months, parse_month
 from store.live import service as live_service
-from store.live.schemas import BEYOND_SELLING
+from store.live.schemas import BEYOND_SELLING, LiveProductIn, LiveSessionCreate, Platform, SessionKind
 from store.premises import service as premises_service
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -108,7 +113,9 @@ def deliveries(request: Request, session: SessionDep, staff: OmniReader) -> HTML
         for m in reversed(months)
     ]
     recent = delivery_service.list_deliveries(session, staff.store_id, today - timedelta(days=30), today, limit=50)
+    ahead = {today.year, (today + timedelta(days=45)).year}
     context = {
+        "unpublished": ", ".join(str(y) for y in sorted(ahead) if not workdays.is_published(y)),
         "rows": rows,
         "recent": recent,
         "cutoff": delivery_service.cutoff(session, staff.store_id).strftime("%H:%M"),
@@ -152,6 +159,73 @@ def live_calendar(request: Request, session: SessionDep, staff: OmniReader, mont
         "weekdays": WEEKDAYS,
     }
     return render(request, "omni/live_calendar.html", context, staff=staff)
+
+
+LiveProgrammer = Annotated[StaffContext, Depends(require_role(Role.admin, Role.manager, Role.marketing))]
+LIVE_FIELDS = ("title", "platform", "kind", "host", "shop_id", "starts_at", "ends_at", "skus", "coupons")
+
+
+def _live_form(
+    request: Request, session: Any, staff: StaffContext, *, values: dict[str, str], error: str = "", status: int = 200
+) -> HTMLResponse:
+    context = {
+        "values": values,
+        "error": error,
+        "kinds": KINDS,
+        "platforms": PLATFORMS,
+        "shops": premises_service.list_shops(session, staff.store_id),
+    }
+    return render(request, "omni/live_new.html", context, staff=staff, status_code=status)
+
+
+def _live_of(form: dict[str, str], tz: str) -> LiveSessionCreate:
+    """The form as a session; a time that is no date and time is refused clearly."""
+
+    def moment(name: str) -> datetime:
+        raw = form.get(name, "").strip()
+        try:
+            return datetime.fromisoformat(raw).replace(tzinfo=ZoneInfo(tz))
+        except ValueError:
+            raise StoreError(f"{raw!r} is not a date and time") from None
+
+    def items(name: str) -> list[str]:
+        return [x for x in re.split(r"[\s,，;；]+", form.get(name, "")) if x]
+
+    try:
+        return LiveSessionCreate(
+            title=form.get("title", "").strip(),
+            platform=Platform(form.get("platform") or "own"),
+            kind=SessionKind(form.get("kind") or "selling"),
+            host=form.get("host", "").strip()[:60],
+            shop_id=int(form["shop_id"]) if form.get("shop_id", "").isdigit() else None,
+            starts_at=moment("starts_at"),
+            ends_at=moment("ends_at"),
+            products=[LiveProductIn(sku=sku) for sku in items("skus")],
+            coupons=items("coupons"),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise StoreError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+@router.get("/live/new", response_class=HTMLResponse)
+def new_live_session(request: Request, session: SessionDep, staff: LiveProgrammer) -> HTMLResponse:
+    """The form to schedule a live session with its products and session-bound coupons."""
+    return _live_form(request, session, staff, values={"platform": "douyin", "kind": "selling"})
+
+
+@router.post("/live/new", response_class=HTMLResponse)
+def schedule_live_session(request: Request, session: SessionDep, staff: LiveProgrammer, form: CheckedForm) -> Response:
+    """Schedule the session (products priced by the one resolver); nothing is written on an error."""
+    values = {k: form.get(k, "") for k in LIVE_FIELDS}
+    try:
+        data = _live_of(form, staff.store_timezone)
+        with session.begin_nested():
+            row = live_service.schedule(session, staff.store_id, data)
+    except StoreError as exc:
+        message = i18n.gettext(exc.message, i18n.negotiate(request))
+        return _live_form(request, session, staff, values=values, error=message, status=400)
+    return RedirectResponse(f"/admin/live/{row.id}", status_code=303)
 
 
 @router.get("/live/{session_id}", response_class=HTMLResponse)

@@ -7,7 +7,7 @@ version (:func:`publish`) and stamp the SKUs they touch with it, so a till's syn
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -207,6 +207,19 @@ def resolve(session: Session, store_id: int, sku: Sku, channel: PriceChannel, at
     if found is None:
         raise SkuNotFound(f"SKU {sku.code!r} has no {channel.value} price at {at.isoformat()}")
     return found
+
+
+def resolve_first(
+    session: Session, store_id: int, sku: Sku, channels: Sequence[PriceChannel], at: datetime
+) -> tuple[PriceChannel, pricing.Resolved]:
+    """The resolver on the first of ``channels`` whose book prices ``sku`` at ``at`` (a live room: the live book,
+    else the online one); on none of them: 404."""
+    for channel in channels[:-1]:
+        try:
+            return channel, resolve(session, store_id, sku, channel, at)
+        except SkuNotFound:
+            continue
+    return channels[-1], resolve(session, store_id, sku, channels[-1], at)
 
 
 # --- prices, promotions and the change workflow ------------------------------------------------------------

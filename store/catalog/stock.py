@@ -114,3 +114,14 @@ def release(session: Session, store_id: int, reservation_id: int) -> Reservation
 def commit(session: Session, store_id: int, reservation_id: int) -> Reservation:
     """The order is paid: the held units leave the shop's stock."""
     return _close(session, store_id, reservation_id, ReservationStatus.committed)
+
+
+def restock(session: Session, store_id: int, shop_id: int, sku_id: int, quantity: int) -> None:
+    """Units sold and then given back (an online order cancelled after payment) return to the shop's stock."""
+    if quantity <= 0:
+        raise OutOfStock(f"a return is for 1 unit or more (got {quantity})")
+    session.execute(
+        update(STOCK)
+        .where(STOCK.c.store_id == store_id, STOCK.c.shop_id == shop_id, STOCK.c.sku_id == sku_id)
+        .values(on_hand=STOCK.c.on_hand + quantity, updated_at=utcnow())
+    )

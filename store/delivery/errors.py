@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.errors import Conflict, InvalidInput, NotFound
+from store.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class DeliveryNotFound(NotFound):
@@ -34,3 +34,10 @@ class EventConflict(Conflict):
 class DeliveryClosed(Conflict):
     type = "delivery-closed"
     title = "Delivery is cancelled"
+
+
+class CallbackSignatureInvalid(Forbidden):
+    """A courier callback whose signature does not verify, or whose timestamp is too far from ours (a replay)."""
+
+    type = "courier-signature-invalid"
+    title = "Courier callback signature not valid"

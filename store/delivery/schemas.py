@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import AwareDatetime, BaseModel, Field
+
 
 class DeliveryLevel(StrEnum):
     same_day = "same_day"  # 当日达
@@ -40,3 +42,19 @@ class CourierEvent:
     at: datetime
     courier: str = ""
     tracking_no: str = ""
+
+
+class CourierCallback(BaseModel):
+    """The body of a courier's status callback (``POST /delivery/courier/{store_id}/events``)."""
+
+    order_no: str = Field(min_length=1, max_length=64)  # our sales order number, as booked
+    kind: EventKind
+    at: AwareDatetime
+    courier: str = Field(default="", max_length=40)
+    tracking_no: str = Field(default="", max_length=64)
+
+
+class CallbackRead(BaseModel):
+    recorded: bool  # False: this step was already recorded at this time (a repeated callback)
+    order_no: str
+    status: DeliveryStatus

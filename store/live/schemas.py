@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from store.wire import Int32, Money, RowId
 
@@ -47,3 +48,33 @@ class LiveSessionCreate(BaseModel):
     viewers: Int32 | None = None
     products: list[LiveProductIn] = Field(default_factory=list, max_length=500)
     coupons: list[str] = Field(default_factory=list, max_length=50)  # session-bound coupon codes
+
+
+class ViewersIn(BaseModel):
+    viewers: Int32 = Field(ge=0)
+
+
+class LiveProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    sku: str
+    price_fen: int | None
+
+
+class LiveSessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str  # the link/QR parameter: the mini-program opens /mall/live/{code} and orders with it
+    title: str
+    shop_id: int | None
+    platform: Platform
+    kind: SessionKind
+    host: str
+    starts_at: datetime
+    ends_at: datetime
+    viewers: int | None
+    products: list[LiveProductRead] = Field(default_factory=list)
+    coupons: list[str] = Field(default_factory=list)
+    orders: int = 0  # attributed orders so far
+    revenue_fen: int = 0  # their net revenue

@@ -17,6 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from store.catalog import service as catalog_service
+from store.catalog.errors import SkuNotFound
+from store.catalog.schemas import PriceChannel
 from store.clock import business_day, day_bounds_utc, month_key
 from store.live.errors import LiveCodeTaken, LiveCodeUnknown, LiveSessionNotFound, LiveTimesInvalid, RetentionTooShort
 from store.live.models import LiveAttribution, LiveCoupon, LiveProduct, LiveSession
@@ -66,6 +69,23 @@ def create(session: Session, store_id: int, data: LiveSessionCreate) -> LiveSess
     session.add_all([LiveCoupon(store_id=store_id, session_id=row.id, code=code) for code in codes])  # type: ignore[arg-type]
     session.flush()
     return row
+
+
+def schedule(session: Session, store_id: int, data: LiveSessionCreate) -> LiveSession:
+    """``create``, with each product's shown price (明码标价) taken from the one resolver at the session's start
+    where the caller gives none: the live book, else the online one (a SKU in neither keeps no price)."""
+    products = []
+    for product in data.products:
+        if product.price_fen is None:
+            try:
+                sku = catalog_service.get_sku_by_code(session, store_id, product.sku)
+                books = (PriceChannel.live, PriceChannel.online)
+                price = catalog_service.resolve_first(session, store_id, sku, books, data.starts_at)[1].price_fen
+                product = product.model_copy(update={"price_fen": price})
+            except SkuNotFound:
+                pass
+        products.append(product)
+    return create(session, store_id, data.model_copy(update={"products": products}))
 
 
 def get(session: Session, store_id: int, session_id: int, *, viewer: Viewer | None = None) -> LiveSession:

@@ -665,9 +665,77 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     # omni (issue 11): delivery SLA, live calendar and a live session's attributed sales
     ("GET", "/admin/deliveries"): Rule(who("admin", "manager", "marketing"), at("/admin/deliveries"), page=True),
+    ("GET", "/admin/online-orders"): Rule(
+        who("admin", "manager", "marketing", "tenant"), at("/admin/online-orders"), page=True
+    ),
     ("GET", "/admin/live"): Rule(who("admin", "manager", "marketing"), at("/admin/live"), page=True),
+    ("GET", "/admin/live/new"): Rule(who("admin", "manager", "marketing"), at("/admin/live/new"), page=True),
+    ("POST", "/admin/live/new"): Rule(
+        who("admin", "manager", "marketing"),
+        at(
+            "/admin/live/new",
+            data={"title": "周末直播", "starts_at": "2026-05-01T19:00", "ends_at": "2026-05-01T21:00"},
+        ),
+        page=True,
+    ),
     ("GET", "/admin/live/{session_id}"): Rule(
         who("admin", "manager", "marketing"), lambda w: Call(f"/admin/live/{_live_session(w)}"), page=True
+    ),
+    ("POST", f"{API}/delivery/courier/{{store_id}}/events"): public(
+        "where couriers report delivery steps: each callback is signed with the store's courier key (HMAC)",
+        lambda w: Call(
+            f"{API}/delivery/courier/{w.home.store.id}/events",
+            json={"order_no": "NO-SUCH", "kind": "delivered", "at": utcnow().isoformat()},
+        ),
+    ),
+    # omni (issue 11 item 3): the mini-program's online mall (member token) and the shops' online orders
+    ("GET", f"{API}/mall/shops"): Rule(ME, at(f"{API}/mall/shops")),
+    ("GET", f"{API}/mall/shops/{{shop_id}}/products"): Rule(
+        ME, lambda w: Call(f"{API}/mall/shops/{w.home.shop.id}/products")
+    ),
+    ("GET", f"{API}/mall/live/{{code}}"): Rule(ME, at(f"{API}/mall/live/NO-SUCH-CODE")),
+    ("POST", f"{API}/live/sessions"): Rule(
+        who("admin", "manager", "marketing"),
+        lambda w: Call(
+            f"{API}/live/sessions",
+            json={
+                "title": "周末直播",
+                "platform": "douyin",
+                "starts_at": utcnow().isoformat(),
+                "ends_at": (utcnow() + timedelta(hours=2)).isoformat(),
+            },
+        ),
+    ),
+    ("GET", f"{API}/live/sessions"): Rule(who("admin", "manager", "marketing"), at(f"{API}/live/sessions")),
+    ("GET", f"{API}/live/sessions/{{session_id}}"): Rule(
+        who("admin", "manager", "marketing"), at(f"{API}/live/sessions/999999")
+    ),
+    ("PUT", f"{API}/live/sessions/{{session_id}}/viewers"): Rule(
+        who("admin", "manager", "marketing"), at(f"{API}/live/sessions/999999/viewers", json={"viewers": 10})
+    ),
+    ("GET", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
+    ("PUT", f"{API}/mall/cart/{{sku}}"): Rule(ME, at(f"{API}/mall/cart/NO-SUCH-SKU", json={"quantity": 1})),
+    ("DELETE", f"{API}/mall/cart"): Rule(ME, at(f"{API}/mall/cart")),
+    ("POST", f"{API}/mall/orders"): Rule(
+        ME,
+        lambda w: Call(
+            f"{API}/mall/orders", json={"shop_id": w.home.shop.id, "lines": [{"sku": "NO-SUCH", "quantity": 1}]}
+        ),
+    ),
+    ("GET", f"{API}/mall/orders"): Rule(ME, at(f"{API}/mall/orders")),
+    ("GET", f"{API}/mall/orders/{{order_id}}"): Rule(ME, at(f"{API}/mall/orders/999999")),
+    ("POST", f"{API}/mall/orders/{{order_id}}/pay"): Rule(
+        ME, at(f"{API}/mall/orders/999999/pay", json={"method": "wechat"})
+    ),
+    ("POST", f"{API}/mall/orders/{{order_id}}/cancel"): Rule(ME, at(f"{API}/mall/orders/999999/cancel")),
+    ("GET", f"{API}/mall/shop-orders"): Rule(
+        who("admin", "manager", "cashier", "tenant"), at(f"{API}/mall/shop-orders")
+    ),
+    ("POST", f"{API}/mall/shop-orders/{{order_id}}/collected"): Rule(
+        who("admin", "manager", "cashier", "tenant"), at(f"{API}/mall/shop-orders/999999/collected", json={})
+    ),
+    ("POST", f"{API}/mall/shop-orders/{{order_id}}/refunds"): Rule(
+        BACK_OFFICE, at(f"{API}/mall/shop-orders/999999/refunds", json={"amount_fen": 100})
     ),
 }
 
