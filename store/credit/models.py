@@ -175,6 +175,20 @@ class CreditComplaintPhoto(SQLModel, table=True):
     data: bytes = Field(sa_type=LargeBinary)
 
 
+class CreditShopfront(SQLModel, table=True):
+    """The shop's shopfront photo, shown on its public page so a code moved to another unit is caught."""
+
+    __tablename__ = "credit_shopfront"
+
+    shop_id: int = Field(foreign_key="shop.id", primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_type=LargeBinary)
+    sha256: str = Field(max_length=64)  # the photo's version in its URL: a new photo is a new URL
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
 class CreditService(SQLModel, table=True):
     """A partner's credit-based financial service (consulting, guarantee, loan, insurance, trade finance)."""
 
