@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, day_bounds_utc, utcnow
-from store.credit import rules
+from store.credit import codes, rules, schemas, shopfront
 from store.credit.errors import CreditInputInvalid, ServiceNotFound
 from store.credit.models import (
     ComplaintStatus,
@@ -32,7 +33,7 @@ from store.credit.models import (
 from store.kpi.models import KpiSalesDaily
 from store.premises import service as premises_service
 from store.premises.models import Shop
-from store.scoping import get_in_store
+from store.scoping import Viewer, get_in_store
 
 SERVICE_KINDS = {
     "consulting": ("信用咨询", "credit consulting"),
@@ -450,3 +451,104 @@ def complaints_handled_in_period(session: Session, store_id: int, start: date, e
 def shops_by_id(session: Session, store_id: int, ids: Iterable[int]) -> dict[int, Shop]:
     wanted = set(ids)
     return {s.id: s for s in premises_service.list_shops(session, store_id) if s.id in wanted}  # type: ignore[misc]
+
+
+# ---- reading: the credit API ------------------------------------------------------------------------------
+
+
+def shop_summaries(session: Session, viewer: Viewer) -> list[schemas.CreditShopRead]:
+    """Every shop open today that ``viewer`` may see, with its score (computed once if never computed)."""
+    today = today_of(session, viewer.store_id)
+    shops = [
+        s
+        for s in premises_service.list_shops(session, viewer.store_id, open_on=today)
+        if viewer.can_see_shop(s.id)  # type: ignore[arg-type]
+    ]
+    floors = {f.id: f.code for f in premises_service.list_floors(session, viewer.store_id)}
+    profiles = profiles_by_shop(session, viewer.store_id)
+    if any(s.id not in profiles or profiles[s.id].computed_at is None for s in shops):  # type: ignore[index]
+        recompute_all(session, viewer.store_id)
+        profiles = profiles_by_shop(session, viewer.store_id)
+    return [_summary(s, floors[s.floor_id], profiles[s.id]) for s in shops]  # type: ignore[index]
+
+
+def _summary(shop: Shop, floor: str, row: CreditProfile) -> schemas.CreditShopRead:
+    return schemas.CreditShopRead(
+        shop_id=shop.id,  # type: ignore[arg-type]
+        unit=shop.code,
+        name=shop.name,
+        floor=floor,
+        score=row.score,
+        rating=row.rating,
+        computed_at=row.computed_at,
+    )
+
+
+def _facts(session: Session, store_id: int, shop_id: int) -> dict[str, Any]:
+    today = today_of(session, store_id)
+    row = profile(session, store_id, shop_id)
+    if row.computed_at is None:
+        recompute_shop(session, store_id, shop_id)
+    return {
+        "profile": row,
+        "reasons": [schemas.ReasonRead.model_validate(r) for r in reasons(session, store_id, shop_id)],
+        "permits": [
+            schemas.PermitRead(kind=p.kind, expires_on=p.expires_on, valid=p.expires_on >= today)
+            for p in permits(session, store_id, shop_id)
+        ],
+        "inspections": [
+            schemas.InspectionRead.model_validate(i) for i in inspections(session, store_id, shop_id, limit=10)
+        ],
+    }
+
+
+def shop_detail(session: Session, viewer: Viewer, shop_id: int, *, full_licence: bool) -> schemas.CreditShopDetail:
+    """One shop's credit as the back office reads it (another tenant's shop reads as not found)."""
+    shop = premises_service.shop_for(session, viewer, shop_id)
+    facts = _facts(session, viewer.store_id, shop_id)
+    row: CreditProfile = facts.pop("profile")
+    qr = codes.current_codes(session, viewer.store_id).get(shop_id)
+    photo = shopfront.version(session, viewer.store_id, shop_id)
+    floor = premises_service.get_floor(session, viewer.store_id, shop.floor_id)
+    return schemas.CreditShopDetail(
+        **_summary(shop, floor.code, row).model_dump(),
+        licence_name=row.licence_name,
+        licence_no=row.licence_no if full_licence else mask_licence(row.licence_no),
+        rent_late_months=row.rent_late_months,
+        code=schemas.CodeRead(
+            version=qr.version, kid=qr.kid, unit=qr.unit, issued_at=qr.issued_at, page=f"/kiosk/q/{qr.code}"
+        )
+        if qr
+        else None,
+        shopfront=f"/kiosk/q/{qr.code}/shopfront.jpg?v={photo}" if qr and photo else None,
+        **facts,
+    )
+
+
+def public_view(session: Session, code: str) -> schemas.CreditPublicRead:
+    """What a credit QR code shows (``signed_codes.CodeInvalid`` 400 for an altered or forged code)."""
+    scanned = codes.verify(session, code)
+    shop, store_id = scanned.shop, scanned.shop.store_id
+    assert shop.id is not None
+    store = premises_service.get_store(session, store_id)
+    floor = premises_service.get_floor(session, store_id, shop.floor_id)
+    facts = _facts(session, store_id, shop.id)
+    row: CreditProfile = facts.pop("profile")
+    photo = shopfront.version(session, store_id, shop.id)
+    return schemas.CreditPublicRead(
+        outcome=scanned.outcome.value,
+        printed_unit=scanned.qr.unit,
+        store=store.name,
+        shop=shop.name,
+        shop_en=shop.name_en or "",
+        unit=shop.code,
+        floor=f"{floor.code} {floor.name}".strip(),
+        score=row.score,
+        rating=row.rating,
+        licence_name=row.licence_name or shop.tenant or shop.name,
+        licence_no=mask_licence(row.licence_no),
+        shopfront=f"/kiosk/q/{code}/shopfront.jpg?v={photo}" if photo else None,
+        complaint=f"/kiosk/q/{code}/complaint",
+        rules="/kiosk/credit/rules",
+        **facts,
+    )
