@@ -20,7 +20,9 @@ from store.clock import business_day, day_bounds_utc, utcnow
 from store.credit import codes, rules, schemas, shopfront
 from store.credit.errors import CreditInputInvalid, ServiceNotFound
 from store.credit.models import (
+    AppealStatus,
     ComplaintStatus,
+    CreditAppeal,
     CreditComplaint,
     CreditInspection,
     CreditPermit,
@@ -162,6 +164,7 @@ def _facts_by_shop(
     since = today - timedelta(days=rules.LOOKBACK_DAYS + 1)
     tz = premises_service.get_store(session, store_id).timezone
     since_at = day_bounds_utc(since, tz)[0]
+    struck = upheld_appeals(session, store_id, shop_ids)  # records an upheld appeal took out of the score
     complaints: dict[int, list[rules.ComplaintFact]] = defaultdict(list)
     for c in session.exec(
         select(CreditComplaint).where(
@@ -170,6 +173,8 @@ def _facts_by_shop(
             col(CreditComplaint.filed_at) >= since_at,
         )
     ):
+        if ("complaint", c.id) in struck:
+            continue
         upheld = c.status == ComplaintStatus.resolved
         fact = rules.ComplaintFact(c.id or 0, business_day(c.filed_at, tz), upheld, is_overdue(c, now), c.satisfaction)
         complaints[c.shop_id].append(fact)
@@ -181,12 +186,14 @@ def _facts_by_shop(
             col(CreditInspection.inspected_on) >= since,
         )
     ):
-        found_inspections[i.shop_id].append(rules.InspectionFact(i.id or 0, i.inspected_on, i.passed))
+        if ("inspection", i.id) not in struck:
+            found_inspections[i.shop_id].append(rules.InspectionFact(i.id or 0, i.inspected_on, i.passed))
     found_permits: dict[int, list[rules.PermitFact]] = defaultdict(list)
     for p in session.exec(
         select(CreditPermit).where(CreditPermit.store_id == store_id, col(CreditPermit.shop_id).in_(shop_ids))
     ):
-        found_permits[p.shop_id].append(rules.PermitFact(p.id or 0, p.number, p.expires_on))
+        if ("permit", p.id) not in struck:
+            found_permits[p.shop_id].append(rules.PermitFact(p.id or 0, p.number, p.expires_on))
     profiles = {
         p.shop_id: p for p in session.exec(select(CreditProfile).where(col(CreditProfile.shop_id).in_(shop_ids)))
     }
@@ -203,6 +210,18 @@ def _facts_by_shop(
         )
         for shop_id in shop_ids
     }
+
+
+def upheld_appeals(session: Session, store_id: int, shop_ids: list[int]) -> set[tuple[str, int]]:
+    """(record kind, record id) of every record of these shops that an upheld appeal took out of the score."""
+    rows = session.exec(
+        select(CreditAppeal.record_kind, CreditAppeal.record_id).where(
+            CreditAppeal.store_id == store_id,
+            col(CreditAppeal.shop_id).in_(shop_ids),
+            CreditAppeal.status == AppealStatus.upheld.value,
+        )
+    ).all()
+    return {(kind, record_id) for kind, record_id in rows}
 
 
 def _current_permits(found: list[rules.PermitFact]) -> list[rules.PermitFact]:

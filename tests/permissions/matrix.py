@@ -182,6 +182,17 @@ CREDIT_ROWS: dict[tuple[str, str], Rule] = {
         ),
         page=True,
     ),
+    ("GET", "/admin/credit/appeals"): Rule(who("admin", "manager", "tenant"), at("/admin/credit/appeals"), page=True),
+    ("POST", "/admin/credit/appeals"): Rule(
+        who("tenant"),
+        at("/admin/credit/appeals", data={"record_kind": "inspection", "record_id": "1", "text": "检查当天店铺未营业"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/appeals/{appeal_id}/decision"): Rule(
+        CREDIT_OFFICE,
+        at("/admin/credit/appeals/1/decision", data={"outcome": "rejected", "decision": "记录无误"}),
+        page=True,
+    ),
     ("POST", "/admin/credit/shops/{shop_id}/shopfront"): Rule(
         CREDIT_OFFICE,
         lambda w: Call(

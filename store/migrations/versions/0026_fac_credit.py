@@ -1,4 +1,4 @@
-"""facilities and credit: devices' answers to commands, the shopfront photo of the public credit page
+"""facilities and credit: devices' answers to commands, the shopfront photo of the public credit page, appeals
 
 Revision ID: 0026_fac_credit
 Revises: 0022_facilities
@@ -47,7 +47,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_credit_shopfront_store_id"), ["store_id"], unique=False)
 
 
+    op.create_table(
+        "credit_appeal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("store_id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("record_kind", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("reason_text", sa.String(length=255), nullable=False),
+        sa.Column("text", sa.String(length=1000), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("filed_by", sa.String(length=64), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.String(length=64), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decision", sa.String(length=500), nullable=False),
+        sa.ForeignKeyConstraint(["shop_id"], ["shop.id"], name=op.f("fk_credit_appeal_shop_id_shop")),
+        sa.ForeignKeyConstraint(["store_id"], ["store.id"], name=op.f("fk_credit_appeal_store_id_store")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_appeal")),
+    )
+    with op.batch_alter_table("credit_appeal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_credit_appeal_shop_id"), ["shop_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_credit_appeal_store_id"), ["store_id"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("credit_appeal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_credit_appeal_store_id"))
+        batch_op.drop_index(batch_op.f("ix_credit_appeal_shop_id"))
+    op.drop_table("credit_appeal")
     with op.batch_alter_table("credit_shopfront", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_credit_shopfront_store_id"))
     op.drop_table("credit_shopfront")
