@@ -21,7 +21,7 @@ from store import ratelimit, signed_codes
 from store.auth.deps import client_address
 from store.clock import business_day, utcnow
 from store.config import get_settings
-from store.credit import codes, complaints, rules, service
+from store.credit import codes, complaints, rules, service, shopfront
 from store.credit.codes import Scanned
 from store.credit.errors import ComplaintNotFound
 from store.credit.models import ComplaintStatus, CreditComplaint
@@ -114,6 +114,7 @@ def _shop_context(session: Session, scanned: Scanned) -> dict[str, Any]:
         "inspections": service.inspections(session, store_id, shop.id, limit=5),  # type: ignore[arg-type]
         "today": today,
         "code": scanned.qr.code,
+        "shopfront": shopfront.version(session, store_id, shop.id),  # type: ignore[arg-type]
     }
 
 
@@ -121,6 +122,25 @@ def _shop_context(session: Session, scanned: Scanned) -> dict[str, Any]:
 def shop_page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
     """The shop's public credit page that its QR code opens."""
     return render(request, "credit/shop.html", _shop_context(session, _scanned(session, code)))
+
+
+@router.get("/q/{code}/shopfront.jpg")
+def shopfront_photo(session: SessionDep, code: str) -> Response:
+    """The shop's shopfront photo (our own JPEG re-encoding, served as an image and nothing else)."""
+    scanned = _scanned(session, code)
+    row = shopfront.photo(session, scanned.shop.store_id, scanned.shop.id)  # type: ignore[arg-type]
+    if row is None:  # an image URL: a bare 404 (nothing to roll back, nothing to render)
+        return Response(status_code=404, headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        row.data,
+        media_type=row.content_type,
+        headers={
+            "Cache-Control": "public, max-age=86400",  # the URL carries the photo's version
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Content-Disposition": 'inline; filename="shopfront.jpg"',
+        },
+    )
 
 
 @router.get("/credit/rules")

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -17,7 +17,7 @@ from admin.render import render
 from store.assessment.render.pdf import CJK_FONT_CANDIDATES, cjk_font
 from store.auth.models import Role
 from store.clock import business_day, utcnow
-from store.credit import codes, complaints, posters, rules, service
+from store.credit import codes, complaints, posters, rules, service, shopfront
 from store.credit.models import ReferralOutcome
 from store.db import SessionDep
 from store.errors import StoreError
@@ -94,6 +94,8 @@ def _detail(
         "permit_kinds": service.PERMIT_KINDS,
         "inspections": service.inspections(session, store_id, shop_id, limit=20),
         "qr": current,
+        "shopfront": shopfront.version(session, store_id, shop_id),
+        "max_photo_mb": shopfront.MAX_BYTES // (1024 * 1024),
         "qr_url": poster_url(request, current.code) if current else "",
         "complaints": [c for c in complaints.list_for(session, staff) if c.shop_id == shop_id][:20],
         "today": _today(staff),
@@ -167,6 +169,35 @@ def add_inspection(
     except StoreError as exc:
         return _detail(request, session, staff, shop_id, error=_error(request, exc), status_code=exc.status_code)
     return _saved(shop_id, "inspections")
+
+
+@router.post("/shops/{shop_id}/shopfront", response_class=HTMLResponse)
+def upload_shopfront(
+    request: Request,
+    session: SessionDep,
+    staff: CreditKeeper,
+    form: CheckedForm,
+    shop_id: int,
+    photo: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The shopfront photo the public page shows (an image, at most 5 MB; stored as our own JPEG)."""
+    data = photo.file.read(shopfront.MAX_BYTES + 1) if photo is not None else b""
+    try:
+        shopfront.set_photo(session, staff.store_id, shop_id, data, uploaded_by=staff.username)
+    except StoreError as exc:
+        return _detail(request, session, staff, shop_id, error=_error(request, exc), status_code=exc.status_code)
+    return _saved(shop_id, "shopfront")
+
+
+@router.get("/shops/{shop_id}/shopfront.jpg")
+def shopfront_photo(session: SessionDep, staff: CreditKeeper, shop_id: int) -> Response:
+    """The shop's shopfront photo as stored (for the detail page)."""
+    premises_service.get_shop(session, staff.store_id, shop_id)
+    row = shopfront.photo(session, staff.store_id, shop_id)
+    if row is None:
+        return Response(status_code=404)
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+    return Response(row.data, media_type=row.content_type, headers=headers | {"Cache-Control": "private, no-cache"})
 
 
 @router.post("/shops/{shop_id}/qr", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from store.auth.models import Role
 from store.backup import service as backup_service
 from store.clock import business_day, utcnow
 from store.db import SessionDep
-from store.facilities import integration
+from store.facilities import integration, thresholds, tills
 from store.facilities import service as facilities_service
 from store.facilities.schemas import SurveyIn
 from store.premises import service as premises_service
@@ -53,7 +53,28 @@ RULES = {
     "temp_c": N_("Temperature too high"),
     "leak_ma": N_("Leakage current"),
     "silent": N_("Silent device"),
+    "unconfirmed": N_("Command not confirmed"),
 }
+# Device kinds as people name them (the register keeps the English keys).
+KINDS = {
+    "network": N_("Network equipment"),
+    "sensor": N_("Sensor"),
+    "camera": N_("Camera"),
+    "kiosk": N_("Guide kiosk"),
+    "screen": N_("Digital signage"),
+    "fitting_mirror": N_("Virtual fitting mirror"),
+    "makeup_mirror": N_("Virtual makeup mirror"),
+    "fitting_room": N_("Smart fitting room"),
+    "smart_shelf": N_("Smart shelf"),
+    "led_touch_screen": N_("LED touch screen"),
+    "self_service": N_("Self-service device"),
+    "energy_meter": N_("Energy meter"),
+    "air_quality": N_("Air-quality monitor"),
+    "electrical_monitor": N_("Electrical monitor"),
+    "ip_broadcast": N_("IP broadcast"),
+    "power_control": N_("Smart power control"),
+}
+ACTIONS = {"switch_on": N_("Switch on"), "switch_off": N_("Switch off"), "broadcast": N_("Broadcast")}
 
 
 def _today(staff: StaffContext) -> date:
@@ -69,11 +90,18 @@ def _context(session: Session, staff: StaffContext) -> dict[str, Any]:
     modules = integration.activity(session, staff.store_id, integration.MODULES, now - timedelta(hours=24), now)
     zones = premises_service.list_zones(session, staff.store_id)
     devices = {d.id: d.code for d in facilities_service.list_devices(session, staff.store_id)}
+    till_rows = tills.backlogs(session, staff.store_id)
     return {
         "wall": facilities_service.status_wall(session, staff.store_id, now),
         "alerts": facilities_service.list_alerts(session, staff.store_id),
         "devices": devices,
         "rules": RULES,
+        "kinds": KINDS,
+        "actions": ACTIONS,
+        "commands": facilities_service.recent_commands(session, staff.store_id),
+        "ack_timeout": thresholds.COMMAND_ACK_TIMEOUT,
+        "now": now,
+        "tills": till_rows,
         "energy_days": days,
         "energy_floors": [(floor, [energy.get((floor, day)) for day in days]) for floor in floors],
         "modules": [(source, modules[source.key]) for source in integration.MODULES],

@@ -163,3 +163,42 @@ def score_m1(workflows: Sequence[SourceActivity], paperless_attested: bool, offi
             _bi("在证据登记中记录覆盖全业务的办公系统", "record the office system for all business in the register")
         )
     return points, rule, "；".join(todo)
+
+
+@dataclass(frozen=True)
+class AnalysisArea:
+    """One M2 analysis area: its admin dashboard, and the records it analysed in the window."""
+
+    key: str
+    zh: str
+    en: str
+    dashboard: str
+    rows: int | None  # None: the area's analysis is not in this build yet
+
+
+M2_MAX = 4
+
+
+# M2 运营分析管理: 客流、会员消费、商品与服务、商户经营分析，每项 1 分，最多 4 分
+def score_m2(areas: Sequence[AnalysisArea]) -> Score:
+    """M2: one point per analysis area (footfall, member spending, goods and services, merchant operations)
+    whose admin dashboard is in this build and analysed data in the window; max 4."""
+    live = [a for a in areas if a.rows]
+    points = min(len(live), M2_MAX)
+    zh = "、".join(a.zh for a in live) or "无"
+    en = ", ".join(a.en for a in live) or "none"
+    rule = _bi(
+        f"有数据的运营分析看板 {len(live)} 个（{zh}），每个 1 分，最多 {M2_MAX} 分 → {points} 分",
+        f"{len(live)} operations analysis dashboards with data ({en}), 1 pt each, max {M2_MAX} → {_pts(points)}",
+    )
+    if points == M2_MAX:
+        return points, rule, ""
+    todo_zh, todo_en = [], []
+    for a in areas:
+        if a.rows is None:
+            todo_zh.append(f"{a.zh}（看板尚未上线）")
+            todo_en.append(f"{a.en} (dashboard not built yet)")
+        elif not a.rows:
+            todo_zh.append(f"{a.zh}（{a.dashboard} 期内无数据）")
+            todo_en.append(f"{a.en} (no data in the window at {a.dashboard})")
+    return points, rule, _bi("；".join(todo_zh), "; ".join(todo_en))

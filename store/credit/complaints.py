@@ -23,6 +23,7 @@ from store.clock import utcnow
 from store.config import get_settings
 from store.credit import service
 from store.credit.errors import ComplaintClosed, ComplaintInvalid, ComplaintNotFound, PhotoRefused
+from store.credit.images import image_type
 from store.credit.models import ComplaintStatus, CreditComplaint, CreditComplaintPhoto
 from store.premises import service as premises_service
 from store.scoping import Viewer, get_in_store
@@ -50,17 +51,6 @@ class Photo:
 class Challenge:
     question: str  # "3 + 4"
     token: str
-
-
-def image_type(data: bytes) -> str | None:
-    """The image type by its first bytes (never by the name or the browser's word), or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def new_challenge(*, now: datetime | None = None) -> Challenge:

@@ -39,3 +39,8 @@ class ServiceNotFound(NotFound):
 class CreditInputInvalid(InvalidInput):
     type = "credit-input-invalid"
     title = "Invalid input"
+
+
+class AppealNotFound(NotFound):
+    type = "credit-appeal-not-found"
+    title = "Appeal not found"

@@ -175,6 +175,46 @@ class CreditComplaintPhoto(SQLModel, table=True):
     data: bytes = Field(sa_type=LargeBinary)
 
 
+class AppealStatus(StrEnum):
+    open = "open"
+    upheld = "upheld"  # the record no longer counts in the score
+    rejected = "rejected"
+
+
+class CreditAppeal(SQLModel, table=True):
+    """A shop's appeal against one line of its score (the record it names); the store upholds or rejects it."""
+
+    __tablename__ = "credit_appeal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    record_kind: str = Field(max_length=20)  # complaint, inspection, permit
+    record_id: int
+    reason_text: str = Field(max_length=255)  # the score line as the shop saw it
+    text: str = Field(max_length=1000)
+    status: AppealStatus = Field(default=AppealStatus.open, sa_type=String(10))
+    filed_by: str = Field(max_length=64)
+    filed_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+    decided_by: str = Field(default="", max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    decision: str = Field(default="", max_length=500)
+
+
+class CreditShopfront(SQLModel, table=True):
+    """The shop's shopfront photo, shown on its public page so a code moved to another unit is caught."""
+
+    __tablename__ = "credit_shopfront"
+
+    shop_id: int = Field(foreign_key="shop.id", primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_type=LargeBinary)
+    sha256: str = Field(max_length=64)  # the photo's version in its URL: a new photo is a new URL
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
+
+
 class CreditService(SQLModel, table=True):
     """A partner's credit-based financial service (consulting, guarantee, loan, insurance, trade finance)."""
 

@@ -11,15 +11,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from store.clock import business_day, day_bounds_utc, utcnow
-from store.credit import rules
+from store.credit import codes, rules, schemas, shopfront
 from store.credit.errors import CreditInputInvalid, ServiceNotFound
 from store.credit.models import (
+    AppealStatus,
     ComplaintStatus,
+    CreditAppeal,
     CreditComplaint,
     CreditInspection,
     CreditPermit,
@@ -32,7 +35,7 @@ from store.credit.models import (
 from store.kpi.models import KpiSalesDaily
 from store.premises import service as premises_service
 from store.premises.models import Shop
-from store.scoping import get_in_store
+from store.scoping import Viewer, get_in_store
 
 SERVICE_KINDS = {
     "consulting": ("信用咨询", "credit consulting"),
@@ -161,6 +164,7 @@ def _facts_by_shop(
     since = today - timedelta(days=rules.LOOKBACK_DAYS + 1)
     tz = premises_service.get_store(session, store_id).timezone
     since_at = day_bounds_utc(since, tz)[0]
+    struck = upheld_appeals(session, store_id, shop_ids)  # records an upheld appeal took out of the score
     complaints: dict[int, list[rules.ComplaintFact]] = defaultdict(list)
     for c in session.exec(
         select(CreditComplaint).where(
@@ -169,6 +173,8 @@ def _facts_by_shop(
             col(CreditComplaint.filed_at) >= since_at,
         )
     ):
+        if ("complaint", c.id) in struck:
+            continue
         upheld = c.status == ComplaintStatus.resolved
         fact = rules.ComplaintFact(c.id or 0, business_day(c.filed_at, tz), upheld, is_overdue(c, now), c.satisfaction)
         complaints[c.shop_id].append(fact)
@@ -180,12 +186,14 @@ def _facts_by_shop(
             col(CreditInspection.inspected_on) >= since,
         )
     ):
-        found_inspections[i.shop_id].append(rules.InspectionFact(i.id or 0, i.inspected_on, i.passed))
+        if ("inspection", i.id) not in struck:
+            found_inspections[i.shop_id].append(rules.InspectionFact(i.id or 0, i.inspected_on, i.passed))
     found_permits: dict[int, list[rules.PermitFact]] = defaultdict(list)
     for p in session.exec(
         select(CreditPermit).where(CreditPermit.store_id == store_id, col(CreditPermit.shop_id).in_(shop_ids))
     ):
-        found_permits[p.shop_id].append(rules.PermitFact(p.id or 0, p.number, p.expires_on))
+        if ("permit", p.id) not in struck:
+            found_permits[p.shop_id].append(rules.PermitFact(p.id or 0, p.number, p.expires_on))
     profiles = {
         p.shop_id: p for p in session.exec(select(CreditProfile).where(col(CreditProfile.shop_id).in_(shop_ids)))
     }
@@ -202,6 +210,18 @@ def _facts_by_shop(
         )
         for shop_id in shop_ids
     }
+
+
+def upheld_appeals(session: Session, store_id: int, shop_ids: list[int]) -> set[tuple[str, int]]:
+    """(record kind, record id) of every record of these shops that an upheld appeal took out of the score."""
+    rows = session.exec(
+        select(CreditAppeal.record_kind, CreditAppeal.record_id).where(
+            CreditAppeal.store_id == store_id,
+            col(CreditAppeal.shop_id).in_(shop_ids),
+            CreditAppeal.status == AppealStatus.upheld.value,
+        )
+    ).all()
+    return {(kind, record_id) for kind, record_id in rows}
 
 
 def _current_permits(found: list[rules.PermitFact]) -> list[rules.PermitFact]:
@@ -450,3 +470,104 @@ def complaints_handled_in_period(session: Session, store_id: int, start: date, e
 def shops_by_id(session: Session, store_id: int, ids: Iterable[int]) -> dict[int, Shop]:
     wanted = set(ids)
     return {s.id: s for s in premises_service.list_shops(session, store_id) if s.id in wanted}  # type: ignore[misc]
+
+
+# ---- reading: the credit API ------------------------------------------------------------------------------
+
+
+def shop_summaries(session: Session, viewer: Viewer) -> list[schemas.CreditShopRead]:
+    """Every shop open today that ``viewer`` may see, with its score (computed once if never computed)."""
+    today = today_of(session, viewer.store_id)
+    shops = [
+        s
+        for s in premises_service.list_shops(session, viewer.store_id, open_on=today)
+        if viewer.can_see_shop(s.id)  # type: ignore[arg-type]
+    ]
+    floors = {f.id: f.code for f in premises_service.list_floors(session, viewer.store_id)}
+    profiles = profiles_by_shop(session, viewer.store_id)
+    if any(s.id not in profiles or profiles[s.id].computed_at is None for s in shops):  # type: ignore[index]
+        recompute_all(session, viewer.store_id)
+        profiles = profiles_by_shop(session, viewer.store_id)
+    return [_summary(s, floors[s.floor_id], profiles[s.id]) for s in shops]  # type: ignore[index]
+
+
+def _summary(shop: Shop, floor: str, row: CreditProfile) -> schemas.CreditShopRead:
+    return schemas.CreditShopRead(
+        shop_id=shop.id,  # type: ignore[arg-type]
+        unit=shop.code,
+        name=shop.name,
+        floor=floor,
+        score=row.score,
+        rating=row.rating,
+        computed_at=row.computed_at,
+    )
+
+
+def _facts(session: Session, store_id: int, shop_id: int) -> dict[str, Any]:
+    today = today_of(session, store_id)
+    row = profile(session, store_id, shop_id)
+    if row.computed_at is None:
+        recompute_shop(session, store_id, shop_id)
+    return {
+        "profile": row,
+        "reasons": [schemas.ReasonRead.model_validate(r) for r in reasons(session, store_id, shop_id)],
+        "permits": [
+            schemas.PermitRead(kind=p.kind, expires_on=p.expires_on, valid=p.expires_on >= today)
+            for p in permits(session, store_id, shop_id)
+        ],
+        "inspections": [
+            schemas.InspectionRead.model_validate(i) for i in inspections(session, store_id, shop_id, limit=10)
+        ],
+    }
+
+
+def shop_detail(session: Session, viewer: Viewer, shop_id: int, *, full_licence: bool) -> schemas.CreditShopDetail:
+    """One shop's credit as the back office reads it (another tenant's shop reads as not found)."""
+    shop = premises_service.shop_for(session, viewer, shop_id)
+    facts = _facts(session, viewer.store_id, shop_id)
+    row: CreditProfile = facts.pop("profile")
+    qr = codes.current_codes(session, viewer.store_id).get(shop_id)
+    photo = shopfront.version(session, viewer.store_id, shop_id)
+    floor = premises_service.get_floor(session, viewer.store_id, shop.floor_id)
+    return schemas.CreditShopDetail(
+        **_summary(shop, floor.code, row).model_dump(),
+        licence_name=row.licence_name,
+        licence_no=row.licence_no if full_licence else mask_licence(row.licence_no),
+        rent_late_months=row.rent_late_months,
+        code=schemas.CodeRead(
+            version=qr.version, kid=qr.kid, unit=qr.unit, issued_at=qr.issued_at, page=f"/kiosk/q/{qr.code}"
+        )
+        if qr
+        else None,
+        shopfront=f"/kiosk/q/{qr.code}/shopfront.jpg?v={photo}" if qr and photo else None,
+        **facts,
+    )
+
+
+def public_view(session: Session, code: str) -> schemas.CreditPublicRead:
+    """What a credit QR code shows (``signed_codes.CodeInvalid`` 400 for an altered or forged code)."""
+    scanned = codes.verify(session, code)
+    shop, store_id = scanned.shop, scanned.shop.store_id
+    assert shop.id is not None
+    store = premises_service.get_store(session, store_id)
+    floor = premises_service.get_floor(session, store_id, shop.floor_id)
+    facts = _facts(session, store_id, shop.id)
+    row: CreditProfile = facts.pop("profile")
+    photo = shopfront.version(session, store_id, shop.id)
+    return schemas.CreditPublicRead(
+        outcome=scanned.outcome.value,
+        printed_unit=scanned.qr.unit,
+        store=store.name,
+        shop=shop.name,
+        shop_en=shop.name_en or "",
+        unit=shop.code,
+        floor=f"{floor.code} {floor.name}".strip(),
+        score=row.score,
+        rating=row.rating,
+        licence_name=row.licence_name or shop.tenant or shop.name,
+        licence_no=mask_licence(row.licence_no),
+        shopfront=f"/kiosk/q/{code}/shopfront.jpg?v={photo}" if photo else None,
+        complaint=f"/kiosk/q/{code}/complaint",
+        rules="/kiosk/credit/rules",
+        **facts,
+    )

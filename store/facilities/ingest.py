@@ -5,7 +5,10 @@ Topic scheme (docs/architecture.md, facilities):
     smartstore/{store_code}/device/{device_code}/reading    {"ts": "...", "values": {"co2_ppm": 812}}
     smartstore/{store_code}/device/{device_code}/usage      {"ts": "...", "kind": "session", "duration_s": 95}
     smartstore/{store_code}/device/{device_code}/heartbeat  {} (or any JSON object)
-    smartstore/{store_code}/device/{device_code}/command    published by the store, never retained
+    smartstore/{store_code}/device/{device_code}/command    published by the store, never retained:
+                                                            {"id": 17, "action": "switch_off", "args": {}}
+    smartstore/{store_code}/device/{device_code}/ack        {"id": 17, "ok": true} or {"id": 17, "ok": false,
+                                                            "error": "breaker tripped"}: the device confirms it
 
 ``ts`` is ISO 8601 with an offset, or Unix seconds; without it the broker's arrival time is used.
 Every message is counted by outcome in ``facility_ingest_count``; one that cannot be used (bad JSON,
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, tuple_
+from sqlalchemy import func, insert, tuple_
 from sqlmodel import Session, col, select
 
 from store.clock import business_day
@@ -31,6 +34,8 @@ from store.facilities import meter, rollups, thresholds
 from store.facilities.models import (
     AlertState,
     FacilityAlert,
+    FacilityCommand,
+    FacilityCommandAck,
     FacilityDevice,
     FacilityDeviceDay,
     FacilityIngestCount,
@@ -43,7 +48,7 @@ from store.premises.models import Store
 
 TOPIC_PREFIX = "smartstore"
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/device/+/+"
-CHANNELS = ("reading", "usage", "heartbeat")
+CHANNELS = ("reading", "usage", "heartbeat", "ack")
 FUTURE_SLACK = timedelta(minutes=2)  # device clocks run a little ahead; beyond this a time is refused
 MAX_AGE = timedelta(days=rollups.RAW_DAYS)  # older than the raw retention: refused (would be dropped at once)
 USAGE_KINDS = ("session", "interaction")
@@ -70,6 +75,9 @@ class Parsed:
     values: dict[str, float] = field(default_factory=dict)
     usage_kind: str = ""
     duration_s: int = 0
+    command_id: int = 0  # an ack: the command it confirms
+    ack_ok: bool = True
+    ack_error: str = ""
     dropped_values: int = 0  # out of range or unknown metric
 
 
@@ -144,6 +152,13 @@ def parse(message: Message) -> Parsed:
         if isinstance(duration, bool) or not isinstance(duration, int) or not 0 <= duration <= MAX_USAGE_S:
             raise Rejected("invalid", f"duration_s must be a whole number of seconds 0..{MAX_USAGE_S}")
         parsed.usage_kind, parsed.duration_s = kind, duration
+    elif parsed.channel == "ack":
+        command_id, ok, error = body.get("id"), body.get("ok", True), body.get("error", "")
+        if isinstance(command_id, bool) or not isinstance(command_id, int) or command_id <= 0:
+            raise Rejected("invalid", "an ack needs the command's 'id' (a positive whole number)")
+        if not isinstance(ok, bool) or not isinstance(error, str):
+            raise Rejected("invalid", "an ack's 'ok' must be true or false and 'error' a text")
+        parsed.command_id, parsed.ack_ok, parsed.ack_error = command_id, ok, error[:200]
     return parsed
 
 
@@ -187,6 +202,7 @@ def store_batch(session: Session, messages: Sequence[Message], *, now: datetime)
     devices = _devices(session, {(p.store_code, p.device_code) for p in parsed}, today)
     readings: dict[tuple[int, str, datetime], tuple[_Device, float]] = {}
     usages: dict[tuple[int, datetime], tuple[_Device, Parsed]] = {}
+    acks: list[tuple[int, Parsed]] = []
     seen: Counter[tuple[int, date]] = Counter()
     for p in parsed:
         device = devices.get((p.store_code, p.device_code))
@@ -201,12 +217,15 @@ def store_batch(session: Session, messages: Sequence[Message], *, now: datetime)
             readings[(device.row.id, metric, p.at)] = (device, value)
         if p.channel == "usage":
             usages[(device.row.id, p.at)] = (device, p)
+        elif p.channel == "ack":
+            acks.append((device.row.id, p))
     by_id = {d.row.id: d for d in devices.values()}
     new = _new_readings(session, readings)
     new += _meter_uses(session, new, by_id)
     _insert_readings(session, new, by_id)
     _alerts(session, new, by_id)
     _usages(session, usages)
+    _acks(session, acks, by_id, now)
     _heartbeats(session, by_id, seen, now)
     _count(session, counts, business_day(now, "Asia/Shanghai"))
     return counts
@@ -364,6 +383,68 @@ def _usages(session: Session, usages: dict[tuple[int, datetime], tuple[_Device, 
     ]
     if rows:
         session.execute(insert(FacilityUsage), rows)
+
+
+def _acks(session: Session, acks: list[tuple[int, Parsed]], by_id: dict[int | None, _Device], now: datetime) -> None:
+    """Store each device's answer (the first stands); the device's ``unconfirmed`` alert clears once none of
+    its commands is left unconfirmed past the timeout."""
+    if not acks:
+        return
+    keys = {(device_id, p.command_id): p for device_id, p in acks}
+    known = set(
+        session.exec(
+            select(FacilityCommandAck.device_id, FacilityCommandAck.command_id).where(
+                tuple_(col(FacilityCommandAck.device_id), col(FacilityCommandAck.command_id)).in_(list(keys))
+            )
+        ).all()
+    )
+    rows = [
+        {
+            "device_id": device_id,
+            "command_id": command_id,
+            "store_id": by_id[device_id].row.store_id,
+            "acked_at": p.at,
+            "ok": p.ack_ok,
+            "error": p.ack_error,
+        }
+        for (device_id, command_id), p in keys.items()
+        if (device_id, command_id) not in known
+    ]
+    if rows:
+        session.execute(insert(FacilityCommandAck), rows)
+    devices = {device_id for device_id, _ in acks}
+    still = {device_id for _, device_id, _ in unconfirmed(session, now, devices=devices)}
+    for alert in session.exec(
+        select(FacilityAlert).where(
+            col(FacilityAlert.device_id).in_(devices - still),
+            col(FacilityAlert.rule) == thresholds.UNCONFIRMED,
+            col(FacilityAlert.state) == AlertState.active.value,
+        )
+    ).all():
+        alert.state, alert.cleared_at = AlertState.cleared, now
+        session.add(alert)
+
+
+def unconfirmed(session: Session, now: datetime, *, devices: set[int] | None = None) -> list[tuple[int, int, datetime]]:
+    """(store, device, first sent) of every device with a published command that its device has not answered
+    within ``thresholds.COMMAND_ACK_TIMEOUT``."""
+    query = (
+        select(FacilityCommand.store_id, FacilityCommand.device_id, func.min(FacilityCommand.sent_at))
+        .outerjoin(
+            FacilityCommandAck,
+            (col(FacilityCommandAck.device_id) == col(FacilityCommand.device_id))
+            & (col(FacilityCommandAck.command_id) == col(FacilityCommand.id)),
+        )
+        .where(
+            col(FacilityCommand.published).is_(True),
+            col(FacilityCommandAck.command_id).is_(None),
+            col(FacilityCommand.sent_at) <= now - thresholds.COMMAND_ACK_TIMEOUT,
+        )
+        .group_by(col(FacilityCommand.store_id), col(FacilityCommand.device_id))
+    )
+    if devices is not None:
+        query = query.where(col(FacilityCommand.device_id).in_(devices))
+    return [(store_id, device_id, first) for store_id, device_id, first in session.exec(query).all()]
 
 
 def _heartbeats(

@@ -51,9 +51,13 @@ def ensure_subscriber() -> None:
 
 def raise_silent_alerts() -> None:
     with unit_of_work(get_engine().execution_options(**{WRITE_INTENT: True})) as session:
-        raised = facilities_service.check_silent(session, utcnow())
+        now = utcnow()
+        raised = facilities_service.check_silent(session, now)
+        unconfirmed = facilities_service.check_unconfirmed(session, now)
     if raised:
         log.warning("devices gone silent", extra={"devices": raised})
+    if unconfirmed:
+        log.warning("commands not confirmed by their devices", extra={"devices": unconfirmed})
 
 
 def retention_and_rebuild() -> None:

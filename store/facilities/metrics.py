@@ -1,5 +1,6 @@
 """Facilities figures for ``/metrics``: MQTT messages by outcome (counted by the worker), and at scrape time
-devices live and stale by kind, alerts active by rule, and the last good backup (no labels by id)."""
+devices live and stale by kind, alerts active by rule (``unconfirmed``: commands no device confirmed), the
+last good backup, and the tills' outbox backlogs from their heartbeats (``tills.py``); no labels by id."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from store import metrics
 from store.clock import utcnow
 from store.db import get_engine
 from store.facilities import service as facilities_service
+from store.facilities import tills
 from store.facilities.models import AlertState, FacilityAlert, FacilityDevice
 
 
@@ -35,6 +37,14 @@ class DatabaseFigures(Collector):
         )
         alerts = GaugeMetricFamily("store_alerts_active", "Facility alerts active, by rule", labels=["rule"])
         backup = GaugeMetricFamily("store_backup_last_success_timestamp_seconds", "When the last good backup started")
+        backlog = GaugeMetricFamily("store_till_outbox_backlog_sales", "Sales waiting in the tills' outboxes")
+        backlog_age = GaugeMetricFamily(
+            "store_till_outbox_oldest_age_seconds", "Age of the oldest sale waiting in any till's outbox"
+        )
+        tills_state = GaugeMetricFamily(
+            "store_tills", "Tills by their last heartbeat: with a backlog, alerting, silent", labels=["state"]
+        )
+        till_rows: list[tills.TillBacklog] | None = None
         now = utcnow()
         try:
             with Session(get_engine()) as session:
@@ -55,11 +65,26 @@ class DatabaseFigures(Collector):
                 last = backup_service.last_good_backup(session)
                 if last is not None:
                     backup.add_metric([], last.started_at.timestamp())
+                till_rows = tills.backlogs(session, None)
         except Exception:  # a scrape never fails because the database is busy: the figures are left out
             return
         yield devices
         yield alerts
         yield backup
+        if till_rows is not None:
+            summary = tills.summarize(till_rows, now)
+            backlog.add_metric([], summary.pending)
+            backlog_age.add_metric([], summary.oldest_age_s)
+            for state, n in (
+                ("reporting", summary.tills),
+                ("backlog", summary.with_backlog),
+                ("alerting", summary.alerting),
+                ("silent", summary.silent),
+            ):
+                tills_state.add_metric([state], n)
+            yield backlog
+            yield backlog_age
+            yield tills_state
 
 
 metrics.COLLECTORS.append(DatabaseFigures())

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from store.clock import utcnow
@@ -162,7 +162,8 @@ class FacilityAlert(SQLModel, table=True):
 
 
 class FacilityCommand(SQLModel, table=True):
-    """A command published to a device (never retained), with who sent it."""
+    """A command published to a device (never retained), with who sent it; the device confirms it with an
+    ``ack`` message (``FacilityCommandAck``), and one left unconfirmed past the timeout raises an alert."""
 
     __tablename__ = "facility_command"
 
@@ -175,6 +176,21 @@ class FacilityCommand(SQLModel, table=True):
     sent_by: str = Field(max_length=64)
     sent_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
     published: bool = False
+
+
+class FacilityCommandAck(SQLModel, table=True):
+    """A device's answer to a command sent to it, stored as it arrives: a device may answer before the
+    command's own transaction has committed, so the ack is matched by (device, command id) when read, and
+    an ack naming another device's command confirms nothing. The first answer stands (redeliveries)."""
+
+    __tablename__ = "facility_command_ack"
+
+    device_id: int = Field(foreign_key="facility_device.id", primary_key=True)
+    command_id: int = Field(primary_key=True, sa_type=BigInteger)  # no foreign key: it may arrive first
+    store_id: int = Field(foreign_key="store.id", index=True)
+    acked_at: datetime = Field(sa_type=AwareDateTime)
+    ok: bool  # done (True) or refused / failed (False)
+    error: str = Field(default="", max_length=200)
 
 
 class FacilityUsage(SQLModel, table=True):

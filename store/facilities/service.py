@@ -15,13 +15,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from store.clock import day_bounds_utc
-from store.facilities import thresholds
+from store.facilities import ingest, thresholds
 from store.facilities.errors import BadDevice, BadSurvey, CommandNotSent, DeviceNotFound
 from store.facilities.ingest import topic
 from store.facilities.models import (
     AlertState,
     FacilityAlert,
     FacilityCommand,
+    FacilityCommandAck,
     FacilityDevice,
     FacilityDeviceDay,
     FacilityIngestCount,
@@ -189,6 +190,56 @@ def check_silent(session: Session, now: datetime) -> int:
         raised += 1
     session.flush()
     return raised
+
+
+def check_unconfirmed(session: Session, now: datetime) -> int:
+    """Raise one 'unconfirmed' alert per device with a command published but not confirmed (no ``ack``)
+    within ``thresholds.COMMAND_ACK_TIMEOUT``; the device's next ack of its open commands clears it."""
+    overdue = ingest.unconfirmed(session, now)
+    if not overdue:
+        return 0
+    open_ids = set(
+        session.exec(
+            select(FacilityAlert.device_id).where(
+                col(FacilityAlert.rule) == thresholds.UNCONFIRMED, col(FacilityAlert.state) == AlertState.active.value
+            )
+        ).all()
+    )
+    raised = 0
+    for store_id, device_id, first_sent in overdue:
+        if device_id in open_ids:
+            continue
+        session.add(
+            FacilityAlert(
+                store_id=store_id,
+                device_id=device_id,
+                rule=thresholds.UNCONFIRMED,
+                state=AlertState.active,
+                since_at=first_sent,
+                raised_at=now,
+            )
+        )
+        raised += 1
+    session.flush()
+    return raised
+
+
+def recent_commands(
+    session: Session, store_id: int, *, limit: int = 20
+) -> list[tuple[FacilityCommand, FacilityCommandAck | None]]:
+    """The latest commands, newest first, each with its device's answer (None: not confirmed yet)."""
+    query = (
+        select(FacilityCommand, FacilityCommandAck)
+        .outerjoin(
+            FacilityCommandAck,
+            (col(FacilityCommandAck.device_id) == col(FacilityCommand.device_id))
+            & (col(FacilityCommandAck.command_id) == col(FacilityCommand.id)),
+        )
+        .where(col(FacilityCommand.store_id) == store_id)
+        .order_by(col(FacilityCommand.sent_at).desc(), col(FacilityCommand.id).desc())
+        .limit(limit)
+    )
+    return [(command, ack) for command, ack in session.exec(query).all()]
 
 
 Publisher = Callable[[str, bytes], None]  # (topic, payload): publishes with retain=False, QoS 1

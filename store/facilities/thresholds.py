@@ -53,6 +53,10 @@ RULES: dict[str, Rule] = {
     )
 }
 SILENT = "silent"  # the rule name of a device that stopped reporting
+UNCONFIRMED = "unconfirmed"  # the rule name of a device that did not confirm a command sent to it
+# A device answers a command on its ``ack`` topic; one left unanswered this long raises an alert (a load
+# switched from the admin that may not have switched: someone has to go and look).
+COMMAND_ACK_TIMEOUT = timedelta(seconds=60)
 
 
 class Phase(StrEnum):

@@ -5,8 +5,9 @@ Services flush but never commit: the request (or the CLI's unit of work) commits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_
@@ -264,6 +265,7 @@ def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate)
     A different ``selling_area_m2`` is recorded from ``area_from`` (default: the store's today): the
     days before keep their area. Moving ``opened_on`` earlier takes the from-opening area record along."""
     shop = get_shop(session, store_id, shop_id)
+    before = {name: getattr(shop, name) for name in WATCHED_SHOP_FIELDS}
     changes = data.model_dump(exclude_unset=True)
     _refuse_nulls(changes, ("name", "name_en", "tenant", "category", "selling_area_m2", "opened_on", "floor_code"))
     area, area_from = changes.pop("selling_area_m2", None), changes.pop("area_from", None)
@@ -278,7 +280,28 @@ def update_shop(session: Session, store_id: int, shop_id: int, data: ShopUpdate)
     if area is not None and (area_from is not None or area != shop.selling_area_m2):  # a form re-sends it unchanged
         on = area_from or business_day(utcnow(), get_store(session, store_id).timezone)
         set_area(session, store_id, _id(shop), effective_on=on, selling_area_m2=area)
+    changed = {name for name in WATCHED_SHOP_FIELDS if getattr(shop, name) != before[name]}
+    if changed:
+        _shop_changed(session, shop, changed)
     return shop
+
+
+# Fields other domains print or show next to a shop (the credit QR poster: name, unit, floor). When one
+# changes, ``store.<domain>.hooks.shop_changed(session, shop, changed)`` of every domain that has one runs
+# in the same transaction (found by name, so premises imports none of them).
+WATCHED_SHOP_FIELDS = ("code", "name", "name_en", "floor_id", "closed_on")
+
+
+@cache
+def _shop_hooks() -> tuple[Callable[[Session, Shop, set[str]], None], ...]:
+    from store.registry import domain_modules
+
+    return tuple(m.shop_changed for m in domain_modules("hooks") if hasattr(m, "shop_changed"))
+
+
+def _shop_changed(session: Session, shop: Shop, changed: set[str]) -> None:
+    for hook in _shop_hooks():
+        hook(session, shop, changed)
 
 
 def ensure_shop_trading(session: Session, store_id: int, shop_id: int, on: date) -> Shop:

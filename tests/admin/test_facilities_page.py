@@ -32,7 +32,7 @@ class TestDashboard:
         sign_in(client, session, premises.manager)
         html = client.get("/admin/facilities?lang=en").text
         assert "co2_ppm 1400" in html and "777" not in html  # the silent sensor's last value is not shown
-        assert "Stale" in html and "CO₂ above limit" in html and "energy_meter" in html
+        assert "Stale" in html and "CO₂ above limit" in html and "Energy meter" in html and "energy_meter" not in html
         assert "12.5" in html  # the floor's energy today
         assert "Not in this build" in html  # supply chain
 

@@ -91,3 +91,20 @@ class TestM1:
     def test_nothing_used_and_nothing_recorded_earns_nothing(self):
         points, _, missing = rules_ops.score_m1(_sources(0, None), False, False)
         assert points == 0 and "register" in missing
+
+
+def _areas(*rows: int | None) -> list[rules_ops.AnalysisArea]:
+    return [rules_ops.AnalysisArea(f"a{i}", f"分析{i}", f"analysis {i}", f"/admin/a{i}", n) for i, n in enumerate(rows)]
+
+
+class TestM2:
+    def test_one_point_per_area_with_data_max_four(self):
+        assert rules_ops.score_m2(_areas(None, None, None, 12))[0] == 1
+        assert rules_ops.score_m2(_areas(0, None, 3, 12))[0] == 2
+        points, _, missing = rules_ops.score_m2(_areas(1, 1, 1, 1))
+        assert (points, missing) == (4, "")
+
+    def test_the_missing_text_says_which_dashboard_is_unbuilt_and_which_is_empty(self):
+        points, _, missing = rules_ops.score_m2(_areas(None, 0, 5, 5))
+        assert points == 2
+        assert "analysis 0 (dashboard not built yet)" in missing and "no data in the window at /admin/a1" in missing

@@ -115,6 +115,18 @@ def _complaint_path(suffix: str = "") -> Callable[[World], Call]:
 
 
 CREDIT_OFFICE = who("admin", "manager")
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
 COMPLAINT_HANDLERS = who("admin", "manager", "tenant")
 CREDIT_ROWS: dict[tuple[str, str], Rule] = {
     ("GET", "/kiosk/q/{code}"): public(
@@ -169,6 +181,39 @@ CREDIT_ROWS: dict[tuple[str, str], Rule] = {
             f"/admin/credit/shops/{w.home.shop.id}/inspections", data={"inspected_on": "2024-01-02", "result": "passed"}
         ),
         page=True,
+    ),
+    ("GET", "/admin/credit/appeals"): Rule(who("admin", "manager", "tenant"), at("/admin/credit/appeals"), page=True),
+    ("POST", "/admin/credit/appeals"): Rule(
+        who("tenant"),
+        at("/admin/credit/appeals", data={"record_kind": "inspection", "record_id": "1", "text": "检查当天店铺未营业"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/appeals/{appeal_id}/decision"): Rule(
+        CREDIT_OFFICE,
+        at("/admin/credit/appeals/1/decision", data={"outcome": "rejected", "decision": "记录无误"}),
+        page=True,
+    ),
+    ("POST", "/admin/credit/shops/{shop_id}/shopfront"): Rule(
+        CREDIT_OFFICE,
+        lambda w: Call(
+            f"/admin/credit/shops/{w.home.shop.id}/shopfront",
+            files={"photo": ("front.png", _tiny_png(), "image/png")},
+        ),
+        page=True,
+    ),
+    ("GET", "/admin/credit/shops/{shop_id}/shopfront.jpg"): Rule(
+        CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}/shopfront.jpg"), page=True
+    ),
+    ("GET", "/kiosk/q/{code}/shopfront.jpg"): public(
+        "the shopfront photo on the public page a poster's QR code opens",
+        lambda w: Call(f"/kiosk/q/{_credit_code(w)}/shopfront.jpg"),
+        page=True,
+    ),
+    ("GET", f"{API}/credit/shops"): Rule(STAFF, at(f"{API}/credit/shops")),
+    ("GET", f"{API}/credit/shops/{{shop_id}}"): Rule(STAFF, lambda w: Call(f"{API}/credit/shops/{w.home.shop.id}")),
+    ("GET", f"{API}/credit/public/{{code}}"): public(
+        "what a shop's credit QR code shows, as JSON, for shoppers' apps",
+        lambda w: Call(f"{API}/credit/public/{_credit_code(w)}"),
     ),
     ("POST", "/admin/credit/shops/{shop_id}/qr"): Rule(
         CREDIT_OFFICE, lambda w: Call(f"/admin/credit/shops/{w.home.shop.id}/qr"), page=True

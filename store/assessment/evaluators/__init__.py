@@ -16,6 +16,7 @@ from store.assessment.evaluators.evidence import evaluate_f3
 from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
+from store.assessment.evaluators.operations import evaluate_m2
 from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
@@ -30,6 +31,7 @@ MEASURED: dict[str, Evaluator] = {
     "F5": evaluate_f5,  # facilities (issue 17)
     "C3": evaluate_c3,  # facilities (issue 17)
     "M3": evaluate_m3,  # facilities (issue 17)
+    "M2": evaluate_m2,  # operations part (issue 17); the analytics areas plug into operations.AREAS
     "S4": evaluate_s4,
     "S5": evaluate_s5,
     "C2": evaluate_c2,

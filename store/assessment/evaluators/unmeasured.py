@@ -26,10 +26,6 @@ PENDING: dict[str, tuple[str, str]] = {
     ),
     "C4": ("设施模块：自助租借设施及归还记录", "facilities module: self-service rentals with return tracking"),
     "C5": ("停车模块：找车、无感支付、扫码缴费", "parking module: find-my-car, contactless and QR payment"),
-    "M2": (
-        "管理后台：客流、会员消费、商品服务、商户经营分析看板",
-        "admin dashboards: footfall, member spending, goods and services, merchant operations",
-    ),
 }
 
 
