@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,11 @@ from pos_bridge.agent.till import Till
 from pos_bridge.agent.web import create_app
 
 
+def _warm_up() -> None:
+    """Load python-escpos in the background, so the first receipt after a start is not a second late."""
+    import escpos.printer  # noqa: F401
+
+
 def build(settings: PosSettings) -> FastAPI:
     outbox = Outbox(settings.state_dir / "outbox.sqlite3")
     client = StoreClient(settings.server_url, settings.device_key, timeout=settings.request_timeout_s)
@@ -26,6 +32,7 @@ def build(settings: PosSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         forwarder.start()
+        threading.Thread(target=_warm_up, daemon=True).start()
         try:
             yield
         finally:

@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from escpos.printer import Dummy
-
 COLUMNS = {58: 32, 80: 48}
 METHOD_NAMES = {
     "cash": "现金",
@@ -83,6 +81,8 @@ def render(receipt: Receipt, *, paper_mm: int = 80) -> bytes:
     """The receipt's bytes, ready for any ESC/POS printer."""
     if paper_mm not in COLUMNS:
         raise ValueError(f"paper must be 58 or 80 mm, not {paper_mm}")
+    from escpos.printer import Dummy  # python-escpos loads its printer database (about a second): not at start-up
+
     cols = COLUMNS[paper_mm]
     p = Dummy()
 

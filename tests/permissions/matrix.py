@@ -814,6 +814,7 @@ MATRIX.update(
             who("pos_terminal"), at(f"{API}/pos/heartbeat", json={"outbox_backlog": 0, "last_seq": 0})
         ),
         ("GET", f"{API}/pos/tills"): Rule(who("admin", "manager", "tenant"), at(f"{API}/pos/tills")),
+        ("GET", "/admin/pos"): Rule(who("admin", "manager", "tenant"), at("/admin/pos"), page=True),
         ("POST", f"{API}/pos/payments"): Rule(
             PAYERS, at(f"{API}/pos/payments", json={"order_no": "MATRIX-1", "amount_fen": 100, "method": "alipay"})
         ),
