@@ -60,7 +60,12 @@ def heartbeat(session: Session, device: Device, data: HeartbeatIn, *, now: datet
     till.outbox_backlog = data.outbox_backlog
     till.dead_letters = data.dead_letters
     till.last_seq = max(till.last_seq, data.last_seq)
-    till.dead_seqs = ",".join(str(seq) for seq in sorted(set(data.dead_seqs)))[:2000]
+    kept: list[str] = []
+    for seq in sorted(set(data.dead_seqs)):  # whole numbers only, within the column
+        if sum(len(k) + 1 for k in kept) + len(str(seq)) > 2000:
+            break
+        kept.append(str(seq))
+    till.dead_seqs = ",".join(kept)
     till.price_book_version = data.price_book_version
     till.agent_version = data.agent_version
     till.shift_open = data.shift_open
