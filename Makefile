@@ -22,7 +22,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,pos]'
 	$(MAKE) --no-print-directory install-vision
 
 ## install-vision: the camera box's detector (issue 13): torch and torchvision pinned first (the CPU-runnable

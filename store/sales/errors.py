@@ -22,6 +22,13 @@ class OrderNumberTaken(Conflict):
     title = "Order number already used in this store"
 
 
+class TillSequenceTaken(Conflict):
+    """The till already posted another sale (another order number) under this sequence number."""
+
+    type = "till-sequence-taken"
+    title = "Till sequence number already used by another sale"
+
+
 class RefundExceedsPaid(Conflict):
     type = "refund-exceeds-paid"
     title = "Refund exceeds what was paid"

@@ -35,7 +35,8 @@ from store.errors import StoreError
 from store.kpi import service as kpi_service
 from store.premises import service as premises_service
 from store.sales import checks
-from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken, TooLarge, WrongShop
+from store.sales import service as sales_service
+from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken, TillSequenceTaken, TooLarge, WrongShop
 from store.sales.models import Order, OrderLine, Payment
 from store.sales.schemas import OrderCreate
 from store.sales.service import Poster, default_source, ensure_member
@@ -54,6 +55,9 @@ _ORDER_IDS = select(ORDER.c.order_no, ORDER.c.id).where(
 _LINE_COLUMNS = ("order_id", "line_no", "sku", "name", "quantity", "unit_price_fen", "discount_fen", "total_fen")
 _PAYMENT_COLUMNS = ("order_id", "method", "amount_fen")
 _PLAIN_INSERTS = {LINE.name: insert(LINE), PAYMENT.name: insert(PAYMENT)}
+_TAKEN_SEQUENCES = select(ORDER.c.till_seq, ORDER.c.id, ORDER.c.order_no).where(
+    ORDER.c.terminal_id == bindparam("terminal"), ORDER.c.till_seq.in_(bindparam("seqs", expanding=True))
+)
 _USED_NUMBERS = select(ORDER.c.order_no).where(
     ORDER.c.store_id == bindparam("store_id"), ORDER.c.order_no.in_(bindparam("numbers", expanding=True))
 )
@@ -142,8 +146,9 @@ def _plan(
     followers: list[tuple[int, int]] = []
     for index, sale in enumerate(sales):
         dump = sale.data.model_dump(mode="json")
-        if dump["price_book_version"] is None:  # keys recorded before the field existed keep their fingerprint
-            del dump["price_book_version"]
+        for newer in ("price_book_version", "till_seq"):  # keys recorded before these fields keep their fingerprint
+            if dump[newer] is None:
+                del dump[newer]
         digest = idempotency.request_fingerprint(dump)
         if sale.key is not None:
             if sale.key in recorded:
@@ -157,6 +162,8 @@ def _plan(
             rows.append(_check(session, ctx, index, sale, dump, digest))
         except StoreError as exc:
             outcomes[index] = Outcome(exc.status_code, error=exc)
+    if check_numbers and rows:
+        rows = _answer_taken_sequences(session, poster, rows, outcomes)
     if check_numbers and rows:
         rows = _refuse_used_numbers(session, poster.store_id, rows, outcomes)
     return outcomes, rows, followers
@@ -209,6 +216,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
         "total_fen": data.total_fen,
         "refunded_fen": 0,
         "price_book_version": data.price_book_version,
+        "till_seq": data.till_seq,
         "created_at": ctx.now,
     }
     lines = [{"line_no": n, **line} for n, line in enumerate(dump["lines"], start=1)]
@@ -219,6 +227,7 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
         "business_on": business_on.isoformat(),
         **{name: order[name] for name in ("subtotal_fen", "discount_fen", "total_fen", "refunded_fen")},
         "price_book_version": data.price_book_version,
+        "till_seq": data.till_seq,
         "lines": lines,
         "payments": dump["payments"],
         "refunds": [],
@@ -256,6 +265,39 @@ def _business_day_at_trading_shop(session: Session, ctx: _Context, data: OrderCr
     if window is None or on < window[0] or (window[1] is not None and on > window[1]):
         premises_service.ensure_shop_trading(session, store_id, shop_id, on)  # raises the worded refusal
     return on
+
+
+def _answer_taken_sequences(
+    session: Session, poster: Poster, rows: list[_Row], outcomes: list[Outcome | None]
+) -> list[_Row]:
+    """Rows whose till sequence number is free. A taken one holding the same order number is that sale
+    replayed under another key (the till lost its answer and its key): answered 200 with the stored order;
+    holding another order number, 409 ``till-sequence-taken``."""
+    device = poster.device
+    wanted = [row for row in rows if row.order["till_seq"] is not None]
+    if device is None or not wanted:
+        return rows
+    seqs = [row.order["till_seq"] for row in wanted]
+    stored = {
+        seq: (oid, number)
+        for seq, oid, number in session.connection().execute(_TAKEN_SEQUENCES, {"terminal": device.id, "seqs": seqs})
+    }
+    kept, seen = [], set()
+    for row in rows:
+        seq = row.order["till_seq"]
+        if seq is None:
+            kept.append(row)
+        elif seq in stored and stored[seq][1] == row.order["order_no"]:
+            order = sales_service.get_order(session, poster.store_id, stored[seq][0], viewer=poster)
+            outcomes[row.index] = Outcome(200, sales_service.order_read(session, order).model_dump(mode="json"))
+        elif seq in stored or seq in seen:
+            outcomes[row.index] = Outcome(
+                409, error=TillSequenceTaken(f"this till already posted another sale as number {seq}")
+            )
+        else:
+            seen.add(seq)
+            kept.append(row)
+    return kept
 
 
 def _refuse_used_numbers(

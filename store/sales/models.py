@@ -18,6 +18,7 @@ class Order(SQLModel, table=True):
     __tablename__ = "sales_order"
     __table_args__ = (
         UniqueConstraint("store_id", "order_no"),
+        UniqueConstraint("terminal_id", "till_seq"),  # a till's sale is stored once (store.pos: gaps → alarms)
         CheckConstraint("total_fen >= 0", name="total_not_negative"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= total_fen", name="refund_within_total"),
         Index("ix_sales_order_store_day", "store_id", "business_on"),
@@ -41,6 +42,7 @@ class Order(SQLModel, table=True):
     # The catalogue's price-book version the till priced the sale with (None: no catalogue behind the sale);
     # store.catalog counts sales made on a book older than the one published by then (stale prices).
     price_book_version: int | None = None
+    till_seq: int | None = None  # the posting till's sequence number (OrderCreate.till_seq)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 

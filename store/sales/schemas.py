@@ -38,6 +38,7 @@ class PaymentMethod(StrEnum):
     alipay = "alipay"
     unionpay = "unionpay"  # bank card / UnionPay QuickPass
     cash = "cash"
+    ecny = "ecny"  # e-CNY 数字人民币 (payment code through the payment network)
     stored_value = "stored_value"  # member stored-value card
     points = "points"
     coupon = "coupon"
@@ -74,6 +75,9 @@ class OrderCreate(BaseModel):
     payments: list[PaymentIn]
     # The catalogue price-book version the till priced the sale with (``GET /catalog/sync``); optional.
     price_book_version: Int32 | None = None
+    # The posting till's own sequence number (1, 2, 3, … per till, never reused): unique per till in the
+    # database, so a sale replayed under another key is answered with the first order; a gap is a missing sale.
+    till_seq: RowId | None = None
 
 
 class SaleIn(BaseModel):
@@ -164,6 +168,7 @@ class OrderSummary(BaseModel):
     total_fen: int
     refunded_fen: int
     price_book_version: int | None = None
+    till_seq: int | None = None
 
 
 class OrderRead(OrderSummary):

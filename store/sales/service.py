@@ -88,6 +88,7 @@ def create_order(session: Session, store_id: int, data: OrderCreate, *, terminal
         discount_fen=data.discount_fen,
         total_fen=data.total_fen,
         price_book_version=data.price_book_version,
+        till_seq=data.till_seq,
     )
     try:
         with session.begin_nested():  # a concurrent till with the same number loses cleanly
@@ -320,3 +321,20 @@ def ensure_member(session: Session, store_id: int, member_id: int | None) -> Non
             f"member {member_id} is not a member of this store",
             errors=[{"loc": ["member_id"], "msg": f"no member {member_id} in this store"}],
         )
+
+
+def till_sequences(session: Session, terminal_id: int, *, after: int, limit: int = 10_000) -> list[int]:
+    """The till sequence numbers stored for ``terminal_id`` above ``after``, ascending (store.pos's gap scan)."""
+    query = (
+        select(Order.till_seq)
+        .where(Order.terminal_id == terminal_id, col(Order.till_seq) > after)
+        .order_by(col(Order.till_seq))
+        .limit(limit)
+    )
+    return [int(seq) for seq in session.exec(query) if seq is not None]
+
+
+def highest_till_seq(session: Session, terminal_id: int) -> int:
+    """The highest till sequence number stored for ``terminal_id`` (0: none)."""
+    found = session.exec(select(func.max(Order.till_seq)).where(Order.terminal_id == terminal_id)).one()
+    return int(found or 0)

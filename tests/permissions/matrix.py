@@ -920,3 +920,42 @@ def _live_session(w: World) -> int:
         found = create_session(db, w.home.store.id, utcnow() - timedelta(days=1)).id  # type: ignore[arg-type]
         object.__setattr__(w, "_live_session_id", found)
     return found  # type: ignore[no-any-return]
+
+
+# Tills (issue 12): heartbeats from tills; the back office (tenants: their shop) reads the terminals;
+# till payments through the plugin network (the simulator here).
+def _pos_payment(w: World) -> int:
+    from sqlmodel import Session as DbSession
+
+    from store.pos import service as pos_service
+    from store.pos.schemas import PosPaymentCreate, PosPaymentMethod
+
+    db = DbSession.object_session(w.home.store)
+    assert db is not None
+    data = PosPaymentCreate(order_no="MATRIX-PAY", amount_fen=500, method=PosPaymentMethod.wechat)
+    return pos_service.pay(db, w.home.store.id, data).id  # type: ignore[arg-type]
+
+
+PAYERS = who("admin", "manager", "cashier", "pos_terminal")
+MATRIX.update(
+    {
+        ("POST", f"{API}/pos/heartbeat"): Rule(
+            who("pos_terminal"), at(f"{API}/pos/heartbeat", json={"outbox_backlog": 0, "last_seq": 0})
+        ),
+        ("GET", f"{API}/pos/tills"): Rule(who("admin", "manager", "tenant"), at(f"{API}/pos/tills")),
+        ("GET", "/admin/pos"): Rule(who("admin", "manager", "tenant"), at("/admin/pos"), page=True),
+        ("POST", f"{API}/pos/payments"): Rule(
+            PAYERS, at(f"{API}/pos/payments", json={"order_no": "MATRIX-1", "amount_fen": 100, "method": "alipay"})
+        ),
+        ("GET", f"{API}/pos/payments/{{payment_id}}"): Rule(
+            PAYERS,
+            lambda w: Call(f"{API}/pos/payments/{_pos_payment(w)}"),
+            path_ids={"payment_id": _pos_payment},
+        ),
+        ("POST", f"{API}/pos/payments/{{payment_id}}/refunds"): Rule(
+            PAYERS,
+            lambda w: Call(f"{API}/pos/payments/{_pos_payment(w)}/refunds", json={"amount_fen": 100}),
+            path_ids={"payment_id": _pos_payment},
+        ),
+    }
+)

@@ -1,0 +1,283 @@
+"""What the cashier does, as functions of the agent: sell, pay, refund, reprint, close the shift.
+
+A sale paid in cash is committed to the outbox at once; one paid through the payment network (bank card,
+WeChat Pay, Alipay, e-CNY) first gets an answer from the store's payment plugin: paid → committed; declined →
+the cashier tries again (a new attempt, a new payment number) or another method; unknown → kept as a
+pending payment that the forwarder asks about until it is paid (then committed and printed) or declined.
+The receipt is printed only after the outbox commit; a printer failure never undoes a sale.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pos_bridge.agent import coupons, receipt
+from pos_bridge.agent.client import StoreClient, Unreachable
+from pos_bridge.agent.forwarder import Forwarder
+from pos_bridge.agent.outbox import Entry, Outbox
+from pos_bridge.agent.printer import ReceiptPrinter
+from pos_bridge.agent.settings import PosSettings
+from store.pos.schemas import PosPaymentCreate, PosPaymentMethod
+
+log = logging.getLogger("pos_bridge.agent")
+NETWORK_METHODS = {m.value for m in PosPaymentMethod}
+METHODS = ("cash", "unionpay", "wechat", "alipay", "ecny")
+FEN_PER_POINT = 100  # the store's default earning rate; the store awards the real points within a minute
+
+
+class TillError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass
+class CartLine:
+    code: str
+    quantity: int
+
+
+class Till:
+    def __init__(
+        self, settings: PosSettings, outbox: Outbox, client: StoreClient, forwarder: Forwarder, printer: ReceiptPrinter
+    ) -> None:
+        self.settings, self.outbox, self.client, self.forwarder, self.printer = (
+            settings,
+            outbox,
+            client,
+            forwarder,
+            printer,
+        )
+        forwarder.on_settled = self._print_entry
+        self.tz = ZoneInfo("Asia/Shanghai")
+
+    # --- state the screen shows ---------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        counts = self.outbox.counts()
+        return {
+            "online": self.forwarder.online,
+            "last_error": self.forwarder.last_error,
+            "queued": counts["queued"],
+            "dead": counts["dead"],
+            "sent": counts["sent"],
+            "last_seq": self.outbox.last_seq(),
+            "shift": self.outbox.get_meta("shift_state", "open"),
+            "catalog_version": self.outbox.get_meta("catalog_version"),
+            "pending": [{"order_no": p["order_no"], "payment_id": p["payment_id"]} for p in self.outbox.pending()],
+            "declined": [
+                {"order_no": p["order_no"], "message": p["message"]} for p in self.outbox.pending("declined")[-5:]
+            ],
+        }
+
+    def lookup(self, code: str) -> dict[str, Any]:
+        item = self.outbox.lookup(code.strip())
+        if item is None or not item["active"] or item["price_fen"] is None:
+            raise TillError(f"商品 {code} 不在目录中或未上架 (unknown SKU {code})", 404)
+        return item
+
+    def member(self, code: str) -> dict[str, Any]:
+        if not self.forwarder.online:
+            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503)
+        try:
+            response = self.client.verify_member(code.strip())
+        except Unreachable as exc:
+            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503) from exc
+        if response.status_code != 200:
+            raise TillError(f"会员码无效 (member code refused): {response.json().get('detail', '')}", 400)
+        found: dict[str, Any] = response.json()
+        return found
+
+    def coupon(self, code: str, subtotal_fen: int, member_id: int | None) -> dict[str, Any]:
+        quote = coupons.get_redeemer().quote(code, subtotal_fen, member_id)
+        return {"ok": quote.ok, "discount_fen": quote.discount_fen, "message": quote.message}
+
+    # --- selling --------------------------------------------------------------------------------------------
+
+    def _order(self, lines: list[CartLine], discount_fen: int, member_id: int | None, method: str) -> dict[str, Any]:
+        if self.outbox.get_meta("shift_state", "open") != "open":
+            raise TillError("班次已结束，请先开班 (the shift is closed: open a new shift first)", 409)
+        if not lines:
+            raise TillError("购物车是空的 (the cart is empty)")
+        rows = []
+        for n, line in enumerate(lines, start=1):
+            if line.quantity <= 0 or line.quantity > 9999:
+                raise TillError(f"第 {n} 行数量无效 (line {n}: bad quantity {line.quantity})")
+            item = self.lookup(line.code)
+            total = item["price_fen"] * line.quantity
+            rows.append(
+                {
+                    "sku": item["sku"],
+                    "name": item["name"][:120],
+                    "quantity": line.quantity,
+                    "unit_price_fen": item["price_fen"],
+                    "discount_fen": 0,
+                    "total_fen": total,
+                }
+            )
+        subtotal = sum(r["total_fen"] for r in rows)
+        if discount_fen < 0 or discount_fen > subtotal:
+            raise TillError("优惠金额无效 (bad discount)")
+        if method not in METHODS:
+            raise TillError(f"未知支付方式 {method} (unknown payment method)")
+        total = subtotal - discount_fen
+        version = self.outbox.get_meta("catalog_version")
+        return {
+            "order_no": self.outbox.next_order_no(self.settings.till_code),
+            "shop_id": self.settings.shop_id,
+            "channel": "offline",
+            "member_id": member_id,
+            "ordered_at": datetime.now(UTC).isoformat(),
+            "subtotal_fen": subtotal,
+            "discount_fen": discount_fen,
+            "total_fen": total,
+            "lines": rows,
+            "payments": [{"method": method, "amount_fen": total}] if total > 0 else [],
+            "price_book_version": int(version) if version else None,
+        }
+
+    def sell(
+        self,
+        lines: list[CartLine],
+        *,
+        method: str,
+        member: dict[str, Any] | None = None,
+        discount_fen: int = 0,
+        coupon_code: str = "",
+        auth_code: str = "",
+    ) -> dict[str, Any]:
+        """Complete a sale: ``{"status": "done", ...}`` (committed, printed) or ``pending`` / an error."""
+        member_id = member.get("member_id") if member else None
+        order = self._order(lines, discount_fen, member_id, method)
+        extra: dict[str, Any] = {"member_no": member.get("member_no") if member else None, "coupon": coupon_code}
+        if method in NETWORK_METHODS and order["total_fen"] > 0:
+            if not self.forwarder.online:
+                raise TillError("离线：仅可收现金 (offline: cash only until the store is reachable)", 503)
+            data = PosPaymentCreate(
+                order_no=order["order_no"],
+                amount_fen=order["total_fen"],
+                method=PosPaymentMethod(method),
+                auth_code=auth_code[:32],
+            )
+            try:
+                response = self.client.pay(data)
+            except Unreachable as exc:
+                raise TillError("支付网络无应答，请重试 (the payment network did not answer: try again)", 503) from exc
+            if response.status_code != 201:
+                raise TillError(f"支付失败 (payment refused): {response.json().get('detail', '')}", 402)
+            paid = response.json()
+            extra["payment"] = {"id": paid["id"], "payment_no": paid["payment_no"], "method": method}
+            if paid["status"] == "declined":
+                raise TillError(f"支付被拒绝，请重新扫码或换支付方式 (declined): {paid['message']}", 402)
+            if paid["status"] == "pending":
+                self.outbox.add_pending(order["order_no"], paid["id"], order, extra)
+                self.forwarder.wake()
+                return {"status": "pending", "order_no": order["order_no"], "payment_no": paid["payment_no"]}
+        entry = self.outbox.add_sale(order, extra)  # committed: only now may the receipt print
+        self.forwarder.wake()
+        printed = self._print_entry(entry)
+        return {
+            "status": "done",
+            "order_no": entry.order_no,
+            "till_seq": entry.till_seq,
+            "printed": printed,
+            "total_fen": order["total_fen"],
+        }
+
+    # --- receipts -------------------------------------------------------------------------------------------
+
+    def _receipt(self, entry: Entry, *, reprint: bool = False) -> receipt.Receipt:
+        order = entry.payload
+        member_no = entry.extra.get("member_no")
+        qr = self.settings.receipt_url.format(server=self.settings.server_url.rstrip("/"), order_no=entry.order_no)
+        return receipt.Receipt(
+            store_name=self.settings.store_name,
+            shop_name=f"收银台 {self.settings.till_code}",
+            order_no=entry.order_no,
+            till_code=self.settings.till_code,
+            ordered_at=datetime.fromisoformat(order["ordered_at"]).astimezone(self.tz),
+            lines=[
+                receipt.ReceiptLine(
+                    line["name"], line["sku"], line["quantity"], line["unit_price_fen"], line["total_fen"]
+                )
+                for line in order["lines"]
+            ],
+            subtotal_fen=order["subtotal_fen"],
+            discount_fen=order["discount_fen"],
+            total_fen=order["total_fen"],
+            payments=[(p["method"], p["amount_fen"]) for p in order["payments"]],
+            member_no=member_no,
+            points_estimate=order["total_fen"] // FEN_PER_POINT if member_no else None,
+            qr_url=qr,
+            reprint=reprint,
+            refund_fen=self.outbox.refunded_fen(entry.order_no),
+        )
+
+    def _print_entry(self, entry: Entry, *, reprint: bool = False) -> bool:
+        try:
+            self.printer.print_bytes(
+                receipt.render(self._receipt(entry, reprint=reprint), paper_mm=self.settings.paper_mm)
+            )
+        except Exception as exc:
+            log.warning("receipt not printed: %s", exc)
+            return False
+        return True
+
+    def reprint(self, order_no: str) -> dict[str, Any]:
+        entry = self.outbox.sale(order_no.strip())
+        if entry is None:
+            raise TillError(f"本收银台没有单号 {order_no} (no such sale at this till)", 404)
+        return {"printed": self._print_entry(entry, reprint=True), "order_no": entry.order_no}
+
+    # --- refunds --------------------------------------------------------------------------------------------
+
+    def refund(self, order_no: str, amount_fen: int | None, reason: str) -> dict[str, Any]:
+        """Money back to the sale's own payment method; queued for the store like a sale."""
+        entry = self.outbox.sale(order_no.strip())
+        if entry is None:
+            raise TillError(f"本收银台没有单号 {order_no} (no such sale at this till)", 404)
+        left = entry.payload["total_fen"] - self.outbox.refunded_fen(entry.order_no)
+        amount = left if amount_fen is None else amount_fen
+        if amount <= 0 or amount > left:
+            raise TillError(f"可退金额为 {receipt.yuan(left)} 元 (at most {left} fen can be refunded)", 409)
+        payment = entry.extra.get("payment")
+        method = entry.payload["payments"][0]["method"] if entry.payload["payments"] else "cash"
+        if payment is not None:
+            if not self.forwarder.online:
+                raise TillError(
+                    "离线：需联网退回原支付方式 (offline: the refund must go back to the original method)", 503
+                )
+            try:
+                response = self.client.refund_payment(payment["id"], amount, reason)
+            except Unreachable as exc:
+                raise TillError("支付网络无应答，请重试 (the payment network did not answer)", 503) from exc
+            if response.status_code != 201:
+                raise TillError(f"退款失败 (refund refused): {response.json().get('detail', '')}", 409)
+        self.outbox.add_refund(entry.order_no, amount, reason[:200], {"method": method})
+        self.forwarder.wake()
+        return {"order_no": entry.order_no, "amount_fen": amount, "method": method}
+
+    # --- the shift ------------------------------------------------------------------------------------------
+
+    def close_shift(self) -> dict[str, Any]:
+        """Flush the outbox first; refuse (saying why) while sales are still queued or dead-lettered."""
+        left = self.forwarder.flush(self.settings.flush_wait_s)
+        dead = self.outbox.counts()["dead"]
+        pending = len(self.outbox.pending())
+        if left or dead or pending:
+            raise TillError(
+                f"不能结班：{left} 笔待上传，{dead} 笔需主管处理，{pending} 笔支付待确认 "
+                f"(cannot close: {left} queued, {dead} dead letters, {pending} payments pending)",
+                409,
+            )
+        self.outbox.set_meta("shift_state", "closed")
+        self.forwarder.heartbeat()
+        return {"shift": "closed"}
+
+    def open_shift(self) -> dict[str, Any]:
+        self.outbox.set_meta("shift_state", "open")
+        return {"shift": "open"}

@@ -1,0 +1,1 @@
+"""Tills (issue 12): heartbeats, outbox backlog, missing-sale alarms, and payments through the plugin network."""

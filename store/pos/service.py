@@ -1,0 +1,249 @@
+"""Tills: heartbeats, the missing-sale scan over each till's sequence numbers, payments through the plugin.
+
+Sequence numbers: every sale a till agent commits to its outbox gets the till's next number, and the sales
+table keeps them unique per till (``sales_order`` (terminal_id, till_seq)). The agent forwards in order, so
+a number missing below a stored one is a sale the server lacks: dead-lettered on the till (the till reports
+those numbers in its heartbeat) or lost. The scan keeps a watermark (every number up to it is stored) and one
+open ``pos_sequence_gap`` row per missing range, resolved when the numbers arrive; numbers above the highest
+stored are missing too once the till reports a higher ``last_seq`` with an empty outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from store.auth import service as auth_service
+from store.auth.models import Device, DeviceKind
+from store.catalog import service as catalog_service
+from store.clock import utcnow
+from store.payments import service as payments_service
+from store.payments.models import PaymentOrder, PaymentRefund
+from store.pos.errors import NotATill, PosPaymentNotFound
+from store.pos.models import PosSequenceGap, PosTill
+from store.pos.schemas import (
+    GapRead,
+    HeartbeatIn,
+    PosPaymentCreate,
+    PosPaymentRead,
+    PosPaymentRefundRead,
+    TillPage,
+    TillRead,
+    TillState,
+)
+from store.sales import service as sales_service
+
+FRESH = timedelta(minutes=2)  # a till heard from within this is online
+PURPOSE = "pos"  # payment_order.purpose of the tills' payments
+
+
+def _till(session: Session, device: Device) -> PosTill:
+    till = session.get(PosTill, device.id)
+    if till is None:
+        till = PosTill(device_id=device.id, store_id=device.store_id)  # type: ignore[arg-type]
+        session.add(till)
+    return till
+
+
+def _dead(till: PosTill) -> set[int]:
+    return {int(part) for part in till.dead_seqs.split(",") if part}
+
+
+def heartbeat(session: Session, device: Device, data: HeartbeatIn, *, now: datetime | None = None) -> TillRead:
+    """Record a till's report and rescan its sequence; returns what the admin page shows for it."""
+    if device.kind != DeviceKind.pos_terminal:
+        raise NotATill("only a till (pos_terminal) sends heartbeats here")
+    now = now or utcnow()
+    till = _till(session, device)
+    till.last_heartbeat_at = now
+    till.outbox_backlog = data.outbox_backlog
+    till.dead_letters = data.dead_letters
+    till.last_seq = max(till.last_seq, data.last_seq)
+    kept: list[str] = []
+    for seq in sorted(set(data.dead_seqs)):  # whole numbers only, within the column
+        if sum(len(k) + 1 for k in kept) + len(str(seq)) > 2000:
+            break
+        kept.append(str(seq))
+    till.dead_seqs = ",".join(kept)
+    till.price_book_version = data.price_book_version
+    till.agent_version = data.agent_version
+    till.shift_open = data.shift_open
+    session.flush()
+    scan(session, till, now=now)
+    return _read(session, device, till, catalog_service.current_version(session, device.store_id), now)
+
+
+def _missing_ranges(stored: list[int], start: int, top: int) -> tuple[int, list[tuple[int, int]]]:
+    """(new watermark, missing ranges) given the numbers stored above ``start`` and the highest expected."""
+    expected, watermark, ranges = start + 1, None, []
+    for seq in stored:
+        if seq > expected:
+            ranges.append((expected, seq - 1))
+            if watermark is None:
+                watermark = expected - 1
+        expected = seq + 1
+    if top >= expected:
+        ranges.append((expected, top))
+        if watermark is None:
+            watermark = expected - 1
+    return (expected - 1 if watermark is None else watermark), ranges
+
+
+def scan(session: Session, till: PosTill, *, now: datetime | None = None) -> list[PosSequenceGap]:
+    """Open, narrow or resolve the till's missing-sale alarms; returns the open ones."""
+    now = now or utcnow()
+    stored = sales_service.till_sequences(session, till.device_id, after=till.contiguous_seq)
+    highest = stored[-1] if stored else till.contiguous_seq
+    top = till.last_seq if till.outbox_backlog == 0 else highest  # queued numbers are not missing yet
+    till.contiguous_seq, ranges = _missing_ranges(stored, till.contiguous_seq, max(top, highest))
+    open_rows = {
+        gap.first_seq: gap
+        for gap in session.exec(
+            select(PosSequenceGap).where(
+                PosSequenceGap.device_id == till.device_id, col(PosSequenceGap.resolved_at).is_(None)
+            )
+        )
+    }
+    kept = []
+    for first, last in ranges:
+        gap = open_rows.pop(first, None)
+        if gap is None:
+            gap = PosSequenceGap(store_id=till.store_id, device_id=till.device_id, first_seq=first, last_seq=last)
+            session.add(gap)
+        gap.last_seq = last
+        kept.append(gap)
+    for gap in open_rows.values():
+        gap.resolved_at = now
+    session.flush()
+    return kept
+
+
+def scan_all(session: Session) -> int:
+    """Scan every till of every store (the worker, every minute); returns the open alarms."""
+    found = 0
+    tills = session.exec(
+        select(Device).where(Device.kind == DeviceKind.pos_terminal, col(Device.revoked_at).is_(None))
+    ).all()
+    for device in tills:
+        found += len(scan(session, _till(session, device)))
+    return found
+
+
+def _read(session: Session, device: Device, till: PosTill | None, current: int, now: datetime) -> TillRead:
+    gaps: list[GapRead] = []
+    state = TillState.never
+    if till is not None:
+        dead = _dead(till)
+        rows = session.exec(
+            select(PosSequenceGap)
+            .where(PosSequenceGap.device_id == device.id, col(PosSequenceGap.resolved_at).is_(None))
+            .order_by(col(PosSequenceGap.first_seq))
+        )
+        gaps = [
+            GapRead(
+                first_seq=g.first_seq,
+                last_seq=g.last_seq,
+                detected_at=g.detected_at,
+                resolved_at=g.resolved_at,
+                in_dead_letter=all(seq in dead for seq in range(g.first_seq, min(g.last_seq, g.first_seq + 200) + 1)),
+            )
+            for g in rows
+        ]
+        if till.last_heartbeat_at is not None:
+            state = TillState.online if now - till.last_heartbeat_at <= FRESH else TillState.silent
+    version = till.price_book_version if till is not None else None
+    return TillRead(
+        device_id=device.id,  # type: ignore[arg-type]
+        name=device.name,
+        shop_id=device.shop_id,
+        state=state,
+        last_heartbeat_at=till.last_heartbeat_at if till else None,
+        outbox_backlog=till.outbox_backlog if till else 0,
+        dead_letters=till.dead_letters if till else 0,
+        last_seq=till.last_seq if till else 0,
+        server_seq=sales_service.highest_till_seq(session, device.id),  # type: ignore[arg-type]
+        price_book_version=version,
+        current_book_version=current,
+        stale_book=version is not None and version < current,
+        open_gaps=gaps,
+    )
+
+
+def tills(session: Session, store_id: int, *, shop_id: int | None = None, now: datetime | None = None) -> TillPage:
+    """Every till of the store (tenant staff: of their shop) with its status and open missing-sale alarms."""
+    now = now or utcnow()
+    current = catalog_service.current_version(session, store_id)
+    items = []
+    for device in auth_service.list_devices(session, store_id):
+        if device.kind != DeviceKind.pos_terminal or device.revoked_at is not None:
+            continue
+        if shop_id is not None and device.shop_id != shop_id:
+            continue
+        items.append(_read(session, device, session.get(PosTill, device.id), current, now))
+    missing = sum(g.last_seq - g.first_seq + 1 for item in items for g in item.open_gaps)
+    return TillPage(items=items, outbox_backlog=sum(i.outbox_backlog for i in items), missing_sales=missing)
+
+
+def outbox_backlog(session: Session, store_id: int) -> int:
+    """Sales and refunds waiting in the outboxes of the store's tills, as last reported (facilities reads it)."""
+    rows = session.exec(select(PosTill.outbox_backlog).where(PosTill.store_id == store_id)).all()
+    return int(sum(rows))
+
+
+# --- payments through the plugin network (store.payments) --------------------------------------------------
+
+
+def _payment_read(payment: PaymentOrder) -> PosPaymentRead:
+    return PosPaymentRead(
+        id=payment.id,  # type: ignore[arg-type]
+        payment_no=payment.payment_no,
+        order_no=payment.reference,
+        method=payment.method,
+        amount_fen=payment.amount_fen,
+        refunded_fen=payment.refunded_fen,
+        status=str(payment.status),
+        message=payment.message,
+    )
+
+
+def _payment(session: Session, store_id: int, payment_id: int) -> PaymentOrder:
+    payment = payments_service.get(session, store_id, payment_id)
+    if payment.purpose != PURPOSE:
+        raise PosPaymentNotFound(f"payment {payment_id} is not a till payment")
+    return payment
+
+
+def pay(session: Session, store_id: int, data: PosPaymentCreate) -> PosPaymentRead:
+    """A new attempt (new payment number): paid, declined, or pending while the network's answer is unknown."""
+    payment = payments_service.start(
+        session,
+        store_id,
+        purpose=PURPOSE,
+        reference=data.order_no,
+        amount_fen=data.amount_fen,
+        method=data.method.value,
+        description=f"till sale {data.order_no}",
+    )
+    return _payment_read(payment)
+
+
+def payment_status(session: Session, store_id: int, payment_id: int) -> PosPaymentRead:
+    """The payment, queried at the network first while it is pending."""
+    _payment(session, store_id, payment_id)
+    return _payment_read(payments_service.resolve(session, store_id, payment_id))
+
+
+def refund_payment(
+    session: Session, store_id: int, payment_id: int, amount_fen: int, *, reason: str = ""
+) -> PosPaymentRefundRead:
+    """Money back to the payment's own method (never another one)."""
+    payment = _payment(session, store_id, payment_id)
+    row: PaymentRefund = payments_service.refund(session, store_id, payment_id, amount_fen, reason=reason)
+    return PosPaymentRefundRead(
+        refund_no=row.refund_no,
+        payment_no=payment.payment_no,
+        method=row.method,
+        amount_fen=row.amount_fen,
+        status=str(row.status),
+    )

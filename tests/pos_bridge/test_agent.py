@@ -1,0 +1,130 @@
+"""The till agent: sells offline, forwards in order, dead letters never block, shifts close only when empty."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from pos_bridge.agent.till import CartLine, TillError
+from store.payments.simulator import SIMULATOR
+from store.sales.models import Order
+
+
+def _server_orders(session, device):
+    session.expire_all()
+    return list(session.exec(select(Order).where(Order.terminal_id == device.id).order_by(Order.till_seq)))
+
+
+def _drain(agent):
+    for _ in range(20):
+        agent.forwarder.round()
+        if agent.outbox.counts()["queued"] == 0:
+            return
+
+
+class TestSellingOffline:
+    def test_sales_made_offline_reach_the_store_in_order_once(self, agent, session):
+        agent.store.down = True
+        agent.forwarder.heartbeat()
+        for n in range(5):
+            result = agent.till.sell([CartLine("SKU-1", n + 1)], method="cash")
+            assert result["status"] == "done"
+        agent.forwarder.round()
+        assert agent.till.state()["online"] is False and agent.till.state()["queued"] == 5
+        assert len(agent.printer.receipts) == 5  # the receipts printed while offline, after each commit
+        agent.store.down = False
+        _drain(agent)
+        orders = _server_orders(session, agent.device)
+        assert [o.till_seq for o in orders] == [1, 2, 3, 4, 5]
+        assert [o.total_fen for o in orders] == [1000, 2000, 3000, 4000, 5000]
+        assert agent.outbox.counts() == {"queued": 0, "sent": 5, "dead": 0}
+
+    def test_an_unknown_sku_is_refused_at_the_till(self, agent):
+        with pytest.raises(TillError, match="NOPE"):
+            agent.till.sell([CartLine("NOPE", 1)], method="cash")
+
+    def test_electronic_payment_needs_the_store(self, agent):
+        agent.store.down = True
+        agent.forwarder.heartbeat()
+        with pytest.raises(TillError, match="cash only"):
+            agent.till.sell([CartLine("SKU-1", 1)], method="wechat")
+
+
+class TestDeadLetters:
+    def test_a_bad_sale_waits_for_the_supervisor_and_the_rest_go_on(self, agent, session):
+        agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+        bad = agent.outbox.add_sale({**agent.outbox.sale("T1-000001").payload, "order_no": "T1-BAD", "total_fen": 1})
+        agent.till.sell([CartLine("SKU-2", 1)], method="cash")
+        _drain(agent)
+        assert [o.till_seq for o in _server_orders(session, agent.device)] == [1, 3]
+        dead = agent.outbox.entries("dead")
+        assert [e.id for e in dead] == [bad.id] and "add up" in dead[0].last_error
+        agent.forwarder.heartbeat()
+        with pytest.raises(TillError, match="cannot close"):
+            agent.till.close_shift()
+        agent.outbox.resend(bad.id, {**bad.payload, "total_fen": 1000})
+        _drain(agent)
+        assert [o.till_seq for o in _server_orders(session, agent.device)] == [1, 2, 3]
+        assert agent.till.close_shift() == {"shift": "closed"}
+        with pytest.raises(TillError, match="shift is closed"):
+            agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+
+    def test_the_store_shows_the_missing_sale_while_it_is_dead(self, agent, session):
+        from store.pos.models import PosSequenceGap
+
+        agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+        agent.outbox.add_sale({**agent.outbox.sale("T1-000001").payload, "order_no": "T1-BAD", "total_fen": 1})
+        agent.till.sell([CartLine("SKU-2", 1)], method="cash")
+        _drain(agent)
+        agent.forwarder.heartbeat()
+        session.expire_all()
+        gaps = session.exec(select(PosSequenceGap).where(PosSequenceGap.device_id == agent.device.id)).all()
+        assert [(g.first_seq, g.last_seq, g.resolved_at) for g in gaps] == [(2, 2, None)]
+
+
+class TestPaymentsAndRefunds:
+    def test_unknown_payment_stays_pending_then_the_sale_lands_and_prints(self, agent, session):
+        SIMULATOR.reset()
+        SIMULATOR.script(create="unknown", query=["unknown", "paid"])
+        try:
+            result = agent.till.sell([CartLine("SKU-2", 1)], method="alipay", auth_code="2812345678901234")
+            assert result["status"] == "pending"
+            assert agent.printer.receipts == [] and agent.outbox.counts()["queued"] == 0
+            agent.forwarder.round()  # the network still does not know
+            assert agent.till.state()["pending"]
+            agent.forwarder.round()
+            _drain(agent)
+            assert len(agent.printer.receipts) == 1
+            (order,) = _server_orders(session, agent.device)
+            assert order.order_no == result["order_no"] and order.total_fen == 2000
+        finally:
+            SIMULATOR.reset()
+
+    def test_a_refund_goes_back_to_the_original_method(self, agent, session):
+        SIMULATOR.reset()
+        sale = agent.till.sell([CartLine("SKU-3", 1)], method="wechat", auth_code="134567890123456789")
+        refund = agent.till.refund(sale["order_no"], 1000, "退货")
+        assert refund["method"] == "wechat"
+        assert any(kind == "refund" for kind, _ in SIMULATOR.calls)
+        with pytest.raises(TillError, match="at most 2000"):
+            agent.till.refund(sale["order_no"], 2500, "")
+        _drain(agent)
+        (order,) = _server_orders(session, agent.device)
+        assert order.refunded_fen == 1000
+
+    def test_a_declined_payment_asks_for_another_attempt(self, agent):
+        SIMULATOR.reset()
+        SIMULATOR.script(create="declined")
+        try:
+            with pytest.raises(TillError, match="declined"):
+                agent.till.sell([CartLine("SKU-1", 1)], method="ecny", auth_code="0123")
+            SIMULATOR.script(create="paid")
+            assert agent.till.sell([CartLine("SKU-1", 1)], method="ecny")["status"] == "done"
+        finally:
+            SIMULATOR.reset()
+
+    def test_reprint_says_so_on_the_paper(self, agent):
+        sale = agent.till.sell([CartLine("SKU-1", 2)], method="cash")
+        agent.till.reprint(sale["order_no"])
+        assert "重打".encode("gb18030") in agent.printer.receipts[-1]
+        assert "重打".encode("gb18030") not in agent.printer.receipts[0]
