@@ -18,14 +18,15 @@ class Unreachable(Exception):
 
 
 class StoreClient:
-    def __init__(self, base_url: str, key: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None):
-        self.http = httpx.Client(
-            base_url=base_url.rstrip("/"), headers={"X-Device-Key": key}, timeout=timeout, transport=transport
-        )
+    def __init__(self, base_url: str, key: str, *, timeout: float = 10.0, http: httpx.Client | None = None):
+        # ``http``: an existing client (tests pass the app's TestClient); else one of our own.
+        self.http = http or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.key = key
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"X-Device-Key": self.key, **kwargs.pop("headers", {})}
         try:
-            response = self.http.request(method, API + path, **kwargs)
+            response = self.http.request(method, API + path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise Unreachable(str(exc)) from exc
         if response.status_code >= 500 or response.status_code == 429:
