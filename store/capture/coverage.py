@@ -49,7 +49,8 @@ def receipt_numbers(session: Session, store_id: int, start: date, end: date) -> 
     )
     found: dict[int, dict[date, list[str]]] = defaultdict(lambda: defaultdict(list))
     for shop_id, day, number in session.exec(query):
-        found[shop_id][day].append(number)
+        if number is not None:
+            found[shop_id][day].append(number)
     return found
 
 
