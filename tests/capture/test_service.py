@@ -115,6 +115,8 @@ class TestAlerts:
         now = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
         capture_service.heartbeat(session, box, HeartbeatIn(), now=now)
         for n in range(20):  # the till's update: from the 11th receipt the total line reads differently
-            data = receipt(f"U-{n}") if n < 10 else receipt(f"U-{n}").replace("合计".encode("gbk"), "总额".encode("gbk"))
+            data = (
+                receipt(f"U-{n}") if n < 10 else receipt(f"U-{n}").replace("合计".encode("gbk"), "总额".encode("gbk"))
+            )
             capture_service.record_job(session, box, job_in(data, seq=n, at=now - timedelta(minutes=30 - n)))
         assert "health_drop" in [a.rule for a in monitor.check(session, shop.store_id, now)]
