@@ -56,7 +56,7 @@ def _local(staff: StaffContext) -> Any:
 
 
 def _shops(session: Any, store_id: int) -> dict[int, Any]:
-    return {s.id: s for s in premises_service.list_shops(session, store_id)}
+    return {s.id or 0: s for s in premises_service.list_shops(session, store_id)}
 
 
 @router.get("")
@@ -84,9 +84,11 @@ def _spec_from(form: dict[str, str]) -> tuple[TemplateSpec | None, dict[str, str
     raw: dict[str, Any] = {name: form.get(name, "") for name in SPEC_FIELDS}
     errors: dict[str, str] = {}
     try:
-        raw["payment_methods"] = json.loads(form.get("payment_methods") or "{}")
+        methods = json.loads(form.get("payment_methods") or "{}")
     except ValueError:
-        errors["payment_methods"] = "JSON"
+        methods, errors["payment_methods"] = {}, "JSON"
+    if methods:  # none given: the standard words (微信, 支付宝, 现金 …)
+        raw["payment_methods"] = methods
     try:
         return TemplateSpec.model_validate(raw), errors
     except ValidationError as exc:
