@@ -46,14 +46,22 @@ def conditions(session: Session, store_id: int, now: datetime) -> dict[tuple[int
         trading = local.hour in usual or not usual
         beat = status.last_heartbeat_at if status else None
         if trading and (beat is None or now - beat >= rules.HEARTBEAT_LOST):
-            heard = beat.astimezone(zone).strftime("%m-%d %H:%M") if beat else "never"
-            found[(device.id, "heartbeat_lost")] = (device.shop_id, f"no heartbeat since {heard}")
+            if beat is None:
+                detail = "从未收到心跳 / never heard from"
+            else:
+                heard = beat.astimezone(zone).strftime("%m-%d %H:%M")
+                detail = f"{heard} 起无心跳 / no heartbeat since {heard}"
+            found[(device.id, "heartbeat_lost")] = (device.shop_id, detail)
         last_job = status.last_job_at.astimezone(zone) if status and status.last_job_at else None
         if beat is not None and rules.silent_while_trading(local, last_job, usual):
-            detail = f"heartbeat but no receipts for {int(rules.SILENCE.total_seconds() // 60)} min in usual hours"
+            minutes = int(rules.SILENCE.total_seconds() // 60)
+            detail = f"惯常营业时段 {minutes} 分钟无小票 / no receipts for {minutes} min in usual hours"
             found[(device.id, "no_receipts")] = (device.shop_id, detail)
         if rules.health_dropped(_recent_scores(session, device.shop_id)):
-            found[(device.id, "health_drop")] = (device.shop_id, "template health score dropped: check the template")
+            found[(device.id, "health_drop")] = (
+                device.shop_id,
+                "模板健康分下降，请检查模板 / health score dropped: check the template",
+            )
     return found
 
 
