@@ -15,6 +15,7 @@ from store.capture.escpos import Decoded, decode
 from store.capture.schemas import JobKind, ParsedLine, ParsedPayment, ParsedReceipt, TemplateSpec
 from store.sales.schemas import Channel, OrderCreate, OrderLineIn, PaymentIn, PaymentMethod, Source
 
+MAX_FEN = 10**13  # ¥100 billion: anything larger read from a receipt is not money
 FIELDS = ("receipt_no", "time", "total", "lines", "payments")
 _AMOUNT = re.compile(r"-?\d[\d,]*(?:\.\d{1,2})?|-?\.\d{1,2}")
 # A receipt with fewer text lines than this beside an image was printed as a picture.
@@ -27,9 +28,10 @@ def amount_fen(text: str) -> int | None:
     if found is None:
         return None
     try:
-        return int((Decimal(found.group().replace(",", "")) * 100).to_integral_value())
+        fen = int((Decimal(found.group().replace(",", "")) * 100).to_integral_value())
     except InvalidOperation:
         return None
+    return fen if abs(fen) < MAX_FEN else None  # a run of digits, not an amount
 
 
 def _first(pattern: str, text: str) -> str | None:
@@ -38,7 +40,8 @@ def _first(pattern: str, text: str) -> str | None:
     found = re.search(pattern, text, re.MULTILINE)
     if found is None:
         return None
-    return (found.group(1) if found.groups() else found.group()).strip()
+    value = found.group(1) if found.groups() else found.group()
+    return value.strip() if value is not None else None  # an optional group that did not take part
 
 
 def _quantity(text: str | None) -> int:
@@ -48,7 +51,7 @@ def _quantity(text: str | None) -> int:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         return 1
-    return int(value) if value == value.to_integral_value() and value > 0 else 1
+    return int(value) if value == value.to_integral_value() and 0 < value < 100_000 else 1
 
 
 def _lines(spec: TemplateSpec, lines: list[str]) -> list[ParsedLine]:

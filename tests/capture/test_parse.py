@@ -75,3 +75,16 @@ class TestHealthScore:
     def test_amounts(self) -> None:
         assert parse.amount_fen("¥1,234.5") == 123450
         assert parse.amount_fen("合计") is None
+
+
+class TestOddTemplates:
+    def test_optional_group_that_did_not_match_is_not_found(self) -> None:
+        spec = ZH_BASIC.model_copy(update={"receipt_no": r"单号: (XYZ)?"})
+        assert _parse_with(spec).receipt_no is None
+
+    def test_a_run_of_digits_is_not_an_amount(self) -> None:
+        assert parse.amount_fen("9" * 40) is None
+
+
+def _parse_with(spec: object) -> parse.ParsedReceipt:
+    return parse.parse((FIXTURES / "escpos_sale.bin").read_bytes(), spec)  # type: ignore[arg-type]
