@@ -47,6 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("points", N_("Points"), "/admin/points"),
     Section("marketing", N_("Marketing"), "/admin/marketing"),
     Section("pos", N_("POS"), "/admin/pos"),
+    Section("capture", N_("Receipt capture"), "/admin/capture"),
     Section("credit", N_("Credit"), "/admin/credit"),
     Section("footfall", N_("Footfall"), "/admin/footfall"),
     Section("patrol", N_("Patrol"), "/admin/patrol"),

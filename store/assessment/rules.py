@@ -8,7 +8,7 @@ float error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -123,6 +123,12 @@ def score_s5(mau_online_orders: int, online_orders: int) -> Score:
 
 
 # C2 智能支付
+def c2_covered(trading: Iterable[int], till_shops: Set[int], capture_shops: Set[int]) -> set[int]:
+    """C2: the trading shops covered by their own till agent or their capture box posting sales; a shop that
+    only declares daily totals is not covered (nothing of its POS reaches the store)."""
+    return {shop for shop in trading if shop in till_shops or shop in capture_shops}
+
+
 def score_c2(shops_with_pos: int, shops_open: int) -> Score:
     """C2: smart POS at 100 % of open shops → 5, ≥ 50 % → 3, < 50 % → 0, no open shops → 0."""
     if shops_open <= 0:

@@ -267,6 +267,17 @@ def shops_with_orders(session: Session, store_id: int, start: date, end: date, s
     return {row[0] for row in fetch(session, query)}
 
 
+def revenue_by_shop_source(session: Session, store_id: int, start: date, end: date) -> dict[tuple[int, str], int]:
+    """Gross revenue (what was paid, before refunds) per (shop, source) over the range (receipt capture's
+    reconciliation: tills vs captured receipts vs declared turnover)."""
+    query = (
+        select(SALES.c.shop_id, SALES.c.source, func.sum(SALES.c.revenue_fen))
+        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .group_by(SALES.c.shop_id, SALES.c.source)
+    )
+    return {(row[0], row[1]): int(row[2] or 0) for row in fetch(session, query)}
+
+
 def series_for(
     session: Session,
     viewer: Viewer,

@@ -103,6 +103,21 @@ class TestSmartPayment:
             rules.score_c2(3, 2)
 
 
+class TestSmartPaymentCoverage:
+    def test_own_till_or_capture_box_covers_a_shop(self) -> None:
+        assert rules.c2_covered([1, 2, 3], {1}, {2}) == {1, 2}
+
+    def test_a_shop_with_both_counts_once(self) -> None:
+        assert rules.c2_covered([1], {1}, {1}) == {1}
+
+    def test_declared_totals_alone_cover_nothing(self) -> None:
+        # shop 3 only declares daily totals: it is in neither set of POS-posting shops
+        assert rules.c2_covered([3], set(), set()) == set()
+
+    def test_a_shop_not_trading_in_the_period_is_not_counted(self) -> None:
+        assert rules.c2_covered([1], {1, 9}, {9}) == {1}
+
+
 class TestGrowth:
     @pytest.mark.parametrize(("ident", "full"), [("B1", 3), ("B2", 3), ("B3", 2), ("B4", 2)])
     def test_exactly_five_percent_earns_full_marks(self, ident: str, full: int) -> None:

@@ -959,3 +959,71 @@ MATRIX.update(
         ),
     }
 )
+
+
+# --- receipt capture (issue 12): the box's own calls, templates, review queue, coverage, reconciliation -------
+
+
+def _capture_job(w: World) -> dict[str, Any]:
+    from tests.factories.capture import job_in, receipt
+
+    return job_in(receipt("MX-1")).model_dump(mode="json")
+
+
+def _capture_template(w: World) -> dict[str, Any]:
+    from store.capture.templates import ZH_BASIC
+
+    return {"name": "matrix", "shop_id": w.home.shop.id, "spec": ZH_BASIC.model_dump(mode="json")}
+
+
+def _capture_template_form(w: World) -> dict[str, Any]:
+    from store.capture.templates import ZH_BASIC
+
+    fields = ZH_BASIC.model_dump(mode="json", exclude={"payment_methods", "refund", "chinese_default"})
+    return {**fields, "payment_methods": "{}", "action": "test", "sample": "单号: 1\n合计: 1.00"}
+
+
+MATRIX.update(
+    {
+        ("GET", f"{API}/capture/config"): Rule(who("capture_box"), at(f"{API}/capture/config")),
+        ("POST", f"{API}/capture/jobs"): Rule(
+            who("capture_box"), lambda w: Call(f"{API}/capture/jobs", json=_capture_job(w))
+        ),
+        ("POST", f"{API}/capture/heartbeat"): Rule(
+            who("capture_box"), at(f"{API}/capture/heartbeat", json={"backlog": 0})
+        ),
+        ("GET", f"{API}/capture/jobs"): Rule(BACK_OFFICE, at(f"{API}/capture/jobs", params={"status": "review"})),
+        ("GET", f"{API}/capture/templates"): Rule(BACK_OFFICE, at(f"{API}/capture/templates")),
+        ("PUT", f"{API}/capture/templates"): Rule(
+            BACK_OFFICE, lambda w: Call(f"{API}/capture/templates", json=_capture_template(w))
+        ),
+        ("POST", f"{API}/capture/templates/test"): Rule(
+            BACK_OFFICE,
+            lambda w: Call(
+                f"{API}/capture/templates/test", json={"spec": _capture_template(w)["spec"], "text": "合计: 1.00"}
+            ),
+        ),
+        ("GET", f"{API}/capture/coverage"): Rule(
+            BACK_OFFICE, at(f"{API}/capture/coverage", params={"start": "2025-09-01", "end": "2025-09-30"})
+        ),
+        ("GET", f"{API}/capture/reconciliation"): Rule(
+            BACK_OFFICE, at(f"{API}/capture/reconciliation", params={"day": "2025-09-01"})
+        ),
+        ("GET", "/admin/capture"): Rule(BACK_OFFICE, at("/admin/capture"), page=True),
+        ("GET", "/admin/capture/templates"): Rule(BACK_OFFICE, at("/admin/capture/templates"), page=True),
+        ("POST", "/admin/capture/templates"): Rule(
+            BACK_OFFICE, lambda w: Call("/admin/capture/templates", data=_capture_template_form(w)), page=True
+        ),
+        ("POST", "/admin/capture/templates/{template_id}/reparse"): Rule(
+            BACK_OFFICE, at("/admin/capture/templates/999999/reparse", data={"apply": "0"}), page=True
+        ),
+        ("GET", "/admin/capture/review"): Rule(BACK_OFFICE, at("/admin/capture/review"), page=True),
+        ("POST", "/admin/capture/review/{job_id}/resolve"): Rule(
+            BACK_OFFICE, at("/admin/capture/review/999999/resolve", data={"note": "x"}), page=True
+        ),
+        ("GET", "/admin/capture/review/{job_id}/raw.bin"): Rule(
+            BACK_OFFICE, at("/admin/capture/review/999999/raw.bin"), page=True
+        ),
+        ("GET", "/admin/capture/reconciliation"): Rule(BACK_OFFICE, at("/admin/capture/reconciliation"), page=True),
+    }
+)

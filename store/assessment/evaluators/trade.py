@@ -10,10 +10,9 @@ from sqlmodel import col, select
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.report import IndicatorResult
-from store.kpi.periods import trading_span
+from store.capture import coverage as capture_coverage
 from store.members import service as members_service
 from store.points.models import PointsEntry
-from store.premises import service as premises_service
 from store.sales import rollups as sales_rollups
 from store.sales.schemas import Channel
 
@@ -132,16 +131,29 @@ def points_activity(ctx: EvalContext, start: date, end: date) -> dict[date, set[
 
 
 # C2 智能支付
+def _gaps_shown(rows: list[capture_coverage.CoverageRow]) -> str:
+    """Shops whose tills' receipt numbers have gaps: ``code seen/range (first missing…)``."""
+    shown = []
+    for row in rows:
+        gaps = row.gaps
+        if gaps.span and gaps.seen < gaps.span:
+            first = f" {', '.join(gaps.missing[:3])}…" if gaps.missing else ""
+            shown.append(f"{row.shop.code} {gaps.seen}/{gaps.span}{first}")
+    return "; ".join(shown[:20]) + (f" (+{len(shown) - 20})" if len(shown) > 20 else "")
+
+
 def evaluate_c2(ctx: EvalContext) -> IndicatorResult:
-    """Shops whose own POS (our till or captured receipts) posted sales, over the shops trading in the period."""
+    """Shops covered by their own till agent or capture box posting sales, over the shops trading in the period;
+    declared daily totals never count. Gaps in the tenants' receipt numbers are shown beside the figure."""
     period = ctx.period
-    shops = premises_service.list_shops(ctx.session, ctx.store_id)
-    trading = [s for s in shops if trading_span(s)[0] <= period.end and trading_span(s)[1] >= period.start]
-    with_pos = sales_rollups.shops_with_pos_sales(ctx.session, ctx.store_id, period.start, period.end)
-    covered = [s for s in trading if s.id in with_pos]
-    lacking = [s.code for s in trading if s.id not in with_pos]
+    rows = capture_coverage.coverage(ctx.session, ctx.store_id, period.start, period.end)
+    trading = [row.shop.id or 0 for row in rows]
+    till = {row.shop.id or 0 for row in rows if row.till_sales}
+    captured = {row.shop.id or 0 for row in rows if row.captured_sales}
+    covered = rules.c2_covered(trading, till, captured)
+    lacking = [row.shop.code for row in rows if (row.shop.id or 0) not in covered]
     days = period.days_label
-    source = "kpi_sales_daily（来源 own_till / receipt_capture）；premises 商户档案 / shop register"
+    source = "kpi_sales_daily（来源 own_till / receipt_capture）；capture_job 小票号；premises 商户档案 / shop register"
     figures = [
         figure(
             "shops_with_pos",
@@ -153,12 +165,35 @@ def evaluate_c2(ctx: EvalContext) -> IndicatorResult:
             source,
         ),
         figure("shops_trading", "期内营业商户", "Shops trading in the period", len(trading), "shops", days, source),
+        figure(
+            "shops_own_till",
+            "自有收银上报",
+            "Shops posting through our till",
+            len(till & covered),
+            "shops",
+            days,
+            source,
+        ),
+        figure(
+            "shops_capture",
+            "小票采集上报",
+            "Shops posting through a capture box",
+            len(captured & covered),
+            "shops",
+            days,
+            source,
+        ),
     ]
     if lacking:
         shown = ", ".join(lacking[:20]) + (f" (+{len(lacking) - 20})" if len(lacking) > 20 else "")
         figures.append(figure("shops_without_pos", "未接入商户", "Shops without POS sales", shown, "", days, source))
+    gaps = _gaps_shown(rows)
+    if gaps:
+        figures.append(
+            figure("receipt_number_gaps", "小票号缺口", "Gaps in tenants' receipt numbers", gaps, "", days, source)
+        )
     reading = (
-        "接入 = 期内有自有收银或小票采集的销售上报 / linked = posted sales through our till or "
-        "receipt capture in the period"
+        "接入 = 期内有自有收银或小票采集盒的销售上报；仅申报日销售额不算 / linked = posted sales through our till "
+        "or a receipt capture box in the period; declared daily totals alone do not count"
     )
     return result("C2", rules.score_c2(len(covered), len(trading)), figures, reading=reading)
