@@ -52,6 +52,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("facilities", N_("Facilities"), "/admin/facilities"),
     Section("deliveries", N_("Deliveries"), "/admin/deliveries"),
     Section("live", N_("Live streaming"), "/admin/live"),
+    Section("wayfinding", N_("Map and kiosks"), "/admin/wayfinding"),
 )
 
 

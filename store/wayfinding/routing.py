@@ -171,7 +171,12 @@ def route(graph: Graph, data: MapData, profile: Profile, start: str, goal: str) 
             points.append(graph.xy[node])
             continue
         name = data.features[edge.via]["properties"].get("name") or {}
-        legs.append(Leg(current, points, round(metres), edge.kind, name, graph.level[node]))
+        if len(points) == 1 and legs and legs[-1].ride == edge.kind:
+            # riding on (escalator after escalator): one step "take the escalator to 3F", not a leg per floor
+            last = legs.pop()
+            legs.append(Leg(last.level_id, last.points, last.metres, last.ride, last.ride_name, graph.level[node]))
+        else:
+            legs.append(Leg(current, points, round(metres), edge.kind, name, graph.level[node]))
         current, points, metres = graph.level[node], [graph.xy[node]], 0.0
     legs.append(Leg(current, points, round(metres)))
     return Route(profile, round(seconds), round(total_m), legs)

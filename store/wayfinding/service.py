@@ -37,7 +37,7 @@ SEARCH_TTL_S = 60.0
 
 @dataclass(frozen=True)
 class LoadedMap:
-    version: int
+    version: tuple[int, str]
     data: feature_mod.MapData
     graphs: dict[routing.Profile, routing.Graph]
     occupant_by_shop: dict[str, dict[str, Any]]  # shop code → occupant feature
@@ -69,6 +69,12 @@ def state(session: Session, store_id: int) -> MapState:
 
 def version(session: Session, store_id: int) -> int | None:
     return session.exec(select(MapState.version).where(MapState.store_id == store_id)).first()
+
+
+def _stamp(session: Session, store_id: int) -> tuple[int, str] | None:
+    """The map's version and when it was written: what the in-memory copy is checked against."""
+    row = session.exec(select(MapState.version, MapState.updated_at).where(MapState.store_id == store_id)).first()
+    return None if row is None else (int(row[0]), row[1].isoformat())
 
 
 def features(session: Session, store_id: int) -> list[dict[str, Any]]:
@@ -146,7 +152,7 @@ def generate_from_premises(session: Session, store_id: int, *, on: date | None =
 
 def load(session: Session, store_id: int) -> LoadedMap:
     """The validated map and its graphs, rebuilt only when the version in the database moved."""
-    current = version(session, store_id)
+    current = _stamp(session, store_id)
     if current is None:
         raise MapNotReady("the store has no map yet: generate it from the premises or import an IMDF archive")
     cached = _maps.get(store_id)
