@@ -12,6 +12,7 @@ import importlib.util
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -137,6 +138,7 @@ def category_of(code: str, locale: str) -> str:
     return zh if locale == "zh_CN" else en
 
 
+@lru_cache(maxsize=512)
 def qr_svg(text: str) -> Markup:
     """A QR code as inline SVG (no image request, no inline style: the CSP allows it)."""
     import qrcode
@@ -228,7 +230,7 @@ def shop_page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
         sc.today.weekday()
     )
     brands = sorted(
-        {b for sid, _n, b in catalog_service.product_names(session, sc.store.id or 0) if sid == shop.id and b}
+        {b for sid, _n, b in catalog_service.product_names(session, sc.store.id or 0, shop_id=shop.id) if b}
     )
     promotions = [
         p

@@ -47,12 +47,17 @@ class LoadedMap:
 _maps: dict[int, LoadedMap] = {}
 _indexes: dict[tuple[int, date], tuple[float, search.Index]] = {}
 _lock = threading.Lock()
+_pending: list[dict[str, Any]] = []
+_last_flush = time.monotonic()
+FLUSH_S = 10.0
+FLUSH_ROWS = 200
 
 
 def clear_caches() -> None:
     with _lock:
         _maps.clear()
         _indexes.clear()
+        _pending.clear()
 
 
 # --- the map ------------------------------------------------------------------------------------------------
@@ -326,9 +331,34 @@ def beat(session: Session, kiosk: Kiosk, *, now: datetime | None = None) -> Kios
 
 
 def log_use(session: Session, store_id: int, kiosk_id: int | None, function: KioskFunction) -> None:
-    """One use of a kiosk function (no shopper data: which function, which kiosk, when)."""
+    """One use of a kiosk function (no shopper data: which function, which kiosk, when).
+
+    Kept in memory and written in batches (every ``FLUSH_S`` seconds or ``FLUSH_ROWS`` rows, and before any
+    read of the usage): a page view never waits for SQLite's write lock. A crash loses at most those seconds.
+    """
+    global _last_flush
     row = {"store_id": store_id, "kiosk_id": kiosk_id, "function": function.value, "at": utcnow()}
-    session.execute(insert(EVENT), [row])
+    with _lock:
+        _pending.append(row)
+        due = len(_pending) >= FLUSH_ROWS or time.monotonic() - _last_flush >= FLUSH_S
+    if due:
+        flush_usage(session, store_id)
+
+
+def flush_usage(session: Session, store_id: int) -> int:
+    """Write the store's buffered usage rows with ``session`` (the caller's unit of work commits them)."""
+    global _last_flush
+    with _lock:
+        mine = [r for r in _pending if r["store_id"] == store_id]
+        _pending[:] = [r for r in _pending if r["store_id"] != store_id]
+        _last_flush = time.monotonic()
+    kiosk_ids = {r["kiosk_id"] for r in mine if r["kiosk_id"] is not None}
+    if kiosk_ids:  # a kiosk removed meanwhile takes its buffered uses with it
+        known = set(session.exec(select(Kiosk.id).where(col(Kiosk.id).in_(kiosk_ids), Kiosk.store_id == store_id)))
+        mine = [r for r in mine if r["kiosk_id"] is None or r["kiosk_id"] in known]
+    if mine:
+        session.execute(insert(EVENT), mine)
+    return len(mine)
 
 
 def is_online(kiosk: Kiosk, now: datetime | None = None) -> bool:
@@ -343,6 +373,7 @@ def usage(session: Session, store_id: int, since: datetime, until: datetime) -> 
         .where(KioskEvent.store_id == store_id, col(KioskEvent.at) >= since, col(KioskEvent.at) < until)
         .group_by(col(KioskEvent.kiosk_id), col(KioskEvent.function))
     )
+    flush_usage(session, store_id)
     out: dict[int | None, Counter[str]] = {}
     for kiosk_id, function, count in session.exec(query):
         out.setdefault(kiosk_id, Counter())[str(function)] = int(count)
