@@ -55,6 +55,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("online-orders", N_("Online orders"), "/admin/online-orders"),
     Section("deliveries", N_("Deliveries"), "/admin/deliveries"),
     Section("live", N_("Live streaming"), "/admin/live"),
+    Section("wayfinding", N_("Map and kiosks"), "/admin/wayfinding"),
 )
 
 

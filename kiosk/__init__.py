@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from kiosk import i18n
 from kiosk.credit import router as credit_router
+from kiosk.guide import TEXTS as _GUIDE_TEXTS  # noqa: F401  (error titles of the guide pages)
+from kiosk.guide import router as guide_router
 from kiosk.web import render, router
 
 STATIC = Path(__file__).parent / "static"
@@ -47,6 +49,7 @@ ERROR_TEXTS = (
 def mount(app: FastAPI) -> None:
     """Add the kiosk routes and static files to the server app."""
     app.include_router(router)
+    app.include_router(guide_router)  # search, directory, shops, maps, routes, promotions (issue 14)
     app.include_router(credit_router)  # the credit QR phone pages and complaints (S9)
     app.mount("/kiosk/static", StaticFiles(directory=STATIC), name="kiosk-static")
 

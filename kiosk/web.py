@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -10,13 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kiosk import i18n
-from store.clock import business_day, utcnow
 from store.db import SessionDep
+from store.errors import StoreError
 from store.premises import service as premises_service
 from store.premises.categories import CATEGORIES
 from store.premises.models import Floor, Shop
 
 router = APIRouter(prefix="/kiosk", include_in_schema=False)
+logger = logging.getLogger(__name__)
 MAIN_CATEGORIES = 3
 
 
@@ -53,21 +55,42 @@ def floor_cards(floors: list[Floor], shops: list[Shop]) -> list[FloorCard]:
 
 @router.get("/")
 def home(request: Request, session: SessionDep) -> HTMLResponse:
-    """The kiosk home: the store's name and its floors, top floor first as on a directory board."""
-    store = premises_service.default_store(session)
-    today = business_day(utcnow(), store.timezone)
-    floors = premises_service.list_floors(session, store.id)  # type: ignore[arg-type]
-    shops = premises_service.list_shops(session, store.id, open_on=today)  # type: ignore[arg-type]
+    """The kiosk home: search, the guide tiles (a tile says when its module is down), promotions, the floors."""
+    from kiosk import guide  # the guide pages import this module's render()
+    from store.wayfinding.models import KioskFunction
+
+    sc = guide.screen(request, session, KioskFunction.home)
+    floors = premises_service.list_floors(session, sc.store.id)  # type: ignore[arg-type]
+    shops = premises_service.list_shops(session, sc.store.id, open_on=sc.today)  # type: ignore[arg-type]
     cards = floor_cards(list(reversed(floors)), shops)
-    return render(request, "home.html", {"store": store, "cards": cards, "total_shops": len(shops)})
+    try:
+        promotions: list[Any] | None = [] if sc.care else guide.current_promotions(session, sc.store.id or 0)
+    except Exception:  # the catalogue is down: the tile says so, the rest of the kiosk works
+        logger.exception("kiosk home: promotions unavailable")
+        promotions = None
+    context = {"cards": cards, "total_shops": len(shops), "promotions": promotions, "modules": guide.module_tiles()}
+    return guide.page(request, sc, "home.html", context)
 
 
 @router.get("/floors/{code}")
-def floor(request: Request, session: SessionDep, code: str) -> HTMLResponse:
-    """One floor's shops, for a shopper looking for where to go."""
-    store = premises_service.default_store(session)
-    today = business_day(utcnow(), store.timezone)
-    found = premises_service.get_floor_by_code(session, store.id, code)  # type: ignore[arg-type]
-    shops = premises_service.list_shops(session, store.id, floor_id=found.id, open_on=today)  # type: ignore[arg-type]
+def floor(request: Request, session: SessionDep, code: str, q: str = "") -> HTMLResponse:
+    """One floor: its map with "you are here", and its shops with unit numbers, filtered by ``q``."""
+    from kiosk import guide
+    from store.wayfinding import search
+    from store.wayfinding.models import KioskFunction
+
+    sc = guide.screen(request, session, KioskFunction.floor_guide)
+    try:
+        found = premises_service.get_floor_by_code(session, sc.store.id, code[:16])  # type: ignore[arg-type]
+    except StoreError as exc:
+        return guide.error(request, sc, exc)
+    shops = premises_service.list_shops(session, sc.store.id, floor_id=found.id, open_on=sc.today)  # type: ignore[arg-type]
+    query = q.strip()[: guide.MAX_QUERY]
+    if query:
+        index = search.build(search.Entry(s.code, s.name, s.name_en, (s.code,)) for s in shops)
+        keep = {hit.entry.key for hit in search.find(index, query, limit=len(shops))}
+        shops = [s for s in shops if s.code in keep]
     rows = [(shop, _category(shop.category)) for shop in shops]
-    return render(request, "floor.html", {"store": store, "floor": found, "shops": rows})
+    locale = i18n.negotiate(request)
+    context = {"floor": found, "shops": rows, "q": query, "map": guide.floor_map(session, sc, found.code, locale)}
+    return guide.page(request, sc, "floor.html", context)

@@ -49,6 +49,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Import a CSV or XLSX file of KIND: a store's history and premises from its old systems.",
     ),
     "user": ("store.auth.commands", "user", "Staff users: create them, list them, issue API tokens."),
+    "map": (
+        "store.wayfinding.commands",
+        "map_command",
+        "The store map (IMDF): import, export, draw from the premises.",
+    ),
     "patrol": (
         "store.patrol.commands",
         "patrol",

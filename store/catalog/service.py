@@ -563,3 +563,14 @@ def book_summary(session: Session, store_id: int) -> list[dict[str, Any]]:
         }
         for c in PriceChannel
     ]
+
+
+def product_names(
+    session: Session, store_id: int, *, shop_id: int | None = None, limit: int = 20_000
+) -> list[tuple[int, str, str]]:
+    """(shop id, product name, brand) of the store's products (or one shop's): what the kiosk search finds."""
+    query = core_select(PRODUCT.c.shop_id, PRODUCT.c.name, PRODUCT.c.brand).where(PRODUCT.c.store_id == store_id)
+    if shop_id is not None:
+        query = query.where(PRODUCT.c.shop_id == shop_id)
+    query = query.order_by(PRODUCT.c.id).limit(limit)
+    return [(int(r.shop_id), r.name, r.brand) for r in session.execute(query)]

@@ -504,6 +504,54 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # Kiosk pages: shoppers, no sign-in
     ("GET", "/kiosk/"): public("the kiosk's home screen, for shoppers", at("/kiosk/"), page=True),
     ("GET", "/kiosk/floors/{code}"): public("a floor's directory, for shoppers", at("/kiosk/floors/1F"), page=True),
+    # Guide kiosks and wayfinding (issue 14): shopper pages, the kiosk heartbeat, the map in the back office
+    ("GET", "/kiosk/search"): public(
+        "shop search on the kiosk and the phone", at("/kiosk/search", params={"q": "nk"}), page=True
+    ),
+    ("GET", "/kiosk/directory"): public("the shop directory by category", at("/kiosk/directory"), page=True),
+    ("GET", "/kiosk/shops/{code}"): public(
+        "a shop's page for shoppers", lambda w: Call(f"/kiosk/shops/{w.home.shop.code}"), page=True
+    ),
+    ("GET", "/kiosk/route"): public(
+        "the stable route URL kiosks, phones and other modules link to",
+        at("/kiosk/route", params={"to": "shop:X"}),
+        page=True,
+    ),
+    ("GET", "/kiosk/promotions"): public("current promotions for shoppers", at("/kiosk/promotions"), page=True),
+    ("GET", "/kiosk/promotions/{promotion_id}/claim"): public(
+        "the claim QR of a promotion", at("/kiosk/promotions/999999/claim"), page=True
+    ),
+    ("GET", "/kiosk/m/claim"): public(
+        "the phone page a claim QR opens", at("/kiosk/m/claim", params={"c": "x.y"}), page=True
+    ),
+    ("GET", "/kiosk/reset"): public("the kiosk's reset after idle", at("/kiosk/reset"), page=True),
+    ("POST", "/kiosk/beat"): public(
+        "the kiosk screen's heartbeat (no data but the kiosk's code)", at("/kiosk/beat"), page=True
+    ),
+    ("POST", f"{API}/wayfinding/kiosks/heartbeat"): Rule(
+        who("kiosk"), at(f"{API}/wayfinding/kiosks/heartbeat", json={"kiosk": "K-NONE"})
+    ),
+    ("GET", f"{API}/wayfinding/route"): Rule(
+        STAFF | who("kiosk"), at(f"{API}/wayfinding/route", params={"to": "shop:X", "from": "shop:Y"})
+    ),
+    ("GET", f"{API}/wayfinding/imdf"): Rule(BACK_OFFICE, at(f"{API}/wayfinding/imdf")),
+    ("PUT", f"{API}/wayfinding/connectors/{{feature_id}}/status"): Rule(
+        PATROL, at(f"{API}/wayfinding/connectors/nope/status", json={"in_service": False})
+    ),
+    ("GET", "/admin/wayfinding"): Rule(PATROL, at("/admin/wayfinding"), page=True),
+    ("POST", "/admin/wayfinding/generate"): Rule(BACK_OFFICE, at("/admin/wayfinding/generate", data={}), page=True),
+    ("POST", "/admin/wayfinding/import"): Rule(
+        BACK_OFFICE,
+        at("/admin/wayfinding/import", files={"file": ("imdf.zip", b"not a zip", "application/zip")}),
+        page=True,
+    ),
+    ("GET", "/admin/wayfinding/imdf.zip"): Rule(BACK_OFFICE, at("/admin/wayfinding/imdf.zip"), page=True),
+    ("POST", "/admin/wayfinding/connectors/{feature_id}"): Rule(
+        PATROL, at("/admin/wayfinding/connectors/nope", data={"in_service": "0"}), page=True
+    ),
+    ("POST", "/admin/wayfinding/kiosks"): Rule(
+        BACK_OFFICE, at("/admin/wayfinding/kiosks", data={"code": "K9", "anchor_id": "nope"}), page=True
+    ),
     # Catalogue (issue 11): tills sync; managers approve price changes; the parity report is back office
     ("GET", f"{API}/catalog/sync"): Rule(who("admin", "manager", "pos_terminal"), at(f"{API}/catalog/sync")),
     ("GET", f"{API}/catalog/price"): Rule(
