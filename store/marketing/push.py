@@ -119,7 +119,7 @@ def _audience(session: Session, store_id: int, plan: PushPlan, week_on: date, tz
                     _d.c.scheduled_at >= month_start,
                 )
                 .group_by(_d.c.member_id)
-            ).tuples()
+            ).all()
         )
         capped.update(
             session.execute(
@@ -135,7 +135,7 @@ def _audience(session: Session, store_id: int, plan: PushPlan, week_on: date, tz
             ).scalars()
         )
         category.update(
-            session.execute(select(_r.c.member_id, _r.c.top_category).where(_r.c.member_id.in_(chunk))).tuples()
+            session.execute(select(_r.c.member_id, _r.c.top_category).where(_r.c.member_id.in_(chunk))).all()
         )
     personal = segments.consenting_ids(session, ids, segments.PROFILING_PURPOSE) if plan.personal_body else set()
     return _Audience(ids, grants, official, capped, personal, category)
@@ -243,7 +243,7 @@ def dispatch_due(session: Session, store_id: int, *, now: datetime | None = None
     _set_status(session, [q.id for q in due if q.id in used_up], status="cancelled", reason="subscription_used")
     due = [q for q in due if q.id not in used_up]
     numbers = (
-        dict(session.execute(select(_m.c.id, _m.c.member_no).where(_m.c.id.in_({q.member_id for q in due}))).tuples())
+        dict(session.execute(select(_m.c.id, _m.c.member_no).where(_m.c.id.in_({q.member_id for q in due}))).all())
         if due
         else {}
     )

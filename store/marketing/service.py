@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Integer, func, update
 from sqlalchemy.exc import IntegrityError
@@ -380,3 +380,16 @@ def redemptions_in_period(session: Session, store_id: int, start: datetime, end:
         )
     ).one()
     return int(issued), int(offline)
+
+
+ONLINE_CHANNELS = frozenset({"miniprogram", "kiosk", "screen", "official_account", "app", "live"})
+
+
+def online_channels_in_period(session: Session, store_id: int, start: date, end: date) -> set[str]:
+    """S1: the online channels campaigns running in ``start``..``end`` published content to."""
+    rows = session.exec(
+        select(Campaign.channels).where(
+            Campaign.store_id == store_id, Campaign.starts_on <= end, Campaign.ends_on >= start
+        )
+    ).all()
+    return {c for channels in rows for c in channels if c in ONLINE_CHANNELS}

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
+from store.auth.models import Role
 from store.clock import utcnow
 from store.marketing import service
 from store.marketing.errors import (
@@ -22,7 +23,6 @@ from store.marketing.errors import (
 from store.marketing.models import Redemption
 from store.marketing.schemas import CampaignCreate, RedemptionCreate
 from store.members import codes as member_codes
-from store.auth.models import Role
 from tests.factories.auth import create_device, staff_headers
 from tests.factories.marketing import consenting_member, create_campaign, create_coupon
 from tests.factories.members import member_tokens
