@@ -163,23 +163,31 @@ def compute_rfm(session: Session, store_id: int, today: date) -> int:
     window = and_(
         _o.c.store_id == store_id, _o.c.member_id.is_not(None), _o.c.ordered_at >= since, _o.c.ordered_at < until
     )
-    rows = session.execute(
-        select(_o.c.member_id, func.max(_o.c.business_on), func.count(), func.sum(net))
-        .where(window)
-        .group_by(_o.c.member_id)
-    ).all()
     categories = {s.id: s.category for s in premises_service.list_shops(session, store_id)}
-    best: dict[int, tuple[int, str]] = {}
-    for member_id, shop_id, spent in session.execute(
-        select(_o.c.member_id, _o.c.shop_id, func.sum(net)).where(window).group_by(_o.c.member_id, _o.c.shop_id)
+    # One grouped read per (member, shop): recency, frequency and spend add up per member, the shop with the
+    # most spend names the member's top category.
+    found: dict[int, list[Any]] = {}
+    for member_id, shop_id, last_on, orders, spent in session.execute(
+        select(_o.c.member_id, _o.c.shop_id, func.max(_o.c.business_on), func.count(), func.sum(net))
+        .where(window)
+        .group_by(_o.c.member_id, _o.c.shop_id)
     ):
-        category = categories.get(shop_id, "")
-        if member_id not in best or int(spent or 0) > best[member_id][0]:
-            best[member_id] = (int(spent or 0), category)
+        day, spent = _as_date(last_on), int(spent or 0)
+        row = found.get(member_id)
+        if row is None:
+            found[member_id] = [day, int(orders), spent, spent, categories.get(shop_id, "")]
+            continue
+        row[0] = max(row[0], day)
+        row[1] += int(orders)
+        row[2] += spent
+        if spent > row[3]:
+            row[3], row[4] = spent, categories.get(shop_id, "")
+    rows = [(member_id, r[0], r[1], r[2]) for member_id, r in found.items()]
+    best = {member_id: (r[3], r[4]) for member_id, r in found.items()}
     ids = [r[0] for r in rows]
-    recency = [(today - _as_date(r[1])).days for r in rows]
+    recency = [(today - r[1]).days for r in rows]
     frequency = [int(r[2]) for r in rows]
-    monetary = [int(r[3] or 0) for r in rows]
+    monetary = [r[3] for r in rows]
     r_scores = rules.quintiles(recency, higher_is_better=False)
     f_scores = rules.quintiles(frequency)
     m_scores = rules.quintiles(monetary)
