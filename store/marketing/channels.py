@@ -12,6 +12,7 @@ A plugin sends a batch of messages; the bundled :class:`OutboxChannel` writes th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,7 +22,7 @@ from sqlmodel import Session
 
 from store.clock import utcnow
 from store.marketing import rules
-from store.marketing.models import ChannelGrant, Outbox
+from store.marketing.models import Outbox
 
 PREFERENCE = ("app", "miniprogram", "official_account", "sms")
 NO_LAWFUL_CHANNEL = "no_lawful_channel"
@@ -76,8 +77,16 @@ def use_plugin(channel: str, plugin: ChannelPlugin | None) -> None:
         _PLUGINS[channel] = plugin
 
 
+class Grant(Protocol):
+    """What the router reads of a ``ChannelGrant`` (the row, or a read of its columns)."""
+
+    channel: str
+    remaining: int
+    opted_out: bool
+
+
 def route(
-    grants: dict[str, ChannelGrant], *, official_this_month: int, at: datetime, tz: str
+    grants: Mapping[str, Grant], *, official_this_month: int, at: datetime, tz: str
 ) -> tuple[str, datetime] | None:
     """The first lawful channel in :data:`PREFERENCE` and when it may send; None: no lawful channel."""
     for channel in PREFERENCE:

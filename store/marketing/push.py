@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -88,7 +89,7 @@ def set_grant(session: Session, store_id: int, member_id: int, data: ChannelGran
 @dataclass
 class _Audience:
     ids: list[int]
-    grants: dict[int, dict[str, ChannelGrant]]
+    grants: dict[int, dict[str, Any]]
     official: dict[int, int]
     capped: set[int]
     personal: set[int]
@@ -99,7 +100,7 @@ def _audience(session: Session, store_id: int, plan: PushPlan, week_on: date, tz
     segment = segments.get(session, store_id, plan.segment_id)
     query = segments.consenting(segments.members_query(store_id, segments.rules_of(segment), today=week_on))
     ids = list(session.execute(query.order_by(_m.c.id)).scalars())
-    grants: dict[int, dict[str, ChannelGrant]] = {}
+    grants: dict[int, dict[str, Any]] = {}
     official: dict[int, int] = {}
     capped: set[int] = set()
     category: dict[int, str] = {}
@@ -107,7 +108,9 @@ def _audience(session: Session, store_id: int, plan: PushPlan, week_on: date, tz
     week_start, week_end = day_bounds_utc(week_on, tz)[0], day_bounds_utc(week_on + timedelta(days=7), tz)[0]
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        for grant in session.exec(sm_select(ChannelGrant).where(col(ChannelGrant.member_id).in_(chunk))):
+        for grant in session.execute(
+            select(_g.c.member_id, _g.c.channel, _g.c.remaining, _g.c.opted_out).where(_g.c.member_id.in_(chunk))
+        ):
             grants.setdefault(grant.member_id, {})[grant.channel] = grant
         official.update(
             session.execute(
@@ -261,18 +264,16 @@ def dispatch_due(session: Session, store_id: int, *, now: datetime | None = None
 
 
 def _take_subscriptions(session: Session, rows: list) -> set[int]:  # type: ignore[type-arg]
-    """One subscription message per acceptance: take one from each member's grant (guarded); the ids of the
-    deliveries whose member had none left."""
-    used_up: set[int] = set()
-    for q in rows:
-        taken = session.execute(
-            update(_g)
-            .where(_g.c.member_id == q.member_id, _g.c.channel == "miniprogram", _g.c.remaining > 0)
-            .values(remaining=_g.c.remaining - 1)
-        )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
-            used_up.add(q.id)
-    return used_up
+    """One subscription message per acceptance: take one from each member's grant (set-based: the worker is the
+    only sender, held by its lock); the ids of the deliveries whose member had none left."""
+    members = sorted({q.member_id for q in rows})
+    left: set[int] = set()
+    for i in range(0, len(members), CHUNK):
+        chunk = members[i : i + CHUNK]
+        mine = (_g.c.member_id.in_(chunk), _g.c.channel == "miniprogram", _g.c.remaining > 0)
+        left.update(session.execute(select(_g.c.member_id).where(*mine)).scalars())
+        session.execute(update(_g).where(*mine).values(remaining=_g.c.remaining - 1))
+    return {q.id for q in rows if q.member_id not in left}
 
 
 def _set_status(session: Session, ids: list[int], **values: object) -> None:
