@@ -63,6 +63,12 @@ def _local(tz: str) -> Any:
     return show
 
 
+def _last_day(tz: str) -> Any:
+    """The last day a coupon is valid on: its exclusive end, one instant earlier, in store time."""
+    zone = ZoneInfo(tz)
+    return lambda until: (until - timedelta(microseconds=1)).astimezone(zone).strftime("%Y-%m-%d")
+
+
 def _base(**extra: Any) -> dict[str, Any]:
     return {"channels": CHANNELS, "statuses": STATUSES, "reasons": REASONS, "yuan": yuan, "number": number, **extra}
 
@@ -86,7 +92,13 @@ def campaign(request: Request, session: SessionDep, staff: Marketer, campaign_id
     """One campaign: issued, claimed, redeemed, attributed revenue and cost, by channel; its coupons."""
     found = service.results(session, staff.store_id, campaign_id)
     coupons = service.list_coupons(session, staff.store_id, campaign_id=campaign_id)
-    context = _base(found=found, coupons=coupons, local=_local(staff.store_timezone), tab="campaigns")
+    context = _base(
+        found=found,
+        coupons=coupons,
+        local=_local(staff.store_timezone),
+        last_day=_last_day(staff.store_timezone),
+        tab="campaigns",
+    )
     return render(request, "marketing/campaign.html", context, staff=staff)
 
 
@@ -95,7 +107,13 @@ def coupons(request: Request, session: SessionDep, staff: Marketer) -> HTMLRespo
     """Every coupon type: rule, validity, issued against the quantity."""
     rows = service.list_coupons(session, staff.store_id)
     names = {c.id: c.name for c in service.list_campaigns(session, staff.store_id, limit=500)[0]}
-    context = _base(coupons=rows, names=names, local=_local(staff.store_timezone), tab="coupons")
+    context = _base(
+        coupons=rows,
+        names=names,
+        local=_local(staff.store_timezone),
+        last_day=_last_day(staff.store_timezone),
+        tab="coupons",
+    )
     return render(request, "marketing/coupons.html", context, staff=staff)
 
 
@@ -156,7 +174,15 @@ def segment_list(
         (s, segments.preview(session, staff.store_id, segments.rules_of(s)))
         for s in segments.list_segments(session, staff.store_id)
     ]
-    context = _base(saved=saved, form=form, preview=preview, error=error, labels=rules.RFM_LABELS, tab="segments")
+    context = _base(
+        saved=saved,
+        form=form,
+        preview=preview,
+        error=error,
+        labels=rules.RFM_LABELS,
+        rfm_on=segments.rfm_computed_on(session, staff.store_id),
+        tab="segments",
+    )
     return render(request, "marketing/segments.html", context, staff=staff)
 
 

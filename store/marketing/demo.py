@@ -72,7 +72,7 @@ def generate(ctx: Any) -> None:
         theme = THEMES[month.month - 1]
         percent = month.month % 3 == 0
         category = rng.choice(sorted({s.category for s in shops})) if month.month % 4 == 0 and shops else None
-        shop_ids = sorted(s.id for s in shops if s.category == category) if category else []
+        shop_ids = sorted(s.id for s in shops if s.category == category and s.id) if category else []
         campaigns.append(
             {
                 "id": cid,

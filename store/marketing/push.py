@@ -175,7 +175,7 @@ def prepare_week(
             allowed=member_id in audience.personal,
             category=audience.category.get(member_id, ""),
         )
-        row = {
+        row: dict[str, Any] = {
             "store_id": store_id,
             "plan_id": plan.id,
             "member_id": member_id,

@@ -215,3 +215,9 @@ def compute_rfm(session: Session, store_id: int, today: date) -> int:
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def rfm_computed_on(session: Session, store_id: int) -> date | None:
+    """The day the store's RFM scores were last computed (None: never; spend and recency rules read as none)."""
+    found = session.execute(select(func.max(_r.c.computed_on)).where(_r.c.store_id == store_id)).scalar()
+    return _as_date(found) if found is not None else None

@@ -346,7 +346,7 @@ def results(session: Session, store_id: int, campaign_id: int) -> CampaignResult
     campaign = get_campaign(session, store_id, campaign_id)
     found: dict[str, ChannelResult] = {}
     issued = session.exec(
-        select(CouponIssue.channel, func.count(), func.sum(func.cast(CouponIssue.claimed, Integer)))
+        select(CouponIssue.channel, func.count(), func.sum(func.cast(col(CouponIssue.claimed), Integer)))
         .where(CouponIssue.campaign_id == campaign_id)
         .group_by(CouponIssue.channel)
     ).all()
