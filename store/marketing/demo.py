@@ -15,6 +15,8 @@ and a year of weekly pushes to the diamond members through the real push code.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -119,15 +121,42 @@ def generate(ctx: Any) -> None:
         coupon["total_quantity"] = max(issued, 1) + 500
     conn.execute(insert(Campaign.__table__), campaigns)  # type: ignore[attr-defined]
     conn.execute(insert(Coupon.__table__), coupons)  # type: ignore[attr-defined]
-    for i in range(0, len(issues), 20_000):
-        conn.execute(insert(CouponIssue.__table__), issues[i : i + 20_000])  # type: ignore[attr-defined]
-    for i in range(0, len(redemptions), 20_000):
-        conn.execute(insert(Redemption.__table__), redemptions[i : i + 20_000])  # type: ignore[attr-defined]
+    _bulk(conn, CouponIssue, issues)
+    _bulk(conn, Redemption, redemptions)
     sent = _weekly_push(ctx, rng, zone)
     ctx.echo(
         f"demo: marketing  {len(campaigns)} campaigns, {len(issues):,} coupons, {len(redemptions):,} redeemed on "
         f"member sales, {sent:,} pushes over {PUSH_WEEKS} weeks"
     )
+
+
+def _bulk(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` with the driver's executemany in the storage format (no per-value type processing, which
+    was most of the hook's time): times as AwareDateTime writes them, days as ISO text, lists as JSON."""
+    if not rows:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    columns = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+
+    moments: dict[datetime, str] = {}  # a week's deliveries share a handful of moments
+
+    def value(v: Any) -> Any:
+        if isinstance(v, datetime):
+            text = moments.get(v)
+            if text is None:
+                utc = v.astimezone(UTC)
+                text = moments[v] = utc.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc.isoformat()
+            return text
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, list):
+            return json.dumps(v)
+        return v
+
+    for i in range(0, len(rows), 20_000):
+        conn.exec_driver_sql(sql, [tuple(value(r[c]) for c in columns) for r in rows[i : i + 20_000]])
 
 
 def _next_id(session: Any, model: Any) -> int:
@@ -306,7 +335,16 @@ def _top_categories(ctx: Any, ids: list[int]) -> dict[int, str]:
     return {member_id: found[1] for member_id, found in best.items()}
 
 
-def _grants(ctx: Any, rng: Any, ids: list[int], since: date) -> dict[int, ChannelGrant]:
+@dataclass
+class _Grant:
+    """A channel grant in the making (what ``channels.route`` reads); written as ``ChannelGrant`` rows at the end."""
+
+    channel: str
+    remaining: int
+    opted_out: bool
+
+
+def _grants(ctx: Any, rng: Any, ids: list[int], since: date) -> dict[int, _Grant]:
     """How each diamond member can be reached: app, subscription acceptances, official account, SMS (a few
     replied R), one in twenty on no channel at all (their weeks log "no lawful channel")."""
     found = {}
@@ -315,13 +353,8 @@ def _grants(ctx: Any, rng: Any, ids: list[int], since: date) -> dict[int, Channe
         if roll > 0.95:
             continue
         channel = "app" if roll < 0.35 else "miniprogram" if roll < 0.6 else "official_account" if roll < 0.8 else "sms"
-        found[member_id] = ChannelGrant(
-            store_id=ctx.store_id,
-            member_id=member_id,
-            channel=channel,
-            remaining=rng.randint(4, 60) if channel == "miniprogram" else 0,
-            opted_out=channel == "sms" and rng.random() < 0.1,
-            updated_at=datetime.combine(since, time(), tzinfo=UTC),
+        found[member_id] = _Grant(
+            channel, rng.randint(4, 60) if channel == "miniprogram" else 0, channel == "sms" and rng.random() < 0.1
         )
     return found
 
@@ -330,7 +363,7 @@ def _push_rows(
     ctx: Any,
     plan: PushPlan,
     ids: list[int],
-    grants: dict[int, ChannelGrant],
+    grants: dict[int, _Grant],
     personal: set[int],
     category: dict[int, str],
     first_monday: date,
@@ -405,10 +438,16 @@ def _push_rows(
             }
         )
     if grants:
-        conn.execute(insert(ChannelGrant.__table__), [g.model_dump(exclude={"id"}) for g in grants.values()])  # type: ignore[attr-defined]
-    conn.execute(insert(PushRun.__table__), runs)  # type: ignore[attr-defined]
-    for i in range(0, len(deliveries), 20_000):
-        conn.execute(insert(Delivery.__table__), deliveries[i : i + 20_000])  # type: ignore[attr-defined]
-    for i in range(0, len(outbox), 20_000):
-        conn.execute(insert(Outbox.__table__), outbox[i : i + 20_000])  # type: ignore[attr-defined]
+        since = datetime.combine(first_monday, time(), tzinfo=UTC)
+        _bulk(
+            conn,
+            ChannelGrant,
+            [
+                {"store_id": ctx.store_id, "member_id": m, "updated_at": since, **vars(g)}
+                for m, g in sorted(grants.items())
+            ],
+        )
+    _bulk(conn, PushRun, runs)
+    _bulk(conn, Delivery, deliveries)
+    _bulk(conn, Outbox, outbox)
     return len(outbox)
