@@ -1029,6 +1029,50 @@ def _capture_template_form(w: World) -> dict[str, Any]:
 
     fields = ZH_BASIC.model_dump(mode="json", exclude={"payment_methods", "refund", "chinese_default"})
     return {**fields, "payment_methods": "{}", "action": "test", "sample": "单号: 1\n合计: 1.00"}
+# --- marketing (issue 16): a campaign, its coupon, a claimed coupon, a segment and a push plan, made in each cell ---
+
+
+def _marketing(w: World) -> dict[str, Any]:
+    from sqlalchemy.orm import object_session
+
+    from store.marketing import push, segments
+    from store.marketing import service as marketing_service
+    from store.marketing.schemas import PushPlanCreate, SegmentCreate, SegmentRules
+    from tests.factories.marketing import consenting_member, create_campaign, create_coupon
+
+    session = object_session(w.home.store)
+    assert session is not None
+    campaign = create_campaign(session, w.home.store)
+    coupon = create_coupon(session, campaign, shops=[w.home.shop])
+    holder = consenting_member(session, w.home.store, tier="gold")
+    issue = marketing_service.claim(session, w.home.store.id, holder.id, coupon.id)  # type: ignore[arg-type]
+    segment = segments.create(session, w.home.store.id, SegmentCreate(name="m", rules=SegmentRules(tiers=["gold"])))  # type: ignore[arg-type]
+    plan = push.create_plan(
+        session,
+        w.home.store.id,  # type: ignore[arg-type]
+        PushPlanCreate(campaign_id=campaign.id, segment_id=segment.id, title="t", body="b"),  # type: ignore[arg-type]
+    )
+    return {"campaign": campaign.id, "coupon": coupon.id, "code": issue.code, "segment": segment.id, "plan": plan.id}
+
+
+MARKETERS = who("admin", "manager", "marketing")
+COUPON_TILLS = who("admin", "manager", "cashier", "pos_terminal")
+
+
+def _mk_call(path: str, key: str | None = None, **kwargs: Any) -> Callable[[World], Call]:
+    def build(w: World) -> Call:
+        found = _marketing(w)
+        return Call(path.format(**found) if key else path, **kwargs)
+
+    return build
+
+
+def _mk_json(path: str, body: Callable[[World, dict[str, Any]], Any]) -> Callable[[World], Call]:
+    def build(w: World) -> Call:
+        found = _marketing(w)
+        return Call(path.format(**found), json=body(w, found))
+
+    return build
 
 
 MATRIX.update(
@@ -1073,5 +1117,71 @@ MATRIX.update(
             BACK_OFFICE, at("/admin/capture/review/999999/raw.bin"), page=True
         ),
         ("GET", "/admin/capture/reconciliation"): Rule(BACK_OFFICE, at("/admin/capture/reconciliation"), page=True),
+        ("POST", f"{API}/marketing/campaigns"): Rule(
+            MARKETERS,
+            at(f"{API}/marketing/campaigns", json={"name": "春季", "starts_on": "2026-03-01", "ends_on": "2026-03-31"}),
+        ),
+        ("GET", f"{API}/marketing/campaigns"): Rule(MARKETERS, at(f"{API}/marketing/campaigns")),
+        ("GET", f"{API}/marketing/campaigns/{{campaign_id}}/results"): Rule(
+            MARKETERS, _mk_call(API + "/marketing/campaigns/{campaign}/results", key="campaign")
+        ),
+        ("POST", f"{API}/marketing/coupons"): Rule(
+            MARKETERS,
+            _mk_json(
+                API + "/marketing/coupons",
+                lambda w, f: {
+                    "campaign_id": f["campaign"],
+                    "name": "满200减30",
+                    "kind": "amount",
+                    "amount_off_fen": 3_000,
+                    "threshold_fen": 20_000,
+                    "total_quantity": 10,
+                    "valid_from": (utcnow() - timedelta(days=1)).isoformat(),
+                    "valid_until": (utcnow() + timedelta(days=10)).isoformat(),
+                },
+            ),
+        ),
+        ("POST", f"{API}/marketing/coupons/{{coupon_id}}/claim"): Rule(
+            who(MEMBER), _mk_json(API + "/marketing/coupons/{coupon}/claim", lambda w, f: {"channel": "kiosk"})
+        ),
+        ("GET", f"{API}/marketing/me/coupons"): Rule(who(MEMBER), at(f"{API}/marketing/me/coupons")),
+        ("POST", f"{API}/marketing/me/channels"): Rule(
+            who(MEMBER), at(f"{API}/marketing/me/channels", json={"channel": "miniprogram", "remaining": 1})
+        ),
+        ("POST", f"{API}/marketing/redemptions"): Rule(
+            COUPON_TILLS,
+            _mk_json(
+                API + "/marketing/redemptions",
+                lambda w, f: {"code": f["code"], "shop_id": w.home.shop.id, "basket_fen": 20_000, "order_no": "M-1"},
+            ),
+        ),
+        ("POST", f"{API}/marketing/segments"): Rule(
+            MARKETERS, at(f"{API}/marketing/segments", json={"name": "金卡会员", "rules": {"tiers": ["gold"]}})
+        ),
+        ("POST", f"{API}/marketing/segments/preview"): Rule(
+            MARKETERS, at(f"{API}/marketing/segments/preview", json={"tiers": ["gold"]})
+        ),
+        ("POST", f"{API}/marketing/push/plans"): Rule(
+            MARKETERS,
+            _mk_json(
+                API + "/marketing/push/plans",
+                lambda w, f: {"campaign_id": f["campaign"], "segment_id": f["segment"], "title": "t", "body": "b"},
+            ),
+        ),
+        ("POST", f"{API}/marketing/push/plans/{{plan_id}}/weeks"): Rule(
+            MARKETERS,
+            _mk_json(API + "/marketing/push/plans/{plan}/weeks", lambda w, f: {"week_on": utcnow().date().isoformat()}),
+        ),
+        ("GET", f"{API}/marketing/push/deliveries"): Rule(MARKETERS, at(f"{API}/marketing/push/deliveries")),
+        ("GET", "/admin/marketing"): Rule(MARKETERS, at("/admin/marketing"), page=True),
+        ("GET", "/admin/marketing/campaigns/{campaign_id}"): Rule(
+            MARKETERS, _mk_call("/admin/marketing/campaigns/{campaign}", key="campaign"), page=True
+        ),
+        ("GET", "/admin/marketing/coupons"): Rule(MARKETERS, at("/admin/marketing/coupons"), page=True),
+        ("GET", "/admin/marketing/segments"): Rule(
+            MARKETERS, at("/admin/marketing/segments", params={"tiers": "gold"}), page=True
+        ),
+        ("GET", "/admin/marketing/push"): Rule(MARKETERS, at("/admin/marketing/push"), page=True),
+        ("GET", "/admin/marketing/push/deliveries"): Rule(MARKETERS, at("/admin/marketing/push/deliveries"), page=True),
     }
 )

@@ -15,6 +15,7 @@ from store.assessment.evaluators.credit import evaluate_s9
 from store.assessment.evaluators.evidence import evaluate_f3
 from store.assessment.evaluators.facilities import evaluate_c3, evaluate_f1, evaluate_f5, evaluate_m1, evaluate_m3
 from store.assessment.evaluators.kiosk import evaluate_c1
+from store.assessment.evaluators.marketing import evaluate_s1, evaluate_s3
 from store.assessment.evaluators.members import evaluate_s2
 from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
 from store.assessment.evaluators.operations import evaluate_m2
@@ -49,6 +50,8 @@ MEASURED: dict[str, Evaluator] = {
     "S7": evaluate_s7,
     "S8": evaluate_s8,
     "C1": evaluate_c1,  # kiosk (issue 14)
+    "S1": evaluate_s1,  # marketing (issue 16)
+    "S3": evaluate_s3,  # marketing (issue 16)
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

@@ -11,11 +11,6 @@ NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
 PENDING: dict[str, tuple[str, str]] = {
-    "S1": (
-        "营销模块：线上发券、线下核销、内容发布",
-        "marketing module: coupons issued online, redeemed at the POS, content",
-    ),
-    "S3": ("营销模块：经授权的每周精准推送及发送记录", "marketing module: consented weekly push with its delivery log"),
     "S10": (
         "分析模块：消费与客流趋势预测、客群画像",
         "analytics module: sales and footfall forecasts, customer profiles",

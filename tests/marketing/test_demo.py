@@ -1,0 +1,37 @@
+"""The marketing demo hook: redemptions are real member sales of the campaign's month at or above the threshold,
+and every week of the push year has a sent delivery in the log (S3 reads it)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from store.marketing import demo, push
+from store.marketing.models import Campaign, Coupon, CouponIssue, Redemption
+from store.sales.models import Order
+from tests.factories.sales import run_demo
+
+
+def test_redemptions_match_sales_and_every_week_has_a_push(session):
+    ctx = run_demo(session, scale=0.005, days=120, with_footfall=False)
+    demo.generate(ctx)
+    session.flush()
+    rows = session.exec(
+        select(Redemption, Order, Coupon)
+        .join(Order, Order.order_no == Redemption.order_no)
+        .join(Coupon, Coupon.id == Redemption.coupon_id)
+    ).all()
+    assert rows, "some member sales used a coupon"
+    for redemption, order, coupon in rows:
+        assert (order.member_id, order.shop_id, order.total_fen) == (
+            redemption.member_id,
+            redemption.shop_id,
+            redemption.basket_fen,
+        )
+        assert order.total_fen >= coupon.threshold_fen and coupon.valid_from <= order.ordered_at < coupon.valid_until
+    issues = session.exec(select(CouponIssue)).all()
+    assert sum(i.status == "redeemed" for i in issues) == len(rows) < len(issues)
+    assert len(session.exec(select(Campaign)).all()) >= 4
+    weeks = push.weeks(session, ctx.store_id, ctx.end_on - timedelta(weeks=51), ctx.end_on)
+    assert len(weeks) == 52 and all(w.sent > 0 for w in weeks)
