@@ -48,8 +48,8 @@ def list_sessions(
     tz = premises_service.get_store(session, caller.store_id).timezone
     today = business_day(utcnow(), tz)
     first, last = start or today.replace(day=1), end or today + timedelta(days=31)
-    if last < first or (last - first).days > 366:
-        raise InvalidInput(f"a period of 1 to 366 days, not {first}..{last}")
+    if last < first or (last - first).days > 366 or not 2000 <= first.year <= last.year <= 2100:
+        raise InvalidInput(f"a period of 1 to 366 days between 2000 and 2100, not {first}..{last}")
     rows = live_service.list_between(session, caller.store_id, first, last, tz)
     return [session_read(session, caller.store_id, row) for row in rows]
 
