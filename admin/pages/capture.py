@@ -102,6 +102,7 @@ def _templates_context(session: Any, staff: StaffContext, **extra: Any) -> dict[
     shops = _shops(session, staff.store_id)
     context = {
         "templates": templates,
+        "health": {t.id: monitor.health(session, t.shop_id) for t in templates},
         "shops": shops,
         "shop_options": [(str(i), f"{s.code} · {s.name}") for i, s in shops.items()],
         "values": {},

@@ -101,6 +101,9 @@ _GS_ARGS = {
 _FS_ARGS = {0x26: 0, 0x2E: 0, 0x53: 2, 0x70: 2, 0x43: 1}
 
 
+_CONTROLS = {code: "?" for code in [*range(0x20), 0x7F]}
+
+
 @dataclass
 class Decoded:
     """What a byte stream prints: text lines with placeholders, and what the text alone cannot say."""
@@ -163,6 +166,7 @@ class _Decoder:
         self.line = ""
 
     def placeholder(self, text: str) -> None:
+        text = text.translate(_CONTROLS)  # a barcode's or QR code's data may carry control bytes (NUL)
         self.flush_text()
         if self.line.strip():
             self.end_line()
@@ -337,6 +341,7 @@ class _Decoder:
         text = payload.decode("ascii", errors="replace")
         if kind == "CODE128" and text[:1] == "{" and len(text) > 1:
             text = text[2:]  # the code-set selector ({A, {B, {C) is not printed
+        text = text.translate(_CONTROLS)
         self.out.barcodes.append(text)
         self.placeholder(f"[BARCODE {kind}: {text}]")
         return after
@@ -350,7 +355,7 @@ class _Decoder:
             self.out.truncated = True
         if fn_class == 0x6B and len(body) >= 2 and body[0] == 49:  # GS ( k: QR code (cn = 49)
             if body[1] == 80 and len(body) >= 3:  # store the data
-                self.qr_data = body[3:].decode("utf-8", errors="replace")
+                self.qr_data = body[3:].decode("utf-8", errors="replace").translate(_CONTROLS)
             elif body[1] == 81:  # print the stored symbol
                 self.out.qr_codes.append(self.qr_data)
                 self.placeholder(f"[QR: {self.qr_data}]")

@@ -34,6 +34,11 @@ def _recent_scores(session: Session, shop_id: int) -> list[int]:
     return list(reversed(list(session.exec(query))))
 
 
+def health(session: Session, shop_id: int) -> int | None:
+    """The template's health score now: the mean score of the shop's last receipts (None: none read yet)."""
+    return rules.mean(_recent_scores(session, shop_id)[-rules.HEALTH_WINDOW :])
+
+
 def conditions(session: Session, store_id: int, now: datetime) -> dict[tuple[int, str], tuple[int, str]]:
     """(device, rule) → (shop, detail) for every alert condition true now."""
     zone = ZoneInfo(premises_service.get_store(session, store_id).timezone)

@@ -119,10 +119,13 @@ def parse_decoded(decoded: Decoded, spec: TemplateSpec) -> ParsedReceipt:
     lines = decoded.text_lines
     text = "\n".join(lines)
     if decoded.images and len(lines) < IMAGE_TEXT_LINES:
-        reason = f"printed as an image ({decoded.images[0]}): no text to read, kept for review"
+        reason = (
+            f"以图片打印，无文字可读，留待复核 / printed as an image ({decoded.images[0]}): "
+            "no text to read, kept for review"
+        )
         return ParsedReceipt(kind=JobKind.image, reason=reason)
     if spec.report and re.search(spec.report, text, re.IGNORECASE):
-        return ParsedReceipt(kind=JobKind.report, reason="X/Z report: not a sale", receipt_no=None)
+        return ParsedReceipt(kind=JobKind.report, reason="X/Z 报表，非销售 / X/Z report: not a sale", receipt_no=None)
     receipt_no, ordered_at, total = _first(spec.receipt_no, text), _time(spec, text), None
     total_text = _first(spec.total, text)
     if total_text is not None:
@@ -158,18 +161,27 @@ def parse_decoded(decoded: Decoded, spec: TemplateSpec) -> ParsedReceipt:
         score=score(found, adds_up),
     )
     if decoded.unsure or (decoded.replaced and decoded.replaced * 10 > len(text)):
-        parsed.kind, parsed.reason = JobKind.unparsed, "unreadable text: wrong or unknown code page"
+        parsed.kind, parsed.reason = (
+            JobKind.unparsed,
+            "文字无法识别：代码页错误或未知 / unreadable text: wrong or unknown code page",
+        )
         if decoded.warnings:
             parsed.reason += f" ({decoded.warnings[0]})"
     elif spec.reprint and re.search(spec.reprint, text, re.IGNORECASE):
-        parsed.kind, parsed.reason = JobKind.reprint, "reprint (重打): the sale counts once, when first printed"
+        parsed.kind, parsed.reason = (
+            JobKind.reprint,
+            "重打小票：销售只在首次打印时计一次 / reprint (重打): the sale counts once, when first printed",
+        )
     elif spec.refund and re.search(spec.refund, text, re.IGNORECASE):
-        parsed.kind, parsed.reason = JobKind.refund, "refund slip: kept for review"
+        parsed.kind, parsed.reason = JobKind.refund, "退货单，留待复核 / refund slip: kept for review"
     elif receipt_no is None or total is None or ordered_at is None:
         missing = ", ".join(name for name in ("receipt_no", "time", "total") if not found[name])
-        parsed.kind, parsed.reason = JobKind.unparsed, f"the template found no {missing}"
+        parsed.kind, parsed.reason = JobKind.unparsed, f"模板未找到 {missing} / the template found no {missing}"
     elif not adds_up:
-        parsed.kind, parsed.reason = JobKind.unparsed, "the item lines or payments do not add up to the total"
+        parsed.kind, parsed.reason = (
+            JobKind.unparsed,
+            "商品行或支付与合计不符 / the item lines or payments do not add up to the total",
+        )
     return parsed
 
 

@@ -47,7 +47,7 @@ STATUS_BY_KIND = {
     JobKind.image: "review",
     JobKind.unparsed: "review",
 }
-NO_TEMPLATE = "no parse template for this shop yet"
+NO_TEMPLATE = "该商户尚无解析模板 / no parse template for this shop yet"
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,10 @@ def _post_sale(session: Session, device: Device, sha256: str, parsed: ParsedRece
         return "posted", int(outcome.body["id"])
     error = outcome.error
     if error is not None and error.type == "order-number-taken":
-        return "ignored", "this receipt number was already recorded: a reprint, counted once"
+        return (
+            "ignored",
+            "小票号已入账：重打只计一次 / this receipt number was already recorded: a reprint, counted once",
+        )
     return "review", (error.message if error is not None else "not recorded")[:300]
 
 

@@ -53,3 +53,4 @@ class TestPages:
         html = client.get("/admin/capture/review?lang=en").text
         assert "printed as an image" in html and "the template found no total" in html
         assert "单号: Q-1" in html
+        assert "<strong>56</strong>" in client.get("/admin/capture/templates?lang=en").text  # the health score, low

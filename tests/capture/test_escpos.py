@@ -68,3 +68,11 @@ class TestImagesAndCuts:
         decoded = decode(_bin("hand_truncated.bin"))
         assert decoded.truncated
         assert "单号: B-778" in decoded.lines
+
+
+class TestControlBytesInCodes:
+    def test_a_nul_inside_barcode_or_qr_data_never_reaches_the_text(self) -> None:
+        data = b"\x1dkI\x03a\x00b" + b"\x1d(k\x06\x001P0x\x00y" + b"\x1d(k\x03\x001Q0"
+        decoded = decode(data)
+        assert "\x00" not in decoded.text
+        assert decoded.lines == ["[BARCODE CODE128: a?b]", "[QR: x?y]"]
