@@ -201,6 +201,14 @@ class TestSmallDefects:
         assert 'maxlength="120"' in page and "&#34;" not in page
         assert 'inputmode="decimal"' in page and "1F-01。" in page
 
+    def test_pages_have_a_favicon_and_evidence_notes_a_length_limit(self, client: TestClient, session: Session) -> None:
+        sign_in_store(client, session, small_store(session).store)
+
+        assert 'rel="icon" href="/admin/static/favicon.svg"' in client.get("/admin/kpi").text
+        icon = client.get("/admin/static/favicon.svg")
+        assert icon.status_code == 200 and "<svg" in icon.text
+        assert 'name="note" maxlength="500"' in client.get("/admin/assessment/evidence").text
+
     def test_a_chinese_not_found_page_has_no_english_sentence(self, client: TestClient, session: Session) -> None:
         sign_in_store(client, session, small_store(session).store)
 
