@@ -40,11 +40,24 @@ def _context(session: Session, staff: StaffContext, level_code: str = "") -> dic
         loaded = wayfinding_service.load(session, staff.store_id)
     except MapNotReady:
         loaded = None
-    levels, drawn, anchors, counts = [], None, [], {}
+    levels, drawn, anchors, counts, spans = [], None, [], {}, {}
     if loaded is not None:
         levels = [lv["properties"]["short_name"]["zh"] for lv in loaded.data.levels()]
         anchors = wayfinding_service.anchors(loaded)
         counts = {kind: len(rows) for kind, rows in loaded.data.by_type.items()}
+        short = {lv["id"]: lv["properties"]["short_name"]["zh"] for lv in loaded.data.levels()}
+        spans = {
+            rel["id"]: " · ".join(short.get(loaded.data.level_of.get(u, ""), "?") for u in rel["properties"]["units"])
+            for rel in loaded.data.by_type.get("relationship", [])
+        }
+        labels = {
+            loaded.data.unit_of[str(o["properties"]["anchor_id"])]: (
+                loaded.data.name(o),
+                str(o["properties"].get("shop_code", "")),
+            )
+            for o in loaded.data.by_type.get("occupant", [])
+            if str(o["properties"].get("anchor_id")) in loaded.data.unit_of
+        }
         chosen = next(
             (lv for lv in loaded.data.levels() if lv["properties"]["short_name"]["zh"] == (level_code or "1F")),
             loaded.data.levels()[0] if levels else None,
@@ -56,7 +69,13 @@ def _context(session: Session, staff: StaffContext, level_code: str = "") -> dic
             xy = loaded.graphs[next(iter(loaded.graphs))].xy
             point = next((xy[a] for a in here if a in xy), None)
             drawn = Markup(
-                svg.level_svg(loaded.data, chosen["id"], here=point, closed=wayfinding_service.closed_units(loaded))
+                svg.level_svg(
+                    loaded.data,
+                    chosen["id"],
+                    labels=labels,
+                    here=point,
+                    closed=wayfinding_service.closed_units(loaded),
+                )
             )
     return {
         "loaded": loaded,
@@ -64,6 +83,7 @@ def _context(session: Session, staff: StaffContext, level_code: str = "") -> dic
         "level": level_code or "1F",
         "drawn": drawn,
         "counts": counts,
+        "spans": spans,
         "connectors": wayfinding_service.connectors(session, staff.store_id),
         "kiosks": [(k, wayfinding_service.is_online(k, now), usage.get(k.id, {})) for k in kiosks],
         "anchors": anchors,

@@ -32,7 +32,7 @@ def route_url(start: str, goal: str, profile: str = "default") -> str:
     return "/kiosk/route?" + urlencode(params)
 
 
-@router.post("/kiosks/heartbeat", response_model=KioskRead)
+@router.post("/kiosks/heartbeat", response_model=KioskRead, responses={404: {}})
 def heartbeat(body: HeartbeatIn, session: SessionDep, device: KioskDevice) -> KioskRead:
     """A kiosk says it is alive; the admin shows it online for three minutes after."""
     kiosk = wayfinding_service.kiosk_by_code(session, device.store_id, body.kiosk)
@@ -44,7 +44,7 @@ def heartbeat(body: HeartbeatIn, session: SessionDep, device: KioskDevice) -> Ki
     return KioskRead(**kiosk.model_dump(), online=True)
 
 
-@router.get("/route", response_model=RouteRead)
+@router.get("/route", response_model=RouteRead, responses={404: {}, 409: {}})
 def get_route(
     session: SessionDep,
     caller: Reader,
@@ -69,7 +69,7 @@ def export_imdf(session: SessionDep, caller: BackOffice) -> Response:
     return Response(body, media_type="application/zip", headers=headers)
 
 
-@router.put("/connectors/{feature_id}/status")
+@router.put("/connectors/{feature_id}/status", responses={404: {}})
 def set_connector_status(
     feature_id: str, body: ConnectorStatusIn, session: SessionDep, caller: Operator
 ) -> dict[str, str]:

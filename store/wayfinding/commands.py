@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
 
-from store.cli import friendly_errors
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad map data and unknown stores as one readable line and exit code 2, as ``store.cli`` does."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from store.errors import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except StoreError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(2)
+
+    return wrapper
 
 
 def _store_id(session, store_code: str | None) -> int:  # type: ignore[no-untyped-def]

@@ -182,3 +182,24 @@ class TestKioskBehaviour:
         assert "安踏" in page.locator(".results").inner_text() and no_horizontal_overflow(page)
         page.screenshot(path=str(SHOTS / "phone-search-390x844.png"), full_page=True)
         context.close()
+
+
+class TestAdminMapPage:
+    def test_manager_marks_a_lift_out_of_service_and_sees_the_kiosk(self, browser, mapped: LiveServer):
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(mapped.url + "/admin/wayfinding")
+        page.fill("#username", mapped.username)
+        page.fill("#password", mapped.password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/admin/wayfinding")
+        assert "K-MAIN" in page.locator("#kiosks").inner_text()
+        row = page.locator("#connectors tr", has_text="西电梯")
+        row.locator("button").click()
+        page.wait_for_url("**saved=1**")
+        assert "停用" in page.locator("#connectors tr", has_text="西电梯").inner_text()
+        page.screenshot(path=str(SHOTS / "admin-wayfinding-1366.png"), full_page=True)
+        row = page.locator("#connectors tr", has_text="西电梯")
+        row.locator("button").click()  # back in service for the other tests
+        page.wait_for_url("**saved=1**")
+        context.close()
