@@ -973,15 +973,20 @@ def _live_session(w: World) -> int:
 # Tills (issue 12): heartbeats from tills; the back office (tenants: their shop) reads the terminals;
 # till payments through the plugin network (the simulator here).
 def _pos_payment(w: World) -> int:
+    """A paid till payment of the home store (made on first use, in the world's own session)."""
     from sqlmodel import Session as DbSession
 
     from store.pos import service as pos_service
     from store.pos.schemas import PosPaymentCreate, PosPaymentMethod
 
-    db = DbSession.object_session(w.home.store)
-    assert db is not None
-    data = PosPaymentCreate(order_no="MATRIX-PAY", amount_fen=500, method=PosPaymentMethod.wechat)
-    return pos_service.pay(db, w.home.store.id, data).id  # type: ignore[arg-type]
+    found = getattr(w, "_pos_payment_id", None)
+    if found is None:
+        db = DbSession.object_session(w.home.store)
+        assert db is not None
+        data = PosPaymentCreate(order_no="MATRIX-PAY", amount_fen=500, method=PosPaymentMethod.wechat)
+        found = pos_service.pay(db, w.home.store.id, data).id  # type: ignore[arg-type]
+        object.__setattr__(w, "_pos_payment_id", found)
+    return found  # type: ignore[no-any-return]
 
 
 PAYERS = who("admin", "manager", "cashier", "pos_terminal")

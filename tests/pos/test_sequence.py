@@ -131,3 +131,18 @@ class TestTillPayments:
             assert refund.status_code == 201 and refund.json()["method"] == "wechat"
         finally:
             SIMULATOR.reset()
+
+
+class TestTenantsSeeTheirOwnTills:
+    def test_a_tenant_sees_only_the_tills_of_their_shop(self, client, session, shop, till):
+        from store.auth.models import Role
+        from store.premises.models import Store
+        from tests.factories.premises import create_shop
+        from tests.factories.sales import create_till, staff_token
+
+        other = create_shop(session, session.get(Store, shop.store_id), code="2F-99")
+        create_till(session, other)
+        session.commit()
+        token = staff_token(session, shop.store_id, Role.tenant, shop_id=other.id)
+        page = client.get(TILLS, headers={"Authorization": f"Bearer {token}"}).json()
+        assert [item["shop_id"] for item in page["items"]] == [other.id]

@@ -84,3 +84,19 @@ class TestReceiptBytes:
     def test_other_paper_sizes_are_refused(self):
         with pytest.raises(ValueError, match="58 or 80"):
             render(_receipt(), paper_mm=76)
+
+
+class TestPrinters:
+    def test_a_file_printer_gets_the_receipt_bytes_unchanged(self, tmp_path):
+        from pos_bridge.agent.printer import open_printer
+
+        data = render(_receipt(), paper_mm=58)
+        target = tmp_path / "receipt.bin"
+        open_printer(f"file:{target}").print_bytes(data)
+        assert target.read_bytes() == data
+
+    def test_an_unknown_printer_spec_is_a_clear_error(self):
+        from pos_bridge.agent.printer import open_printer
+
+        with pytest.raises(ValueError, match="network:HOST"):
+            open_printer("serial:/dev/ttyS0")
