@@ -297,7 +297,7 @@ SNAPSHOT_HOURS = 48
 def offline_snapshot(
     who: Till,
     session: SessionDep,
-    after_id: Annotated[int, Query(ge=0), NotBool] = 0,
+    after_id: Annotated[int, Query(ge=0, le=2_147_483_647), NotBool] = 0,
     limit: Annotated[int, Query(ge=1, le=20_000), NotBool] = 5_000,
 ) -> OfflineSnapshot:
     """What a till caches to recognise member codes while offline: the store's public QR-signing keys (last,

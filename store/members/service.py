@@ -577,6 +577,18 @@ def search(session: Session, store_id: int, query: str, *, limit: int = 50) -> l
     return list(session.exec(base.where(where).order_by(col(Member.id)).limit(limit)))
 
 
+def member_by_phone(session: Session, store_id: int, raw_phone: str) -> Member:
+    """The active member of the store with this phone (a phone on a captured receipt, told at a till);
+    :class:`InvalidPhone` for no mainland mobile number, :class:`MemberNotFound` for no such member."""
+    key = phones.phone_hash(phones.normalise(raw_phone))
+    member = session.exec(
+        select(Member).where(Member.store_id == store_id, Member.phone_hash == key, Member.status == "active")
+    ).first()
+    if member is None:
+        raise MemberNotFound("no member of this store has this phone number")
+    return member
+
+
 def search_by_phone_hash(session: Session, store_id: int, key: str) -> list[Member]:
     return list(session.exec(select(Member).where(Member.store_id == store_id, Member.phone_hash == key)))
 

@@ -21,6 +21,7 @@ from store.db import SessionDep
 from store.errors import InvalidInput
 from store.idempotency import IdempotencyKey, respond_once
 from store.members import codes
+from store.members import service as members_service
 from store.members.deps import CurrentMember
 from store.points import liability, service
 from store.points.errors import RuleNotFound
@@ -201,38 +202,47 @@ def post_hold(member_id: RowId, data: HoldIn, session: SessionDep, spender: Spen
     return HoldRead.model_validate(row)
 
 
-Till = Annotated[Principal, Depends(require(devices=(DeviceKind.pos_terminal,)))]
+Poster = Annotated[Principal, Depends(require(devices=(DeviceKind.pos_terminal, DeviceKind.capture_box)))]
 CLAIM_SLACK = timedelta(minutes=30)  # between the scan of the member code and the sale's time
 
 
 @router.post("/offline-claims", response_model=OfflineClaimRead, responses={400: {}, 403: {}, 404: {}, 409: {}})
-def post_offline_claim(data: OfflineClaimIn, session: SessionDep, till: Till) -> OfflineClaimRead:
-    """A till back online names the member on a sale it made offline: the server checks the member code at the
-    scan time (single use), names the member on the sale and awards its points at once. Post the sale first
-    (without ``member_id``, or with the code's member); a replay answers the same and changes nothing."""
-    if data.scanned_at.tzinfo is None:
-        raise InvalidInput("scanned_at needs its UTC offset", errors=[{"loc": ["scanned_at"], "msg": "no offset"}])
-    member, new = codes.claim_offline(
-        session,
-        till.store_id,
-        data.code,
-        scanned_at=data.scanned_at,
-        order_no=data.order_no,
-        device_id=till.device.id if till.device else None,
-    )
+def post_offline_claim(data: OfflineClaimIn, session: SessionDep, till: Poster) -> OfflineClaimRead:
+    """Name the member on a sale posted without one and award its points at once: a till back online with the
+    member code it accepted offline (checked at the scan time, single use), or a till or capture box with the
+    member's phone (a receipt that names it). Post the sale first; a replay answers the same, changes nothing."""
+    if (data.code is None) == (data.phone is None):
+        raise InvalidInput("send a member code or a phone", errors=[{"loc": ["code"], "msg": "code or phone"}])
+    if data.code is not None:
+        if data.scanned_at is None or data.scanned_at.tzinfo is None:
+            raise InvalidInput(
+                "a code needs scanned_at with its UTC offset", errors=[{"loc": ["scanned_at"], "msg": "missing"}]
+            )
+        member, new = codes.claim_offline(
+            session,
+            till.store_id,
+            data.code,
+            scanned_at=data.scanned_at,
+            order_no=data.order_no,
+            device_id=till.device.id if till.device else None,
+        )
+    else:
+        member = members_service.member_by_phone(session, till.store_id, data.phone or "")
+        new = True
     order = sales_service.attach_member(session, till.store_id, data.order_no, member.id)  # type: ignore[arg-type]
-    if abs(order.ordered_at - data.scanned_at) > CLAIM_SLACK:  # raised: the claim and the naming roll back
-        raise InvalidInput(
+    if data.scanned_at is not None and abs(order.ordered_at - data.scanned_at) > CLAIM_SLACK:
+        raise InvalidInput(  # raised: the claim and the naming roll back
             f"the code was scanned at {data.scanned_at.isoformat()}, "
             f"the sale was made at {order.ordered_at.isoformat()}",
             errors=[{"loc": ["scanned_at"], "msg": "more than 30 minutes from the sale's time"}],
         )
+    earlier = service.earned(session, order.id)  # type: ignore[arg-type]
     entry = service.award_order(session, order.id)  # type: ignore[arg-type]
     return OfflineClaimRead(
         order_no=data.order_no,
         member_id=member.id,  # type: ignore[arg-type]
         member_no=member.member_no,
-        new=new,
+        new=new and earlier is None,
         points_awarded=entry.points if entry is not None else 0,
     )
 

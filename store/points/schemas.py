@@ -115,17 +115,23 @@ class RuleRead(RuleIn):
 
 
 class OfflineClaimIn(BaseModel):
-    """A member code an offline till accepted for one of its sales, sent at sync after the sale itself."""
+    """The member of a sale posted without one: the member code an offline till accepted (with the time it
+    scanned it), or the member's phone (on a captured receipt, told at the till). Exactly one of the two."""
 
     model_config = ConfigDict(extra="forbid")
     order_no: str = Field(min_length=1, max_length=64)
-    code: str = Field(min_length=1, max_length=120, description="The 18 digits, or the QR payload as scanned")
-    scanned_at: datetime = Field(description="The till's clock when it accepted the code (with its offset)")
+    code: str | None = Field(
+        default=None, min_length=1, max_length=120, description="The 18 digits, or the QR payload as scanned"
+    )
+    scanned_at: datetime | None = Field(
+        default=None, description="With a code: the device's clock when it accepted the code (with its offset)"
+    )
+    phone: str | None = Field(default=None, min_length=1, max_length=32, description="The member's mobile number")
 
 
 class OfflineClaimRead(BaseModel):
     order_no: str
     member_id: int
     member_no: str
-    new: bool = Field(description="False: this claim was made before (a replay); nothing changed")
+    new: bool = Field(description="False: nothing changed (a replay: the member was named and the points awarded)")
     points_awarded: int

@@ -688,6 +688,11 @@ def quote(session: Session, order: Order, tier: str) -> EarnQuote:
     return EarnQuote(net, math.floor(sum(exact, Fraction(0))), funder, out)
 
 
+def earned(session: Session, order_id: int) -> PointsEntry | None:
+    """The ``earn`` entry of an order, if it earned already."""
+    return _find(session, "order", str(order_id), EntryKind.earn)
+
+
 def award_order(session: Session, order_id: int, *, today: date | None = None) -> PointsEntry | None:
     """Points for a posted sale with a member: once, however often it is replayed; ``None`` if it earns none."""
     earlier = _find(session, "order", str(order_id), EntryKind.earn)

@@ -912,7 +912,8 @@ MATRIX.update(
             ),
         ),
         ("POST", f"{API}/points/offline-claims"): Rule(
-            who("pos_terminal"), lambda w: Call(f"{API}/points/offline-claims", json=_offline_claim(w))
+            who("pos_terminal", "capture_box"),
+            lambda w: Call(f"{API}/points/offline-claims", json=_offline_claim(w)),
         ),
         ("GET", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules")),
         ("POST", f"{API}/points/rules"): Rule(BACK_OFFICE, at(f"{API}/points/rules", json={"fen_per_point": 50})),

@@ -240,3 +240,31 @@ def test_a_till_refunds_named_lines_and_the_points_of_those_lines_go(client, ses
     service.reverse_refund(session, good.json()["id"])
     session.commit()
     assert client.get(f"{P}/members/{member.id}", headers=till).json()["points"] == 1_000 + 60
+
+
+def test_a_captured_receipt_names_its_member_by_phone_and_the_sale_earns(client, session, shop):
+    from store.auth.models import DeviceKind
+    from store.members import phones
+    from tests.factories.sales import create_till, order_body
+
+    member = create_member(session, shop.store_id)
+    member.phone_hash = phones.phone_hash(phones.normalise("13800138000"))
+    box, _ = create_till(session, shop, kind=DeviceKind.capture_box)
+    session.commit()
+    headers = {"X-Device-Key": box}
+    body = order_body(shop, lines=((1, 5_000, 0),))
+    assert (
+        client.post("/api/v1/sales/orders", json=body, headers={**headers, "Idempotency-Key": "c1"}).status_code == 201
+    )
+    unknown = client.post(
+        f"{P}/offline-claims", json={"order_no": body["order_no"], "phone": "13900139000"}, headers=headers
+    )
+    assert unknown.status_code == 404 and unknown.json()["type"].endswith("/member-not-found")
+    both = {"order_no": body["order_no"], "phone": "13800138000", "code": "8" * 18}
+    assert client.post(f"{P}/offline-claims", json=both, headers=headers).status_code == 400
+    claim = {"order_no": body["order_no"], "phone": "138 0013 8000"}
+    first = client.post(f"{P}/offline-claims", json=claim, headers=headers).json()
+    assert (first["member_id"], first["new"], first["points_awarded"]) == (member.id, True, 50)
+    again = client.post(f"{P}/offline-claims", json=claim, headers=headers).json()
+    assert (again["new"], again["points_awarded"]) == (False, 50)
+    assert entries(session, member) == 1

@@ -132,3 +132,23 @@ class TestRefundByLine:
         session.refresh(order)
         assert order.refunded_fen == 0
         assert session.exec(select(func.count()).select_from(RefundLine)).one() == 0
+
+
+class TestFunders:
+    def test_redemptions_are_settled_per_funder_of_the_lots_they_took(self, session, shop, member):
+        from store.points import liability
+
+        session.add(PointsRule(store_id=shop.store_id, shop_id=shop.id, fen_per_point=100, funded_by_shop=True))
+        session.flush()
+        order = create_order(session, shop, lines=((1, 10_000, 0),), member_id=member.id)
+        service.award_order(session, order.id)  # 100 points funded by the shop's brand
+        day = order.business_on
+        service.adjust(
+            session, store_id=shop.store_id, member_id=member.id, points=50, reason="goodwill", key="g", actor="t"
+        )  # 50 points funded by the store
+        service.redeem(session, store_id=shop.store_id, member_id=member.id, points=120, key="r1", day=day)
+        month = f"{day:%Y-%m}"
+        rows = {r.funder: r for r in liability.by_funder(session, shop.store_id, month, month)}
+        assert sum(r.redeemed_points for r in rows.values()) == 120
+        assert rows[f"shop:{shop.id}"].redeemed_points + rows[f"shop:{shop.id}"].outstanding_points == 100
+        assert rows["store"].redeemed_points + rows["store"].outstanding_points == 50
