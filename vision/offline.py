@@ -49,7 +49,8 @@ def count_video(
     stride: int = 1,
     detector: Detector | None = None,
 ) -> CountResult:
-    """Track people through ``video`` and count them crossing ``lines`` (lines or polygons); ``stride`` > 1 looks at every n-th frame."""
+    """Track people through ``video`` and count them crossing ``lines`` (lines or polygons); ``stride`` > 1
+    looks at every n-th frame."""
     source = str(video)
     if not Path(source).exists() and "://" not in source:
         raise BadVideo(f"video not found: {source}")

@@ -1035,6 +1035,8 @@ def _capture_template_form(w: World) -> dict[str, Any]:
 
     fields = ZH_BASIC.model_dump(mode="json", exclude={"payment_methods", "refund", "chinese_default"})
     return {**fields, "payment_methods": "{}", "action": "test", "sample": "单号: 1\n合计: 1.00"}
+
+
 # --- marketing (issue 16): a campaign, its coupon, a claimed coupon, a segment and a push plan, made in each cell ---
 
 
