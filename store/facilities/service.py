@@ -148,6 +148,24 @@ def status_wall(session: Session, store_id: int, now: datetime) -> list[DeviceSt
     ]
 
 
+def zones_with_live_devices(
+    session: Session, store_id: int, now: datetime, kinds: tuple[FacilityKind, ...]
+) -> set[int]:
+    """Zones holding a device of one of ``kinds`` in service and live now (reported within its timeout)."""
+    rows = session.exec(
+        select(FacilityDevice).where(
+            col(FacilityDevice.store_id) == store_id,
+            col(FacilityDevice.kind).in_([k.value for k in kinds]),
+            col(FacilityDevice.zone_id).is_not(None),
+        )
+    ).all()
+    return {
+        d.zone_id
+        for d in rows
+        if d.zone_id is not None and (d.removed_on is None or d.removed_on > now.date()) and not is_stale(d, now)
+    }
+
+
 def list_alerts(session: Session, store_id: int, *, open_only: bool = True, limit: int = 200) -> list[FacilityAlert]:
     query = select(FacilityAlert).where(col(FacilityAlert.store_id) == store_id)
     if open_only:

@@ -57,7 +57,7 @@ class TestJson:
         out = tmp_path / "report.json"
         result = run("--from", "2025-08", "--to", "2025-09", "--out", str(out))
         assert result.exit_code == 0, result.output
-        assert json.loads(out.read_text())["totals"]["total"] == 19  # M3: footfall, POS and merchants live (issue 17)
+        assert json.loads(out.read_text())["totals"]["total"] == 20  # M3: footfall, POS, merchants; M2: merchant ops
 
 
 class TestBaselineMonths:

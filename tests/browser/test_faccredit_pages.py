@@ -102,3 +102,42 @@ def test_operations_page_kinds_and_unconfirmed_command(browser, live_server: Liv
     assert "指令未确认" in text and "未确认" in page.inner_text("#commands")
     page.screenshot(path=str(SHOTS / "facilities-ops-1366.png"), full_page=True)
     office.close()
+
+
+def test_a_tenant_appeals_a_score_line(browser, live_server: LiveServer):
+    from store.auth import service as auth_service
+    from store.auth.models import Role
+    from store.credit import service as credit_service
+
+    with db.unit_of_work() as session:
+        store = premises_service.get_store_by_code(session, "LIVE")
+        shop = premises_service.get_shop_by_code(session, store.id, "2F-01")  # type: ignore[arg-type]
+        credit_service.add_inspection(
+            session,
+            store.id,  # type: ignore[arg-type]
+            shop.id,  # type: ignore[arg-type]
+            inspected_on=date.today() - timedelta(days=20),
+            passed=False,
+            note="消防通道堆放货物",
+        )
+        auth_service.create_user(
+            session,
+            store_id=store.id,  # type: ignore[arg-type]
+            username="tenant-2f01",
+            password="tenant-live-password",
+            role=Role.tenant,
+            shop_id=shop.id,
+            display_name="江南布衣 店长",
+        )
+    office = browser.new_context(viewport=DESK, locale="zh-CN")
+    page = office.new_page()
+    page.set_default_timeout(10_000)
+    tenant = LiveServer(live_server.url, "tenant-2f01", "tenant-live-password")
+    _sign_in(page, tenant, "/admin/credit/appeals")
+    assert "检查不合格" in page.inner_text("#score-lines") or "-10" in page.inner_text("#score-lines")
+    page.fill("#score-lines textarea[name=text]", "检查当日货物为临时卸货，十分钟内已清走，有监控为证。")
+    page.click("#score-lines button[type=submit]")
+    page.wait_for_url("**saved=1*")
+    assert "申诉处理中" in page.inner_text("body")
+    page.screenshot(path=str(SHOTS / "credit-appeals-tenant-1366.png"), full_page=True)
+    office.close()

@@ -8,16 +8,30 @@ from store.assessment import rules_patrol
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.report import IndicatorResult
 from store.clock import day_bounds_utc
+from store.facilities import service as facilities_service
+from store.facilities.models import FacilityKind
 from store.patrol import service as patrol_service
+from store.premises import service as premises_service
 
 NOW = "截至评估时 / at assessment time"
 
 
 # F2 智能感知设施
 def evaluate_f2(ctx: EvalContext) -> IndicatorResult:
-    """Every entrance has a camera online now whose counts reached the store in the last day."""
+    """Every entrance has a camera online now whose counts reached the store in the last day, or a sensor or
+    camera of the facilities register in that zone reporting over MQTT now (issue 17: sensors count too)."""
     entrances, reporting, silent = patrol_service.entrances_reporting(ctx.session, ctx.store_id, ctx.now)
-    source = "camera 状态 + footfall_count（摄像头上报）/ camera status + counts posted by camera nodes"
+    if silent:
+        live = facilities_service.zones_with_live_devices(
+            ctx.session, ctx.store_id, ctx.now, (FacilityKind.sensor, FacilityKind.camera)
+        )
+        codes = {z.code for z in premises_service.list_zones(ctx.session, ctx.store_id) if z.id in live}
+        rescued = [code for code in silent if code in codes]
+        reporting, silent = reporting + len(rescued), [code for code in silent if code not in codes]
+    source = (
+        "camera 状态 + footfall_count（摄像头上报）、facility_device 传感器（MQTT）/ camera status + counts posted by "
+        "camera nodes, facilities sensors reporting over MQTT"
+    )
     figures = [
         figure("entrances", "入口区域", "Entrance zones", entrances, "zones", NOW, "premises 区域档案 / zone register"),
         figure(
