@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from pos_bridge.agent import VERSION
@@ -143,8 +144,10 @@ class Forwarder:
 
     def heartbeat(self) -> None:
         counts = self.outbox.counts()
+        oldest = self.outbox.oldest_queued_at()
         data = HeartbeatIn(
             outbox_backlog=counts["queued"],
+            oldest_pending_at=datetime.fromtimestamp(oldest, UTC) if oldest is not None else None,
             dead_letters=counts["dead"],
             last_seq=self.outbox.last_seq(),
             dead_seqs=self.outbox.dead_seqs(),

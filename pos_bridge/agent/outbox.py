@@ -251,6 +251,12 @@ class Outbox:
         found.update({row[0]: row[1] for row in rows})
         return found
 
+    def oldest_queued_at(self) -> float | None:
+        """When the oldest sale or refund still waiting was queued (epoch seconds), None with an empty outbox."""
+        with self._lock:
+            row = self._db.execute("SELECT MIN(created_at) FROM entry WHERE state = 'queued'").fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
     def last_seq(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COALESCE(MAX(till_seq), 0) FROM entry").fetchone()[0])

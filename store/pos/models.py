@@ -20,6 +20,7 @@ class PosTill(SQLModel, table=True):
     store_id: int = Field(foreign_key="store.id", index=True)
     last_heartbeat_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     outbox_backlog: int = 0
+    oldest_pending_at: datetime | None = Field(default=None, sa_type=AwareDateTime)  # the oldest waiting sale
     dead_letters: int = 0
     last_seq: int = 0  # the highest sequence the till says it gave a sale
     dead_seqs: str = Field(default="", max_length=2000)  # comma-separated, as the till reported them

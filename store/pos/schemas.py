@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from store.wire import Int32, Money, RowId
 
@@ -20,6 +20,9 @@ class HeartbeatIn(BaseModel):
     """What the till agent reports every few seconds: its outbox and where its sequence stands."""
 
     outbox_backlog: Int32 = Field(ge=0, description="sales and refunds waiting in the till's outbox")
+    oldest_pending_at: AwareDatetime | None = Field(
+        default=None, description="when the oldest of them was made (UTC); none with an empty outbox"
+    )
     dead_letters: Int32 = Field(default=0, ge=0, description="items the server refused, waiting for a supervisor")
     last_seq: Int32 = Field(default=0, ge=0, description="the highest sequence number the till has given a sale")
     dead_seqs: list[RowId] = Field(default_factory=list, max_length=200, description="sequences in dead letter")

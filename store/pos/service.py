@@ -10,6 +10,7 @@ stored are missing too once the till reports a higher ``last_seq`` with an empty
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -58,6 +59,7 @@ def heartbeat(session: Session, device: Device, data: HeartbeatIn, *, now: datet
     till = _till(session, device)
     till.last_heartbeat_at = now
     till.outbox_backlog = data.outbox_backlog
+    till.oldest_pending_at = data.oldest_pending_at if data.outbox_backlog else None
     till.dead_letters = data.dead_letters
     till.last_seq = max(till.last_seq, data.last_seq)
     kept: list[str] = []
@@ -189,6 +191,39 @@ def outbox_backlog(session: Session, store_id: int) -> int:
     """Sales and refunds waiting in the outboxes of the store's tills, as last reported (facilities reads it)."""
     rows = session.exec(select(PosTill.outbox_backlog).where(PosTill.store_id == store_id)).all()
     return int(sum(rows))
+
+
+@dataclass(frozen=True)
+class TillBacklogRow:
+    store_id: int
+    device_id: int
+    name: str
+    pending: int
+    oldest_pending_at: datetime | None
+    reported_at: datetime
+
+
+def till_backlogs(session: Session, store_id: int | None) -> list[TillBacklogRow]:
+    """Each till's outbox as its last heartbeat reported it (all stores when ``store_id`` is None); the
+    facilities dashboard, its alert and the ``/metrics`` gauges read this (docs/contracts.md, facilities)."""
+    query = (
+        select(PosTill, Device.name)
+        .join(Device, col(Device.id) == PosTill.device_id)
+        .where(col(PosTill.last_heartbeat_at).is_not(None))
+    )
+    if store_id is not None:
+        query = query.where(PosTill.store_id == store_id)
+    return [
+        TillBacklogRow(
+            store_id=till.store_id,
+            device_id=till.device_id,
+            name=name,
+            pending=till.outbox_backlog,
+            oldest_pending_at=till.oldest_pending_at,
+            reported_at=till.last_heartbeat_at,  # type: ignore[arg-type]
+        )
+        for till, name in session.exec(query.order_by(col(PosTill.device_id)))
+    ]
 
 
 # --- payments through the plugin network (store.payments) --------------------------------------------------

@@ -105,3 +105,27 @@ class TestDashboard:
         sign_in(client, session, premises.manager)
         html = client.get("/admin/facilities").text
         assert "收银机待发队列" in html and "收银台 1F-01" in html and "积压告警" in html
+
+
+class TestFromTheTills:
+    """The real path: a till agent's heartbeat (store.pos) is what facilities reads, nothing stood in."""
+
+    def test_a_heartbeat_with_an_old_backlog_alerts_and_an_emptied_outbox_clears_it(self, client, session):
+        from store.auth.models import DeviceKind
+        from tests.factories.auth import create_device
+        from tests.factories.premises import create_store
+
+        assert tills.provider() is not None  # store.pos.service.till_backlogs is in this build
+        store = create_store(session)
+        key, till = create_device(session, store, kind=DeviceKind.pos_terminal, name="收银台 3F-02")
+        oldest = datetime.now(UTC) - timedelta(minutes=40)
+        beat = {"outbox_backlog": 3, "oldest_pending_at": oldest.isoformat(), "last_seq": 0}
+        assert client.post("/api/v1/pos/heartbeat", json=beat, headers={"X-Device-Key": key}).status_code == 200
+        (row,) = tills.backlogs(session, store.id)  # type: ignore[misc]
+        assert (row.device_id, row.name, row.pending) == (till.id, "收银台 3F-02", 3)
+        assert row.alerting(datetime.now(UTC))  # 40 minutes waiting: past the 15-minute age
+
+        beat = {"outbox_backlog": 0, "oldest_pending_at": oldest.isoformat(), "last_seq": 0}
+        assert client.post("/api/v1/pos/heartbeat", json=beat, headers={"X-Device-Key": key}).status_code == 200
+        (row,) = tills.backlogs(session, store.id)  # type: ignore[misc]
+        assert row.pending == 0 and row.oldest_pending_at is None and not row.alerting(datetime.now(UTC))

@@ -1,7 +1,7 @@
 """omni orders: the online mall cart, orders and lines
 
 Revision ID: 0024_omni_orders
-Revises: 0022_facilities
+Revises: 0023_members_more
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "0024_omni_orders"
-down_revision = "0022_facilities"
+down_revision = "0023_members_more"
 branch_labels = None
 depends_on = None
 

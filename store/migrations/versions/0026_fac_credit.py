@@ -1,14 +1,14 @@
 """facilities and credit: devices' answers to commands, the shopfront photo of the public credit page, appeals
 
 Revision ID: 0026_fac_credit
-Revises: 0022_facilities
+Revises: 0024_omni_orders
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_fac_credit"
-down_revision = "0022_facilities"
+down_revision = "0024_omni_orders"
 branch_labels = None
 depends_on = None
 

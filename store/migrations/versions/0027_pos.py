@@ -1,14 +1,14 @@
 """pos: till sequence numbers on sales, till heartbeats, missing-sale alarms
 
 Revision ID: 0027_pos
-Revises: 0022_facilities
+Revises: 0026_fac_credit
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_pos"
-down_revision = "0022_facilities"
+down_revision = "0026_fac_credit"
 branch_labels = None
 depends_on = None
 
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("last_heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("outbox_backlog", sa.Integer(), nullable=False),
+        sa.Column("oldest_pending_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("dead_letters", sa.Integer(), nullable=False),
         sa.Column("last_seq", sa.Integer(), nullable=False),
         sa.Column("dead_seqs", sa.String(length=2000), nullable=False),

@@ -1,7 +1,7 @@
 """capture: templates, raw receipts by hash, captured jobs, box status, alerts
 
 Revision ID: 0028_capture
-Revises: 0022_facilities
+Revises: 0027_pos
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0028_capture'
-down_revision = '0022_facilities'
+down_revision = "0027_pos"
 branch_labels = None
 depends_on = None
 

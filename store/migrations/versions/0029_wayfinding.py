@@ -1,14 +1,14 @@
 """wayfinding: IMDF map features, map version, guide kiosks and their events
 
 Revision ID: 0029_wayfinding
-Revises: 0022_facilities
+Revises: 0028_capture
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0029_wayfinding"
-down_revision = "0022_facilities"
+down_revision = "0028_capture"
 branch_labels = None
 depends_on = None
 

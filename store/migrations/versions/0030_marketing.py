@@ -1,7 +1,7 @@
 """marketing: campaigns, coupons, redemptions, segments, RFM, weekly push
 
 Revision ID: 0030_marketing
-Revises: 0022_facilities
+Revises: 0029_wayfinding
 Create Date: 2026-11-30 22:12:10.326656
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_marketing"
-down_revision = "0022_facilities"
+down_revision = "0029_wayfinding"
 branch_labels = None
 depends_on = None
 
