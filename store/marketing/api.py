@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
-from store.db import SessionDep, reads_first, write_lock
+from store.db import SessionDep
 from store.errors import Forbidden
 from store.idempotency import IdempotencyKey, respond_once
 from store.marketing import push, segments, service
@@ -148,7 +148,6 @@ def post_my_channel(data: ChannelGrantIn, session: SessionDep, who: CurrentMembe
 @router.post(
     "/redemptions", status_code=201, response_model=RedemptionRead, responses={400: {}, 403: {}, 404: {}, 409: {}}
 )
-@reads_first
 def post_redemption(
     request: Request, data: RedemptionCreate, session: SessionDep, who: Till, key: IdempotencyKey = None
 ) -> JSONResponse:
@@ -158,9 +157,7 @@ def post_redemption(
 
     def produce() -> RedemptionRead:
         terminal = who.device.id if who.device is not None else None
-        with write_lock(session):
-            row = service.redeem(session, who.store_id, data, terminal_id=terminal)
-            return RedemptionRead.model_validate(row)
+        return RedemptionRead.model_validate(service.redeem(session, who.store_id, data, terminal_id=terminal))
 
     return respond_once(session, request, who.label, key=key, payload=data, produce=produce)
 

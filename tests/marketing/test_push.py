@@ -150,3 +150,32 @@ class TestS3Evaluator:
         period = Period(date(2026, 3, 1), date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 15), date(2026, 4, 1))
         row = evaluate_s3(EvalContext(session, store, period, TUESDAY_NOON))
         assert row.points == 0 and "2026-03-09" in row.rule and "2026-03-02 " not in row.missing
+
+
+class TestWeeklyJob:
+    def test_the_job_prepares_running_campaigns_once_and_sends(self, session, store):
+        member = consenting_member(session, store, tier="gold")
+        _grant(session, store, member, "app")
+        plan = _plan(session, store)
+        first = push.run_week(session, store.id, now=TUESDAY_NOON)
+        second = push.run_week(session, store.id, now=TUESDAY_NOON + timedelta(minutes=15))
+        assert [r.already_prepared for r in first + second] == [False, True]
+        assert _deliveries(session, plan)[member.id].status == "sent"
+        assert session.exec(select(func.count()).select_from(Outbox)).one() == 1
+
+
+class TestPushApi:
+    def test_a_plan_for_a_segment_without_consent_is_a_problem_and_writes_nothing(self, session, client, store):
+        from store.auth.models import Role
+        from store.marketing.models import PushPlan
+        from tests.factories.auth import staff_headers
+
+        consenting_member(session, store, tier="gold", push=False)
+        campaign = create_campaign(session, store)
+        segment = segments.create(session, store.id, SegmentCreate(name="g", rules=SegmentRules(tiers=["gold"])))
+        body = {"campaign_id": campaign.id, "segment_id": segment.id, "title": "t", "body": "b"}
+        answer = client.post(
+            "/api/v1/marketing/push/plans", json=body, headers=staff_headers(session, store, Role.marketing)
+        )
+        assert answer.status_code == 400 and answer.json()["type"].endswith("push-no-consenting-members")
+        assert session.exec(select(func.count()).select_from(PushPlan)).one() == 0
