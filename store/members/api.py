@@ -81,7 +81,10 @@ def _tokens(pair: service.TokenPair) -> Tokens:
     "/sign-in/code",
     response_model=CodeSent,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={429: {"description": "Too many codes for this phone or from this address", **PROBLEM}},
+    responses={
+        404: {"description": "No such store", **PROBLEM},
+        429: {"description": "Too many codes for this phone or from this address", **PROBLEM},
+    },
 )
 def send_sign_in_code(data: CodeRequest, request: Request, session: SessionDep) -> CodeSent | JSONResponse:
     """Text a six-digit sign-in code to the phone (five minutes; one a minute, five an hour per phone, twenty
@@ -94,7 +97,14 @@ def send_sign_in_code(data: CodeRequest, request: Request, session: SessionDep) 
         return answered(request, exc)  # answered, not raised: the address's hit stays counted
 
 
-@router.post("/sign-in", response_model=Tokens, responses={400: {"description": "Wrong or expired code", **PROBLEM}})
+@router.post(
+    "/sign-in",
+    response_model=Tokens,
+    responses={
+        400: {"description": "Wrong or expired code", **PROBLEM},
+        404: {"description": "No such store", **PROBLEM},
+    },
+)
 def sign_in(data: SignIn, request: Request, session: SessionDep) -> Tokens | JSONResponse:
     """Exchange the phone and its code for member tokens; the first sign-in creates the membership (普卡)."""
     try:
