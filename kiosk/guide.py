@@ -401,10 +401,10 @@ def claim_qr(request: Request, session: SessionDep, promotion_id: int) -> HTMLRe
 def claim_hook() -> Any | None:
     """The marketing module's coupon claim for a promotion, once it is installed (``store.marketing``):
     ``kiosk_claim(session, store_id, promotion_id, request)`` returning a response. None until then."""
-    if importlib.util.find_spec(MARKETING_MODULE) is None:
-        return None
-    module = importlib.import_module(f"{MARKETING_MODULE}.kiosk")  # the hook's agreed home (docs/contracts.md)
-    return getattr(module, "kiosk_claim", None)
+    home = f"{MARKETING_MODULE}.kiosk"  # the hook's agreed home (docs/contracts.md)
+    if importlib.util.find_spec(MARKETING_MODULE) is None or importlib.util.find_spec(home) is None:
+        return None  # marketing without its kiosk hook yet: the page shows the promotion
+    return getattr(importlib.import_module(home), "kiosk_claim", None)
 
 
 @router.get("/m/claim")

@@ -22,6 +22,10 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/members/sign-in/code"): "a member asks for an SMS sign-in code; limited per phone",
     ("POST", "/api/v1/members/sign-in"): "a phone and its SMS code become member tokens; five tries per code",
     ("POST", "/api/v1/members/token/refresh"): "a refresh token (the credential itself) becomes a new pair",
+    ("GET", "/api/v1/credit/public/{code}"): "what a shopper's scan of a shop's signed credit QR shows; the code is "
+    "the credential (Ed25519-signed, forged or altered codes refused)",
+    ("POST", "/api/v1/delivery/courier/{store_id}/events"): "the courier's status callbacks, authenticated by an "
+    "HMAC signature over timestamp and body (403 before the body is read without one)",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

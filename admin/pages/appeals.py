@@ -48,7 +48,7 @@ def appeals_page(request: Request, session: SessionDep, staff: Reader) -> Respon
 
 
 @router.post("", response_class=HTMLResponse)
-def file_appeal(request: Request, session: SessionDep, staff: Tenant, form: CheckedForm) -> Response:
+def file_appeal(request: Request, session: SessionDep, form: CheckedForm, staff: Tenant) -> Response:
     """Appeal one line of the shop's score (the record it names) with the reason."""
     try:
         appeals.file(

@@ -44,6 +44,10 @@ def _reencode(data: bytes) -> bytes:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise PhotoRefused("the file is not a readable image") from exc
+    except ImportError as exc:
+        # ultralytics (the camera extra), once imported in the process, wraps Image.open and answers an
+        # unreadable file by importing an optional HEIF plugin: still an unreadable image
+        raise PhotoRefused("the file is not a readable image") from exc
     except Image.DecompressionBombWarning as exc:
         raise PhotoRefused("the image is too large to decode") from exc
     upright.thumbnail((MAX_SIDE, MAX_SIDE))

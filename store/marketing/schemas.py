@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
+from annotated_types import Ge, Le
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from store.wire import Day, Int32, Money, RowId
+from store.wire import Day, Int32, Money, NotBool, RowId
+
+Month = Annotated[int, Ge(1), Le(12), NotBool]  # bounds before the whole-number check, as store.wire's types
 
 
 class CampaignChannel(StrEnum):
@@ -152,7 +156,7 @@ class SegmentRules(BaseModel):
     min_recency_days: Int32 | None = None  # lapsed: nothing for N days or more
     categories: list[str] = Field(default_factory=list, max_length=50)  # top category among these
     shop_ids: list[RowId] = Field(default_factory=list, max_length=500)  # bought there in the last 365 days
-    birthday_month: Int32 | None = Field(default=None, ge=1, le=12)
+    birthday_month: Month | None = None
     rfm_labels: list[str] = Field(default_factory=list, max_length=11)
 
 
