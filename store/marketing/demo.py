@@ -21,7 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, select, text
+from sqlmodel import SQLModel
 
 from store.marketing import channels, push, rules, segments
 from store.marketing.models import (
@@ -123,11 +124,28 @@ def generate(ctx: Any) -> None:
     conn.execute(insert(Coupon.__table__), coupons)  # type: ignore[attr-defined]
     _bulk(conn, CouponIssue, issues)
     _bulk(conn, Redemption, redemptions)
+    _sync_sequences(session)  # the push history below adds rows through the ORM too
     sent = _weekly_push(ctx, rng, zone)
+    _sync_sequences(session)
     ctx.echo(
         f"demo: marketing  {len(campaigns)} campaigns, {len(issues):,} coupons, {len(redemptions):,} redeemed on "
         f"member sales, {sent:,} pushes over {PUSH_WEEKS} weeks"
     )
+
+
+def _sync_sequences(session: Any) -> None:
+    """On PostgreSQL, move each marketing table's id sequence past the ids written here by hand, so the next
+    row added without an id (the ORM, the API) does not collide with them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name.startswith("marketing_") and "id" in table.c and table.c.id.primary_key:
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+                )
+            )
 
 
 def _bulk(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
