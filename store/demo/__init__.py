@@ -83,9 +83,10 @@ def generate(options: DemoOptions, *, if_empty: bool = False, echo: Callable[[st
             echo=echo,
         )
         for hook in domain_modules("demo"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             hook.generate(ctx)
             session.flush()
-            echo(f"demo: {hook.__name__.split('.')[1]:<10} {time.perf_counter() - started:6.1f} s")
+            took, cpu_took = time.perf_counter() - started, time.process_time() - cpu
+            echo(f"demo: {hook.__name__.split('.')[1]:<10} {took:6.1f} s ({cpu_took:.1f} s CPU)")
     echo(f"demo: store ready, {start_on} .. {end_on}, seed {options.seed}")
     return True

@@ -49,6 +49,7 @@ from store.premises.models import Store
 TOPIC_PREFIX = "smartstore"
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/device/+/+"
 CHANNELS = ("reading", "usage", "heartbeat", "ack")
+OUTGOING = "command"  # the store's own commands to devices: the subscription hears them too; not a device's message
 FUTURE_SLACK = timedelta(minutes=2)  # device clocks run a little ahead; beyond this a time is refused
 MAX_AGE = timedelta(days=rollups.RAW_DAYS)  # older than the raw retention: refused (would be dropped at once)
 USAGE_KINDS = ("session", "interaction")
@@ -109,6 +110,12 @@ def _time(raw: object, received_at: datetime) -> datetime:
     if seconds is None or not 0 < seconds < 10**11:
         raise Rejected("invalid", "ts must be ISO 8601 or Unix seconds")
     return datetime.fromtimestamp(seconds, UTC)
+
+
+def outgoing(message: Message) -> bool:
+    """A command the store itself published (``.../device/<code>/command``): skipped, neither stored nor counted."""
+    parts = message.topic.split("/")
+    return len(parts) == 5 and parts[0] == TOPIC_PREFIX and parts[2] == "device" and parts[4] == OUTGOING
 
 
 def parse(message: Message) -> Parsed:

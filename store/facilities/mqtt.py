@@ -70,7 +70,9 @@ class Subscriber:
         self.subscribed.set()
 
     def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
-        self.queue.put(ingest.Message(message.topic, bytes(message.payload), utcnow()))
+        received = ingest.Message(message.topic, bytes(message.payload), utcnow())
+        if not ingest.outgoing(received):  # our own command to a device, heard back through the wildcard
+            self.queue.put(received)
 
     def start(self) -> None:
         self.client.connect(self.host, self.port, keepalive=30)

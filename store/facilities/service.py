@@ -284,7 +284,7 @@ def send_command(
         raise BadDevice(f"action must be one of {', '.join(COMMAND_ACTIONS)}")
     if device.kind not in (FacilityKind.power_control, FacilityKind.ip_broadcast):
         raise BadDevice(f"device {device.code} ({device.kind}) takes no commands")
-    where = topic(store.code, device.code, "command")
+    where = topic(store.code, device.code, ingest.OUTGOING)
     row = FacilityCommand(
         store_id=store.id, device_id=device_id, action=action, payload=args, topic=where, sent_by=sent_by
     )

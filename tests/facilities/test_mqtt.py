@@ -83,6 +83,8 @@ class TestSubscriber:
             reading = ingest.topic(code, "AQ-1", "reading")
             client.publish(reading, b"\xff\xfe not json", qos=1).wait_for_publish(5)
             client.publish(ingest.topic(code, "GHOST", "reading"), b'{"values": {"co2_ppm": 1}}', qos=1)
+            # the store's own command to a device comes back through the wildcard: not a device's bad message
+            client.publish(ingest.topic(code, "AQ-1", ingest.OUTGOING), b'{"action": "switch_off"}', qos=1)
             for i in range(20):
                 body = json.dumps({"values": {"co2_ppm": 600 + i}, "ts": time.time() - 30 + i})
                 client.publish(reading, body.encode(), qos=1).wait_for_publish(5)
@@ -95,6 +97,7 @@ class TestSubscriber:
 
             assert _wait(lambda: stored() == 20)
             assert _wait(lambda: subscriber.totals["bad_json"] == 1 and subscriber.totals["unknown_device"] == 1)
+            assert subscriber.totals["bad_topic"] == 0
             assert subscriber.alive()
         finally:
             subscriber.stop()
