@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
+from store import driver_sql
 from store.clock import business_day, day_bounds_utc, utcnow
 from store.premises import service as premises_service
 from store.premises.models import Shop
@@ -32,10 +33,12 @@ CHANNELS = ("offline", "online", "live")
 SOURCE = {"online": "online_mall", "live": "live_stream"}
 _MODELS = (("orders", Order), ("lines", OrderLine), ("payments", Payment), ("refunds", Refund))
 TABLES = {name: model.__table__ for name, model in _MODELS}  # type: ignore[attr-defined,union-attr]
+INSERTS = {name: insert(table) for name, table in TABLES.items()}  # built once: the driver path caches per statement
 
 
 class _Writer:
-    """Buffers rows per table and writes them with executemany in batches, parents first."""
+    """Buffers rows per table and writes them with the driver's executemany in batches, parents first (the
+    columns' own bind processors, without Core's per-row parameter building: a third of the hook's time)."""
 
     def __init__(self, session: Session) -> None:
         self.conn = session.connection()
@@ -47,9 +50,9 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        for name, table in TABLES.items():
+        for name, statement in INSERTS.items():
             if self.rows[name]:
-                self.conn.execute(insert(table), self.rows[name])
+                driver_sql.execute_many(self.conn, statement, self.rows[name])
                 self.written[name] += len(self.rows[name])
                 self.rows[name] = []
 
