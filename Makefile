@@ -55,7 +55,7 @@ test: install-dev browser
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
 test-postgres:
 	SMARTSTORE_TEST_DATABASE_URL=$(PG_URL) $(MAKE) test
