@@ -474,3 +474,23 @@ def usage(session: Session, store_id: int, since: datetime, until: datetime) -> 
         )
     ).one()
     return Usage(int(gates), int(stays), int(finds), int(paid))
+
+
+def route_goal(session: Session, store_id: int, zone: ParkingZone | None) -> str | None:
+    """The map place the route to ``zone`` ends at (the car park entrance or lift lobby), None without a map."""
+    if zone is None or not zone.map_place:
+        return None
+    kind, _, value = zone.map_place.partition(":")
+    if kind != "entrance":
+        return zone.map_place
+    from store.errors import StoreError
+    from store.wayfinding import service as wayfinding_service
+
+    try:
+        loaded = wayfinding_service.load(session, store_id)
+    except StoreError:
+        return None
+    for anchor in loaded.data.by_type.get("anchor", []):
+        if anchor["properties"].get("entrance") == value:
+            return f"anchor:{anchor['id']}"
+    return None
