@@ -254,7 +254,8 @@ def record_gate_event(
         select(ParkingGateEvent).where(ParkingGateEvent.gate_id == gate.id, ParkingGateEvent.event_key == key)
     ).first()
     if seen is not None:
-        return GateResult(seen.outcome, seen.session_id, seen.owed_fen, MESSAGES[seen.outcome])
+        outcome = GateOutcome(seen.outcome)  # read back as the column's text
+        return GateResult(outcome, seen.session_id, seen.owed_fen, MESSAGES[outcome])
     plate = plates.normalise(raw_plate)
     if not plates.is_valid(plate):
         result = GateResult(GateOutcome.invalid_plate, None, 0, MESSAGES[GateOutcome.invalid_plate])
