@@ -26,6 +26,7 @@ class DeviceKind(StrEnum):
     kiosk = "kiosk"
     camera_node = "camera_node"
     capture_box = "capture_box"
+    gate_controller = "gate_controller"  # a car park barrier's plate camera and controller (store.parking)
 
 
 class StaffUser(SQLModel, table=True):

@@ -15,10 +15,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from uuid import uuid4
 
 import paho.mqtt.client as paho
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from store.clock import utcnow
 from store.db import unit_of_work
@@ -26,6 +28,8 @@ from store.facilities import ingest
 
 log = logging.getLogger("store.facilities")
 Observer = Callable[[Counter[str]], None]  # told each batch's outcomes (metrics)
+# Stores one batch in one transaction and counts its outcomes; other domains (parking) bring their own.
+BatchStore = Callable[[Session, list[ingest.Message], datetime], Counter[str]]
 
 
 def _client(client_id: str, *, persistent: bool) -> paho.Client:
@@ -52,10 +56,14 @@ class Subscriber:
         batch: int = 500,
         linger_s: float = 0.05,
         observe: Observer | None = None,
+        store_batch: BatchStore | None = None,
     ) -> None:
         self.engine, self.host, self.port = engine, host, port
         self.batch, self.linger_s, self.observe = batch, linger_s, observe
         self.subscription = subscription
+        self.store_batch: BatchStore = store_batch or (
+            lambda session, batch, now: ingest.store_batch(session, batch, now=now)
+        )
         self.queue: queue.Queue[ingest.Message] = queue.Queue()
         self.totals: Counter[str] = Counter()
         self.subscribed = threading.Event()
@@ -113,13 +121,13 @@ class Subscriber:
         counts: Counter[str] = Counter()
         try:
             with unit_of_work(self.engine) as session:
-                counts = ingest.store_batch(session, batch, now=utcnow())
+                counts = self.store_batch(session, batch, utcnow())
         except Exception:
             log.exception("mqtt batch failed; storing its messages one by one", extra={"messages": len(batch)})
             for message in batch:
                 try:
                     with unit_of_work(self.engine) as session:
-                        counts += ingest.store_batch(session, [message], now=utcnow())
+                        counts += self.store_batch(session, [message], utcnow())
                 except Exception:
                     log.exception("mqtt message dropped", extra={"topic": message.topic[:120]})
                     counts["error"] += 1

@@ -338,3 +338,11 @@ def highest_till_seq(session: Session, terminal_id: int) -> int:
     """The highest till sequence number stored for ``terminal_id`` (0: none)."""
     found = session.exec(select(func.max(Order.till_seq)).where(Order.terminal_id == terminal_id)).one()
     return int(found or 0)
+
+
+def member_spend_on(session: Session, store_id: int, member_id: int, day: date) -> int:
+    """A member's net spend (paid minus refunded, fen) on one business day: parking's spend-based discount."""
+    query = select(func.coalesce(func.sum(col(Order.total_fen) - col(Order.refunded_fen)), 0)).where(
+        col(Order.store_id) == store_id, col(Order.member_id) == member_id, col(Order.business_on) == day
+    )
+    return int(session.exec(query).one())

@@ -1193,3 +1193,79 @@ MATRIX.update(
         ("GET", "/admin/marketing/push/deliveries"): Rule(MARKETERS, at("/admin/marketing/push/deliveries"), page=True),
     }
 )
+
+
+# --- parking (issue 14 item 4, C5): gates bound to the home store's gate controller, made in each cell ---
+
+
+def _car_park(w: World) -> None:
+    from sqlalchemy.orm import object_session
+
+    from store.parking import service as parking_service
+    from store.parking.models import Direction
+
+    session = object_session(w.home.store)
+    assert session is not None
+    if parking_service.list_gates(session, w.home.store.id):  # type: ignore[arg-type]
+        return
+    device = w.home.devices["gate_controller"]
+    parking_service.add_gate(
+        session, w.home.store.id, code="G-IN", name="入口", direction=Direction.entry, device_id=device.id
+    )
+
+
+def _gate_call(w: World) -> Call:
+    _car_park(w)
+    return Call(f"{API}/parking/gate-events", json={"gate": "G-IN", "direction": "in", "plate": "沪A12345"})
+
+
+def _parking_code(w: World) -> str:
+    from store import signed_codes
+
+    return signed_codes.sign("kiosk-car", {"s": w.home.store.id, "p": 1, "x": 1, "a": ""}, max_age=timedelta(minutes=5))
+
+
+PARKING_STAFF = who("admin", "manager", "security")
+_RULE = {
+    "free_minutes": 30,
+    "hourly_fen": 1000,
+    "daily_cap_fen": 6000,
+    "member_free_minutes": 60,
+    "spend_threshold_fen": 20000,
+    "spend_free_minutes": 120,
+    "max_discount_minutes": 180,
+    "exit_grace_minutes": 15,
+}
+MATRIX.update(
+    {
+        ("POST", f"{API}/parking/gate-events"): Rule(who("gate_controller"), _gate_call),
+        ("GET", f"{API}/parking/sessions"): Rule(PARKING_STAFF, at(f"{API}/parking/sessions")),
+        ("GET", f"{API}/parking/quote"): Rule(
+            who("admin", "manager", "security", "kiosk"), at(f"{API}/parking/quote", params={"plate": "沪A12345"})
+        ),
+        ("GET", f"{API}/parking/fee-rule"): Rule(BACK_OFFICE, at(f"{API}/parking/fee-rule")),
+        ("PUT", f"{API}/parking/fee-rule"): Rule(BACK_OFFICE, at(f"{API}/parking/fee-rule", json=_RULE)),
+        ("GET", f"{API}/parking/me/plates"): Rule(who("member"), at(f"{API}/parking/me/plates")),
+        ("POST", f"{API}/parking/me/plates"): Rule(
+            who("member"), at(f"{API}/parking/me/plates", json={"plate": "沪A12345"})
+        ),
+        ("GET", "/kiosk/parking"): public(
+            "find-my-car on the kiosk: a shopper types a plate", at("/kiosk/parking", params={"plate": "沪A12345"})
+        ),
+        ("GET", "/kiosk/parking/car"): public(
+            "a car picked from the masked near matches (signed code)", at("/kiosk/parking/car", params={"c": "x.y"})
+        ),
+        ("GET", "/kiosk/m/parking"): public(
+            "the phone page a find-my-car QR opens (signed code)",
+            lambda w: Call("/kiosk/m/parking", params={"c": _parking_code(w)}),
+        ),
+        ("POST", "/kiosk/m/parking/pay"): public(
+            "paying the fee on the phone: the signed code is the credential",
+            lambda w: Call("/kiosk/m/parking/pay", data={"c": _parking_code(w), "amount": "100", "method": "wechat"}),
+        ),
+        ("GET", "/admin/parking"): Rule(PARKING_STAFF, at("/admin/parking"), page=True),
+        ("POST", "/admin/parking/fee-rule"): Rule(
+            BACK_OFFICE, at("/admin/parking/fee-rule", data={k: str(v) for k, v in _RULE.items()}), page=True
+        ),
+    }
+)
