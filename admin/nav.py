@@ -56,6 +56,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("deliveries", N_("Deliveries"), "/admin/deliveries"),
     Section("live", N_("Live streaming"), "/admin/live"),
     Section("wayfinding", N_("Map and kiosks"), "/admin/wayfinding"),
+    Section("rentals", N_("Rentals"), "/admin/rentals"),
 )
 
 

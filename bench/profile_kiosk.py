@@ -1,0 +1,94 @@
+"""CPU cost of each kiosk page, in process (no HTTP, no threads): what a loaded machine cannot blur.
+
+    .venv/bin/python bench/profile_kiosk.py [--db-url URL] [--n 30] [--profile home|search|shop|route|floor|rentals]
+
+Builds the same store as ``bench_kiosk.py`` (demo premises + wayfinding, plus the rentals hook's stations),
+warms each page once, then requests it ``--n`` times through the ASGI app and prints CPU ms per request
+(``time.process_time``) beside wall ms. ``--profile KIND``: cProfile of that page kind, top 30 by
+cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_kiosk  # noqa: E402
+
+
+def pages(client, codes):  # type: ignore[no-untyped-def]
+    shops, floors = codes
+    rng = random.Random(7)
+    return {
+        "home": lambda: client.get("/kiosk/"),
+        "search": lambda: client.get("/kiosk/search", params={"q": rng.choice(bench_kiosk.QUERIES)}),
+        "shop": lambda: client.get(f"/kiosk/shops/{rng.choice(shops)}"),
+        "route": lambda: client.get("/kiosk/route", params={"to": f"shop:{rng.choice(shops)}"}),
+        "floor": lambda: client.get(f"/kiosk/floors/{rng.choice(floors)}"),
+        "rentals": lambda: client.get("/kiosk/rentals"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db-url", default=None)
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args()
+    if args.db_url is None:
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        args.db_url = f"sqlite:///{folder / 'kiosk.db'}"
+    bench_kiosk.build(args.db_url)
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from store import db
+    from store.app import create_app
+    from store.premises import service as premises_service
+    from store.wayfinding import service as wayfinding_service
+
+    with db.unit_of_work() as session:
+        store = premises_service.default_store(session)
+        kiosk = wayfinding_service.list_kiosks(session, store.id)[0].code  # type: ignore[arg-type]
+        shops = [s.code for s in premises_service.list_shops(session, store.id, open_on=date.today())]  # type: ignore[arg-type]
+        floors = [f.code for f in premises_service.list_floors(session, store.id)]  # type: ignore[arg-type]
+    with TestClient(create_app()) as client:
+        client.get("/kiosk/", params={"kiosk": kiosk})
+        kinds = pages(client, (shops, floors))
+        for call in kinds.values():
+            assert call().status_code < 400
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.n):
+                kinds[args.profile]()
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            return
+        for kind, call in kinds.items():
+            cpu, wall = [], []
+            for _ in range(args.n):
+                c, w = time.process_time(), time.perf_counter()
+                call()
+                cpu.append((time.process_time() - c) * 1000)
+                wall.append((time.perf_counter() - w) * 1000)
+            print(
+                f"{kind:<8} n={args.n}  CPU p50 {statistics.median(cpu):6.1f} ms  p95 {bench_kiosk._percentile(cpu, .95):6.1f}"
+                f"  wall p50 {statistics.median(wall):6.1f} ms  p95 {bench_kiosk._percentile(wall, .95):6.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
