@@ -10,10 +10,8 @@ the cookie holds a signed value (store/signed_codes.py), so a hand-made cookie c
 from __future__ import annotations
 
 import importlib.util
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from kiosk import i18n, shop_credit
+from kiosk import i18n, qr, shop_credit
 from kiosk.web import render
 from store import signed_codes
 from store.catalog import service as catalog_service
@@ -159,19 +157,9 @@ def category_of(code: str, locale: str) -> str:
     return zh if locale == "zh_CN" else en
 
 
-@lru_cache(maxsize=512)
 def qr_svg(text: str) -> Markup:
-    """A QR code as inline SVG (no image request, no inline style: the CSP allows it)."""
-    import qrcode
-    import qrcode.image.svg
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=2)
-    qr.add_data(text)
-    qr.make(fit=True)
-    out = io.BytesIO()
-    qr.make_image(image_factory=qrcode.image.svg.SvgPathImage).save(out)
-    body = out.getvalue().decode()
-    return Markup(body[body.index("<svg") :].replace("<svg ", '<svg class="qr" role="img" aria-label="QR" ', 1))
+    """A QR code as inline SVG (kiosk/qr.py: one path, fixed mask, cached)."""
+    return qr.svg(text)
 
 
 def current_promotions(session: Session, store_id: int) -> list[Promotion]:

@@ -126,8 +126,11 @@ class TestPromotions:
 
 class TestKioskBehaviour:
     def test_modules_not_installed_say_so(self, client: TestClient, mapped: MappedStore):
+        from kiosk import guide
+
         html = client.get("/kiosk/").text
-        assert 'data-tile="parking"' in html and 'data-tile="rentals"' in html and "暂未开通" in html
+        for key, url in guide.module_tiles().items():  # installed modules link, the others say so
+            assert (f'href="{url}"' in html) if url else (f'data-tile="{key}"' in html and "暂未开通" in html)
 
     def test_reset_forgets_language_and_large_text(self, client: TestClient, mapped: MappedStore):
         client.get("/kiosk/?lang=en&care=1")
