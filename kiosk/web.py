@@ -60,9 +60,9 @@ def directory_counts(session: Session, store_id: int, day: date) -> dict[int, li
     """Floor id → (category, trading shops) most common first: one GROUP BY, no shop rows loaded (the home
     page's cost was hydrating every shop to count them)."""
     rows = session.execute(
-        select(Shop.floor_id, Shop.category, func.count())
+        select(col(Shop.floor_id), col(Shop.category), func.count())
         .where(
-            Shop.store_id == store_id,
+            col(Shop.store_id) == store_id,
             col(Shop.opened_on) <= day,
             or_(col(Shop.closed_on).is_(None), col(Shop.closed_on) >= day),
         )

@@ -379,7 +379,7 @@ def station_usage(session: Session, store_id: int, start: datetime, end: datetim
     rows = []
     for s in stations:
         mine = [a for a in assets if a.station_id == s.id]
-        uses = device_uses.get(s.device_id, 0) if s.device_id is not None else rented.get(s.id, 0)
+        uses = device_uses.get(s.device_id, 0) if s.device_id is not None else rented.get(s.id or 0, 0)
         rows.append(
             StationUsage(s, len(mine), sum(a.status == AssetStatus.available for a in mine), uses)  # type: ignore[arg-type]
         )
