@@ -1,10 +1,11 @@
 """CPU cost of each kiosk page, in process (no HTTP, no threads): what a loaded machine cannot blur.
 
-    .venv/bin/python bench/profile_kiosk.py [--db-url URL] [--n 30] [--profile home|search|shop|route|floor|rentals]
+    .venv/bin/python bench/profile_kiosk.py [--db-url URL] [--n 30] [--direct] [--profile KIND]
 
 Builds the same store as ``bench_kiosk.py`` (demo premises + wayfinding, plus the rentals hook's stations),
 warms each page once, then requests it ``--n`` times through the ASGI app and prints CPU ms per request
-(``time.process_time``) beside wall ms. ``--profile KIND``: cProfile of that page kind, top 30 by
+(``time.process_time``) beside wall ms. ``--direct``: each endpoint called in this thread, no HTTP (CPU ms p50/p95
+of the page's own work). ``--profile KIND``: cProfile of that page kind, top 30 by
 cumulative time.
 """
 
@@ -39,11 +40,12 @@ def pages(client, codes):  # type: ignore[no-untyped-def]
     }
 
 
-def profile_direct(kind: str, n: int, cookie: str, shops: list[str], floors: list[str]) -> None:
-    """cProfile of one page kind, the endpoint called in this thread (the server's worker threads escape cProfile)."""
+def profile_direct(kind: str, n: int, cookie: str, shops: list[str], floors: list[str], *, timed: bool = False) -> None:
+    """cProfile of one page kind, the endpoint called in this thread (the server's worker threads escape cProfile);
+    ``timed``: no profiler, CPU ms per call p50/p95 instead."""
     from starlette.requests import Request
 
-    from kiosk import guide, rentals, web
+    from kiosk import guide, web
     from store import db
 
     rng = random.Random(7)
@@ -77,8 +79,20 @@ def profile_direct(kind: str, n: int, cookie: str, shops: list[str], floors: lis
             code = rng.choice(floors)
             web.floor(request(f"/kiosk/floors/{code}"), session, code=code)
         else:
+            from kiosk import rentals
+
             rentals.rentals_page(request("/kiosk/rentals"), session)
 
+    if timed:
+        cpu = []
+        for _ in range(n):
+            with db.unit_of_work() as session:
+                c = time.process_time()
+                once(session)
+                cpu.append((time.process_time() - c) * 1000)
+        p95 = bench_kiosk._percentile(cpu, 0.95)
+        print(f"{kind:<8} direct n={n}  CPU p50 {statistics.median(cpu):6.1f} ms  p95 {p95:6.1f}")
+        return
     profiler = cProfile.Profile()
     for _ in range(n):
         with db.unit_of_work() as session:
@@ -93,6 +107,7 @@ def main() -> None:
     parser.add_argument("--db-url", default=None)
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--direct", action="store_true", help="CPU ms of each endpoint called in this thread")
     args = parser.parse_args()
     if args.db_url is None:
         folder = ROOT / "var" / "bench"
@@ -116,10 +131,14 @@ def main() -> None:
     with TestClient(create_app()) as client:
         client.get("/kiosk/", params={"kiosk": kiosk})
         kinds = pages(client, (shops, floors))
-        for call in kinds.values():
-            assert call().status_code < 400
+        for kind, call in kinds.items():
+            assert call().status_code < 400 or kind == "rentals", kind  # rentals: a build without store.rentals
         if args.profile:
             profile_direct(args.profile, args.n, client.cookies.get("kiosk") or "", shops, floors)
+            return
+        if args.direct:
+            for kind in ("home", "search", "shop", "route", "floor"):
+                profile_direct(kind, args.n, client.cookies.get("kiosk") or "", shops, floors, timed=True)
             return
         for kind, call in kinds.items():
             cpu, wall = [], []
