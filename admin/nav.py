@@ -57,6 +57,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("live", N_("Live streaming"), "/admin/live"),
     Section("wayfinding", N_("Map and kiosks"), "/admin/wayfinding"),
     Section("parking", N_("Parking"), "/admin/parking"),
+    Section("rentals", N_("Rentals"), "/admin/rentals"),
 )
 
 

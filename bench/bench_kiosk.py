@@ -11,6 +11,8 @@ Then, in this process:
 - route: default and step-free routes from every entrance kiosk to every shop, p50/p99 (prebuilt graphs);
 - pages: a live uvicorn server on a free port and ``--kiosks`` threads, each a kiosk going home → search
   → shop → route → floor for ``--rounds`` rounds; wall-clock p50/p95 per page kind. Goal: p95 < 100 ms.
+  Beside the wall times: the server's CPU ms per request (the process's CPU less the client threads'), since
+  a loaded machine stretches wall time but not CPU.
 
 ``--quick``: 5 kiosks, 3 rounds, the first 40 shops for routes — a smoke run that checks everything works.
 """
@@ -168,6 +170,7 @@ def bench_pages(url: str, kiosks: int, rounds: int) -> None:
         floors = [f.code for f in premises_service.list_floors(session, store.id)]  # type: ignore[arg-type]
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
+    client_cpu: list[float] = []  # the load generator's own CPU (its threads share this process)
     lock = threading.Lock()
 
     def kiosk(n: int) -> None:
@@ -183,21 +186,22 @@ def bench_pages(url: str, kiosks: int, rounds: int) -> None:
                     ("route", "/kiosk/route", {"to": f"shop:{shop}", "mode": rng.choice(["default", "accessible"])}),
                     ("floor", f"/kiosk/floors/{rng.choice(floors)}", {}),
                 ):
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), time.thread_time()
                     response = client.get(path, params=params)
                     elapsed = time.perf_counter() - t
                     with lock:
                         timings[kind].append(elapsed)
+                        client_cpu.append(time.thread_time() - c)
                         if response.status_code >= 400:
                             errors.append(f"{kind} {response.status_code}")
 
     workers = [threading.Thread(target=kiosk, args=(n,)) for n in range(kiosks)]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    total = time.perf_counter() - started
+    total, cpu_total = time.perf_counter() - started, time.process_time() - cpu_started
     server.should_exit = True
     thread.join(timeout=10)
     print(
@@ -208,6 +212,12 @@ def bench_pages(url: str, kiosks: int, rounds: int) -> None:
         print(_row(f"page {kind}", values))
     every = [v for values in timings.values() for v in values]
     print(_row("page (all kinds)", every), "goal p95 < 100 ms")
+    server_cpu = cpu_total - sum(client_cpu)
+    print(
+        f"CPU: server {server_cpu * 1000 / max(1, len(every)):.1f} ms per request (process CPU less the client "
+        f"threads'), clients {sum(client_cpu) * 1000 / max(1, len(every)):.1f} ms; wall {total:.1f} s; "
+        f"per-page CPU p50/p95: bench/profile_kiosk.py"
+    )
 
 
 def main() -> None:

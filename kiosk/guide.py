@@ -3,16 +3,15 @@ shop pages, floor maps, routes drawn floor by floor with a QR to continue on the
 coupon claim QR; plus the kiosk's own plumbing (reset after idle, heartbeat, elderly mode).
 
 Every page logs which function was used on which kiosk (no shopper data) for C1. A kiosk knows which it is
-from the ``kiosk`` cookie, set once by opening any page with ``?kiosk=<code>`` when the screen is installed.
+from the ``kiosk`` cookie, set once by opening any page with ``?kiosk=<code>`` when the screen is installed;
+the cookie holds a signed value (store/signed_codes.py), so a hand-made cookie cannot fake a kiosk's heartbeat.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from kiosk import i18n
+from kiosk import i18n, qr, shop_credit
 from kiosk.web import render
 from store import signed_codes
 from store.catalog import service as catalog_service
@@ -42,6 +41,8 @@ from store.wayfinding.models import Kiosk, KioskFunction
 router = APIRouter(prefix="/kiosk", include_in_schema=False)
 KIOSK_COOKIE = "kiosk"
 CARE_COOKIE = "care"
+KIOSK_PURPOSE = "kiosk-id"
+KIOSK_COOKIE_AGE = timedelta(days=3650)
 CLAIM_PURPOSE = "kiosk-claim"
 CLAIM_TTL = timedelta(minutes=10)
 MAX_QUERY = 40
@@ -82,12 +83,29 @@ class Screen:
 def screen(request: Request, session: Session, function: KioskFunction | None) -> Screen:
     """The store, today, this kiosk (if the screen is one) and the elderly mode; logs the function used."""
     store = premises_service.default_store(session)
-    code = request.query_params.get("kiosk") or request.cookies.get(KIOSK_COOKIE) or ""
+    code = request.query_params.get("kiosk") or kiosk_of_cookie(request, store.id or 0)
     kiosk = wayfinding_service.kiosk_by_code(session, store.id or 0, code[:32]) if code else None
     if function is not None:
         wayfinding_service.log_use(session, store.id or 0, kiosk.id if kiosk else None, function)
     care = _flag(request.query_params.get("care"), request.cookies.get(CARE_COOKIE))
     return Screen(store, business_day(utcnow(), store.timezone), kiosk, care)
+
+
+def kiosk_cookie(kiosk: Kiosk) -> str:
+    """The kiosk's identity as a signed value: a cookie typed by hand (``kiosk=K1``) names no kiosk."""
+    return signed_codes.sign(KIOSK_PURPOSE, {"k": kiosk.code, "s": kiosk.store_id}, max_age=KIOSK_COOKIE_AGE)
+
+
+def kiosk_of_cookie(request: Request, store_id: int) -> str:
+    """The code of the kiosk whose signed cookie this is (of this store), or "" for none or a forged one."""
+    raw = request.cookies.get(KIOSK_COOKIE, "")
+    if not raw:
+        return ""
+    try:
+        payload = signed_codes.verify(KIOSK_PURPOSE, raw[:200])
+    except StoreError:
+        return ""
+    return str(payload.get("k", ""))[:32] if payload.get("s") == store_id else ""
 
 
 def _flag(param: str | None, cookie: str | None) -> bool:
@@ -108,7 +126,8 @@ def page(request: Request, sc: Screen, template: str, context: dict[str, Any], s
     }
     response = render(request, template, values | context, status_code=status_code)
     if request.query_params.get("kiosk") and sc.kiosk is not None:
-        response.set_cookie(KIOSK_COOKIE, sc.kiosk.code, max_age=10 * 365 * 86400, samesite="lax", httponly=True)
+        age = int(KIOSK_COOKIE_AGE.total_seconds())
+        response.set_cookie(KIOSK_COOKIE, kiosk_cookie(sc.kiosk), max_age=age, samesite="lax", httponly=True)
     if request.query_params.get("care") in ("0", "1"):
         response.set_cookie(CARE_COOKIE, request.query_params["care"], samesite="lax", httponly=True)
     return response
@@ -138,19 +157,9 @@ def category_of(code: str, locale: str) -> str:
     return zh if locale == "zh_CN" else en
 
 
-@lru_cache(maxsize=512)
 def qr_svg(text: str) -> Markup:
-    """A QR code as inline SVG (no image request, no inline style: the CSP allows it)."""
-    import qrcode
-    import qrcode.image.svg
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=2)
-    qr.add_data(text)
-    qr.make(fit=True)
-    out = io.BytesIO()
-    qr.make_image(image_factory=qrcode.image.svg.SvgPathImage).save(out)
-    body = out.getvalue().decode()
-    return Markup(body[body.index("<svg") :].replace("<svg ", '<svg class="qr" role="img" aria-label="QR" ', 1))
+    """A QR code as inline SVG (kiosk/qr.py: one path, fixed mask, cached)."""
+    return qr.svg(text)
 
 
 def current_promotions(session: Session, store_id: int) -> list[Promotion]:
@@ -244,6 +253,7 @@ def shop_page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
         "brands": brands[:12],
         "promotions": promotions,
         "category": category_of(shop.category, i18n.negotiate(request)),
+        "credit": shop_credit.current(session, sc.store.id or 0, shop.id or 0),  # issue 15: the shop's rating
         "route_url": _route_url(sc, f"shop:{shop.code}", "default"),
         "route_url_accessible": _route_url(sc, f"shop:{shop.code}", "accessible"),
     }
@@ -442,7 +452,7 @@ def reset() -> RedirectResponse:
 def beat(request: Request, session: SessionDep) -> Response:
     """The kiosk screen's heartbeat (every minute while it shows a page)."""
     store = premises_service.default_store(session)
-    code = request.cookies.get(KIOSK_COOKIE, "")[:32]
+    code = kiosk_of_cookie(request, store.id or 0)  # signed when the kiosk was opened: a typed cookie beats nothing
     kiosk = wayfinding_service.kiosk_by_code(session, store.id or 0, code) if code else None
     if kiosk is None:
         return Response(status_code=204)

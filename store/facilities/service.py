@@ -6,7 +6,7 @@ Functions take a ``Session`` and never commit (the caller's unit of work does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -424,3 +424,22 @@ def messages_since(session: Session, store_id: int, since: datetime) -> int:
             col(FacilityReading.store_id) == store_id, col(FacilityReading.measured_at) >= since
         )
     ).one()
+
+
+def usage_by_device(
+    session: Session, store_id: int, device_ids: Sequence[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Device id → usage events in ``start``..``end`` (self-service stations' usage counts, C4)."""
+    if not device_ids:
+        return {}
+    rows = session.exec(
+        select(FacilityUsage.device_id, func.count(col(FacilityUsage.id)))
+        .where(
+            col(FacilityUsage.store_id) == store_id,
+            col(FacilityUsage.device_id).in_(list(device_ids)),
+            col(FacilityUsage.started_at) >= start,
+            col(FacilityUsage.started_at) < end,
+        )
+        .group_by(col(FacilityUsage.device_id))
+    ).all()
+    return {device_id: n for device_id, n in rows}

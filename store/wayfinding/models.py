@@ -65,6 +65,7 @@ class KioskFunction(StrEnum):
     promotions = "promotions"
     coupon = "coupon"
     heartbeat = "heartbeat"
+    rentals = "rentals"  # self-service rentals (C4), logged like the guide functions
 
 
 class Kiosk(SQLModel, table=True):

@@ -552,6 +552,54 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/wayfinding/kiosks"): Rule(
         BACK_OFFICE, at("/admin/wayfinding/kiosks", data={"code": "K9", "anchor_id": "nope"}), page=True
     ),
+    # Self-service rentals (issue 14 item 5, C4): kiosks and the desk rent and return; the back office manages
+    ("GET", "/kiosk/rentals"): public(
+        "the rental stations and the rent / return form", at("/kiosk/rentals"), page=True
+    ),
+    ("POST", "/kiosk/rentals/rent"): public(
+        "rent by scanning the asset and the member code (the member code is the credential)",
+        at("/kiosk/rentals/rent", data={"asset_code": "NOPE", "member_code": "1"}),
+        page=True,
+    ),
+    ("POST", "/kiosk/rentals/return"): public(
+        "return by scanning the asset and the renter's member code",
+        at("/kiosk/rentals/return", data={"asset_code": "NOPE", "member_code": "1"}),
+        page=True,
+    ),
+    ("GET", "/kiosk/m/rentals"): public(
+        "the phone page a rental receipt's QR opens (a signed code)",
+        at("/kiosk/m/rentals", params={"c": "x.y"}),
+        page=True,
+    ),
+    ("GET", f"{API}/rentals/stations"): Rule(BACK_OFFICE, at(f"{API}/rentals/stations")),
+    ("POST", f"{API}/rentals/stations"): Rule(
+        BACK_OFFICE, at(f"{API}/rentals/stations", json={"code": "P-DESK", "name": "服务台"})
+    ),
+    ("GET", f"{API}/rentals/assets"): Rule(BACK_OFFICE, at(f"{API}/rentals/assets")),
+    ("POST", f"{API}/rentals/assets"): Rule(
+        BACK_OFFICE, at(f"{API}/rentals/assets", json={"code": "P1", "station_code": "NOPE", "kind": "umbrella"})
+    ),
+    ("POST", f"{API}/rentals/rent"): Rule(
+        who("admin", "manager", "kiosk"), at(f"{API}/rentals/rent", json={"asset_code": "NOPE", "member_code": "1"})
+    ),
+    ("POST", f"{API}/rentals/return"): Rule(
+        who("admin", "manager", "kiosk"), at(f"{API}/rentals/return", json={"asset_code": "NOPE", "member_code": "1"})
+    ),
+    ("GET", f"{API}/rentals/rentals"): Rule(BACK_OFFICE, at(f"{API}/rentals/rentals")),
+    ("GET", f"{API}/rentals/overdue"): Rule(BACK_OFFICE, at(f"{API}/rentals/overdue")),
+    ("GET", f"{API}/rentals/usage"): Rule(BACK_OFFICE, at(f"{API}/rentals/usage")),
+    ("GET", "/admin/rentals"): Rule(PATROL, at("/admin/rentals"), page=True),
+    ("GET", "/admin/rentals/list"): Rule(PATROL, at("/admin/rentals/list"), page=True),
+    ("GET", "/admin/rentals/overdue"): Rule(PATROL, at("/admin/rentals/overdue"), page=True),
+    ("POST", "/admin/rentals/stations"): Rule(
+        BACK_OFFICE, at("/admin/rentals/stations", data={"code": "P-DESK2", "name": "服务台"}), page=True
+    ),
+    ("POST", "/admin/rentals/assets"): Rule(
+        BACK_OFFICE,
+        at("/admin/rentals/assets", data={"code": "P2", "station_code": "NOPE", "kind": "umbrella"}),
+        page=True,
+    ),
+    ("POST", "/admin/rentals/return/{rental_no}"): Rule(PATROL, at("/admin/rentals/return/RNOPE", data={}), page=True),
     # Catalogue (issue 11): tills sync; managers approve price changes; the parity report is back office
     ("GET", f"{API}/catalog/sync"): Rule(who("admin", "manager", "pos_terminal"), at(f"{API}/catalog/sync")),
     ("GET", f"{API}/catalog/price"): Rule(

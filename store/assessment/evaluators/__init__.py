@@ -21,6 +21,7 @@ from store.assessment.evaluators.omni import evaluate_s7, evaluate_s8
 from store.assessment.evaluators.operations import evaluate_m2
 from store.assessment.evaluators.parking import evaluate_c5
 from store.assessment.evaluators.patrol import evaluate_f2, evaluate_f4, evaluate_m4
+from store.assessment.evaluators.rentals import evaluate_c4
 from store.assessment.evaluators.trade import evaluate_c2, evaluate_s4, evaluate_s5
 from store.assessment.evaluators.unmeasured import PENDING, not_measured
 from store.assessment.report import INDICATORS, IndicatorResult
@@ -54,6 +55,7 @@ MEASURED: dict[str, Evaluator] = {
     "S1": evaluate_s1,  # marketing (issue 16)
     "S3": evaluate_s3,  # marketing (issue 16)
     "C5": evaluate_c5,  # parking (issue 14)
+    "C4": evaluate_c4,  # rentals (issue 14)
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

@@ -15,7 +15,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "分析模块：消费与客流趋势预测、客群画像",
         "analytics module: sales and footfall forecasts, customer profiles",
     ),
-    "C4": ("设施模块：自助租借设施及归还记录", "facilities module: self-service rentals with return tracking"),
 }
 
 
