@@ -11,10 +11,6 @@ NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
 PENDING: dict[str, tuple[str, str]] = {
-    "S10": (
-        "分析模块：消费与客流趋势预测、客群画像",
-        "analytics module: sales and footfall forecasts, customer profiles",
-    ),
     "C4": ("设施模块：自助租借设施及归还记录", "facilities module: self-service rentals with return tracking"),
     "C5": ("停车模块：找车、无感支付、扫码缴费", "parking module: find-my-car, contactless and QR payment"),
 }
