@@ -112,6 +112,7 @@ def fit_predict(days: Sequence[date], values: Sequence[float], horizon: int = HO
     """Fit on ``values`` (one per day of ``days``, consecutive) and forecast the next ``horizon`` days."""
     import pandas as pd  # heavy imports: only where a model is fitted
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from threadpoolctl import threadpool_limits
 
     y = np.log1p(np.maximum(np.asarray(values, dtype=float), 0.0))
     future = [days[-1] + timedelta(days=i + 1) for i in range(horizon)]
@@ -120,8 +121,18 @@ def fit_predict(days: Sequence[date], values: Sequence[float], horizon: int = HO
     past_h, future_h = past_x[:, keep], future_x[:, keep]
     beta = np.linalg.lstsq(_design(days, past_h), y, rcond=None)[0][: len(keep)]
     adjusted = pd.Series(y - past_h @ beta, index=pd.date_range(days[0], periods=len(y), freq="D"))
-    model = ETSModel(adjusted, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON)
-    with warnings.catch_warnings():
+    model = ETSModel(
+        adjusted,
+        error="add",
+        trend="add",
+        damped_trend=True,
+        seasonal="add",
+        seasonal_periods=SEASON,
+        initialization_method="heuristic",  # initial states from the first weeks: 6x less CPU than estimating them
+    )
+    # One BLAS thread: the fit is a small optimisation, and threads only fight over the cores (10x slower on
+    # a loaded machine).
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore")  # convergence chatter on short or flat histories
         result = model.fit(disp=False, maxiter=200)
         frame = result.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level / 100)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, case, delete, exists, extract, func, insert, literal, select
+from sqlalchemy import Select, case, delete, extract, func, insert, select
 from sqlmodel import Session
 
 from store.analytics.models import MemberProfile, ProfileGroup
@@ -66,18 +66,11 @@ class Clustering:
 
 
 def profiled_members(store_id: int) -> Select[Any]:
-    """``SELECT member.id`` of the store's active members whose latest ``profiling`` decision is a grant."""
-    latest = (
-        select(func.max(_c.c.id))
-        .where(_c.c.member_id == _m.c.id, _c.c.purpose == PURPOSE)
-        .correlate(_m)
-        .scalar_subquery()
-    )
-    return select(_m.c.id).where(
-        _m.c.store_id == store_id,
-        _m.c.status == "active",
-        exists(select(literal(1)).where(_c.c.id == latest, _c.c.granted.is_(True))),
-    )
+    """``SELECT member.id`` of the store's active members whose latest ``profiling`` decision is a grant (one
+    grouped read of the consent ledger, not a correlated lookup per member)."""
+    latest = select(func.max(_c.c.id).label("id")).where(_c.c.purpose == PURPOSE).group_by(_c.c.member_id).subquery()
+    granted = select(_c.c.member_id).join(latest, latest.c.id == _c.c.id).where(_c.c.granted.is_(True))
+    return select(_m.c.id).where(_m.c.store_id == store_id, _m.c.status == "active", _m.c.id.in_(granted))
 
 
 def features(session: Session, store_id: int, today: date) -> Features:
@@ -184,6 +177,7 @@ def describe(traits: dict[str, Any], overall_spend_fen: float) -> tuple[str, str
 def cluster(session: Session, store_id: int, today: date, *, groups: int = GROUPS, seed: int = 0) -> Clustering:
     """Cluster the profiled members, describe each group and store both (replacing the previous clustering)."""
     from sklearn.cluster import KMeans  # heavy import: only where members are clustered
+    from threadpoolctl import threadpool_limits
 
     started = time.perf_counter()
     found = features(session, store_id, today)
@@ -193,7 +187,8 @@ def cluster(session: Session, store_id: int, today: date, *, groups: int = GROUP
     if count == 0:
         return Clustering([], 0, time.perf_counter() - started)
     k = max(1, min(groups, count))
-    labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(_matrix(found))
+    with threadpool_limits(1):  # a loaded server: threads only fight over the cores
+        labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(_matrix(found))
     order = np.argsort(-np.bincount(labels, minlength=k), kind="stable")  # group 1 is the biggest
     number = {int(label): rank + 1 for rank, label in enumerate(order)}
     overall = float(found.spend_fen.mean())

@@ -359,3 +359,13 @@ def forecast_summary(session: Session, store_id: int) -> tuple[int, int, datetim
     tested = [r for r in rows if r.origins and r.model_mape is not None and r.naive_mape is not None]
     beating = sum(1 for r in tested if r.model_mape < r.naive_mape)  # type: ignore[operator]
     return len(tested), beating, max((r.made_at for r in rows), default=None)
+
+
+def latest_sales_day(session: Session, store_id: int) -> date:
+    """The last business day with sales (the demo's or an import's history may stop before yesterday)."""
+    found = session.execute(select(func.max(_s.c.business_on)).where(_s.c.store_id == store_id)).scalar_one()
+    return (
+        _day(found)
+        if found is not None
+        else business_day(utcnow(), premises_service.get_store(session, store_id).timezone)
+    )

@@ -59,7 +59,10 @@ class TestFit:
         found = forecast.fit_predict(days, values, horizon=14)
         assert found.days[0] == days[-1] + timedelta(days=1) and len(found.mean) == 14
         assert all(lo <= m <= hi for lo, m, hi in zip(found.lower, found.mean, found.upper, strict=True))
-        saturday, tuesday = found.mean[found.days.index(date(2025, 12, 6))], found.mean[found.days.index(date(2025, 12, 2))]
+        saturday, tuesday = (
+            found.mean[found.days.index(date(2025, 12, 6))],
+            found.mean[found.days.index(date(2025, 12, 2))],
+        )
         assert saturday > tuesday * 1.3  # the weekly pattern is kept
 
     def test_backtest_beats_the_seasonal_naive_baseline_on_a_holiday_history(self):
