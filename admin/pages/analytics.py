@@ -39,6 +39,14 @@ def _json(value: Any) -> Markup:
     return Markup(text.replace("&", "\\u0026"))  # as the KPI page embeds its charts
 
 
+def _translator(locale: str) -> Any:
+    def translate(message: str, **values: Any) -> str:
+        text = gettext(message, locale)
+        return text % values if values else text
+
+    return translate
+
+
 def _floors(session: Any, store_id: int, locale: str) -> dict[int, str]:
     return {
         f.id: f"{f.code} {f.name if locale == 'zh_CN' else (f.name_en or f.name)}"  # type: ignore[misc]
@@ -52,7 +60,7 @@ def analysis(
 ) -> HTMLResponse:
     """Consumption and footfall of the last N days by hour, weekday, floor, category, member or not (M2)."""
     locale = negotiate(request)
-    _ = gettext(locale)
+    _ = _translator(locale)
     end = business_day(utcnow(), staff.store_timezone) - timedelta(days=1)
     start = end - timedelta(days=days - 1)
     found = service.analyse(session, staff.store_id, start, end)
@@ -60,14 +68,14 @@ def analysis(
     categories = {code: (zh if locale == "zh_CN" else en) for code, (zh, en) in CATEGORIES.items()}
     charts = {
         "an-hour": {
-            "categories": [f"{h}:00" for h, *_ in found.by_hour],
+            "categories": [f"{h}:00" for h, *_rest in found.by_hour],
             "series": [
                 {"name": _("Orders"), "kind": "bar", "values": [o for _h, o, _r, _p in found.by_hour]},
                 {"name": _("Footfall"), "kind": "line", "axis": 1, "values": [p for _h, _o, _r, p in found.by_hour]},
             ],
         },
         "an-weekday": {
-            "categories": [_(WEEKDAYS[d]) for d, *_ in found.by_weekday],
+            "categories": [_(WEEKDAYS[d]) for d, *_rest in found.by_weekday],
             "series": [
                 {"name": _("Revenue"), "kind": "bar", "values": [r / 100 for _d, r, _o, _p in found.by_weekday]},
                 {"name": _("Footfall"), "kind": "line", "axis": 1, "values": [p for _d, _r, _o, p in found.by_weekday]},
@@ -113,7 +121,7 @@ def forecast_page(
     """The stored 8-week forecast with its interval, the 调休 and holiday days, and the backtest's MAPE beside
     the seasonal-naive baseline's."""
     locale = negotiate(request)
-    _ = gettext(locale)
+    _ = _translator(locale)
     floors = _floors(session, staff.store_id, locale)
     rows = service.stored_forecasts(session, staff.store_id)
     chosen = next((r for r in rows if r.scope == scope and r.metric == metric), None)

@@ -28,15 +28,16 @@ def evaluate_s10(ctx: EvalContext) -> IndicatorResult:
     tz = premises_service.get_store(session, store_id).timezone
     tested, beating, made_at = analytics_service.forecast_summary(session, store_id)
     groups = profiles.list_groups(session, store_id)
+    today = business_day(ctx.now, tz)  # freshness: is the nightly job running now
     grouped_at = max((g.made_at for g in groups), default=None)
     facts = rules_analytics.AnalyticsFacts(
         sales_days=analytics_service.sales_days(session, store_id, period.start, period.end),
         footfall_days=analytics_service.footfall_days(session, store_id, period.start, period.end),
         forecasts_backtested=tested,
-        forecast_age_days=(period.today - business_day(made_at, tz)).days if made_at else None,
+        forecast_age_days=(today - business_day(made_at, tz)).days if made_at else None,
         profile_groups=len(groups),
         profiled_members=sum(g.members for g in groups),
-        profile_age_days=(period.today - business_day(grouped_at, tz)).days if grouped_at else None,
+        profile_age_days=(today - business_day(grouped_at, tz)).days if grouped_at else None,
     )
     days = period.days_label
     figures = [
