@@ -43,17 +43,18 @@ def main() -> None:
         transaction = connection.begin()
         session = Session(bind=connection)
         store = premises_service.list_stores(session)[0]
-        today = service.latest_sales_day(session, store.id) + timedelta(days=1)  # type: ignore[arg-type]
+        store_id = int(store.id or 0)
+        today = service.latest_sales_day(session, store_id) + timedelta(days=1)
         print(f"store {store.code}, history to {today - timedelta(days=1)}, horizon {forecast.HORIZON} days")
         started, cpu = time.perf_counter(), time.process_time()
         import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401  (import cost, once per process)
 
         print(f"import statsmodels: {time.perf_counter() - started:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
         print(f"{'series':<14}{'metric':<10}{'fit s':>8}{'cpu s':>8}{'backtest s':>12}{'MAPE':>8}{'naive':>8}  beats")
-        rows = service.refit(session, store.id, today=today, floors=not args.no_floors, origins=0)  # warm-up pass
+        rows = service.refit(session, store_id, today=today, floors=not args.no_floors, origins=0)  # warm-up pass
         for row in rows:
             days, values = service.daily_series(
-                session, store.id, row.metric, row.history_from, row.history_to, row.floor_id
+                session, store_id, row.metric, row.history_from, row.history_to, row.floor_id
             )
             started, cpu = time.perf_counter(), time.process_time()
             forecast.fit_predict(days, values)
@@ -67,10 +68,10 @@ def main() -> None:
                 f"{checked.model_mape or 0:7.1f}%{checked.naive_mape or 0:7.1f}%  {beats}"
             )
         members = session.execute(
-            select(func.count()).select_from(Member).where(Member.store_id == store.id)
+            select(func.count()).select_from(Member).where(Member.__table__.c.store_id == store_id)  # type: ignore[attr-defined]
         ).scalar_one()
         started, cpu = time.perf_counter(), time.process_time()
-        done = profiles.cluster(session, store.id, today)  # type: ignore[arg-type]
+        done = profiles.cluster(session, store_id, today)
         print(
             f"profiles: {done.members:,} of {members:,} members profiled (profiling consent), "
             f"{len(done.groups)} groups, "

@@ -357,7 +357,7 @@ def forecast_summary(session: Session, store_id: int) -> tuple[int, int, datetim
     """(stored series backtested, of them beating the seasonal-naive baseline, latest fit time)."""
     rows = stored_forecasts(session, store_id)
     tested = [r for r in rows if r.origins and r.model_mape is not None and r.naive_mape is not None]
-    beating = sum(1 for r in tested if r.model_mape < r.naive_mape)  # type: ignore[operator]
+    beating = len([r for r in tested if (r.model_mape or 0.0) < (r.naive_mape or 0.0)])
     return len(tested), beating, max((r.made_at for r in rows), default=None)
 
 
