@@ -40,6 +40,7 @@ class NavItem:
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", N_("Dashboard"), "/admin/dashboard"),
     Section("kpi", N_("KPIs"), "/admin/kpi"),
+    Section("analytics", N_("Analytics"), "/admin/analytics"),
     Section("assessment", N_("Self-assessment"), "/admin/assessment"),
     Section("premises", N_("Premises"), "/admin/premises"),
     Section("catalog", N_("Catalogue"), "/admin/catalog"),

@@ -158,6 +158,7 @@ class SegmentRules(BaseModel):
     shop_ids: list[RowId] = Field(default_factory=list, max_length=500)  # bought there in the last 365 days
     birthday_month: Month | None = None
     rfm_labels: list[str] = Field(default_factory=list, max_length=11)
+    profile_groups: list[Int32] = Field(default_factory=list, max_length=20)  # analytics consumer groups (numbers)
 
 
 class SegmentCreate(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
+from store.analytics import profiles as analytics_profiles
 from store.clock import business_day, utcnow
 from store.marketing import rules
 from store.marketing.errors import SegmentNotFound, SegmentRulesInvalid
@@ -79,6 +80,8 @@ def members_query(store_id: int, data: SegmentRules, *, today: date) -> Select[A
         query = query.where(func.coalesce(_r.c.label, "none").in_(data.rfm_labels))
     if data.birthday_month is not None:
         query = query.where(extract("month", _m.c.birthday) == data.birthday_month)
+    if data.profile_groups:  # consumer groups of the analytics module (members who consented to profiling)
+        query = query.where(_m.c.id.in_(analytics_profiles.members_in_groups(store_id, data.profile_groups)))
     if data.shop_ids:
         since = datetime.combine(today - timedelta(days=WINDOW_DAYS), datetime.min.time(), tzinfo=UTC)
         query = query.where(

@@ -312,6 +312,14 @@ MEMBERS: dict[tuple[str, str], Rule] = {
         who("pos_terminal"), at(f"{API}/members/codes/offline-snapshot")
     ),
     ("GET", "/admin/members"): Rule(who("admin", "manager", "marketing"), at("/admin/members"), page=True),
+    # Analytics (S10, M2): store-wide figures and consumer groups; not for tenants, cashiers or security
+    ("GET", "/admin/analytics"): Rule(who("admin", "manager", "marketing"), at("/admin/analytics"), page=True),
+    ("GET", "/admin/analytics/forecast"): Rule(
+        who("admin", "manager", "marketing"), at("/admin/analytics/forecast"), page=True
+    ),
+    ("GET", "/admin/analytics/profiles"): Rule(
+        who("admin", "manager", "marketing"), at("/admin/analytics/profiles"), page=True
+    ),
     ("GET", "/admin/members/tiers"): Rule(who("admin", "manager", "marketing"), at("/admin/members/tiers"), page=True),
     ("POST", "/admin/members/tiers"): Rule(
         who("admin", "manager"),

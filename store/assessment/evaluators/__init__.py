@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from store.assessment.evaluators.analytics import evaluate_s10
 from store.assessment.evaluators.bonus import evaluate_b1, evaluate_b2, evaluate_b3, evaluate_b4
 from store.assessment.evaluators.catalog import evaluate_s6
 from store.assessment.evaluators.context import EvalContext, Period
@@ -56,6 +57,7 @@ MEASURED: dict[str, Evaluator] = {
     "S3": evaluate_s3,  # marketing (issue 16)
     "C5": evaluate_c5,  # parking (issue 14)
     "C4": evaluate_c4,  # rentals (issue 14)
+    "S10": evaluate_s10,  # analytics (issue 16)
 }
 # In the catalogue's order F1..F5, S1..S10, C1..C5, M1..M4, B1..B4.
 EVALUATORS: dict[str, Evaluator] = {

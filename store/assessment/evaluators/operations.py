@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from store.analytics import service as analytics_service
 from store.assessment import rules_ops
 from store.assessment.evaluators.context import EvalContext, figure, result
 from store.assessment.report import IndicatorResult
@@ -23,6 +24,12 @@ from store.kpi import service as kpi_service
 from store.sales.schemas import Source
 
 LIVE_DAYS = 30
+UNITS = {
+    "footfall": "days",
+    "member_spending": "orders",
+    "goods_services": "categories",
+    "merchant_operations": "shops",
+}
 
 AreaCounter = Callable[[Session, int, date, date], int]  # (session, store id, first, last business day) → rows
 
@@ -42,9 +49,23 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("footfall", "客流分析", "footfall analysis", "/admin/footfall", None),  # analytics module
-    Area("member_spending", "会员消费分析", "member spending analysis", "/admin/members", None),  # analytics module
-    Area("goods_services", "商品与服务分析", "goods and services analysis", "/admin/catalog", None),  # analytics module
+    # The analytics module's page cuts footfall by hour and weekday (days with counts), member spending into
+    # members vs guests and new vs returning (member orders), goods and services by category (categories sold).
+    Area("footfall", "客流分析", "footfall analysis", "/admin/analytics", analytics_service.footfall_days),
+    Area(
+        "member_spending",
+        "会员消费分析",
+        "member spending analysis",
+        "/admin/analytics",
+        analytics_service.member_orders_analysed,
+    ),
+    Area(
+        "goods_services",
+        "商品与服务分析",
+        "goods and services analysis",
+        "/admin/analytics",
+        analytics_service.categories_analysed,
+    ),
     Area("merchant_operations", "商户经营分析", "merchant operations analysis", "/admin/kpi?by=shop", _shops_analysed),
 )
 
@@ -70,7 +91,7 @@ def evaluate_m2(ctx: EvalContext) -> IndicatorResult:
             r.zh,
             r.en,
             r.rows if r.rows is not None else "not in this build",
-            "shops" if r.key == "merchant_operations" else "rows",
+            UNITS[r.key],
             label,
             f"{r.dashboard}" if r.rows is not None else "看板未上线 / dashboard not built yet",
         )

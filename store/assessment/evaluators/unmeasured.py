@@ -11,10 +11,6 @@ NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
 PENDING: dict[str, tuple[str, str]] = {
-    "S10": (
-        "分析模块：消费与客流趋势预测、客群画像",
-        "analytics module: sales and footfall forecasts, customer profiles",
-    ),
 }
 
 
