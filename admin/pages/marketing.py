@@ -252,7 +252,7 @@ def _campaign_form(
 ) -> Response:
     promotions = [(str(p.id), p.name) for p in catalog_service.list_promotions(session, staff.store_id)]
     context = _base(
-        campaign=campaign,
+        campaign={"id": campaign.id} if campaign else None,  # not the row: a page keeps no ORM object alive
         values=values,
         errors=errors or {},
         channel_choices=[c.value for c in CampaignChannel],
@@ -409,7 +409,7 @@ def _coupon_form(
 ) -> Response:
     campaigns = [(str(c.id), c.name) for c in service.list_campaigns(session, staff.store_id, limit=500)[0]]
     context = _base(
-        coupon=coupon,
+        coupon={"id": coupon.id} if coupon else None,  # not the row: a page keeps no ORM object alive
         values=values,
         errors=errors or {},
         campaigns=campaigns,
@@ -542,7 +542,7 @@ def _segment_form(
         except StoreError as exc:
             errors = {"__all__": i18n.gettext(exc.title, i18n.negotiate(request)) + ": " + exc.message}
     context = _base(
-        segment=segment,
+        segment={"id": segment.id} if segment else None,  # not the row: a page keeps no ORM object alive
         values=values,
         errors=errors or {},
         preview=size,
