@@ -6,7 +6,8 @@ and a year of weekly pushes to the diamond members through the real push code.
   share, picked by order id): each becomes a coupon issued to that member a few days before (mini-program,
   kiosk or push) and redeemed on that order, its basket the order's total. Twice as many coupons are issued
   and never used. All set-based (one read of the orders, executemany inserts).
-- Four segments (the RFM scores they can use come from the worker's nightly job, ``jobs.nightly_rfm``).
+- Four segments, and the RFM scores of every member who bought in the last year, computed as the worker's
+  nightly job does (``jobs.nightly_rfm``) the night after the demo's last day.
 - A standing "会员周报" campaign over the last 52 weeks pushed every Monday 10:00 to the diamond members who
   consented; channel grants as a mall has them (app, subscription acceptances, official account, SMS with a
   few R replies, some none → "no lawful channel"); each week's runs, deliveries and outbox rows written in bulk
@@ -116,8 +117,11 @@ def generate(ctx: Any) -> None:
         months.append((month, ends, cid, kid))
         cid, kid, month = cid + 1, kid + 1, following
     issues, redemptions = _coupon_history(ctx, rng, months, {c["id"]: c for c in coupons})
+    per_coupon: dict[int, int] = {}
+    for issue in issues:
+        per_coupon[issue["coupon_id"]] = per_coupon.get(issue["coupon_id"], 0) + 1
     for coupon in coupons:
-        issued = sum(1 for i in issues if i["coupon_id"] == coupon["id"])
+        issued = per_coupon.get(coupon["id"], 0)
         coupon["issued_count"] = issued
         coupon["total_quantity"] = max(issued, 1) + 500
     conn.execute(insert(Campaign.__table__), campaigns)  # type: ignore[attr-defined]
@@ -127,9 +131,12 @@ def generate(ctx: Any) -> None:
     _sync_sequences(session)  # the push history below adds rows through the ORM too
     sent = _weekly_push(ctx, rng, zone)
     _sync_sequences(session)
+    # The scores the worker's nightly job keeps (jobs.nightly_rfm), as of the night after the demo's last day:
+    # the RFM segments and the segment previews read them.
+    scored = segments.compute_rfm(session, ctx.store_id, ctx.end_on + timedelta(days=1))
     ctx.echo(
         f"demo: marketing  {len(campaigns)} campaigns, {len(issues):,} coupons, {len(redemptions):,} redeemed on "
-        f"member sales, {sent:,} pushes over {PUSH_WEEKS} weeks"
+        f"member sales, {sent:,} pushes over {PUSH_WEEKS} weeks, RFM scores of {scored:,} members"
     )
 
 

@@ -85,3 +85,8 @@ class MemberLimitReached(Conflict):
 class NoConsentingMembers(InvalidInput):
     type = "push-no-consenting-members"
     title = "No member of the segment has consented to marketing push"
+
+
+class PromotionUnknown(InvalidInput):
+    type = "promotion-unknown"
+    title = "Promotion not found"

@@ -38,6 +38,9 @@ class Campaign(SQLModel, table=True):
     content_title: str = Field(default="", max_length=120)
     content_body: str = Field(default="", max_length=1000)
     cost_fen: int = Field(default=0, sa_type=BigInteger)  # fixed cost (design, screens, SMS fees), besides discounts
+    # The catalog promotion whose kiosk claim QR gives this campaign's coupon (store.marketing.kiosk); checked
+    # by the service, no foreign key (marketing_campaign is not rebuilt on SQLite for it).
+    promotion_id: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 

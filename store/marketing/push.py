@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, and_, case, cast, func, insert, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
@@ -86,58 +86,99 @@ def set_grant(session: Session, store_id: int, member_id: int, data: ChannelGran
     return row
 
 
-@dataclass
-class _Audience:
-    ids: list[int]
-    grants: dict[int, dict[str, Any]]
-    official: dict[int, int]
-    capped: set[int]
-    personal: set[int]
-    category: dict[int, str]
-
-
-def _audience(session: Session, store_id: int, plan: PushPlan, week_on: date, tz: str) -> _Audience:
-    """The consenting members of the plan's segment and what routing them needs, in a handful of set-based
-    reads (the segment as a subquery, never thousands of ids sent back as parameters)."""
+def _audience_query(session: Session, store_id: int, plan: PushPlan, week_on: date) -> Any:
+    """The plan's segment narrowed to the members who consent to marketing push, as a subquery (``id``)."""
     segment = segments.get(session, store_id, plan.segment_id)
     query = segments.consenting(segments.members_query(store_id, segments.rules_of(segment), today=week_on))
-    ids = list(session.execute(query.order_by(_m.c.id)).scalars())
-    members = set(ids)
-    in_segment = select(query.subquery().c.id)
-    grants: dict[int, dict[str, Any]] = {}
-    for grant in session.execute(
-        select(_g.c.member_id, _g.c.channel, _g.c.remaining, _g.c.opted_out).where(_g.c.store_id == store_id)
-    ):
-        if grant.member_id in members:
-            grants.setdefault(grant.member_id, {})[grant.channel] = grant
+    return query.subquery("audience")
+
+
+_DELIVERY_COLUMNS = [
+    "store_id",
+    "plan_id",
+    "member_id",
+    "week_on",
+    "personalised",
+    "scheduled_at",
+    "sent_at",
+    "channel",
+    "status",
+    "reason",
+    "body",
+]
+
+
+def _deliveries(store_id: int, plan: PushPlan, week_on: date, tz: str, at: datetime, audience: Any) -> Any:
+    """``SELECT`` of the week's delivery rows, one per consenting member of the segment, all in the database
+    (set-based: no per-member loop, no ids sent back and forth). The same rules as :func:`channels.route` and
+    :func:`rules.personalise`: the weekly cap over all plans first, then the first lawful channel in
+    ``channels.PREFERENCE`` (app; a mini-program subscription with one left; the official account under its
+    monthly quota; SMS, moved out of the quiet hours), else ``no_lawful_channel``; the personal text only for
+    members who allow profiling and have a known category, the SMS with its opt-out line."""
+    member = audience.c.id
     month_start = day_bounds_utc(week_on.replace(day=1), tz)[0]
     week_start, week_end = day_bounds_utc(week_on, tz)[0], day_bounds_utc(week_on + timedelta(days=7), tz)[0]
-    sending = (_d.c.store_id == store_id, _d.c.status.in_(("queued", "sent")))
-    official: dict[int, int] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(_d.c.member_id, func.count())
-            .where(*sending, _d.c.channel == "official_account", _d.c.scheduled_at >= month_start)
-            .group_by(_d.c.member_id)
-        ).all()
+    stamp = _d.c.scheduled_at.type
+    sending = and_(_d.c.store_id == store_id, _d.c.status.in_(("queued", "sent")), _d.c.member_id == member)
+    official = (
+        select(func.count())
+        .where(sending, _d.c.channel == "official_account", _d.c.scheduled_at >= literal(month_start, stamp))
+        .scalar_subquery()
     )
-    capped = set(
-        session.execute(
-            select(_d.c.member_id)
-            .where(*sending, _d.c.plan_id != plan.id, _d.c.scheduled_at >= week_start, _d.c.scheduled_at < week_end)
-            .group_by(_d.c.member_id)
-            .having(func.count() >= rules.WEEKLY_CAP)
-        ).scalars()
+    others = (
+        select(func.count())
+        .where(
+            sending,
+            _d.c.plan_id != plan.id,
+            _d.c.scheduled_at >= literal(week_start, stamp),
+            _d.c.scheduled_at < literal(week_end, stamp),
+        )
+        .scalar_subquery()
     )
-    category: dict[int, str] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(_r.c.member_id, _r.c.top_category).where(_r.c.store_id == store_id, _r.c.member_id.in_(in_segment))
-        ).all()
-    )
-    personal: set[int] = set()
-    if plan.personal_body:
-        allowing = segments.consenting(select(_m.c.id).where(_m.c.id.in_(in_segment)), segments.PROFILING_PURPOSE)
-        personal = set(session.execute(allowing).scalars())
-    return _Audience(ids, grants, official, capped, personal, category)
+    grants = {ch: _g.alias(f"g_{ch}") for ch in channels.PREFERENCE}
+    joined = audience
+    for channel, grant in grants.items():
+        usable = [grant.c.member_id == member, grant.c.channel == channel, grant.c.opted_out.is_(False)]
+        if channel == "miniprogram":
+            usable.append(grant.c.remaining > 0)
+        joined = joined.outerjoin(grant, and_(*usable))
+    rfm = _r.alias("rfm")
+    joined = joined.outerjoin(rfm, and_(rfm.c.member_id == member, rfm.c.store_id == store_id))
+    lawful = {
+        "app": grants["app"].c.member_id.is_not(None),
+        "miniprogram": grants["miniprogram"].c.member_id.is_not(None),
+        "official_account": and_(
+            grants["official_account"].c.member_id.is_not(None), official < rules.OFFICIAL_ACCOUNT_MONTHLY
+        ),
+        "sms": grants["sms"].c.member_id.is_not(None),
+    }
+    capped = others >= rules.WEEKLY_CAP
+    channel = case((capped, literal("")), *[(lawful[ch], literal(ch)) for ch in channels.PREFERENCE], else_=literal(""))
+    category = func.coalesce(rfm.c.top_category, "")
+    allowing = segments.consenting(select(_m.c.id).where(_m.c.store_id == store_id), segments.PROFILING_PURPOSE)
+    personal = and_(literal(bool(plan.personal_body)), member.in_(allowing), category != "")
+    text = case((personal, func.replace(literal(plan.personal_body), "{category}", category)), else_=literal(plan.body))
+    sms_text = cast(text, String) + literal(" " + rules.SMS_OPT_OUT)
+    skipped = or_(capped, channel == "")
+    return select(
+        literal(store_id),
+        literal(plan.id),
+        member,
+        literal(week_on),
+        case((personal, literal(True)), else_=literal(False)),
+        case((channel == "sms", literal(rules.sms_allowed_at(at, tz), stamp)), else_=literal(at, stamp)),
+        cast(null(), stamp),
+        channel,
+        case((skipped, literal("skipped")), else_=literal("queued")),
+        case(
+            (capped, literal("frequency_cap")), (channel == "", literal(channels.NO_LAWFUL_CHANNEL)), else_=literal("")
+        ),
+        case(
+            (skipped, literal("")),
+            (channel == "sms", func.substr(sms_text, 1, 400)),
+            else_=func.substr(text, 1, 400),
+        ),
+    ).select_from(joined)
 
 
 def prepare_week(
@@ -151,10 +192,11 @@ def prepare_week(
     if done is not None:
         return _week_run(session, done, already=True)
     tz = premises_service.get_store(session, store_id).timezone
-    audience = _audience(session, store_id, plan, week_on, tz)
-    if not audience.ids:
+    audience = _audience_query(session, store_id, plan, week_on)
+    size = session.execute(select(func.count()).select_from(audience)).scalar_one()
+    if not size:
         raise NoConsentingMembers("no member of the push's segment consents to marketing push: nothing queued")
-    run = PushRun(store_id=store_id, plan_id=plan.id, week_on=week_on, segment_size=len(audience.ids))  # type: ignore[arg-type]
+    run = PushRun(store_id=store_id, plan_id=plan.id, week_on=week_on, segment_size=int(size))  # type: ignore[arg-type]
     try:
         with session.begin_nested():
             session.add(run)
@@ -163,39 +205,16 @@ def prepare_week(
         done = session.exec(sm_select(PushRun).where(PushRun.plan_id == plan.id, PushRun.week_on == week_on)).one()
         return _week_run(session, done, already=True)
     at = max(rules.scheduled_at(week_on, plan.weekday, plan.send_hour, tz), now)
-    rows = []
-    for member_id in audience.ids:
-        body, personalised = rules.personalise(
-            plan.body,
-            plan.personal_body,
-            allowed=member_id in audience.personal,
-            category=audience.category.get(member_id, ""),
-        )
-        row: dict[str, Any] = {
-            "store_id": store_id,
-            "plan_id": plan.id,
-            "member_id": member_id,
-            "week_on": week_on,
-            "personalised": personalised,
-            "scheduled_at": at,
-            "sent_at": None,
-        }
-        picked = channels.route(
-            audience.grants.get(member_id, {}), official_this_month=audience.official.get(member_id, 0), at=at, tz=tz
-        )
-        if member_id in audience.capped:
-            row.update(channel="", status="skipped", reason="frequency_cap", body="")
-        elif picked is None:
-            row.update(channel="", status="skipped", reason=channels.NO_LAWFUL_CHANNEL, body="")
-        else:
-            channel, when = picked
-            row.update(channel=channel, status="queued", reason="", body=channels.with_opt_out(channel, body)[:400])
-            row["scheduled_at"] = when
-        rows.append(row)
-    for i in range(0, len(rows), 20_000):
-        session.execute(insert(_d), rows[i : i + 20_000])
-    run.queued = sum(1 for r in rows if r["status"] == "queued")
-    run.skipped = len(rows) - run.queued
+    session.execute(insert(_d).from_select(_DELIVERY_COLUMNS, _deliveries(store_id, plan, week_on, tz, at, audience)))
+    counted = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(_d.c.status, func.count())
+            .where(_d.c.plan_id == plan.id, _d.c.week_on == week_on)
+            .group_by(_d.c.status)
+        ).all()
+    )
+    run.queued = int(counted.get("queued", 0))
+    run.skipped = int(counted.get("skipped", 0))
     session.add(run)
     session.flush()
     return _week_run(session, run, already=False)

@@ -45,6 +45,7 @@ class CampaignCreate(BaseModel):
     content_title: str = Field(default="", max_length=120)
     content_body: str = Field(default="", max_length=1000)
     cost_fen: Money = 0
+    promotion_id: RowId | None = None  # the catalog promotion whose kiosk claim QR gives this campaign's coupon
 
 
 class CampaignRead(BaseModel):
@@ -59,6 +60,7 @@ class CampaignRead(BaseModel):
     content_title: str
     content_body: str
     cost_fen: int
+    promotion_id: int | None = None
 
 
 class CouponCreate(BaseModel):

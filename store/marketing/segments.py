@@ -128,6 +128,20 @@ def create(session: Session, store_id: int, data: SegmentCreate) -> Segment:
     return row
 
 
+def update(session: Session, store_id: int, segment_id: int, data: SegmentCreate) -> Segment:
+    """Rename a segment or change its rules (checked as a new one's); the push plans using it follow."""
+    row = get(session, store_id, segment_id)
+    _check(data.rules)
+    row.name, row.rules = data.name.strip(), data.rules.model_dump(exclude_defaults=True)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise SegmentRulesInvalid(f"a segment named {data.name!r} exists already") from None
+    return row
+
+
 def get(session: Session, store_id: int, segment_id: int) -> Segment:
     return get_in_store(session, Segment, segment_id, store_id=store_id, not_found=SegmentNotFound, label="segment")
 

@@ -16,6 +16,7 @@ from sqlalchemy import Integer, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store.catalog import service as catalog_service
 from store.clock import business_day, utcnow
 from store.errors import InvalidInput
 from store.marketing import rules
@@ -30,6 +31,7 @@ from store.marketing.errors import (
     CouponSoldOut,
     CouponUnknown,
     MemberLimitReached,
+    PromotionUnknown,
     WrongCategory,
     WrongShop,
 )
@@ -50,25 +52,46 @@ def new_code() -> str:
 # --- campaigns -------------------------------------------------------------------------------------------
 
 
-def create_campaign(session: Session, store_id: int, data: CampaignCreate) -> Campaign:
-    """A campaign; one that ends before it starts, or names another store's shop, is refused."""
+def _check_campaign(session: Session, store_id: int, data: CampaignCreate) -> None:
     if data.ends_on < data.starts_on:
         raise CampaignDatesInvalid(f"the campaign ends ({data.ends_on}) before it starts ({data.starts_on})")
+    if data.cost_fen < 0:
+        raise InvalidInput("a campaign's cost cannot be negative")
     for shop_id in set(data.shop_ids):
         premises_service.get_shop(session, store_id, shop_id)
-    row = Campaign(
-        store_id=store_id,
-        name=data.name.strip(),
-        starts_on=data.starts_on,
-        ends_on=data.ends_on,
-        shop_ids=sorted(set(data.shop_ids)),
-        channels=sorted({c.value for c in data.channels}),
-        content_title=data.content_title,
-        content_body=data.content_body,
-        cost_fen=data.cost_fen,
-    )
-    if row.cost_fen < 0:
-        raise InvalidInput("a campaign's cost cannot be negative")
+    if data.promotion_id is not None and not any(
+        p.id == data.promotion_id for p in catalog_service.list_promotions(session, store_id, limit=1000)
+    ):
+        raise PromotionUnknown(f"the store has no promotion {data.promotion_id}")
+
+
+def _apply_campaign(row: Campaign, data: CampaignCreate) -> None:
+    row.name = data.name.strip()
+    row.starts_on = data.starts_on
+    row.ends_on = data.ends_on
+    row.shop_ids = sorted(set(data.shop_ids))
+    row.channels = sorted({c.value for c in data.channels})
+    row.content_title = data.content_title
+    row.content_body = data.content_body
+    row.cost_fen = data.cost_fen
+    row.promotion_id = data.promotion_id
+
+
+def create_campaign(session: Session, store_id: int, data: CampaignCreate) -> Campaign:
+    """A campaign; one that ends before it starts, or names another store's shop or promotion, is refused."""
+    _check_campaign(session, store_id, data)
+    row = Campaign(store_id=store_id, name="", starts_on=data.starts_on, ends_on=data.ends_on)
+    _apply_campaign(row, data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_campaign(session: Session, store_id: int, campaign_id: int, data: CampaignCreate) -> Campaign:
+    """Edit a campaign with the same checks as a new one; refused changes write nothing."""
+    row = get_campaign(session, store_id, campaign_id)
+    _check_campaign(session, store_id, data)
+    _apply_campaign(row, data)
     session.add(row)
     session.flush()
     return row
@@ -113,29 +136,58 @@ def _check_coupon(data: CouponCreate) -> None:
         raise CouponInvalid("a percent-off coupon takes 1–90 % off")
 
 
-def create_coupon(session: Session, store_id: int, data: CouponCreate) -> Coupon:
+def _coupon_campaign(session: Session, store_id: int, data: CouponCreate) -> Campaign:
     _check_coupon(data)
     campaign = get_campaign(session, store_id, data.campaign_id)
     for shop_id in set(data.shop_ids):
         premises_service.get_shop(session, store_id, shop_id)
     if campaign.shop_ids and not set(data.shop_ids) <= set(campaign.shop_ids):
         raise CouponInvalid("a coupon's shops must be among its campaign's shops")
+    return campaign
+
+
+def _apply_coupon(row: Coupon, campaign: Campaign, data: CouponCreate) -> None:
+    row.campaign_id = campaign.id  # type: ignore[assignment]
+    row.name = data.name.strip()
+    row.kind = data.kind.value
+    row.amount_off_fen = data.amount_off_fen if data.kind == "amount" else 0
+    row.percent_off = data.percent_off if data.kind == "percent" else 0
+    row.cap_fen = data.cap_fen if data.kind == "percent" else 0
+    row.threshold_fen = data.threshold_fen
+    row.per_member_limit = data.per_member_limit
+    row.total_quantity = data.total_quantity
+    row.shop_ids = sorted(set(data.shop_ids) or set(campaign.shop_ids))
+    row.categories = sorted({c.strip() for c in data.categories if c.strip()})
+    row.valid_from = data.valid_from
+    row.valid_until = data.valid_until
+
+
+def create_coupon(session: Session, store_id: int, data: CouponCreate) -> Coupon:
+    campaign = _coupon_campaign(session, store_id, data)
     row = Coupon(
         store_id=store_id,
         campaign_id=campaign.id,  # type: ignore[arg-type]
-        name=data.name.strip(),
+        name="",
         kind=data.kind.value,
-        amount_off_fen=data.amount_off_fen if data.kind == "amount" else 0,
-        percent_off=data.percent_off if data.kind == "percent" else 0,
-        cap_fen=data.cap_fen if data.kind == "percent" else 0,
-        threshold_fen=data.threshold_fen,
-        per_member_limit=data.per_member_limit,
-        total_quantity=data.total_quantity,
-        shop_ids=sorted(set(data.shop_ids) or set(campaign.shop_ids)),
-        categories=sorted({c.strip() for c in data.categories if c.strip()}),
         valid_from=data.valid_from,
         valid_until=data.valid_until,
     )
+    _apply_coupon(row, campaign, data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_coupon(session: Session, store_id: int, coupon_id: int, data: CouponCreate) -> Coupon:
+    """Edit a coupon: its quantity never below what is already issued, and it stays in its campaign once
+    issued (the issued coupons are attributed to that campaign)."""
+    row = get_coupon(session, store_id, coupon_id)
+    campaign = _coupon_campaign(session, store_id, data)
+    if data.total_quantity < row.issued_count:
+        raise CouponInvalid(f"{row.issued_count} coupons are already issued: the total cannot be lower")
+    if row.issued_count and campaign.id != row.campaign_id:
+        raise CouponInvalid("issued coupons stay with their campaign")
+    _apply_coupon(row, campaign, data)
     session.add(row)
     session.flush()
     return row
@@ -205,6 +257,39 @@ def claim(
         raise MemberLimitReached("the member is already claiming this coupon") from None
     session.refresh(coupon)
     return row
+
+
+@dataclass
+class KioskOffer:
+    """What a kiosk claim QR of a promotion offers now: the coupon of a campaign linked to the promotion and
+    whether it can be claimed (``open``), or why not (``none``, ``not-started``, ``ended``, ``sold-out``)."""
+
+    state: str
+    coupon: Coupon | None = None
+    campaign: Campaign | None = None
+
+
+def kiosk_offer(session: Session, store_id: int, promotion_id: int, now: datetime) -> KioskOffer:
+    """The coupon a kiosk claim of ``promotion_id`` gives at ``now``: the first one valid and not sold out
+    among the coupons of campaigns linked to the promotion; otherwise the reason none can be claimed."""
+    rows = session.exec(
+        select(Coupon, Campaign)
+        .join(Campaign, col(Campaign.id) == Coupon.campaign_id)
+        .where(Campaign.store_id == store_id, Campaign.promotion_id == promotion_id)
+        .order_by(col(Coupon.valid_from), col(Coupon.id))
+    ).all()
+    if not rows:
+        return KioskOffer("none")
+    current = [(c, k) for c, k in rows if c.valid_from <= now < c.valid_until]
+    for coupon, campaign in current:
+        if coupon.issued_count < coupon.total_quantity:
+            return KioskOffer("open", coupon, campaign)
+    if current:
+        return KioskOffer("sold-out", *current[0])
+    upcoming = [(c, k) for c, k in rows if c.valid_from > now]
+    if upcoming:
+        return KioskOffer("not-started", *upcoming[0])
+    return KioskOffer("ended", *rows[-1])
 
 
 def my_coupons(session: Session, store_id: int, member_id: int) -> list[CouponIssue]:

@@ -140,6 +140,82 @@ class TestClaimPromotion:
         mobile.screenshot(path=str(SHOTS / "phone-claim-390x844.png"), full_page=True)
         phone.close()
 
+    def test_a_member_claims_the_promotions_coupon_on_the_phone(self, browser, mapped: LiveServer):
+        """The shopper taps claim on the kiosk, opens the QR's link on the phone (390×844), signs in with the SMS
+        code and claims the coupon of the campaign linked to the promotion (store.marketing.kiosk)."""
+        from playwright.sync_api import expect
+        from sqlmodel import col, select
+
+        from store.catalog.models import Promotion
+        from store.marketing import service as marketing_service
+        from store.marketing.schemas import CampaignCreate, CouponCreate
+        from store.members.models import SmsOutbox
+
+        with db.unit_of_work() as session:
+            store = premises_service.default_store(session)
+            promotion = session.exec(select(Promotion).where(Promotion.name == "金秋美妆节 全场八折")).one()
+            now = utcnow()
+            campaign = marketing_service.create_campaign(
+                session,
+                store.id,  # type: ignore[arg-type]
+                CampaignCreate(
+                    name="金秋美妆节 领券",
+                    starts_on=now.date() - timedelta(days=1),
+                    ends_on=now.date() + timedelta(days=7),
+                    channels=["kiosk"],  # type: ignore[list-item]
+                    promotion_id=promotion.id,
+                ),
+            )
+            marketing_service.create_coupon(
+                session,
+                store.id,  # type: ignore[arg-type]
+                CouponCreate(  # type: ignore[call-arg]
+                    campaign_id=campaign.id,  # type: ignore[arg-type]
+                    name="美妆满200减30",
+                    kind="amount",  # type: ignore[arg-type]
+                    amount_off_fen=3_000,
+                    threshold_fen=20_000,
+                    total_quantity=50,
+                    valid_from=now - timedelta(hours=1),
+                    valid_until=now + timedelta(days=7),
+                ),
+            )
+        context, page = kiosk_page(browser, mapped)
+        page.goto(mapped.url + "/kiosk/promotions")
+        page.locator(".promo-card", has_text="金秋美妆节").first.click()
+        page.wait_for_url("**/claim")
+        link = page.locator(".phone-link").get_attribute("href")
+        context.close()
+        phone = browser.new_context(**PHONE)
+        mobile = phone.new_page()
+        mobile.set_default_timeout(15_000)
+        mobile.goto(mapped.url + link)
+        assert "满 ¥200 减 ¥30" in mobile.locator(".coupon-deal").inner_text()
+        assert no_horizontal_overflow(mobile)
+        mobile.screenshot(path=str(SHOTS / "phone-coupon-claim-390x844.png"), full_page=True)
+        mobile.locator("#phone").fill("1380013")
+        mobile.locator("#send-code").click()
+        assert "11 位手机号" in mobile.locator("#claim-status").inner_text()
+        mobile.screenshot(path=str(SHOTS / "phone-coupon-claim-bad-phone-390x844.png"), full_page=True)
+        mobile.locator("#phone").fill("13800138123")
+        mobile.locator("#send-code").click()
+        expect(mobile.locator("#claim-status")).to_contain_text("验证码已")
+        with db.unit_of_work() as session:
+            body = session.exec(select(SmsOutbox.body).order_by(col(SmsOutbox.id).desc())).first()
+        mobile.locator("#code").fill(body.split("验证码是 ")[1][:6])  # type: ignore[union-attr]
+        mobile.screenshot(path=str(SHOTS / "phone-coupon-claim-code-390x844.png"), full_page=True)
+        mobile.locator("#claim-button").click()
+        mobile.locator("#claimed").wait_for(state="visible")
+        assert mobile.locator("#coupon-code").inner_text().startswith("C")
+        assert "领取成功" in mobile.locator("#claim-status").inner_text()
+        mobile.screenshot(path=str(SHOTS / "phone-coupon-claimed-390x844.png"), full_page=True)
+        mobile.goto(mapped.url + link)  # again, still signed in: the per-member limit refuses a second one
+        assert "已登录会员" in mobile.locator("#signed-in").inner_text()
+        mobile.locator("#claim-button").click()
+        expect(mobile.locator("#claim-status")).to_contain_text("限领")
+        mobile.screenshot(path=str(SHOTS / "phone-coupon-claim-limit-390x844.png"), full_page=True)
+        phone.close()
+
 
 class TestKioskBehaviour:
     def test_idle_warning_can_be_extended_then_the_kiosk_resets_to_chinese(self, browser, mapped: LiveServer):

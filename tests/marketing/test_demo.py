@@ -35,3 +35,28 @@ def test_redemptions_match_sales_and_every_week_has_a_push(session):
     assert len(session.exec(select(Campaign)).all()) >= 4
     weeks = push.weeks(session, ctx.store_id, ctx.end_on - timedelta(weeks=51), ctx.end_on)
     assert len(weeks) == 52 and all(w.sent > 0 for w in weeks)
+
+
+def test_the_demo_computes_rfm_and_keeps_coupon_counts(session):
+    from sqlmodel import func
+
+    from store.marketing import segments
+    from store.marketing.models import RfmScore
+    from store.marketing.schemas import SegmentRules
+
+    ctx = run_demo(session, scale=0.005, days=120, with_footfall=False)
+    demo.generate(ctx)
+    session.flush()
+    assert segments.rfm_computed_on(session, ctx.store_id) == ctx.end_on + timedelta(days=1)
+    since = ctx.end_on + timedelta(days=1) - timedelta(days=365)
+    buyers = session.exec(
+        select(func.count(func.distinct(Order.member_id))).where(
+            Order.store_id == ctx.store_id, Order.member_id.is_not(None), Order.business_on >= since
+        )
+    ).one()
+    assert buyers > 0 and len(session.exec(select(RfmScore)).all()) == buyers
+    champions = segments.preview(session, ctx.store_id, SegmentRules(rfm_labels=["champions"]), today=ctx.end_on)
+    assert champions.size > 0
+    for coupon in session.exec(select(Coupon)).all():
+        held = session.exec(select(func.count()).where(CouponIssue.coupon_id == coupon.id)).one()
+        assert coupon.issued_count == held <= coupon.total_quantity

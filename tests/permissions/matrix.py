@@ -1139,6 +1139,20 @@ def _mk_json(path: str, body: Callable[[World, dict[str, Any]], Any]) -> Callabl
     return build
 
 
+def _mk_coupon_form(campaign_id: int) -> dict[str, str]:
+    today = utcnow().date()
+    return {
+        "campaign_id": str(campaign_id),
+        "name": "满200减30",
+        "kind": "amount",
+        "amount_off": "30",
+        "threshold": "200",
+        "total_quantity": "10",
+        "valid_from": today.isoformat(),
+        "valid_until": (today + timedelta(days=10)).isoformat(),
+    }
+
+
 MATRIX.update(
     {
         ("GET", f"{API}/capture/config"): Rule(who("capture_box"), at(f"{API}/capture/config")),
@@ -1247,6 +1261,57 @@ MATRIX.update(
         ),
         ("GET", "/admin/marketing/push"): Rule(MARKETERS, at("/admin/marketing/push"), page=True),
         ("GET", "/admin/marketing/push/deliveries"): Rule(MARKETERS, at("/admin/marketing/push/deliveries"), page=True),
+        ("GET", "/admin/marketing/campaigns/new"): Rule(MARKETERS, at("/admin/marketing/campaigns/new"), page=True),
+        ("POST", "/admin/marketing/campaigns/new"): Rule(
+            MARKETERS,
+            at(
+                "/admin/marketing/campaigns/new",
+                data={"name": "春季", "starts_on": "2026-03-01", "ends_on": "2026-03-31"},
+            ),
+            page=True,
+        ),
+        ("GET", "/admin/marketing/campaigns/{campaign_id}/edit"): Rule(
+            MARKETERS, _mk_call("/admin/marketing/campaigns/{campaign}/edit", key="campaign"), page=True
+        ),
+        ("POST", "/admin/marketing/campaigns/{campaign_id}/edit"): Rule(
+            MARKETERS,
+            lambda w: Call(
+                "/admin/marketing/campaigns/{campaign}/edit".format(**_marketing(w)),
+                data={"name": "春季", "starts_on": "2026-03-01", "ends_on": "2026-03-31"},
+            ),
+            page=True,
+        ),
+        ("GET", "/admin/marketing/coupons/new"): Rule(MARKETERS, at("/admin/marketing/coupons/new"), page=True),
+        ("POST", "/admin/marketing/coupons/new"): Rule(
+            MARKETERS,
+            lambda w: Call("/admin/marketing/coupons/new", data=_mk_coupon_form(_marketing(w)["campaign"])),
+            page=True,
+        ),
+        ("GET", "/admin/marketing/coupons/{coupon_id}/edit"): Rule(
+            MARKETERS, _mk_call("/admin/marketing/coupons/{coupon}/edit", key="coupon"), page=True
+        ),
+        ("POST", "/admin/marketing/coupons/{coupon_id}/edit"): Rule(
+            MARKETERS,
+            lambda w: (
+                lambda f: Call(f"/admin/marketing/coupons/{f['coupon']}/edit", data=_mk_coupon_form(f["campaign"]))
+            )(_marketing(w)),
+            page=True,
+        ),
+        ("GET", "/admin/marketing/segments/new"): Rule(MARKETERS, at("/admin/marketing/segments/new"), page=True),
+        ("POST", "/admin/marketing/segments/new"): Rule(
+            MARKETERS, at("/admin/marketing/segments/new", data={"tiers": "gold", "action": "preview"}), page=True
+        ),
+        ("GET", "/admin/marketing/segments/{segment_id}/edit"): Rule(
+            MARKETERS, _mk_call("/admin/marketing/segments/{segment}/edit", key="segment"), page=True
+        ),
+        ("POST", "/admin/marketing/segments/{segment_id}/edit"): Rule(
+            MARKETERS,
+            lambda w: Call(
+                "/admin/marketing/segments/{segment}/edit".format(**_marketing(w)),
+                data={"name": "m", "tiers": "gold", "action": "save"},
+            ),
+            page=True,
+        ),
     }
 )
 
