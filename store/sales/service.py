@@ -308,6 +308,24 @@ def attach_member(session: Session, store_id: int, order_no: str, member_id: int
     return order
 
 
+_SKU = sa_table("catalog_sku", sa_column("store_id"), sa_column("shop_id"), sa_column("code"))
+
+
+def catalogue_shops(session: Session, store_id: int, codes: set[str]) -> tuple[dict[str, int], bool]:
+    """(the shop of each of ``codes`` in the store's catalogue, whether the store has a catalogue at all).
+
+    The tills' SKU check (``ingest``); read as a table name, since store.catalog imports this domain. The
+    second query runs only when some code is missing: a store that never loaded a catalogue checks nothing."""
+    found: dict[str, int] = {}
+    if codes:
+        query = select(_SKU.c.code, _SKU.c.shop_id).where(_SKU.c.store_id == store_id, _SKU.c.code.in_(sorted(codes)))
+        found = {str(code): int(shop) for code, shop in session.execute(query)}
+    if len(found) == len(codes):
+        return found, True
+    any_sku = session.execute(select(_SKU.c.code).where(_SKU.c.store_id == store_id).limit(1)).first()
+    return found, any_sku is not None
+
+
 def ensure_member(session: Session, store_id: int, member_id: int | None) -> None:
     """Refuse a sale naming a member id that is not a member of this store (the key would refuse it too,
     with a 500 instead of a worded 400)."""

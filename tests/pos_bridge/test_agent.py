@@ -69,6 +69,17 @@ class TestDeadLetters:
         with pytest.raises(TillError, match="shift is closed"):
             agent.till.sell([CartLine("SKU-1", 1)], method="cash")
 
+    def test_a_sale_for_an_unknown_sku_is_dead_lettered_and_the_rest_land(self, agent, session):
+        agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+        first = agent.outbox.sale("T1-000001").payload
+        line = {**first["lines"][0], "sku": "GONE-9"}
+        bad = agent.outbox.add_sale({**first, "order_no": "T1-GONE", "lines": [line]})
+        agent.till.sell([CartLine("SKU-2", 1)], method="cash")
+        _drain(agent)
+        assert [o.till_seq for o in _server_orders(session, agent.device)] == [1, 3]
+        (dead,) = agent.outbox.entries("dead")
+        assert dead.id == bad.id and dead.last_error.startswith("422") and "GONE-9" in dead.last_error
+
     def test_the_store_shows_the_missing_sale_while_it_is_dead(self, agent, session):
         from store.pos.models import PosSequenceGap
 
