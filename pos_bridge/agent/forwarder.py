@@ -23,6 +23,24 @@ from store.pos.schemas import HeartbeatIn
 
 log = logging.getLogger("pos_bridge.agent")
 RETRY_TYPES = ("idempotency-in-progress", "database-busy", "database-unavailable")
+# What the supervisor's page shows first for the store's refusals it knows (the store's own words follow).
+REFUSALS_ZH = {
+    "unknown-sku": "商品编码不是本店目录中的商品",
+    "order-does-not-add-up": "金额对不上",
+    "order-number-taken": "单号已被使用",
+    "till-sequence-taken": "序号已被另一笔销售使用",
+    "wrong-shop": "本收银台不能为该店铺记账",
+    "unknown-member": "会员不存在",
+    "shop-closed": "店铺当天不营业",
+}
+
+
+def refusal(status: int, problem: dict[str, Any]) -> str:
+    """The dead letter's reason: status, the Chinese words for the problem type if known, the store's detail."""
+    slug = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    zh = REFUSALS_ZH.get(slug)
+    words = f"{problem.get('title', '')}: {problem.get('detail', '')}"
+    return f"{status} {zh} · {words}" if zh else f"{status} {words}"
 
 
 class Forwarder:
@@ -119,7 +137,7 @@ class Forwarder:
             if any(str(problem.get("type", "")).endswith(kind) for kind in RETRY_TYPES) or status >= 500:
                 retry.append(entry.id)
                 continue
-            self.outbox.mark_dead(entry.id, f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
+            self.outbox.mark_dead(entry.id, refusal(status, problem))
         if sent:
             self.outbox.mark_sent(sent)
         if retry:

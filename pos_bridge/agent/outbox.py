@@ -6,7 +6,8 @@ sequence number in the same transaction that queues it; the receipt prints only 
 
 Entries leave the queue in ``id`` order. ``state``: ``queued`` (waiting or retrying with backoff),
 ``sent`` (the server answered with the order), ``dead`` (the server refused it: a supervisor fixes the
-payload and resends it; the entries behind it never wait for it).
+payload and resends it; the entries behind it never wait for it), ``discarded`` (a supervisor gave a dead one
+up, with a reason kept in ``last_error``; its number stays a missing sale on the store, the audit trail).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS entry (
     idem_key TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL,
     extra TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dead')),
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dead', 'discarded')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try_at REAL NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
@@ -95,7 +96,28 @@ class Outbox:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._upgrade()
         self._db.executescript(SCHEMA)
+
+    def _upgrade(self) -> None:
+        """An outbox file from before ``discarded`` existed: its entry table rebuilt with the new check."""
+        row = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entry'").fetchone()
+        if row is None or "'discarded'" in row[0]:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("ALTER TABLE entry RENAME TO entry_old")
+            self._db.execute("DROP INDEX IF EXISTS ix_entry_state")
+            self._db.execute("DROP INDEX IF EXISTS ix_entry_order_no")
+            for statement in SCHEMA.split("CREATE TABLE IF NOT EXISTS catalog")[0].split(";"):
+                if statement.strip():  # one by one: executescript would commit the rebuild half done
+                    self._db.execute(statement)
+            self._db.execute("INSERT INTO entry SELECT * FROM entry_old")
+            self._db.execute("DROP TABLE entry_old")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -222,6 +244,22 @@ class Outbox:
             row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row)
 
+    def discard(self, entry_id: int, reason: str) -> Entry:
+        """A supervisor gives a dead entry up; the reason is kept with it (never deleted)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+            if row is None or row["state"] != "dead":
+                raise KeyError(entry_id)
+            note = f"discarded: {reason} (was: {row['last_error']})"
+            db.execute("UPDATE entry SET state = 'discarded', last_error = ? WHERE id = ?", (note[:2000], entry_id))
+            row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row)
+
+    def get(self, entry_id: int) -> Entry | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
+
     def entries(self, state: str | None = None, limit: int = 100) -> list[Entry]:
         with self._lock:
             if state is None:
@@ -247,7 +285,7 @@ class Outbox:
     def counts(self) -> dict[str, int]:
         with self._lock:
             rows = self._db.execute("SELECT state, COUNT(*) FROM entry GROUP BY state").fetchall()
-        found = {"queued": 0, "sent": 0, "dead": 0}
+        found = {"queued": 0, "sent": 0, "dead": 0, "discarded": 0}
         found.update({row[0]: row[1] for row in rows})
         return found
 

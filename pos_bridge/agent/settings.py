@@ -27,4 +27,5 @@ class PosSettings(BaseSettings):
     heartbeat_s: float = 5.0
     catalog_every_s: float = 60.0
     request_timeout_s: float = 5.0
+    supervisor_pin: str = ""  # set: the dead-letter page and its API ask for it (header X-Supervisor-Pin)
     flush_wait_s: float = 10.0  # closing a shift waits this long for the outbox to empty, then refuses

@@ -261,6 +261,86 @@ class Till:
         self.forwarder.wake()
         return {"order_no": entry.order_no, "amount_fen": amount, "method": method}
 
+    # --- dead letters: the supervisor fixes and resends, or discards with a reason ----------------------------
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "order_no": e.order_no,
+                "till_seq": e.till_seq,
+                "error": e.last_error,
+                "attempts": e.attempts,
+                "payload": e.payload,
+            }
+            for e in self.outbox.entries("dead")
+        ]
+
+    def _dead(self, entry_id: int) -> Entry:
+        entry = self.outbox.get(entry_id)
+        if entry is None or entry.state != "dead":
+            raise TillError(f"没有这条待处理记录 (no dead letter {entry_id})", 404)
+        return entry
+
+    def fix_dead(self, entry_id: int, lines: list[CartLine]) -> dict[str, Any]:
+        """A dead sale with its lines' SKU codes and quantities corrected, priced again, back in the queue.
+
+        A changed SKU takes the catalogue cache's name and price; an unchanged one keeps what was sold. The
+        total may change only for a sale paid wholly in cash (its cash follows the new total): an electronic
+        payment has already moved that amount through the network."""
+        entry = self._dead(entry_id)
+        if entry.kind != "sale":
+            return self.resend_dead(entry_id)
+        order = entry.payload
+        if len(lines) != len(order["lines"]):
+            raise TillError("行数不符 (the fix must give every line of the sale)")
+        rows = []
+        for n, (line, fix) in enumerate(zip(order["lines"], lines, strict=True), start=1):
+            if fix.quantity <= 0 or fix.quantity > 9999:
+                raise TillError(f"第 {n} 行数量无效 (line {n}: bad quantity {fix.quantity})")
+            row = dict(line)
+            code = fix.code.strip()
+            if code != line["sku"]:
+                item = self.lookup(code)
+                row.update(sku=item["sku"], name=item["name"][:120], unit_price_fen=item["price_fen"])
+            gross = row["unit_price_fen"] * fix.quantity
+            row.update(quantity=fix.quantity, discount_fen=min(row["discount_fen"], gross))
+            row["total_fen"] = gross - row["discount_fen"]
+            rows.append(row)
+        subtotal = sum(row["total_fen"] for row in rows)
+        discount = min(order["discount_fen"], subtotal)
+        total = subtotal - discount
+        payments = order["payments"]
+        if total != order["total_fen"]:
+            if any(p["method"] != "cash" for p in payments):
+                raise TillError(
+                    f"已电子支付 {receipt.yuan(order['total_fen'])} 元，合计不能改变；请作废并另行处理 "
+                    "(paid electronically: the total must stay the same; discard it instead)",
+                    409,
+                )
+            payments = [{"method": "cash", "amount_fen": total}] if total > 0 else []
+        fixed = {**order, "lines": rows, "subtotal_fen": subtotal, "discount_fen": discount, "total_fen": total}
+        fixed["payments"] = payments
+        self.outbox.resend(entry_id, fixed)
+        self.forwarder.wake()
+        return {"id": entry_id, "state": "queued", "order_no": entry.order_no, "total_fen": total}
+
+    def resend_dead(self, entry_id: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        self._dead(entry_id)
+        entry = self.outbox.resend(entry_id, payload)
+        self.forwarder.wake()
+        return {"id": entry.id, "state": entry.state, "order_no": entry.order_no}
+
+    def discard_dead(self, entry_id: int, reason: str) -> dict[str, Any]:
+        reason = reason.strip()
+        if len(reason) < 2:
+            raise TillError("请写明作废原因 (give the reason for discarding it)")
+        self._dead(entry_id)
+        entry = self.outbox.discard(entry_id, reason[:200])
+        log.warning("dead letter %s (%s) discarded: %s", entry.id, entry.order_no, reason)
+        return {"id": entry.id, "state": entry.state, "order_no": entry.order_no}
+
     # --- the shift ------------------------------------------------------------------------------------------
 
     def close_shift(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ class TestSellingOffline:
         orders = _server_orders(session, agent.device)
         assert [o.till_seq for o in orders] == [1, 2, 3, 4, 5]
         assert [o.total_fen for o in orders] == [1000, 2000, 3000, 4000, 5000]
-        assert agent.outbox.counts() == {"queued": 0, "sent": 5, "dead": 0}
+        assert agent.outbox.counts() == {"queued": 0, "sent": 5, "dead": 0, "discarded": 0}
 
     def test_an_unknown_sku_is_refused_at_the_till(self, agent):
         with pytest.raises(TillError, match="NOPE"):
@@ -79,6 +79,66 @@ class TestDeadLetters:
         assert [o.till_seq for o in _server_orders(session, agent.device)] == [1, 3]
         (dead,) = agent.outbox.entries("dead")
         assert dead.id == bad.id and dead.last_error.startswith("422") and "GONE-9" in dead.last_error
+
+    def test_the_supervisor_corrects_the_sku_and_quantity_and_resends(self, agent, session):
+        agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+        first = agent.outbox.sale("T1-000001").payload
+        bad = agent.outbox.add_sale({**first, "order_no": "T1-GONE", "lines": [{**first["lines"][0], "sku": "GONE"}]})
+        _drain(agent)
+        (dead,) = agent.till.dead_letters()
+        assert dead["id"] == bad.id and "GONE" in dead["error"]
+        with pytest.raises(TillError, match="every line"):
+            agent.till.fix_dead(bad.id, [])
+        with pytest.raises(TillError, match="NOPE"):
+            agent.till.fix_dead(bad.id, [CartLine("NOPE", 1)])
+        result = agent.till.fix_dead(bad.id, [CartLine("SKU-3", 2)])
+        assert result["total_fen"] == 6000
+        _drain(agent)
+        orders = _server_orders(session, agent.device)
+        assert [(o.order_no, o.till_seq, o.total_fen) for o in orders] == [("T1-000001", 1, 1000), ("T1-GONE", 2, 6000)]
+        assert agent.till.dead_letters() == []
+
+    def test_an_electronic_sale_keeps_its_total_when_fixed(self, agent):
+        agent.till.sell([CartLine("SKU-2", 1)], method="wechat", auth_code="134567890123456789")
+        first = agent.outbox.sale("T1-000001").payload
+        bad = agent.outbox.add_sale({**first, "order_no": "T1-E", "lines": [{**first["lines"][0], "sku": "GONE"}]})
+        _drain(agent)
+        with pytest.raises(TillError, match="total must stay"):
+            agent.till.fix_dead(bad.id, [CartLine("SKU-3", 1)])
+        assert agent.till.fix_dead(bad.id, [CartLine("SKU-2", 1)])["total_fen"] == 2000
+
+    def test_a_discarded_dead_letter_keeps_its_reason_and_frees_the_shift(self, agent, session):
+        agent.till.sell([CartLine("SKU-1", 1)], method="cash")
+        first = agent.outbox.sale("T1-000001").payload
+        bad = agent.outbox.add_sale({**first, "order_no": "T1-BAD", "total_fen": 1})
+        _drain(agent)
+        with pytest.raises(TillError, match="reason"):
+            agent.till.discard_dead(bad.id, " ")
+        agent.till.discard_dead(bad.id, "顾客未付款 test sale")
+        with pytest.raises(TillError, match="no dead letter"):
+            agent.till.discard_dead(bad.id, "again")
+        kept = agent.outbox.get(bad.id)
+        assert kept.state == "discarded" and kept.last_error.startswith("discarded: 顾客未付款 test sale")
+        assert agent.outbox.counts()["discarded"] == 1
+        assert agent.till.close_shift() == {"shift": "closed"}
+
+    def test_an_outbox_file_from_before_discard_is_upgraded(self, tmp_path):
+        import sqlite3
+
+        from pos_bridge.agent.outbox import SCHEMA, Outbox
+
+        path = tmp_path / "old.sqlite3"
+        with sqlite3.connect(path) as conn:
+            conn.executescript(SCHEMA.replace(", 'discarded'", ""))
+            conn.execute(
+                "INSERT INTO entry (kind, till_seq, order_no, idem_key, payload, state, created_at) "
+                "VALUES ('sale', 1, 'A-1', 'k', '{}', 'dead', 0)"
+            )
+        outbox = Outbox(path)
+        try:
+            assert outbox.discard(1, "old").state == "discarded"
+        finally:
+            outbox.close()
 
     def test_the_store_shows_the_missing_sale_while_it_is_dead(self, agent, session):
         from store.pos.models import PosSequenceGap

@@ -106,6 +106,7 @@
       if (ev.key === "Enter") { ev.preventDefault(); const text = entry.value.trim(); entry.value = ""; await submit(text); }
       else if (keys[ev.key]) { ev.preventDefault(); setMode(keys[ev.key]); }
       else if (ev.key === "Escape") { ev.preventDefault(); setMode("sku"); say("", true); }
+      else if (ev.key === "F8") { ev.preventDefault(); location.href = "/dead" + (lang === "en" ? "?lang=en" : ""); }
       else if (ev.key === "F9") { ev.preventDefault(); await call("/api/shift/close", {}); say(T.closed, true); refresh(); }
       else if (mode === "pay" && /^[1-5]$/.test(ev.key)) { ev.preventDefault(); method = +ev.key - 1; draw(); }
       else if (mode === "sku" && entry.value === "" && (ev.key === "+" || ev.key === "-") && cart.length) {
@@ -114,6 +115,6 @@
     } catch (e) { say(String(e.message || e)); }
   });
   document.querySelectorAll("[data-t]").forEach((el) => { if (T[el.dataset.t]) el.textContent = T[el.dataset.t]; });
-  if (lang === "en") $("keys").textContent = "Enter add / pay · 1–5 method · F2 member · F3 coupon · F4 refund · F6 reprint · F9 close shift · Del remove last · +/− qty · Esc cancel";
+  if (lang === "en") $("keys").textContent = "Enter add / pay · 1–5 method · F2 member · F3 coupon · F4 refund · F6 reprint · F8 refused sales · F9 close shift · Del remove last · +/− qty · Esc cancel";
   draw(); refresh(); setInterval(refresh, 2000); entry.focus();
 })();
