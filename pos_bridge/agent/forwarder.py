@@ -83,6 +83,7 @@ class Forwarder:
         with self._round:
             now = time.time()
             busy = self.forward()
+            self.claim_members()
             self.settle_payments()
             if now >= self._next_beat:
                 self._next_beat = now + self.settings.heartbeat_s
@@ -90,6 +91,7 @@ class Forwarder:
             if now >= self._next_catalog and self.online:
                 self._next_catalog = now + self.settings.catalog_every_s
                 self.sync_catalog()
+                self.sync_members()
             return busy
 
     def _reached(self) -> None:
@@ -191,6 +193,51 @@ class Forwarder:
                     break
         except Exception as exc:
             log.warning("catalogue sync failed: %s", exc)
+
+    def sync_members(self) -> None:
+        """The store's offline member snapshot: public keys (replaced) and members (a page at a time)."""
+        after, first = 0, True
+        try:
+            for _ in range(1000):
+                page = self.client.member_snapshot(after)
+                meta = {
+                    "member_store_id": str(page["store_id"]),
+                    "member_step_s": str(page["step_s"]),
+                    "member_skew_steps": str(page["skew_steps"]),
+                    "member_prefix": page["signed_prefix"],
+                    "member_valid_until": page["valid_until"],
+                }
+                keys = [
+                    (
+                        datetime.fromisoformat(k["valid_from"]).timestamp(),
+                        datetime.fromisoformat(k["valid_until"]).timestamp(),
+                        k["public_key"],
+                    )
+                    for k in page["keys"]
+                ]
+                self.outbox.store_member_snapshot(meta, keys, page["members"], first=first)
+                first = False
+                if page["next_after_id"] is None:
+                    break
+                after = page["next_after_id"]
+        except Exception as exc:
+            log.warning("member snapshot sync failed: %s", exc)
+
+    def claim_members(self) -> None:
+        """The member codes accepted offline, claimed once their sales are stored: the store names the member
+        and awards the points. Refused (expired, used…) → kept with the store's reason; unreachable → later."""
+        for claim in self.outbox.claims_due():
+            try:
+                response = self.client.offline_claim(claim["order_no"], claim["code"], claim["scanned_at"])
+            except Unreachable:
+                return
+            if response.status_code == 200:
+                self.outbox.finish_claim(claim["entry_id"], "done", points=response.json().get("points_awarded"))
+            elif response.status_code == 409 and "in-progress" in response.text:
+                return
+            else:
+                detail = response.json().get("detail", "") if "json" in response.headers.get("content-type", "") else ""
+                self.outbox.finish_claim(claim["entry_id"], "refused", error=f"{response.status_code} {detail}")
 
     def settle_payments(self) -> list[Entry]:
         """Ask about every payment whose answer was unknown; a paid one queues its sale (then it prints)."""

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_bridge.agent import coupons, receipt
+from pos_bridge.agent import coupons, members, receipt
 from pos_bridge.agent.client import StoreClient, Unreachable
 from pos_bridge.agent.forwarder import Forwarder
 from pos_bridge.agent.outbox import Entry, Outbox
@@ -68,6 +68,7 @@ class Till:
             "last_seq": self.outbox.last_seq(),
             "shift": self.outbox.get_meta("shift_state", "open"),
             "catalog_version": self.outbox.get_meta("catalog_version"),
+            "member_claims": self.outbox.claims(),
             "pending": [{"order_no": p["order_no"], "payment_id": p["payment_id"]} for p in self.outbox.pending()],
             "declined": [
                 {"order_no": p["order_no"], "message": p["message"]} for p in self.outbox.pending("declined")[-5:]
@@ -81,16 +82,35 @@ class Till:
         return item
 
     def member(self, code: str) -> dict[str, Any]:
-        if not self.forwarder.online:
-            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503)
+        """The member of a code: checked by the store when it is reachable, else by the QR's signature against
+        the cached snapshot (``offline: True``; the sale carries the code and claims the points at sync)."""
+        code = code.strip()
+        if self.forwarder.online:
+            try:
+                response = self.client.verify_member(code)
+            except Unreachable:
+                pass
+            else:
+                if response.status_code != 200:
+                    raise TillError(f"会员码无效 (member code refused): {response.json().get('detail', '')}", 400)
+                found: dict[str, Any] = response.json()
+                return {**found, "offline": False}
+        now = datetime.now(UTC)
         try:
-            response = self.client.verify_member(code.strip())
-        except Unreachable as exc:
-            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503) from exc
-        if response.status_code != 200:
-            raise TillError(f"会员码无效 (member code refused): {response.json().get('detail', '')}", 400)
-        found: dict[str, Any] = response.json()
-        return found
+            cached = members.check(self.outbox, code, now)
+        except members.OfflineCodeError as exc:
+            raise TillError(f"离线：{exc.message}", 400) from exc
+        return {
+            "member_id": cached["member_id"],
+            "member_no": cached["member_no"],
+            "phone_masked": cached["phone_masked"],
+            "tier": cached["tier"],
+            "tier_name": cached["tier_name"],
+            "points_balance": cached["points_balance"],
+            "offline": True,
+            "code": code,
+            "scanned_at": now.isoformat(),
+        }
 
     def coupon(self, code: str, subtotal_fen: int, member_id: int | None) -> dict[str, Any]:
         quote = coupons.get_redeemer().quote(code, subtotal_fen, member_id)
@@ -151,9 +171,12 @@ class Till:
         auth_code: str = "",
     ) -> dict[str, Any]:
         """Complete a sale: ``{"status": "done", ...}`` (committed, printed) or ``pending`` / an error."""
-        member_id = member.get("member_id") if member else None
+        offline_member = bool(member and member.get("offline"))
+        member_id = member.get("member_id") if member and not offline_member else None
         order = self._order(lines, discount_fen, member_id, method)
         extra: dict[str, Any] = {"member_no": member.get("member_no") if member else None, "coupon": coupon_code}
+        if member and offline_member:  # posted without the member; the code is claimed once the sale is stored
+            extra["member_claim"] = {"code": str(member["code"]), "scanned_at": str(member["scanned_at"])}
         if method in NETWORK_METHODS and order["total_fen"] > 0:
             if not self.forwarder.online:
                 raise TillError("离线：仅可收现金 (offline: cash only until the store is reachable)", 503)

@@ -199,3 +199,56 @@ class TestPaymentsAndRefunds:
         agent.till.reprint(sale["order_no"])
         assert "重打".encode("gb18030") in agent.printer.receipts[-1]
         assert "重打".encode("gb18030") not in agent.printer.receipts[0]
+
+
+class TestMemberCodesOffline:
+    def test_a_real_qr_code_is_checked_offline_and_its_points_claimed_at_sync(self, agent, session):
+        from datetime import UTC, datetime
+
+        from store.members import codes
+        from store.points.models import PointsEntry
+        from tests.factories.members import create_member
+
+        member = create_member(session, agent.shop.store_id)
+        session.commit()
+        agent.forwarder.sync_members()
+        agent.store.down = True
+        agent.forwarder.heartbeat()
+        step = codes.step_at(datetime.now(UTC))
+        code = codes.make(agent.shop.store_id, member.id, step)
+        qr = codes.qr_payload(agent.shop.store_id, code)
+        with pytest.raises(TillError, match="QR"):
+            agent.till.member(code.digits)  # the digits alone need the store
+        with pytest.raises(TillError, match="not valid"):
+            agent.till.member(qr[:-4] + ("AAAA" if not qr.endswith("AAAA") else "BBBB"))
+        found = agent.till.member(qr)
+        assert found["offline"] is True and found["member_no"] == member.member_no
+        with pytest.raises(TillError, match="used"):
+            agent.till.member(qr)  # single use at this till
+        agent.till.sell([CartLine("SKU-3", 1)], method="cash", member=found)
+        assert "会员".encode("gb18030") in agent.printer.receipts[-1]
+        agent.store.down = False
+        _drain(agent)
+        agent.forwarder.round()
+        assert agent.outbox.claims() == {"queued": 0, "done": 1, "refused": 0}
+        (order,) = _server_orders(session, agent.device)
+        assert order.member_id == member.id
+        awarded = session.exec(select(PointsEntry).where(PointsEntry.member_id == member.id)).all()
+        assert sum(e.points for e in awarded) == 30  # 3000 fen at the default one point per yuan
+
+    def test_a_code_of_another_store_does_not_check(self, agent, session):
+        from datetime import UTC, datetime
+
+        from store.members import codes
+        from tests.factories.members import create_member
+        from tests.factories.premises import create_store
+
+        other = create_store(session)
+        member = create_member(session, other)
+        session.commit()
+        agent.forwarder.sync_members()
+        agent.store.down = True
+        agent.forwarder.heartbeat()
+        code = codes.make(other.id, member.id, codes.step_at(datetime.now(UTC)))
+        with pytest.raises(TillError, match="not valid"):
+            agent.till.member(codes.qr_payload(other.id, code))

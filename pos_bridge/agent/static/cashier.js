@@ -4,7 +4,7 @@
   const lang = document.documentElement.dataset.lang;
   const T = {
     zh: { online: "在线", offline: "离线：照常收现金，联网后自动上传", queued: "待上传", dead: "需主管处理",
-      shiftOpen: "班次进行中", shiftClosed: "班次已结束", nomember: "非会员", member: "会员",
+      shiftOpen: "班次进行中", shiftClosed: "班次已结束", nomember: "非会员", member: "会员", memberOffline: "离线验证，联网后积分入账",
       nocoupon: "优惠券：无", coupon: "优惠券", "mode-sku": "扫码或输入商品编码（数量*编码）",
       "mode-member": "扫描会员码", "mode-coupon": "输入优惠券码", "mode-refund": "退款：输入单号（可加 空格 金额元）",
       "mode-reprint": "重打小票：输入单号", "mode-auth": "扫描顾客付款码", "mode-pay": "选择支付方式 1–5，Enter 确认收款", done: "已完成，小票已打印",
@@ -12,6 +12,7 @@
       methods: ["现金", "银行卡", "微信支付", "支付宝", "数字人民币"] },
     en: { online: "Online", offline: "Offline: cash sales continue, forwarded when back", queued: "queued",
       dead: "need a supervisor", shiftOpen: "Shift open", shiftClosed: "Shift closed", nomember: "No member",
+      memberOffline: "checked offline: points once back online",
       member: "Member", nocoupon: "Coupon: none", coupon: "Coupon", "mode-sku": "Scan or type a SKU (qty*code)",
       "mode-member": "Scan the member code", "mode-coupon": "Type the coupon code",
       "mode-refund": "Refund: order number (optionally space and amount in yuan)", "mode-reprint": "Reprint: order number",
@@ -46,7 +47,7 @@
     }));
     const discount = coupon ? coupon.discount_fen : 0;
     $("total").textContent = yuan(Math.max(0, subtotal() - discount));
-    $("member").textContent = member ? `${T.member} ${member.member_no} · ${member.tier_name}` : T.nomember;
+    $("member").textContent = member ? `${T.member} ${member.member_no} · ${member.tier_name}${member.offline ? " · " + T.memberOffline : ""}` : T.nomember;
     $("coupon").textContent = coupon ? `${T.coupon} ${coupon.code} −${yuan(coupon.discount_fen)}` : T.nocoupon;
     $("methods").replaceChildren(...T.methods.map((name, i) => {
       const li = document.createElement("li"); li.textContent = `${i + 1} ${name}`; if (i === method) li.className = "on"; return li;
