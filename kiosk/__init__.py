@@ -17,6 +17,7 @@ from kiosk import i18n
 from kiosk.credit import router as credit_router
 from kiosk.guide import TEXTS as _GUIDE_TEXTS  # noqa: F401  (error titles of the guide pages)
 from kiosk.guide import router as guide_router
+from kiosk.receipts import router as receipts_router
 from kiosk.web import render, router
 
 STATIC = Path(__file__).parent / "static"
@@ -51,6 +52,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(guide_router)  # search, directory, shops, maps, routes, promotions (issue 14)
     app.include_router(credit_router)  # the credit QR phone pages and complaints (S9)
+    app.include_router(receipts_router)  # the e-receipt a till receipt's QR opens (issue 12)
     app.mount("/kiosk/static", StaticFiles(directory=STATIC), name="kiosk-static")
 
 

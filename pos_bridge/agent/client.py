@@ -59,6 +59,12 @@ class StoreClient:
     def verify_member(self, code: str) -> httpx.Response:
         return self._send("POST", "/members/codes/verify", json={"code": code})
 
+    def receipt_key(self) -> dict[str, Any]:
+        response = self._send("GET", "/pos/receipt-key")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
     def member_snapshot(self, after_id: int) -> dict[str, Any]:
         response = self._send("GET", "/members/codes/offline-snapshot", params={"after_id": after_id})
         response.raise_for_status()

@@ -9,6 +9,7 @@ rest go on; the store not answering → the whole round waits with backoff (0.5 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -92,6 +93,7 @@ class Forwarder:
                 self._next_catalog = now + self.settings.catalog_every_s
                 self.sync_catalog()
                 self.sync_members()
+                self.fetch_receipt_key()
             return busy
 
     def _reached(self) -> None:
@@ -193,6 +195,17 @@ class Forwarder:
                     break
         except Exception as exc:
             log.warning("catalogue sync failed: %s", exc)
+
+    def fetch_receipt_key(self) -> None:
+        """The till's key for its receipts' e-receipt links (kept with the outbox: it signs offline)."""
+        if self.outbox.get_meta("receipt_key"):
+            return
+        try:
+            found = self.client.receipt_key()
+        except Exception as exc:
+            log.warning("receipt key not fetched: %s", exc)
+            return
+        self.outbox.set_meta("receipt_key", json.dumps(found))
 
     def sync_members(self) -> None:
         """The store's offline member snapshot: public keys (replaced) and members (a page at a time)."""

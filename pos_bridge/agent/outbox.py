@@ -201,8 +201,17 @@ class Outbox:
             row = self._insert_sale(db, order, extra or {})
         return _entry(row)
 
-    def add_refund(self, order_no: str, amount_fen: int, reason: str, extra: dict[str, Any] | None = None) -> Entry:
-        payload = {"amount_fen": amount_fen, "reason": reason}
+    def add_refund(
+        self,
+        order_no: str,
+        amount_fen: int,
+        reason: str,
+        extra: dict[str, Any] | None = None,
+        methods: list[dict[str, Any]] | None = None,
+    ) -> Entry:
+        payload: dict[str, Any] = {"amount_fen": amount_fen, "reason": reason}
+        if methods:
+            payload["payments"] = methods  # how the money went back, per method (sales_refund_payment)
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO entry (kind, order_no, idem_key, payload, extra, created_at) "
@@ -306,6 +315,18 @@ class Outbox:
                 "SELECT payload FROM entry WHERE kind = 'refund' AND order_no = ?", (order_no,)
             ).fetchall()
         return sum(json.loads(row[0])["amount_fen"] for row in rows)
+
+    def refunded_by_method(self, order_no: str) -> dict[str, int]:
+        """What the sale's refunds gave back per method (refunds queued before methods were kept: none)."""
+        found: dict[str, int] = {}
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT payload FROM entry WHERE kind = 'refund' AND order_no = ?", (order_no,)
+            ).fetchall()
+        for row in rows:
+            for part in json.loads(row[0]).get("payments", []):
+                found[part["method"]] = found.get(part["method"], 0) + part["amount_fen"]
+        return found
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -21,8 +21,14 @@ class LineIn(BaseModel):
     quantity: int = Field(default=1, ge=1, le=9999)
 
 
+class TenderIn(BaseModel):
+    method: str = Field(max_length=20)
+    amount_fen: int = Field(ge=1)
+
+
 class SaleIn(BaseModel):
     lines: list[LineIn] = Field(max_length=200)
+    tenders: list[TenderIn] = Field(default_factory=list, max_length=5)  # a split tender
     method: str = "cash"
     member: dict[str, Any] | None = None
     discount_fen: int = Field(default=0, ge=0)
@@ -105,6 +111,7 @@ def create_app(till: Till) -> FastAPI:
             discount_fen=data.discount_fen,
             coupon_code=data.coupon_code,
             auth_code=data.auth_code,
+            tenders=[(t.method, t.amount_fen) for t in data.tenders] or None,
         )
 
     @app.post("/api/refunds")

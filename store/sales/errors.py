@@ -79,3 +79,10 @@ class UnknownSku(StoreError):
     status_code = 422
     type = "unknown-sku"
     title = "SKU not sold by this shop"
+
+
+class RefundMethodsInvalid(InvalidInput):
+    """A refund's methods: one the order was not paid with, twice, not adding up, or more than that method paid."""
+
+    type = "refund-methods-invalid"
+    title = "Refund methods not valid"

@@ -252,3 +252,52 @@ class TestMemberCodesOffline:
         code = codes.make(other.id, member.id, codes.step_at(datetime.now(UTC)))
         with pytest.raises(TillError, match="not valid"):
             agent.till.member(codes.qr_payload(other.id, code))
+
+
+class TestSplitTender:
+    def test_part_card_part_cash_is_recorded_per_method_and_refunded_to_each(self, agent, session):
+        from store.payments.models import PaymentRefund
+        from store.sales.models import Payment, Refund, RefundPayment
+
+        SIMULATOR.reset()
+        sale = agent.till.sell(
+            [CartLine("SKU-3", 2)], method="cash", tenders=[("unionpay", 4000), ("cash", 2000)], auth_code="6212"
+        )
+        assert sale["status"] == "done"
+        assert "银行卡".encode("gb18030") in agent.printer.receipts[-1]
+        refund = agent.till.refund(sale["order_no"], 3000, "退一件")
+        assert refund["methods"] == [{"method": "unionpay", "amount_fen": 2000}, {"method": "cash", "amount_fen": 1000}]
+        card_back = session.exec(select(PaymentRefund)).all()
+        assert [(r.method, r.amount_fen) for r in card_back] == [("unionpay", 2000)]  # the card part: network
+        last = agent.till.refund(sale["order_no"], None, "全退")  # the rest: 2000 card, 1000 cash
+        assert last["methods"] == [{"method": "unionpay", "amount_fen": 2000}, {"method": "cash", "amount_fen": 1000}]
+        _drain(agent)
+        (order,) = _server_orders(session, agent.device)
+        paid = session.exec(select(Payment).where(Payment.order_id == order.id)).all()
+        assert sorted((p.method, p.amount_fen) for p in paid) == [("cash", 2000), ("unionpay", 4000)]
+        assert order.refunded_fen == 6000
+        refunds = session.exec(select(Refund).where(Refund.order_id == order.id)).all()
+        back = session.exec(select(RefundPayment).where(RefundPayment.refund_id.in_([r.id for r in refunds]))).all()
+        totals: dict[str, int] = {}
+        for row in back:
+            totals[row.method] = totals.get(row.method, 0) + row.amount_fen
+        assert totals == {"unionpay": 4000, "cash": 2000}
+
+    def test_a_split_must_add_up_and_charge_one_electronic_method(self, agent):
+        with pytest.raises(TillError, match="add up"):
+            agent.till.sell([CartLine("SKU-1", 1)], method="cash", tenders=[("cash", 500), ("wechat", 400)])
+        with pytest.raises(TillError, match="at most one electronic"):
+            agent.till.sell([CartLine("SKU-1", 1)], method="cash", tenders=[("alipay", 500), ("wechat", 500)])
+        with pytest.raises(TillError, match="two or more"):
+            agent.till.sell([CartLine("SKU-1", 1)], method="cash", tenders=[("cash", 500), ("cash", 500)])
+
+
+def test_a_refund_is_shared_in_proportion_and_never_over_a_method():
+    from pos_bridge.agent.till import split_refund
+
+    assert split_refund([("unionpay", 4000), ("cash", 2000)], 3000) == [("unionpay", 2000), ("cash", 1000)]
+    assert split_refund([("unionpay", 1), ("cash", 1)], 1) == [("unionpay", 1), ("cash", 0)]
+    assert split_refund([("wechat", 0), ("cash", 700)], 700) == [("wechat", 0), ("cash", 700)]
+    assert split_refund([("a", 333), ("b", 333), ("c", 334)], 100) == [("a", 33), ("b", 33), ("c", 34)]
+    with pytest.raises(TillError):
+        split_refund([("cash", 100)], 101)
