@@ -151,3 +151,31 @@ def test_the_dead_letter_api_asks_for_the_supervisor_pin(agent):
     assert web.post("/api/dead/99/discard", json={"reason": "x"}).status_code == 401
     page = web.get("/dead")
     assert page.status_code == 200 and "主管" in page.text
+
+
+class TestSplitTenderOnScreen:
+    def test_part_card_part_cash_with_the_keyboard(self, browser, screen, agent):  # noqa: F811
+        from store.payments.simulator import SIMULATOR
+
+        SIMULATOR.reset()
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+        page.goto(screen + "/")
+        page.wait_for_selector("#net.ok")
+        _type(page, "2*SKU-3")
+        page.wait_for_function("document.getElementById('total').textContent === '￥60.00'")
+        page.keyboard.press("F7")
+        assert "分单" in page.inner_text("#mode")
+        _type(page, "2 40")  # bank card ￥40
+        page.wait_for_function("document.getElementById('tenders').textContent.includes('银行卡')")
+        page.keyboard.press("Enter")  # the rest, ￥20, in cash
+        page.wait_for_function("document.getElementById('mode').textContent.includes('付款码')")
+        page.screenshot(path=str(SHOTS / "cashier-split.png"))
+        _type(page, "6212345678901234567")
+        page.wait_for_function("document.getElementById('message').textContent.includes('已完成')")
+        page.close()
+        entry = agent.outbox.sale("T1-000001")
+        assert entry.payload["payments"] == [
+            {"method": "unionpay", "amount_fen": 4000},
+            {"method": "cash", "amount_fen": 2000},
+        ]
+        assert entry.extra["payment"]["amount_fen"] == 4000
