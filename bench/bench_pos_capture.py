@@ -54,14 +54,15 @@ def _receipts(count: int) -> list[bytes]:
 def throughput(count: int) -> None:
     receipts = _receipts(count)
     kinds: dict[str, int] = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for data in receipts:
         kind = parse_decoded(decode(data), ZH_BASIC).kind
         kinds[kind.value] = kinds.get(kind.value, 0) + 1
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     size = sum(map(len, receipts)) / len(receipts)
     print(f"capture throughput: {count:,} receipts (mean {size:.0f} bytes) decoded+parsed in {elapsed:.2f} s")
     print(f"  = {count / elapsed:,.0f} receipts/s ({1e6 * elapsed / count:.0f} µs each); kinds {kinds}")
+    print(f"  CPU {cpu:.2f} s for wall {elapsed:.2f} s = {count / cpu:,.0f} receipts per CPU second")
 
 
 def _printer() -> tuple[socket.socket, int]:
@@ -137,7 +138,9 @@ def main() -> None:
         load = "?"
     print(f"load average: {load}")
     throughput(receipts)
+    cpu = time.process_time()
     latency(trips)
+    print(f"latency part: CPU {time.process_time() - cpu:.2f} s in this process (till, proxy, fake printer)")
 
 
 if __name__ == "__main__":

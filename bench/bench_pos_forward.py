@@ -7,7 +7,10 @@ A fresh SQLite file in a temporary folder (or the empty database ``--db-url`` na
 a till key and 3 SKUs; ``smartstore serve`` runs on loopback. The till's outbox (the agent's own SQLite file)
 is filled with the backlog while the store is unreachable, as after an outage; then the agent's forwarder
 (``pos_bridge.agent.forwarder``, the same code ``smartstore pos agent`` runs) drains it over HTTP in order,
-batch by batch. Prints the drain time, sales/s, the batches sent and the sales the store holds afterwards.
+batch by batch. Prints the drain time, sales/s, the batches sent and the sales the store holds afterwards,
+and the CPU time of the store's server process and of the till (the machine is shared: CPU beside wall).
+The shop's catalogue holds the two SKUs the sales name, so the store's SKU check (a till sells its shop's
+catalogue: one query per batch) is part of what is measured.
 """
 
 from __future__ import annotations
@@ -46,6 +49,33 @@ def _serve_store(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
     server.terminate()
     raise SystemExit("the store did not answer within 180 s")
+
+
+def _catalogue(url: str) -> None:
+    """The two SKUs the backlog's sales name, in the bench shop's catalogue (the store then checks them)."""
+    from sqlmodel import select
+
+    from store.catalog import service as catalog_service
+    from store.db import get_engine, unit_of_work
+    from store.premises.models import Shop
+
+    with unit_of_work(get_engine(url)) as session:
+        shop = session.exec(select(Shop)).one()
+        for code, name in (("MILK-1L", "牛奶"), ("BREAD-01", "面包")):
+            data = catalog_service.SkuIn(
+                shop_id=shop.id,  # type: ignore[arg-type]
+                product_code=f"P-{code}",
+                name=name,
+                category="food",
+                sku=code,
+            )
+            catalog_service.upsert_sku(session, shop.store_id, data)
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _fill(outbox, shop_id: int, n: int) -> None:  # type: ignore[no-untyped-def]
@@ -96,6 +126,7 @@ def main() -> None:
         folder = Path(tmp)
         url = args.db_url or f"sqlite:///{folder / 'store.db'}"
         shop_id, key = _setup(url)
+        _catalogue(url)
         port = _free_port()
         server = _serve_store(url, port, folder / "server.log")
         try:
@@ -118,12 +149,14 @@ def main() -> None:
             filled = time.perf_counter() - started
             forwarder = Forwarder(outbox, StoreClient(settings.server_url, key, timeout=60), settings)
             batches, started = 0, time.perf_counter()
+            server_cpu, till_cpu = _cpu_s(server.pid), time.process_time()
             while outbox.counts()["queued"]:
                 forwarder.forward()
                 batches += 1
                 if batches > n:  # pragma: no cover
                     raise SystemExit(f"not draining: {forwarder.last_error}")
             took = time.perf_counter() - started
+            server_cpu, till_cpu = _cpu_s(server.pid) - server_cpu, time.process_time() - till_cpu
             counts = outbox.counts()
             from sqlalchemy import create_engine, text
 
@@ -136,6 +169,10 @@ def main() -> None:
     print(f"backlog: {n} sales queued on the till in {filled:.1f} s ({n / filled:,.0f}/s into the outbox)")
     print(f"forwarded: {counts['sent']} sent, {counts['dead']} dead, {stored} stored by the store")
     print(f"drain: {took:.2f} s in {batches} batches of up to {args.batch} → {n / took:,.0f} sales/s")
+    print(
+        f"CPU during the drain: store server {server_cpu:.2f} s ({1000 * server_cpu / n:.2f} ms a sale), "
+        f"till {till_cpu:.2f} s; wall {took:.2f} s"
+    )
     print(f"load average at the end: {load:.1f} (on {os.cpu_count()} cores)")
     if stored != n or counts["sent"] != n:
         raise SystemExit("not every sale reached the store exactly once")

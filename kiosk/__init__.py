@@ -19,6 +19,7 @@ from kiosk.guide import TEXTS as _GUIDE_TEXTS  # noqa: F401  (error titles of th
 from kiosk.guide import router as guide_router
 from kiosk.parking import router as parking_router
 from kiosk.rentals import router as rentals_router
+from kiosk.receipts import router as receipts_router
 from kiosk.web import render, router
 
 STATIC = Path(__file__).parent / "static"
@@ -55,6 +56,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(credit_router)  # the credit QR phone pages and complaints (S9)
     app.include_router(parking_router)  # find-my-car and pay by QR (C5)
     app.include_router(rentals_router)  # self-service rentals and the rental status phone page (C4)
+    app.include_router(receipts_router)  # the e-receipt a till receipt's QR opens (issue 12)
     app.mount("/kiosk/static", StaticFiles(directory=STATIC), name="kiosk-static")
 
 

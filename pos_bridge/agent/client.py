@@ -59,6 +59,22 @@ class StoreClient:
     def verify_member(self, code: str) -> httpx.Response:
         return self._send("POST", "/members/codes/verify", json={"code": code})
 
+    def receipt_key(self) -> dict[str, Any]:
+        response = self._send("GET", "/pos/receipt-key")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def member_snapshot(self, after_id: int) -> dict[str, Any]:
+        response = self._send("GET", "/members/codes/offline-snapshot", params={"after_id": after_id})
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def offline_claim(self, order_no: str, code: str, scanned_at: str) -> httpx.Response:
+        body = {"order_no": order_no, "code": code, "scanned_at": scanned_at}
+        return self._send("POST", "/points/offline-claims", json=body)
+
     def pay(self, data: PosPaymentCreate) -> httpx.Response:
         return self._send("POST", "/pos/payments", json=data.model_dump(mode="json"))
 

@@ -9,6 +9,7 @@ rest go on; the store not answering → the whole round waits with backoff (0.5 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -23,6 +24,24 @@ from store.pos.schemas import HeartbeatIn
 
 log = logging.getLogger("pos_bridge.agent")
 RETRY_TYPES = ("idempotency-in-progress", "database-busy", "database-unavailable")
+# What the supervisor's page shows first for the store's refusals it knows (the store's own words follow).
+REFUSALS_ZH = {
+    "unknown-sku": "商品编码不是本店目录中的商品",
+    "order-does-not-add-up": "金额对不上",
+    "order-number-taken": "单号已被使用",
+    "till-sequence-taken": "序号已被另一笔销售使用",
+    "wrong-shop": "本收银台不能为该店铺记账",
+    "unknown-member": "会员不存在",
+    "shop-closed": "店铺当天不营业",
+}
+
+
+def refusal(status: int, problem: dict[str, Any]) -> str:
+    """The dead letter's reason: status, the Chinese words for the problem type if known, the store's detail."""
+    slug = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    zh = REFUSALS_ZH.get(slug)
+    words = f"{problem.get('title', '')}: {problem.get('detail', '')}"
+    return f"{status} {zh} · {words}" if zh else f"{status} {words}"
 
 
 class Forwarder:
@@ -65,6 +84,7 @@ class Forwarder:
         with self._round:
             now = time.time()
             busy = self.forward()
+            self.claim_members()
             self.settle_payments()
             if now >= self._next_beat:
                 self._next_beat = now + self.settings.heartbeat_s
@@ -72,6 +92,8 @@ class Forwarder:
             if now >= self._next_catalog and self.online:
                 self._next_catalog = now + self.settings.catalog_every_s
                 self.sync_catalog()
+                self.sync_members()
+                self.fetch_receipt_key()
             return busy
 
     def _reached(self) -> None:
@@ -119,7 +141,7 @@ class Forwarder:
             if any(str(problem.get("type", "")).endswith(kind) for kind in RETRY_TYPES) or status >= 500:
                 retry.append(entry.id)
                 continue
-            self.outbox.mark_dead(entry.id, f"{status} {problem.get('title', '')}: {problem.get('detail', '')}")
+            self.outbox.mark_dead(entry.id, refusal(status, problem))
         if sent:
             self.outbox.mark_sent(sent)
         if retry:
@@ -173,6 +195,62 @@ class Forwarder:
                     break
         except Exception as exc:
             log.warning("catalogue sync failed: %s", exc)
+
+    def fetch_receipt_key(self) -> None:
+        """The till's key for its receipts' e-receipt links (kept with the outbox: it signs offline)."""
+        if self.outbox.get_meta("receipt_key"):
+            return
+        try:
+            found = self.client.receipt_key()
+        except Exception as exc:
+            log.warning("receipt key not fetched: %s", exc)
+            return
+        self.outbox.set_meta("receipt_key", json.dumps(found))
+
+    def sync_members(self) -> None:
+        """The store's offline member snapshot: public keys (replaced) and members (a page at a time)."""
+        after, first = 0, True
+        try:
+            for _ in range(1000):
+                page = self.client.member_snapshot(after)
+                meta = {
+                    "member_store_id": str(page["store_id"]),
+                    "member_step_s": str(page["step_s"]),
+                    "member_skew_steps": str(page["skew_steps"]),
+                    "member_prefix": page["signed_prefix"],
+                    "member_valid_until": page["valid_until"],
+                }
+                keys = [
+                    (
+                        datetime.fromisoformat(k["valid_from"]).timestamp(),
+                        datetime.fromisoformat(k["valid_until"]).timestamp(),
+                        k["public_key"],
+                    )
+                    for k in page["keys"]
+                ]
+                self.outbox.store_member_snapshot(meta, keys, page["members"], first=first)
+                first = False
+                if page["next_after_id"] is None:
+                    break
+                after = page["next_after_id"]
+        except Exception as exc:
+            log.warning("member snapshot sync failed: %s", exc)
+
+    def claim_members(self) -> None:
+        """The member codes accepted offline, claimed once their sales are stored: the store names the member
+        and awards the points. Refused (expired, used…) → kept with the store's reason; unreachable → later."""
+        for claim in self.outbox.claims_due():
+            try:
+                response = self.client.offline_claim(claim["order_no"], claim["code"], claim["scanned_at"])
+            except Unreachable:
+                return
+            if response.status_code == 200:
+                self.outbox.finish_claim(claim["entry_id"], "done", points=response.json().get("points_awarded"))
+            elif response.status_code == 409 and "in-progress" in response.text:
+                return
+            else:
+                detail = response.json().get("detail", "") if "json" in response.headers.get("content-type", "") else ""
+                self.outbox.finish_claim(claim["entry_id"], "refused", error=f"{response.status_code} {detail}")
 
     def settle_payments(self) -> list[Entry]:
         """Ask about every payment whose answer was unknown; a paid one queues its sale (then it prints)."""

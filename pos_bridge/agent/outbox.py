@@ -6,7 +6,8 @@ sequence number in the same transaction that queues it; the receipt prints only 
 
 Entries leave the queue in ``id`` order. ``state``: ``queued`` (waiting or retrying with backoff),
 ``sent`` (the server answered with the order), ``dead`` (the server refused it: a supervisor fixes the
-payload and resends it; the entries behind it never wait for it).
+payload and resends it; the entries behind it never wait for it), ``discarded`` (a supervisor gave a dead one
+up, with a reason kept in ``last_error``; its number stays a missing sale on the store, the audit trail).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS entry (
     idem_key TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL,
     extra TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dead')),
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'dead', 'discarded')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try_at REAL NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
@@ -46,6 +47,18 @@ CREATE TABLE IF NOT EXISTS catalog (
 );
 CREATE INDEX IF NOT EXISTS ix_catalog_barcode ON catalog (barcode);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS member_key (
+    valid_from REAL PRIMARY KEY, valid_until REAL NOT NULL, public_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS member_cache (
+    member_id INTEGER PRIMARY KEY, member_no TEXT NOT NULL, phone_masked TEXT NOT NULL, tier TEXT NOT NULL,
+    tier_name TEXT NOT NULL, points_balance INTEGER NOT NULL, last_step INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS member_claim (
+    entry_id INTEGER PRIMARY KEY, order_no TEXT NOT NULL, code TEXT NOT NULL, scanned_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+    points INTEGER
+);
 CREATE TABLE IF NOT EXISTS pending_payment (
     order_no TEXT PRIMARY KEY, payment_id INTEGER NOT NULL, sale TEXT NOT NULL, extra TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'pending', message TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL
@@ -95,7 +108,28 @@ class Outbox:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._upgrade()
         self._db.executescript(SCHEMA)
+
+    def _upgrade(self) -> None:
+        """An outbox file from before ``discarded`` existed: its entry table rebuilt with the new check."""
+        row = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entry'").fetchone()
+        if row is None or "'discarded'" in row[0]:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("ALTER TABLE entry RENAME TO entry_old")
+            self._db.execute("DROP INDEX IF EXISTS ix_entry_state")
+            self._db.execute("DROP INDEX IF EXISTS ix_entry_order_no")
+            for statement in SCHEMA.split("CREATE TABLE IF NOT EXISTS catalog")[0].split(";"):
+                if statement.strip():  # one by one: executescript would commit the rebuild half done
+                    self._db.execute(statement)
+            self._db.execute("INSERT INTO entry SELECT * FROM entry_old")
+            self._db.execute("DROP TABLE entry_old")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -140,22 +174,44 @@ class Outbox:
 
     # --- the queue ------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _insert_sale(db: sqlite3.Connection, order: dict[str, Any], extra: dict[str, Any]) -> sqlite3.Row:
+        """The sale with the next sequence number, and the claim of the member code it was accepted with
+        offline (``extra["member_claim"]``), in the caller's transaction."""
+        seq = db.execute("SELECT COALESCE(MAX(till_seq), 0) + 1 FROM entry").fetchone()[0]
+        payload = {**order, "till_seq": seq}
+        key = f"sale-{seq}-{uuid.uuid4().hex[:12]}"
+        cur = db.execute(
+            "INSERT INTO entry (kind, till_seq, order_no, idem_key, payload, extra, created_at) "
+            "VALUES ('sale', ?, ?, ?, ?, ?, ?)",
+            (seq, order["order_no"], key, json.dumps(payload), json.dumps(extra), time.time()),
+        )
+        claim = extra.get("member_claim")
+        if claim:
+            db.execute(
+                "INSERT INTO member_claim (entry_id, order_no, code, scanned_at) VALUES (?, ?, ?, ?)",
+                (cur.lastrowid, order["order_no"], claim["code"], claim["scanned_at"]),
+            )
+        row: sqlite3.Row = db.execute("SELECT * FROM entry WHERE id = ?", (cur.lastrowid,)).fetchone()
+        return row
+
     def add_sale(self, order: dict[str, Any], extra: dict[str, Any] | None = None) -> Entry:
         """Queue a sale with the till's next sequence number; committed when this returns (then print)."""
         with self.transaction() as db:
-            seq = db.execute("SELECT COALESCE(MAX(till_seq), 0) + 1 FROM entry").fetchone()[0]
-            payload = {**order, "till_seq": seq}
-            key = f"sale-{seq}-{uuid.uuid4().hex[:12]}"
-            cur = db.execute(
-                "INSERT INTO entry (kind, till_seq, order_no, idem_key, payload, extra, created_at) "
-                "VALUES ('sale', ?, ?, ?, ?, ?, ?)",
-                (seq, order["order_no"], key, json.dumps(payload), json.dumps(extra or {}), time.time()),
-            )
-            row = db.execute("SELECT * FROM entry WHERE id = ?", (cur.lastrowid,)).fetchone()
+            row = self._insert_sale(db, order, extra or {})
         return _entry(row)
 
-    def add_refund(self, order_no: str, amount_fen: int, reason: str, extra: dict[str, Any] | None = None) -> Entry:
-        payload = {"amount_fen": amount_fen, "reason": reason}
+    def add_refund(
+        self,
+        order_no: str,
+        amount_fen: int,
+        reason: str,
+        extra: dict[str, Any] | None = None,
+        methods: list[dict[str, Any]] | None = None,
+    ) -> Entry:
+        payload: dict[str, Any] = {"amount_fen": amount_fen, "reason": reason}
+        if methods:
+            payload["payments"] = methods  # how the money went back, per method (sales_refund_payment)
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO entry (kind, order_no, idem_key, payload, extra, created_at) "
@@ -222,6 +278,22 @@ class Outbox:
             row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row)
 
+    def discard(self, entry_id: int, reason: str) -> Entry:
+        """A supervisor gives a dead entry up; the reason is kept with it (never deleted)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+            if row is None or row["state"] != "dead":
+                raise KeyError(entry_id)
+            note = f"discarded: {reason} (was: {row['last_error']})"
+            db.execute("UPDATE entry SET state = 'discarded', last_error = ? WHERE id = ?", (note[:2000], entry_id))
+            row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row)
+
+    def get(self, entry_id: int) -> Entry | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
+
     def entries(self, state: str | None = None, limit: int = 100) -> list[Entry]:
         with self._lock:
             if state is None:
@@ -244,10 +316,22 @@ class Outbox:
             ).fetchall()
         return sum(json.loads(row[0])["amount_fen"] for row in rows)
 
+    def refunded_by_method(self, order_no: str) -> dict[str, int]:
+        """What the sale's refunds gave back per method (refunds queued before methods were kept: none)."""
+        found: dict[str, int] = {}
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT payload FROM entry WHERE kind = 'refund' AND order_no = ?", (order_no,)
+            ).fetchall()
+        for row in rows:
+            for part in json.loads(row[0]).get("payments", []):
+                found[part["method"]] = found.get(part["method"], 0) + part["amount_fen"]
+        return found
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             rows = self._db.execute("SELECT state, COUNT(*) FROM entry GROUP BY state").fetchall()
-        found = {"queued": 0, "sent": 0, "dead": 0}
+        found = {"queued": 0, "sent": 0, "dead": 0, "discarded": 0}
         found.update({row[0]: row[1] for row in rows})
         return found
 
@@ -323,19 +407,75 @@ class Outbox:
             )
             if state != "paid":
                 return None
-            sale, extra = json.loads(row["sale"]), json.loads(row["extra"])
-            seq = db.execute("SELECT COALESCE(MAX(till_seq), 0) + 1 FROM entry").fetchone()[0]
-            cur = db.execute(
-                "INSERT INTO entry (kind, till_seq, order_no, idem_key, payload, extra, created_at) "
-                "VALUES ('sale', ?, ?, ?, ?, ?, ?)",
-                (
-                    seq,
-                    order_no,
-                    f"sale-{seq}-{uuid.uuid4().hex[:12]}",
-                    json.dumps({**sale, "till_seq": seq}),
-                    json.dumps(extra),
-                    time.time(),
-                ),
-            )
-            entry = db.execute("SELECT * FROM entry WHERE id = ?", (cur.lastrowid,)).fetchone()
+            entry = self._insert_sale(db, json.loads(row["sale"]), json.loads(row["extra"]))
         return _entry(entry)
+
+    # --- member codes offline: the store's public keys, its members, and the claims made at sync -----------
+
+    def store_member_snapshot(
+        self, meta: dict[str, str], keys: list[tuple[float, float, str]], members: list[dict[str, Any]], *, first: bool
+    ) -> None:
+        """One page of ``GET /members/codes/offline-snapshot``: the first page replaces the keys; members are
+        upserted (their last accepted step stays: the till's replay guard)."""
+        with self.transaction() as db:
+            if first:
+                db.execute("DELETE FROM member_key")
+                db.executemany("INSERT INTO member_key (valid_from, valid_until, public_key) VALUES (?, ?, ?)", keys)
+                for key, value in meta.items():
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+                        (key, value, value),
+                    )
+            db.executemany(
+                "INSERT INTO member_cache (member_id, member_no, phone_masked, tier, tier_name, points_balance) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET member_no = excluded.member_no, "
+                "phone_masked = excluded.phone_masked, tier = excluded.tier, tier_name = excluded.tier_name, "
+                "points_balance = excluded.points_balance",
+                [
+                    (m["member_id"], m["member_no"], m["phone_masked"], m["tier"], m["tier_name"], m["points_balance"])
+                    for m in members
+                ],
+            )
+
+    def member_keys(self) -> list[tuple[float, float, bytes]]:
+        with self._lock:
+            rows = self._db.execute("SELECT valid_from, valid_until, public_key FROM member_key").fetchall()
+        return [(row[0], row[1], bytes.fromhex(row[2])) for row in rows]
+
+    def cached_member(self, member_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM member_cache WHERE member_id = ?", (member_id,)).fetchone()
+        return dict(row) if row else None
+
+    def accept_member_step(self, member_id: int, step: int) -> bool:
+        """Record ``step`` as the member's last accepted code; False when it is not above the last one."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE member_cache SET last_step = ? WHERE member_id = ? AND last_step < ?", (step, member_id, step)
+            )
+            return cur.rowcount == 1
+
+    def claims_due(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Member claims whose sale the store has stored (sent), oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.*, e.state AS entry_state FROM member_claim c JOIN entry e ON e.id = c.entry_id "
+                "WHERE c.state = 'queued' AND e.state = 'sent' ORDER BY c.entry_id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [dict(row) for row in rows]
+
+    def finish_claim(self, entry_id: int, state: str, *, points: int | None = None, error: str = "") -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE member_claim SET state = ?, points = ?, last_error = ?, attempts = attempts + 1 "
+                "WHERE entry_id = ?",
+                (state, points, error[:2000], entry_id),
+            )
+
+    def claims(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) FROM member_claim GROUP BY state").fetchall()
+        found = {"queued": 0, "done": 0, "refused": 0}
+        found.update({row[0]: row[1] for row in rows})
+        return found

@@ -21,10 +21,11 @@ class PosSettings(BaseSettings):
     store_name: str = "智慧商店"
     printer: str = "file:receipts.bin"  # network:HOST[:PORT], usb:VID:PID, file:PATH, none
     paper_mm: int = Field(default=80, description="58 or 80")
-    receipt_url: str = "{server}/kiosk/receipts/{order_no}"  # the QR code: e-receipt / points claim link
+    receipt_url: str = "{server}/kiosk/m/receipts/{token}"  # the QR: the e-receipt (signed with the till's key)
     batch_size: int = 200  # sales per forwarded batch
     backoff_max_s: float = 60.0  # the longest wait between two tries of a failing forward
     heartbeat_s: float = 5.0
     catalog_every_s: float = 60.0
     request_timeout_s: float = 5.0
+    supervisor_pin: str = ""  # set: the dead-letter page and its API ask for it (header X-Supervisor-Pin)
     flush_wait_s: float = 10.0  # closing a shift waits this long for the outbox to empty, then refuses

@@ -9,18 +9,20 @@ The receipt is printed only after the outbox commit; a printer failure never und
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_bridge.agent import coupons, receipt
+from pos_bridge.agent import coupons, members, receipt
 from pos_bridge.agent.client import StoreClient, Unreachable
 from pos_bridge.agent.forwarder import Forwarder
 from pos_bridge.agent.outbox import Entry, Outbox
 from pos_bridge.agent.printer import ReceiptPrinter
 from pos_bridge.agent.settings import PosSettings
+from store import signed_codes
 from store.pos.schemas import PosPaymentCreate, PosPaymentMethod
 
 log = logging.getLogger("pos_bridge.agent")
@@ -39,6 +41,20 @@ class TillError(Exception):
 class CartLine:
     code: str
     quantity: int
+
+
+def split_refund(left: list[tuple[str, int]], amount: int) -> list[tuple[str, int]]:
+    """``amount`` shared over the methods in proportion to what each has left to refund (largest remainder,
+    ties to the earlier method), never more than a method has left."""
+    total = sum(max(0, a) for _, a in left)
+    if amount > total:
+        raise TillError(f"可退金额为 {receipt.yuan(total)} 元 (at most {total} fen can be refunded)", 409)
+    exact = [(m, max(0, a) * amount / total if total else 0.0) for m, a in left]
+    shares = [int(x) for _, x in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - shares[i]), i))
+    for i in order[: amount - sum(shares)]:
+        shares[i] += 1
+    return [(m, s) for (m, _), s in zip(left, shares, strict=True)]
 
 
 class Till:
@@ -68,6 +84,7 @@ class Till:
             "last_seq": self.outbox.last_seq(),
             "shift": self.outbox.get_meta("shift_state", "open"),
             "catalog_version": self.outbox.get_meta("catalog_version"),
+            "member_claims": self.outbox.claims(),
             "pending": [{"order_no": p["order_no"], "payment_id": p["payment_id"]} for p in self.outbox.pending()],
             "declined": [
                 {"order_no": p["order_no"], "message": p["message"]} for p in self.outbox.pending("declined")[-5:]
@@ -81,16 +98,35 @@ class Till:
         return item
 
     def member(self, code: str) -> dict[str, Any]:
-        if not self.forwarder.online:
-            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503)
+        """The member of a code: checked by the store when it is reachable, else by the QR's signature against
+        the cached snapshot (``offline: True``; the sale carries the code and claims the points at sync)."""
+        code = code.strip()
+        if self.forwarder.online:
+            try:
+                response = self.client.verify_member(code)
+            except Unreachable:
+                pass
+            else:
+                if response.status_code != 200:
+                    raise TillError(f"会员码无效 (member code refused): {response.json().get('detail', '')}", 400)
+                found: dict[str, Any] = response.json()
+                return {**found, "offline": False}
+        now = datetime.now(UTC)
         try:
-            response = self.client.verify_member(code.strip())
-        except Unreachable as exc:
-            raise TillError("离线：会员码暂时无法验证 (offline: member code cannot be checked)", 503) from exc
-        if response.status_code != 200:
-            raise TillError(f"会员码无效 (member code refused): {response.json().get('detail', '')}", 400)
-        found: dict[str, Any] = response.json()
-        return found
+            cached = members.check(self.outbox, code, now)
+        except members.OfflineCodeError as exc:
+            raise TillError(f"离线：{exc.message}", 400) from exc
+        return {
+            "member_id": cached["member_id"],
+            "member_no": cached["member_no"],
+            "phone_masked": cached["phone_masked"],
+            "tier": cached["tier"],
+            "tier_name": cached["tier_name"],
+            "points_balance": cached["points_balance"],
+            "offline": True,
+            "code": code,
+            "scanned_at": now.isoformat(),
+        }
 
     def coupon(self, code: str, subtotal_fen: int, member_id: int | None) -> dict[str, Any]:
         quote = coupons.get_redeemer().quote(code, subtotal_fen, member_id)
@@ -149,17 +185,27 @@ class Till:
         discount_fen: int = 0,
         coupon_code: str = "",
         auth_code: str = "",
+        tenders: list[tuple[str, int]] | None = None,
     ) -> dict[str, Any]:
-        """Complete a sale: ``{"status": "done", ...}`` (committed, printed) or ``pending`` / an error."""
-        member_id = member.get("member_id") if member else None
+        """Complete a sale: ``{"status": "done", ...}`` (committed, printed) or ``pending`` / an error.
+
+        ``tenders``: a split tender, (method, fen) per method, adding up to the total: cash and at most one
+        electronic method (charged through the network for its part only); each is recorded on the sale."""
+        offline_member = bool(member and member.get("offline"))
+        member_id = member.get("member_id") if member and not offline_member else None
         order = self._order(lines, discount_fen, member_id, method)
+        charge = order["total_fen"]
+        if tenders:
+            order["payments"], method, charge = self._split(tenders, order["total_fen"])
         extra: dict[str, Any] = {"member_no": member.get("member_no") if member else None, "coupon": coupon_code}
-        if method in NETWORK_METHODS and order["total_fen"] > 0:
+        if member and offline_member:  # posted without the member; the code is claimed once the sale is stored
+            extra["member_claim"] = {"code": str(member["code"]), "scanned_at": str(member["scanned_at"])}
+        if method in NETWORK_METHODS and charge > 0:
             if not self.forwarder.online:
                 raise TillError("离线：仅可收现金 (offline: cash only until the store is reachable)", 503)
             data = PosPaymentCreate(
                 order_no=order["order_no"],
-                amount_fen=order["total_fen"],
+                amount_fen=charge,
                 method=PosPaymentMethod(method),
                 auth_code=auth_code[:32],
             )
@@ -170,7 +216,12 @@ class Till:
             if response.status_code != 201:
                 raise TillError(f"支付失败 (payment refused): {response.json().get('detail', '')}", 402)
             paid = response.json()
-            extra["payment"] = {"id": paid["id"], "payment_no": paid["payment_no"], "method": method}
+            extra["payment"] = {
+                "id": paid["id"],
+                "payment_no": paid["payment_no"],
+                "method": method,
+                "amount_fen": charge,
+            }
             if paid["status"] == "declined":
                 raise TillError(f"支付被拒绝，请重新扫码或换支付方式 (declined): {paid['message']}", 402)
             if paid["status"] == "pending":
@@ -188,12 +239,30 @@ class Till:
             "total_fen": order["total_fen"],
         }
 
+    @staticmethod
+    def _split(tenders: list[tuple[str, int]], total: int) -> tuple[list[dict[str, Any]], str, int]:
+        """(the sale's payments, the electronic method or cash, what it charges) of a split tender."""
+        methods = [method for method, _ in tenders]
+        if len(tenders) < 2 or len(set(methods)) != len(methods) or any(m not in METHODS for m in methods):
+            raise TillError("分单支付需要两种以上不同的支付方式 (a split needs two or more different methods)")
+        if any(amount <= 0 for _, amount in tenders) or sum(amount for _, amount in tenders) != total:
+            raise TillError(
+                f"各支付方式金额之和须等于 {receipt.yuan(total)} 元 (the parts must add up to the total, {total} fen)"
+            )
+        network = [(m, a) for m, a in tenders if m in NETWORK_METHODS]
+        if len(network) > 1:
+            raise TillError(
+                "分单支付最多一种电子支付，其余收现金 (at most one electronic method in a split, the rest cash)"
+            )
+        method, charge = network[0] if network else ("cash", 0)
+        return [{"method": m, "amount_fen": a} for m, a in tenders], method, charge
+
     # --- receipts -------------------------------------------------------------------------------------------
 
     def _receipt(self, entry: Entry, *, reprint: bool = False) -> receipt.Receipt:
         order = entry.payload
         member_no = entry.extra.get("member_no")
-        qr = self.settings.receipt_url.format(server=self.settings.server_url.rstrip("/"), order_no=entry.order_no)
+        qr = self.receipt_link(entry.order_no)
         return receipt.Receipt(
             store_name=self.settings.store_name,
             shop_name=f"收银台 {self.settings.till_code}",
@@ -212,10 +281,26 @@ class Till:
             payments=[(p["method"], p["amount_fen"]) for p in order["payments"]],
             member_no=member_no,
             points_estimate=order["total_fen"] // FEN_PER_POINT if member_no else None,
-            qr_url=qr,
+            qr_url=qr or "",
             reprint=reprint,
             refund_fen=self.outbox.refunded_fen(entry.order_no),
         )
+
+    def receipt_link(self, order_no: str) -> str | None:
+        """The e-receipt link of the receipt's QR code, signed with this till's receipt key (offline too);
+        None until the till has fetched its key once (the receipt then prints without the QR)."""
+        key = self.outbox.get_meta("receipt_key")
+        if not key:
+            return None
+        found = json.loads(key)
+        token = signed_codes.sign(
+            found["purpose"],
+            [found["device_id"], order_no],
+            max_age=timedelta(seconds=found["max_age_s"]),
+            secret=found["secret"],
+        )
+        server = self.settings.server_url.rstrip("/")
+        return self.settings.receipt_url.format(server=server, token=token, order_no=order_no)
 
     def _print_entry(self, entry: Entry, *, reprint: bool = False) -> bool:
         try:
@@ -236,7 +321,9 @@ class Till:
     # --- refunds --------------------------------------------------------------------------------------------
 
     def refund(self, order_no: str, amount_fen: int | None, reason: str) -> dict[str, Any]:
-        """Money back to the sale's own payment method; queued for the store like a sale."""
+        """Money back to the sale's own payment methods (a split tender: to each, in proportion to what each
+        has left); the electronic part through the network first, then the refund is queued for the store
+        with its methods, like a sale."""
         entry = self.outbox.sale(order_no.strip())
         if entry is None:
             raise TillError(f"本收银台没有单号 {order_no} (no such sale at this till)", 404)
@@ -244,22 +331,113 @@ class Till:
         amount = left if amount_fen is None else amount_fen
         if amount <= 0 or amount > left:
             raise TillError(f"可退金额为 {receipt.yuan(left)} 元 (at most {left} fen can be refunded)", 409)
+        paid = entry.payload["payments"] or [{"method": "cash", "amount_fen": entry.payload["total_fen"]}]
+        back = self.outbox.refunded_by_method(entry.order_no)
+        shares = split_refund([(p["method"], p["amount_fen"] - back.get(p["method"], 0)) for p in paid], amount)
         payment = entry.extra.get("payment")
-        method = entry.payload["payments"][0]["method"] if entry.payload["payments"] else "cash"
-        if payment is not None:
+        network = [(m, a) for m, a in shares if m in NETWORK_METHODS and a > 0]
+        if network:
+            if payment is None:  # pragma: no cover (an electronic part always has its payment)
+                raise TillError("找不到原支付记录 (the original payment is not known)", 409)
             if not self.forwarder.online:
                 raise TillError(
                     "离线：需联网退回原支付方式 (offline: the refund must go back to the original method)", 503
                 )
             try:
-                response = self.client.refund_payment(payment["id"], amount, reason)
+                response = self.client.refund_payment(payment["id"], network[0][1], reason)
             except Unreachable as exc:
                 raise TillError("支付网络无应答，请重试 (the payment network did not answer)", 503) from exc
             if response.status_code != 201:
                 raise TillError(f"退款失败 (refund refused): {response.json().get('detail', '')}", 409)
-        self.outbox.add_refund(entry.order_no, amount, reason[:200], {"method": method})
+        methods = [{"method": m, "amount_fen": a} for m, a in shares if a > 0]
+        self.outbox.add_refund(entry.order_no, amount, reason[:200], {"method": methods[0]["method"]}, methods)
         self.forwarder.wake()
-        return {"order_no": entry.order_no, "amount_fen": amount, "method": method}
+        return {
+            "order_no": entry.order_no,
+            "amount_fen": amount,
+            "method": "+".join(m["method"] for m in methods),
+            "methods": methods,
+        }
+
+    # --- dead letters: the supervisor fixes and resends, or discards with a reason ----------------------------
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "order_no": e.order_no,
+                "till_seq": e.till_seq,
+                "error": e.last_error,
+                "attempts": e.attempts,
+                "payload": e.payload,
+            }
+            for e in self.outbox.entries("dead")
+        ]
+
+    def _dead(self, entry_id: int) -> Entry:
+        entry = self.outbox.get(entry_id)
+        if entry is None or entry.state != "dead":
+            raise TillError(f"没有这条待处理记录 (no dead letter {entry_id})", 404)
+        return entry
+
+    def fix_dead(self, entry_id: int, lines: list[CartLine]) -> dict[str, Any]:
+        """A dead sale with its lines' SKU codes and quantities corrected, priced again, back in the queue.
+
+        A changed SKU takes the catalogue cache's name and price; an unchanged one keeps what was sold. The
+        total may change only for a sale paid wholly in cash (its cash follows the new total): an electronic
+        payment has already moved that amount through the network."""
+        entry = self._dead(entry_id)
+        if entry.kind != "sale":
+            return self.resend_dead(entry_id)
+        order = entry.payload
+        if len(lines) != len(order["lines"]):
+            raise TillError("行数不符 (the fix must give every line of the sale)")
+        rows = []
+        for n, (line, fix) in enumerate(zip(order["lines"], lines, strict=True), start=1):
+            if fix.quantity <= 0 or fix.quantity > 9999:
+                raise TillError(f"第 {n} 行数量无效 (line {n}: bad quantity {fix.quantity})")
+            row = dict(line)
+            code = fix.code.strip()
+            if code != line["sku"]:
+                item = self.lookup(code)
+                row.update(sku=item["sku"], name=item["name"][:120], unit_price_fen=item["price_fen"])
+            gross = row["unit_price_fen"] * fix.quantity
+            row.update(quantity=fix.quantity, discount_fen=min(row["discount_fen"], gross))
+            row["total_fen"] = gross - row["discount_fen"]
+            rows.append(row)
+        subtotal = sum(row["total_fen"] for row in rows)
+        discount = min(order["discount_fen"], subtotal)
+        total = subtotal - discount
+        payments = order["payments"]
+        if total != order["total_fen"]:
+            if any(p["method"] != "cash" for p in payments):
+                raise TillError(
+                    f"已电子支付 {receipt.yuan(order['total_fen'])} 元，合计不能改变；请作废并另行处理 "
+                    "(paid electronically: the total must stay the same; discard it instead)",
+                    409,
+                )
+            payments = [{"method": "cash", "amount_fen": total}] if total > 0 else []
+        fixed = {**order, "lines": rows, "subtotal_fen": subtotal, "discount_fen": discount, "total_fen": total}
+        fixed["payments"] = payments
+        self.outbox.resend(entry_id, fixed)
+        self.forwarder.wake()
+        return {"id": entry_id, "state": "queued", "order_no": entry.order_no, "total_fen": total}
+
+    def resend_dead(self, entry_id: int, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        self._dead(entry_id)
+        entry = self.outbox.resend(entry_id, payload)
+        self.forwarder.wake()
+        return {"id": entry.id, "state": entry.state, "order_no": entry.order_no}
+
+    def discard_dead(self, entry_id: int, reason: str) -> dict[str, Any]:
+        reason = reason.strip()
+        if len(reason) < 2:
+            raise TillError("请写明作废原因 (give the reason for discarding it)")
+        self._dead(entry_id)
+        entry = self.outbox.discard(entry_id, reason[:200])
+        log.warning("dead letter %s (%s) discarded: %s", entry.id, entry.order_no, reason)
+        return {"id": entry.id, "state": entry.state, "order_no": entry.order_no}
 
     # --- the shift ------------------------------------------------------------------------------------------
 

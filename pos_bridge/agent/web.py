@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -20,8 +21,14 @@ class LineIn(BaseModel):
     quantity: int = Field(default=1, ge=1, le=9999)
 
 
+class TenderIn(BaseModel):
+    method: str = Field(max_length=20)
+    amount_fen: int = Field(ge=1)
+
+
 class SaleIn(BaseModel):
     lines: list[LineIn] = Field(max_length=200)
+    tenders: list[TenderIn] = Field(default_factory=list, max_length=5)  # a split tender
     method: str = "cash"
     member: dict[str, Any] | None = None
     discount_fen: int = Field(default=0, ge=0)
@@ -50,6 +57,19 @@ class OrderNoIn(BaseModel):
 
 class ResendIn(BaseModel):
     payload: dict[str, Any] | None = None
+
+
+class FixLineIn(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=9999)
+
+
+class FixIn(BaseModel):
+    lines: list[FixLineIn] = Field(max_length=200)
+
+
+class DiscardIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=200)
 
 
 def create_app(till: Till) -> FastAPI:
@@ -91,6 +111,7 @@ def create_app(till: Till) -> FastAPI:
             discount_fen=data.discount_fen,
             coupon_code=data.coupon_code,
             auth_code=data.auth_code,
+            tenders=[(t.method, t.amount_fen) for t in data.tenders] or None,
         )
 
     @app.post("/api/refunds")
@@ -101,28 +122,32 @@ def create_app(till: Till) -> FastAPI:
     def reprint(data: OrderNoIn) -> dict[str, Any]:
         return till.reprint(data.order_no)
 
-    @app.get("/api/dead")
-    def dead() -> list[dict[str, Any]]:
-        return [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "order_no": e.order_no,
-                "till_seq": e.till_seq,
-                "error": e.last_error,
-                "payload": e.payload,
-            }
-            for e in till.outbox.entries("dead")
-        ]
+    def supervisor(x_supervisor_pin: str = Header(default="")) -> None:
+        pin = till.settings.supervisor_pin
+        if pin and not hmac.compare_digest(pin.encode(), x_supervisor_pin.encode()):
+            raise TillError("需要主管密码 (the supervisor's PIN is needed)", 401)
 
-    @app.post("/api/dead/{entry_id}/resend")
+    @app.get("/dead", response_class=HTMLResponse)
+    def dead_page(lang: str = "zh") -> HTMLResponse:
+        html = (STATIC / "dead.html").read_text(encoding="utf-8")
+        lang = "en" if lang == "en" else "zh"
+        return HTMLResponse(html.replace("{{lang}}", lang).replace("{{till}}", till.settings.till_code))
+
+    @app.get("/api/dead", dependencies=[Depends(supervisor)])
+    def dead() -> list[dict[str, Any]]:
+        return till.dead_letters()
+
+    @app.post("/api/dead/{entry_id}/fix", dependencies=[Depends(supervisor)])
+    def fix(entry_id: int, data: FixIn) -> dict[str, Any]:
+        return till.fix_dead(entry_id, [CartLine(line.sku, line.quantity) for line in data.lines])
+
+    @app.post("/api/dead/{entry_id}/resend", dependencies=[Depends(supervisor)])
     def resend(entry_id: int, data: ResendIn) -> dict[str, Any]:
-        try:
-            entry = till.outbox.resend(entry_id, data.payload)
-        except KeyError as exc:
-            raise TillError(f"没有这条死信 (no dead letter {entry_id})", 404) from exc
-        till.forwarder.wake()
-        return {"id": entry.id, "state": entry.state}
+        return till.resend_dead(entry_id, data.payload)
+
+    @app.post("/api/dead/{entry_id}/discard", dependencies=[Depends(supervisor)])
+    def discard(entry_id: int, data: DiscardIn) -> dict[str, Any]:
+        return till.discard_dead(entry_id, data.reason)
 
     @app.post("/api/shift/close")
     def close_shift() -> dict[str, Any]:

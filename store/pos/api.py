@@ -20,6 +20,7 @@ from store.pos.schemas import (
     PosPaymentRead,
     PosPaymentRefundCreate,
     PosPaymentRefundRead,
+    ReceiptKeyRead,
     TillPage,
 )
 from store.wire import RowId
@@ -40,6 +41,20 @@ def heartbeat(data: HeartbeatIn, session: SessionDep, till: Till) -> HeartbeatRe
         raise NotATill("only a till sends heartbeats")
     read = pos_service.heartbeat(session, till.device, data)
     return HeartbeatRead(till=read, server_time=utcnow())
+
+
+@router.get("/receipt-key", response_model=ReceiptKeyRead)
+def receipt_key(till: Till) -> ReceiptKeyRead:
+    """The till's own key for signing its receipts' e-receipt links (offline too); only that till gets it."""
+    if till.device is None:  # pragma: no cover (the dependency admits tills only)
+        raise NotATill("only a till signs receipt links")
+    device_id, secret = pos_service.receipt_key(till.device)
+    return ReceiptKeyRead(
+        device_id=device_id,
+        purpose=pos_service.RECEIPT_PURPOSE,
+        secret=secret,
+        max_age_s=int(pos_service.RECEIPT_AGE.total_seconds()),
+    )
 
 
 @router.get("/tills", response_model=TillPage)

@@ -104,3 +104,14 @@ class PosPaymentRefundRead(BaseModel):
     method: str  # always the payment's own method
     amount_fen: int
     status: str  # pending, done, failed
+
+
+class ReceiptKeyRead(BaseModel):
+    """The till's key for the links its receipts' QR codes carry (``GET /pos/receipt-key``): the till signs
+    ``[device_id, order_no]`` as a ``store.signed_codes`` code of ``purpose`` with ``secret`` (offline too);
+    the link is ``{server}/kiosk/m/receipts/{code}``, the sale's e-receipt page."""
+
+    device_id: int
+    purpose: str
+    secret: str
+    max_age_s: int

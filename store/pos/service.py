@@ -10,17 +10,24 @@ stored are missing too once the till reports a higher ``last_seq`` with an empty
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from store import signed_codes
 from store.auth import service as auth_service
 from store.auth.models import Device, DeviceKind
 from store.catalog import service as catalog_service
 from store.clock import utcnow
+from store.config import get_settings
 from store.payments import service as payments_service
 from store.payments.models import PaymentOrder, PaymentRefund
+from store.points import service as points_service
 from store.pos.errors import NotATill, PosPaymentNotFound
 from store.pos.models import PosSequenceGap, PosTill
 from store.pos.schemas import (
@@ -33,7 +40,10 @@ from store.pos.schemas import (
     TillRead,
     TillState,
 )
+from store.premises import service as premises_service
+from store.premises.models import Shop, Store
 from store.sales import service as sales_service
+from store.sales.models import Order
 
 FRESH = timedelta(minutes=2)  # a till heard from within this is online
 PURPOSE = "pos"  # payment_order.purpose of the tills' payments
@@ -282,3 +292,79 @@ def refund_payment(
         amount_fen=row.amount_fen,
         status=str(row.status),
     )
+
+
+# --- e-receipts: the receipt's QR opens the sale on a phone, by a link the till signs offline ----------------
+
+RECEIPT_PURPOSE = "pos-receipt"  # signed_codes purpose of the receipt links
+RECEIPT_AGE = timedelta(days=400)  # a receipt's link works this long (refunds run up to 360 days)
+
+
+def receipt_secret(device_id: int) -> str:
+    """The till's own key for its receipt links (derived from the store's secret, never stored): the till
+    signs ``[device id, order number]`` with it while offline; nobody without it can make a link."""
+    secret = get_settings().secret_key.encode()
+    return hmac.new(secret, f"smartstore.pos-receipt:{device_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_key(device: Device) -> tuple[int, str]:
+    if device.kind != DeviceKind.pos_terminal:
+        raise NotATill("only a till signs receipt links")
+    return device.id, receipt_secret(device.id)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """What the e-receipt page shows: the store, the shop, the sale (None: not on the server yet)."""
+
+    store: Store
+    shop: Shop | None
+    order_no: str
+    order: Order | None
+    lines: list[object]
+    payments: list[object]
+    points: int | None  # earned by the member named on the sale
+    claimable_points: int  # a sale without a member: what a member would earn (one point a yuan)
+
+
+def open_receipt(session: Session, token: str) -> ReceiptView:
+    """The sale of a receipt link; ``signed_codes.CodeInvalid`` / ``CodeExpired`` for a link not made by a
+    till of this server or past its time. A sale the till has not forwarded yet comes back with no order."""
+    body = token.partition(".")[0]
+    try:
+        _expires, (device_id, order_no) = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        device_id, order_no = int(device_id), str(order_no)
+    except (ValueError, TypeError) as exc:  # undecodable, or not [expires, [id, number]]
+        raise signed_codes.CodeInvalid("this receipt link is not valid") from exc
+    signed_codes.verify(RECEIPT_PURPOSE, token, secret=receipt_secret(device_id))
+    device = session.get(Device, device_id)
+    if device is None or device.kind != DeviceKind.pos_terminal:
+        raise signed_codes.CodeInvalid("this receipt link is not valid")
+    store = premises_service.get_store(session, device.store_id)
+    order = session.exec(
+        select(Order).where(
+            Order.store_id == device.store_id, Order.terminal_id == device.id, Order.order_no == order_no
+        )
+    ).first()
+    if order is None:
+        shop = session.get(Shop, device.shop_id) if device.shop_id else None
+        return ReceiptView(store, shop, order_no, None, [], [], None, 0)
+    read = sales_service.order_read(session, order)
+    points = _points_earned(session, order)
+    return ReceiptView(
+        store=store,
+        shop=session.get(Shop, order.shop_id),
+        order_no=order_no,
+        order=order,
+        lines=list(read.lines),
+        payments=list(read.payments),
+        points=points,
+        claimable_points=(order.total_fen - order.refunded_fen) // 100 if order.member_id is None else 0,
+    )
+
+
+def _points_earned(session: Session, order: Order) -> int | None:
+    if order.member_id is None:
+        return None
+    entry = points_service.earned(session, order.id)  # type: ignore[arg-type]
+    return entry.points if entry is not None else 0

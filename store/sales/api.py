@@ -100,7 +100,7 @@ def post_refund(
 
     def produce() -> RefundRead:
         row = sales_service.refund(session, poster.store_id, order_id, data, viewer=poster)
-        return RefundRead.model_validate(row)
+        return sales_service.refund_read(row, sales_service.refund_payments(session, [row.id]).get(row.id, []))  # type: ignore[list-item,arg-type]
 
     return respond_once(session, request, poster.label, key=key, payload=data, produce=produce)
 

@@ -68,3 +68,21 @@ class RefundLinesInvalid(InvalidInput):
 
     type = "refund-lines-invalid"
     title = "Refund lines not valid"
+
+
+class UnknownSku(StoreError):
+    """A till's sale names a SKU its shop does not sell: not in the store's catalogue, or another shop's.
+
+    ``errors`` holds one entry per bad line: ``loc`` (``body.lines.N.sku``), ``line`` (the 0-based index of the
+    line in ``lines``), ``sku`` and ``msg``. A store without a catalogue checks no SKU."""
+
+    status_code = 422
+    type = "unknown-sku"
+    title = "SKU not sold by this shop"
+
+
+class RefundMethodsInvalid(InvalidInput):
+    """A refund's methods: one the order was not paid with, twice, not adding up, or more than that method paid."""
+
+    type = "refund-methods-invalid"
+    title = "Refund methods not valid"

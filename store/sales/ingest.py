@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from store import driver_sql, idempotency
+from store.auth.models import DeviceKind
 from store.clock import business_day, utcnow
 from store.config import get_settings
 from store.db import write_lock
@@ -36,7 +37,14 @@ from store.kpi import service as kpi_service
 from store.premises import service as premises_service
 from store.sales import checks
 from store.sales import service as sales_service
-from store.sales.errors import OrderDoesNotAddUp, OrderNumberTaken, TillSequenceTaken, TooLarge, WrongShop
+from store.sales.errors import (
+    OrderDoesNotAddUp,
+    OrderNumberTaken,
+    TillSequenceTaken,
+    TooLarge,
+    UnknownSku,
+    WrongShop,
+)
 from store.sales.models import Order, OrderLine, Payment
 from store.sales.schemas import OrderCreate
 from store.sales.service import Poster, default_source, ensure_member
@@ -109,6 +117,9 @@ class _Context:
     max_lines: int
     timezone: str | None = None
     windows: dict[int, tuple[date, date | None] | None] = field(default_factory=dict)
+    # A till's sales: the shop of each SKU code of the request in the store's catalogue (None: no check,
+    # the poster is no till or the store has no catalogue).
+    sku_shops: dict[str, int] | None = None
 
 
 def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> list[Outcome]:
@@ -140,6 +151,11 @@ def _plan(
     settings = get_settings()
     recorded = idempotency.find(session, scope, [sale.key for sale in sales if sale.key is not None])
     ctx = _Context(poster=poster, now=utcnow(), max_lines=settings.max_order_lines)
+    device = poster.device
+    if device is not None and device.kind == DeviceKind.pos_terminal:
+        codes = {line.sku for sale in sales for line in sale.data.lines}
+        shops, has_catalogue = sales_service.catalogue_shops(session, poster.store_id, codes)
+        ctx.sku_shops = shops if has_catalogue else None
     outcomes: list[Outcome | None] = [None] * len(sales)
     rows: list[_Row] = []
     first_of_key: dict[str, int] = {}
@@ -196,6 +212,8 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
     errors = checks.order_errors(data, now=ctx.now)
     if errors:
         raise OrderDoesNotAddUp(checks.summary(errors), errors=errors)
+    if ctx.sku_shops is not None:
+        _check_skus(ctx.sku_shops, data)
     business_on = _business_day_at_trading_shop(session, ctx, data)
     ensure_member(session, poster.store_id, data.member_id)
     device = poster.device
@@ -248,6 +266,21 @@ def _check(session: Session, ctx: _Context, index: int, sale: Sale, dump: dict[s
         payments=dump["payments"],
         response=response,
     )
+
+
+def _check_skus(shops: dict[str, int], data: OrderCreate) -> None:
+    """A till sells its shop's catalogue: every line's SKU must be in the store's catalogue, of this shop."""
+    errors = []
+    for index, line in enumerate(data.lines):
+        shop = shops.get(line.sku)
+        if shop == data.shop_id:
+            continue
+        why = "not in the store's catalogue" if shop is None else f"sold by shop {shop}, not by shop {data.shop_id}"
+        errors.append({"loc": ["body", "lines", index, "sku"], "line": index, "sku": line.sku, "msg": why})
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise UnknownSku(f"line {first['line']}: SKU {first['sku']!r} is {first['msg']}{more}", errors=errors)
 
 
 def _business_day_at_trading_shop(session: Session, ctx: _Context, data: OrderCreate) -> date:

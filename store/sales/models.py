@@ -86,6 +86,22 @@ class Refund(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
 
 
+class RefundPayment(SQLModel, table=True):
+    """How a refund went back, method by method, when the till said (a split tender's refund goes back to each
+    original method); a refund without them is an amount only."""
+
+    __tablename__ = "sales_refund_payment"
+    __table_args__ = (
+        UniqueConstraint("refund_id", "method"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    refund_id: int = Field(foreign_key="sales_refund.id", index=True)
+    method: PaymentMethod = Field(sa_type=String(20))
+    amount_fen: int = Field(sa_type=BigInteger)
+
+
 class RefundLine(SQLModel, table=True):
     """What a refund gave back, line by line, when the till named the lines (a refund without lines is an
     amount only); the points domain undoes the points those lines earned."""

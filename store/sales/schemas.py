@@ -107,6 +107,9 @@ class RefundCreate(BaseModel):
     lines: list[RefundLineIn] = Field(default_factory=list, max_length=500)
     reason: str = Field(default="", max_length=200)
     refunded_at: AwareDatetime | None = None  # default: now
+    # How the money goes back, per method (a split tender: each original method gets its part back); each
+    # method at most once, adding up to ``amount_fen``, never more than that method paid minus its refunds.
+    payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
 
 
 class DailyTotalIn(BaseModel):
@@ -149,6 +152,7 @@ class RefundRead(BaseModel):
     reason: str
     refunded_at: datetime
     business_on: date
+    payments: list[PaymentRead] = Field(default_factory=list)  # per method, when the till said
 
 
 class OrderSummary(BaseModel):

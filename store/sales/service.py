@@ -29,11 +29,21 @@ from store.sales.errors import (
     OrderNumberTaken,
     RefundExceedsPaid,
     RefundLinesInvalid,
+    RefundMethodsInvalid,
     UnknownMember,
     WrongShop,
 )
-from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund, RefundLine
-from store.sales.schemas import Channel, DailyTotalIn, OrderCreate, OrderRead, OrderSummary, RefundCreate, Source
+from store.sales.models import DailyTotal, Order, OrderLine, Payment, Refund, RefundLine, RefundPayment
+from store.sales.schemas import (
+    Channel,
+    DailyTotalIn,
+    OrderCreate,
+    OrderRead,
+    OrderSummary,
+    RefundCreate,
+    RefundRead,
+    Source,
+)
 from store.scoping import Viewer, get_in_store
 
 __all__ = ["bulk_insert_orders", "create_order", "create_order_for", "get_order", "list_orders", "refund"]
@@ -135,10 +145,30 @@ def order_read(session: Session, order: Order) -> OrderRead:
     """The order with its lines, payments and refunds, as the API returns it."""
     lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no)))
     payments = session.exec(select(Payment).where(Payment.order_id == order.id).order_by(col(Payment.id)))
-    refunds = session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.id)))
+    refunds = list(session.exec(select(Refund).where(Refund.order_id == order.id).order_by(col(Refund.id))))
     fields = {name: getattr(order, name) for name in OrderSummary.model_fields}
-    children = {"lines": list(lines), "payments": list(payments), "refunds": list(refunds)}
+    by_refund = refund_payments(session, [r.id for r in refunds if r.id is not None])
+    reads = [refund_read(r, by_refund.get(r.id, [])) for r in refunds]  # type: ignore[arg-type]
+    children = {"lines": list(lines), "payments": list(payments), "refunds": reads}
     return OrderRead.model_validate({**fields, **children})
+
+
+def refund_payments(session: Session, refund_ids: list[int]) -> dict[int, list[RefundPayment]]:
+    """The per-method rows of each refund among ``refund_ids`` (refunds that named no method have none)."""
+    found: dict[int, list[RefundPayment]] = {}
+    if refund_ids:
+        rows = session.exec(
+            select(RefundPayment).where(col(RefundPayment.refund_id).in_(refund_ids)).order_by(col(RefundPayment.id))
+        )
+        for row in rows:
+            found.setdefault(row.refund_id, []).append(row)
+    return found
+
+
+def refund_read(refund: Refund, payments: list[RefundPayment]) -> RefundRead:
+    fields = {name: getattr(refund, name) for name in RefundRead.model_fields if name != "payments"}
+    methods = [{"method": p.method, "amount_fen": p.amount_fen} for p in payments]
+    return RefundRead.model_validate({**fields, "payments": methods})
 
 
 def list_orders(
@@ -186,6 +216,7 @@ def refund(
     if errors:
         raise InvalidInput(checks.summary(errors), errors=errors)
     _check_refund_lines(session, order, data)
+    _check_refund_methods(session, order, data)
     # One conditional UPDATE, so two tills refunding at once can never overspend the order.
     grown = session.execute(
         update(Order)
@@ -212,8 +243,47 @@ def refund(
     session.add(row)
     session.flush()
     session.add_all(RefundLine(refund_id=row.id, line_no=x.line_no, quantity=x.quantity) for x in data.lines)  # type: ignore[arg-type]
+    session.add_all(RefundPayment(refund_id=row.id, method=p.method, amount_fen=p.amount_fen) for p in data.payments)  # type: ignore[arg-type]
     kpi_service.apply_refund(session, order, row)
     return row
+
+
+def _check_refund_methods(session: Session, order: Order, data: RefundCreate) -> None:
+    """A refund's methods: each once, each one the order was paid with, adding up to the amount, and never more
+    back to a method than it paid minus its earlier refunds (two refunds at once: the order row's UPDATE that
+    follows serialises them on the total; per method this check reads the committed refunds)."""
+    if not data.payments:
+        return
+    errors: list[dict[str, Any]] = []
+    methods = [p.method for p in data.payments]
+    if len(set(methods)) != len(methods):
+        errors.append({"loc": ["payments"], "msg": "each method at most once"})
+    if sum(p.amount_fen for p in data.payments) != data.amount_fen:
+        errors.append({"loc": ["payments"], "msg": f"the methods' amounts must add up to {data.amount_fen}"})
+    paid: dict[str, int] = {}
+    for method, amount in session.execute(
+        select(Payment.method, Payment.amount_fen).where(Payment.order_id == order.id)  # type: ignore[call-overload]
+    ):
+        paid[str(method)] = paid.get(str(method), 0) + int(amount)
+    back: dict[str, int] = {}
+    for method, amount in session.execute(
+        select(RefundPayment.method, RefundPayment.amount_fen)  # type: ignore[call-overload]
+        .join(Refund, col(Refund.id) == col(RefundPayment.refund_id))
+        .where(Refund.order_id == order.id)
+    ):
+        back[str(method)] = back.get(str(method), 0) + int(amount)
+    for n, p in enumerate(data.payments):
+        method = p.method.value
+        if p.amount_fen <= 0:
+            errors.append({"loc": ["payments", n, "amount_fen"], "msg": "must be positive"})
+        elif method not in paid:
+            errors.append({"loc": ["payments", n, "method"], "msg": f"the order was not paid with {method}"})
+        elif p.amount_fen > paid[method] - back.get(method, 0):
+            left = paid[method] - back.get(method, 0)
+            msg = f"at most {left} fen left to refund to {method}"
+            errors.append({"loc": ["payments", n, "amount_fen"], "msg": msg})
+    if errors:
+        raise RefundMethodsInvalid(checks.summary(errors), errors=errors)
 
 
 def _check_refund_lines(session: Session, order: Order, data: RefundCreate) -> None:
@@ -306,6 +376,24 @@ def attach_member(session: Session, store_id: int, order_no: str, member_id: int
     session.flush()
     kpi_service.apply_member_attached(session, order)
     return order
+
+
+_SKU = sa_table("catalog_sku", sa_column("store_id"), sa_column("shop_id"), sa_column("code"))
+
+
+def catalogue_shops(session: Session, store_id: int, codes: set[str]) -> tuple[dict[str, int], bool]:
+    """(the shop of each of ``codes`` in the store's catalogue, whether the store has a catalogue at all).
+
+    The tills' SKU check (``ingest``); read as a table name, since store.catalog imports this domain. The
+    second query runs only when some code is missing: a store that never loaded a catalogue checks nothing."""
+    found: dict[str, int] = {}
+    if codes:
+        query = select(_SKU.c.code, _SKU.c.shop_id).where(_SKU.c.store_id == store_id, _SKU.c.code.in_(sorted(codes)))
+        found = {str(code): int(shop) for code, shop in session.execute(query)}
+    if len(found) == len(codes):
+        return found, True
+    any_sku = session.execute(select(_SKU.c.code).where(_SKU.c.store_id == store_id).limit(1)).first()
+    return found, any_sku is not None
 
 
 def ensure_member(session: Session, store_id: int, member_id: int | None) -> None:

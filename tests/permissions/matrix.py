@@ -532,6 +532,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/kiosk/m/claim"): public(
         "the phone page a claim QR opens", at("/kiosk/m/claim", params={"c": "x.y"}), page=True
     ),
+    ("GET", "/kiosk/m/receipts/{token}"): public(
+        "the e-receipt page a receipt's QR opens (a link signed by the till)", at("/kiosk/m/receipts/x.y"), page=True
+    ),
     ("GET", "/kiosk/reset"): public("the kiosk's reset after idle", at("/kiosk/reset"), page=True),
     ("POST", "/kiosk/beat"): public(
         "the kiosk screen's heartbeat (no data but the kiosk's code)", at("/kiosk/beat"), page=True
@@ -1053,6 +1056,7 @@ MATRIX.update(
             who("pos_terminal"), at(f"{API}/pos/heartbeat", json={"outbox_backlog": 0, "last_seq": 0})
         ),
         ("GET", f"{API}/pos/tills"): Rule(who("admin", "manager", "tenant"), at(f"{API}/pos/tills")),
+        ("GET", f"{API}/pos/receipt-key"): Rule(who("pos_terminal"), at(f"{API}/pos/receipt-key")),
         ("GET", "/admin/pos"): Rule(who("admin", "manager", "tenant"), at("/admin/pos"), page=True),
         ("POST", f"{API}/pos/payments"): Rule(
             PAYERS, at(f"{API}/pos/payments", json={"order_no": "MATRIX-1", "amount_fen": 100, "method": "alipay"})

@@ -73,7 +73,7 @@ def _wait(url: str, timeout: float = 120) -> None:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"{url} did not come up")
 
 
@@ -94,7 +94,7 @@ def test_kill_agent_and_server_loses_nothing_and_duplicates_nothing(tmp_path):
                 "-m",
                 "uvicorn",
                 "--factory",
-                "store.app:create_app",
+                "tests.pos_bridge.till_server:create_app",
                 "--port",
                 str(server_port),
                 "--log-level",
@@ -128,7 +128,7 @@ def test_kill_agent_and_server_loses_nothing_and_duplicates_nothing(tmp_path):
         deadline = time.time() + 30
         while not httpx.get(f"{agent_url}/api/state").json()["catalog_version"]:  # the till has its catalogue
             assert time.time() < deadline, "catalogue never synced"
-            time.sleep(0.2)
+            time.sleep(0.05)
 
         acknowledged: list[str] = []
         stop = threading.Event()
@@ -156,7 +156,7 @@ def test_kill_agent_and_server_loses_nothing_and_duplicates_nothing(tmp_path):
             rng = random.Random(seed)
             for _ in range(KILLS[name]):
                 _wait(ready)  # up again: the next kill lands in its work, not in its start-up
-                time.sleep(rng.uniform(0.1, 0.8))
+                time.sleep(rng.uniform(0.05, 0.4))
                 proc.restart()
                 kills[name] += 1
 
@@ -170,7 +170,7 @@ def test_kill_agent_and_server_loses_nothing_and_duplicates_nothing(tmp_path):
             for thread in killers:
                 thread.join()
             assert kills == KILLS
-            time.sleep(1.0)
+            time.sleep(0.3)
             stop.set()
             driver.join(timeout=10)
             _wait(f"http://127.0.0.1:{server_port}/healthz")
@@ -178,7 +178,7 @@ def test_kill_agent_and_server_loses_nothing_and_duplicates_nothing(tmp_path):
             deadline = time.time() + 60
             while httpx.get(f"{agent_url}/api/state", timeout=5).json()["queued"]:
                 assert time.time() < deadline, "the outbox never drained"
-                time.sleep(0.3)
+                time.sleep(0.1)
             till_state = httpx.get(f"{agent_url}/api/state", timeout=5).json()
         finally:
             stop.set()
