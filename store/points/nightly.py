@@ -82,7 +82,8 @@ WITH due AS (
 ), allocation AS (
     INSERT INTO points_allocation (entry_id, lot_id, points) SELECT entry_id, id, remaining FROM due
 ), emptied AS (
-    UPDATE points_lot SET remaining = 0 FROM due WHERE points_lot.id = due.id
+    UPDATE points_lot SET remaining = 0
+    WHERE store_id = :store_id AND remaining > 0 AND expires_on <= :day {members}
 ){balances}
 SELECT COALESCE(SUM(remaining), 0) FROM due
 """
@@ -110,8 +111,10 @@ def write_off(
     lowered by what lapsed. Returns the points written off. The caller locks the members and commits.
 
     The nightly job and the demo both write their expiries with this. On PostgreSQL it is one statement
-    (data-modifying CTEs: the lapsed lots are read once, each entry's id is drawn from its sequence so the
-    allocation needs no join back); elsewhere the same writes as four ``INSERT … SELECT``/``UPDATE``.
+    (data-modifying CTEs, all on one snapshot: the lapsed lots are found once through the (member, expiry)
+    index, each entry's id is drawn from its sequence so the allocation needs no join back through the entry
+    key, and the lots are emptied by the same condition rather than a join that could scan the whole table);
+    elsewhere the same writes as four ``INSERT … SELECT``/``UPDATE``.
     """
     on = day if business_on is None else business_on
     if (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name == "postgresql":
