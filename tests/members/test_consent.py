@@ -68,3 +68,29 @@ def test_an_unknown_purpose_is_refused(session, world):
     store, _, _ = world
     with pytest.raises(UnknownConsentPurpose):
         service.consenting_ids(session, store.id, "selling_my_data")
+
+
+class TestTenantBrands:
+    """PIPL art. 23: a tenant brand's staff read their shop's sales, but not who bought (no brand-sharing read)."""
+
+    def test_tenant_staff_see_their_sales_without_the_member_and_cannot_look_up_by_member(self, client, session):
+        from store.auth.models import Role
+        from tests.factories.premises import create_shop
+        from tests.factories.sales import create_order, staff_token
+
+        store = create_store(session)
+        shop = create_shop(session, store)
+        member = create_member(session, store)
+        service.record_consent(session, member, "marketing_push", True, text_version="2026-01")
+        order = create_order(session, shop, member_id=member.id)
+        session.commit()
+        orders = "/api/v1/sales/orders"
+        tenant = {"Authorization": f"Bearer {staff_token(session, store.id, Role.tenant, shop_id=shop.id)}"}
+        manager = {"Authorization": f"Bearer {staff_token(session, store.id, Role.manager)}"}
+        assert [o["member_id"] for o in client.get(orders, headers=tenant).json()["items"]] == [None]
+        assert client.get(f"{orders}/{order.id}", headers=tenant).json()["member_id"] is None
+        refused = client.get(orders, params={"member_id": member.id}, headers=tenant)
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith("application/problem+json")
+        assert client.get(f"{orders}/{order.id}", headers=manager).json()["member_id"] == member.id
+        by_member = client.get(orders, params={"member_id": member.id}, headers=manager).json()
+        assert [o["id"] for o in by_member["items"]] == [order.id]
