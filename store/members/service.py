@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -292,6 +293,34 @@ def may_contact(session: Session, member: Member, purpose: str = "marketing_push
         .limit(1)
     ).first()
     return bool(latest)
+
+
+def consenting_ids(session: Session, store_id: int, purpose: str, member_ids: Iterable[int] | None = None) -> set[int]:
+    """The ids of the store's members who consent to ``purpose`` now (of ``member_ids`` when given, else of
+    all its members): :func:`may_contact` in bulk, by the same rule (an active, not erased member whose latest
+    decision for the purpose is a grant; never asked reads as no), in queries of at most 5,000 ids."""
+    if purpose not in PURPOSES:
+        raise UnknownConsentPurpose(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
+    m, c = Member.__table__, MemberConsent.__table__  # type: ignore[attr-defined]
+    latest = (
+        sa_select(func.max(c.c.id))
+        .where(c.c.member_id == m.c.id, c.c.purpose == purpose)
+        .correlate(m)
+        .scalar_subquery()
+    )
+    query = sa_select(m.c.id).where(
+        m.c.store_id == store_id,
+        m.c.status == "active",
+        m.c.erased_at.is_(None),
+        exists(sa_select(c.c.id).where(c.c.id == latest, c.c.granted.is_(True))),
+    )
+    if member_ids is None:
+        return set(session.execute(query).scalars())
+    wanted = sorted(set(member_ids))
+    found: set[int] = set()
+    for i in range(0, len(wanted), 5_000):
+        found.update(session.execute(query.where(m.c.id.in_(wanted[i : i + 5_000]))).scalars())
+    return found
 
 
 def snapshot_members(session: Session, store_id: int, *, after_id: int, limit: int) -> list[Member]:

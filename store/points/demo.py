@@ -25,9 +25,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Date, and_, bindparam, cast, func, insert, literal, select, text, update
 
-from store.dbtypes import AwareDateTime
 from store.members.models import Member
-from store.points import rules
+from store.points import nightly, rules
 from store.points.models import (
     EntryKind,
     PointsAllocation,
@@ -287,65 +286,22 @@ def _sql_earn(conn: Any, store_id: int, today: date, tz: ZoneInfo) -> None:
 
 
 def _sql_expire(conn: Any, store_id: int, today: date, tz: ZoneInfo) -> None:
-    """Write off every lot past its expiry with points left (one entry and allocation per lot, set-based)."""
-    lot, e, a = _T["lot"], _T["entry"], _T["alloc"]
+    """Write off every lot past its expiry with points left, day by day, with the nightly job's own
+    :func:`nightly.write_off` (the entry dated its lot's expiry day, at 00:00 store time; balances are set
+    from the ledger afterwards)."""
+    lot = _T["lot"]
     days = (
         conn.execute(
             select(lot.c.expires_on)
             .where(lot.c.store_id == store_id, lot.c.remaining > 0, lot.c.expires_on <= today)
             .distinct()
+            .order_by(lot.c.expires_on)
         )
         .scalars()
         .all()
     )
-    for day in days:
-        due = and_(lot.c.store_id == store_id, lot.c.remaining > 0, lot.c.expires_on == day)
-        conn.execute(
-            insert(e).from_select(
-                [
-                    "store_id",
-                    "member_id",
-                    "kind",
-                    "points",
-                    "source_type",
-                    "source_id",
-                    "reason",
-                    "actor",
-                    "business_on",
-                    "created_at",
-                ],
-                select(
-                    lot.c.store_id,
-                    lot.c.member_id,
-                    literal(EntryKind.expire.value),
-                    -lot.c.remaining,
-                    literal("lot"),
-                    cast(lot.c.id, e.c.source_id.type),
-                    literal(""),
-                    literal("demo"),
-                    literal(day, Date),
-                    literal(_midnight(day, tz), AwareDateTime()),
-                ).where(due),
-            )
-        )
-        conn.execute(
-            insert(a).from_select(
-                ["entry_id", "lot_id", "points"],
-                select(e.c.id, lot.c.id, lot.c.remaining)
-                .select_from(
-                    lot.join(
-                        e,
-                        and_(
-                            e.c.source_type == "lot",
-                            e.c.source_id == cast(lot.c.id, e.c.source_id.type),
-                            e.c.kind == EntryKind.expire.value,
-                        ),
-                    )
-                )
-                .where(due),
-            )
-        )
-        conn.execute(update(lot).where(due).values(remaining=0))
+    for day in days:  # in order: by each day, the earlier days' lots are empty, so "lapsed by" is "lapsing on"
+        nightly.write_off(conn, store_id, day, at=_midnight(day, tz), actor="demo", balances=False)
 
 
 def generate(ctx: Any) -> None:

@@ -4,9 +4,10 @@ the reconciliation that reports (never clamps) a member whose ledger, cached bal
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Date, and_, cast, func, insert, literal, select, text, update
+from sqlalchemy import Connection, Date, and_, cast, func, insert, literal, select, text, update
 from sqlmodel import Session, col
 
 from store.dbtypes import AwareDateTime
@@ -38,11 +39,9 @@ _MEMBER = Member.__table__  # type: ignore[attr-defined]
 def expire_due(session: Session, store_id: int, day: date, *, batch: int = EXPIRY_MEMBERS) -> int:
     """Write off the remainder of every lot of the store that lapsed by 00:00 of ``day``; commits per batch.
 
-    Set-based, in the database: per range of ``batch`` member ids, lock the members with lapsed lots (the
-    order every ledger writer locks in), then four statements: one ``expire`` entry per lot
-    (``INSERT … SELECT``), its allocation (joined back through the entry's unique (lot, id, expire) key), the
-    cached balances lowered by what lapsed, the lots zeroed. No ledger row travels to this process. Running it
-    twice writes nothing the second time (no remainder left; the entry key is unique).
+    Per range of ``batch`` member ids: lock the members with lapsed lots (the order every ledger writer locks
+    in), then :func:`write_off` those members' lapsed lots in the database, set-based. No ledger row travels to
+    this process. Running it twice writes nothing the second time (no remainder left; the entry key is unique).
     """
     low, high = session.execute(
         select(func.min(_MEMBER.c.id), func.max(_MEMBER.c.id)).where(_MEMBER.c.store_id == store_id)
@@ -52,71 +51,136 @@ def expire_due(session: Session, store_id: int, day: date, *, batch: int = EXPIR
     now = service.utcnow()
     total = 0
     for start in range(low, high + 1, batch):
-        due = and_(
-            _LOT.c.member_id.between(start, start + batch - 1),
-            _LOT.c.store_id == store_id,
-            _LOT.c.remaining > 0,
-            _LOT.c.expires_on <= day,
-        )
-        members = select(_LOT.c.member_id).where(due).distinct()
+        members = (start, start + batch - 1)
+        lapsed = select(_LOT.c.member_id).where(_lapsed(store_id, day, members)).distinct()
         locked = session.execute(
-            select(_MEMBER.c.id).where(_MEMBER.c.id.in_(members)).order_by(_MEMBER.c.id).with_for_update()
+            select(_MEMBER.c.id).where(_MEMBER.c.id.in_(lapsed)).order_by(_MEMBER.c.id).with_for_update()
         ).all()
         if not locked:
             continue
-        lapsing = int(session.execute(select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(due)).scalar_one())
-        session.execute(
-            insert(_ENTRY).from_select(
-                [
-                    "store_id",
-                    "member_id",
-                    "kind",
-                    "points",
-                    "source_type",
-                    "source_id",
-                    "reason",
-                    "actor",
-                    "business_on",
-                    "created_at",
-                ],
-                select(
-                    _LOT.c.store_id,
-                    _LOT.c.member_id,
-                    literal(EntryKind.expire.value),
-                    -_LOT.c.remaining,
-                    literal("lot"),
-                    cast(_LOT.c.id, _ENTRY.c.source_id.type),
-                    literal(""),
-                    literal("job"),
-                    literal(day, Date),
-                    literal(now, AwareDateTime),
-                ).where(due),
-            )
+        total += write_off(session, store_id, day, members=members, at=now, actor="job")
+        session.commit()
+    return total
+
+
+def _lapsed(store_id: int, day: date, members: tuple[int, int] | None) -> Any:
+    due = and_(_LOT.c.store_id == store_id, _LOT.c.remaining > 0, _LOT.c.expires_on <= day)
+    return due if members is None else and_(_LOT.c.member_id.between(*members), due)
+
+
+_WRITE_OFF_PG = """
+WITH due AS (
+    SELECT id, member_id, remaining, nextval(pg_get_serial_sequence('points_entry', 'id')) AS entry_id
+    FROM points_lot
+    WHERE store_id = :store_id AND remaining > 0 AND expires_on <= :day {members}
+), entry AS (
+    INSERT INTO points_entry
+        (id, store_id, member_id, kind, points, source_type, source_id, reason, actor, business_on, created_at)
+    SELECT entry_id, :store_id, member_id, 'expire', -remaining, 'lot', CAST(id AS VARCHAR), '', :actor,
+        :business_on, :at
+    FROM due
+), allocation AS (
+    INSERT INTO points_allocation (entry_id, lot_id, points) SELECT entry_id, id, remaining FROM due
+), emptied AS (
+    UPDATE points_lot SET remaining = 0
+    WHERE store_id = :store_id AND remaining > 0 AND expires_on <= :day {members}
+){balances}
+SELECT COALESCE(SUM(remaining), 0) FROM due
+"""
+_BALANCES_PG = """, balance AS (
+    UPDATE member SET points_balance = member.points_balance - lapsed.points
+    FROM (SELECT member_id, SUM(remaining) AS points FROM due GROUP BY member_id) AS lapsed
+    WHERE member.id = lapsed.member_id
+)"""
+
+
+def write_off(
+    conn: Session | Connection,
+    store_id: int,
+    day: date,
+    *,
+    at: datetime,
+    actor: str,
+    members: tuple[int, int] | None = None,
+    business_on: date | None = None,
+    balances: bool = True,
+) -> int:
+    """Write off what is left of every lot of the store lapsed by 00:00 of ``day`` (of the ``members`` id
+    range, inclusive, when given): one ``expire`` entry per lot (source ``lot``/its id, dated ``business_on``,
+    ``day`` by default), its allocation, the lot emptied and, with ``balances``, the members' cached balances
+    lowered by what lapsed. Returns the points written off. The caller locks the members and commits.
+
+    The nightly job and the demo both write their expiries with this. On PostgreSQL it is one statement
+    (data-modifying CTEs, all on one snapshot: the lapsed lots are found once through the (member, expiry)
+    index, each entry's id is drawn from its sequence so the allocation needs no join back through the entry
+    key, and the lots are emptied by the same condition rather than a join that could scan the whole table);
+    elsewhere the same writes as four ``INSERT … SELECT``/``UPDATE``.
+    """
+    on = day if business_on is None else business_on
+    if (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name == "postgresql":
+        sql = _WRITE_OFF_PG.format(
+            members="AND member_id BETWEEN :low AND :high" if members else "",
+            balances=_BALANCES_PG if balances else "",
         )
-        entry = and_(
-            _ENTRY.c.source_type == "lot",
-            _ENTRY.c.source_id == cast(_LOT.c.id, _ENTRY.c.source_id.type),
-            _ENTRY.c.kind == EntryKind.expire.value,
+        params: dict[str, Any] = {"store_id": store_id, "day": day, "actor": actor, "business_on": on, "at": at}
+        if members:
+            params.update(low=members[0], high=members[1])
+        return int(conn.execute(text(sql), params).scalar_one())
+    due = _lapsed(store_id, day, members)
+    lapsing = int(conn.execute(select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(due)).scalar_one())
+    if not lapsing:
+        return 0
+    conn.execute(
+        insert(_ENTRY).from_select(
+            [
+                "store_id",
+                "member_id",
+                "kind",
+                "points",
+                "source_type",
+                "source_id",
+                "reason",
+                "actor",
+                "business_on",
+                "created_at",
+            ],
+            select(
+                _LOT.c.store_id,
+                _LOT.c.member_id,
+                literal(EntryKind.expire.value),
+                -_LOT.c.remaining,
+                literal("lot"),
+                cast(_LOT.c.id, _ENTRY.c.source_id.type),
+                literal(""),
+                literal(actor),
+                literal(on, Date),
+                literal(at, AwareDateTime),
+            ).where(due),
         )
-        session.execute(
-            insert(_ALLOC).from_select(
-                ["entry_id", "lot_id", "points"],
-                select(_ENTRY.c.id, _LOT.c.id, _LOT.c.remaining).select_from(_LOT.join(_ENTRY, entry)).where(due),
-            )
+    )
+    entry = and_(
+        _ENTRY.c.source_type == "lot",
+        _ENTRY.c.source_id == cast(_LOT.c.id, _ENTRY.c.source_id.type),
+        _ENTRY.c.kind == EntryKind.expire.value,
+    )
+    conn.execute(
+        insert(_ALLOC).from_select(
+            ["entry_id", "lot_id", "points"],
+            select(_ENTRY.c.id, _LOT.c.id, _LOT.c.remaining).select_from(_LOT.join(_ENTRY, entry)).where(due),
         )
+    )
+    if balances:
         own = and_(_LOT.c.member_id == _MEMBER.c.id, _LOT.c.remaining > 0, _LOT.c.expires_on <= day)
-        session.execute(
+        conn.execute(
             update(_MEMBER)
-            .where(_MEMBER.c.id.in_([m for (m,) in locked]))
+            .where(_MEMBER.c.id.in_(select(_LOT.c.member_id).where(due)))
             .values(
                 points_balance=_MEMBER.c.points_balance
                 - select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(own).scalar_subquery()
             )
         )
-        session.execute(update(_LOT).where(due).values(remaining=0))
-        session.commit()
-        total += lapsing
-    return total
+    conn.execute(update(_LOT).where(due).values(remaining=0))
+    return lapsing
 
 
 def expire_all(session: Session) -> int:

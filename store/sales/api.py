@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -12,6 +12,7 @@ from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
 from store.config import get_settings
 from store.db import SessionDep, reads_first
+from store.errors import Forbidden
 from store.idempotency import IdempotencyKey, respond_once
 from store.sales import ingest
 from store.sales import service as sales_service
@@ -30,6 +31,7 @@ from store.sales.schemas import (
 from store.wire import Day, Int32, NotBool, Offset, RowId
 
 router = APIRouter(prefix="/sales", tags=["sales"])
+_Order = TypeVar("_Order", bound=OrderSummary)
 
 _TILLS = (DeviceKind.pos_terminal, DeviceKind.capture_box)
 Poster = Annotated[Principal, Depends(require(Role.cashier, Role.manager, Role.admin, devices=_TILLS))]
@@ -116,11 +118,14 @@ def list_orders(
     limit: Annotated[int, Query(ge=1, le=500), NotBool] = 50,
     offset: Offset = 0,
 ) -> OrderPage:
-    """Orders newest first, filtered by shop, business day, channel and member; tenants see their shop only."""
+    """Orders newest first, filtered by shop, business day, channel and member; tenants see their shop only,
+    and no member: the brand gets a member's data only with that member's own consent (PIPL art. 23)."""
+    if member_id is not None and _brand(reader):
+        raise Forbidden("tenant staff cannot look orders up by member: member data is not shared with brands")
     rows, total = sales_service.list_orders(
         session, reader, shop_id=shop_id, day=day, channel=channel, member_id=member_id, limit=limit, offset=offset
     )
-    items = [OrderSummary.model_validate(row) for row in rows]
+    items = [_for(reader, OrderSummary.model_validate(row)) for row in rows]
     return OrderPage(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -128,4 +133,14 @@ def list_orders(
 def get_order(order_id: RowId, session: SessionDep, reader: Reader) -> OrderRead:
     """One order with its lines, payments and refunds."""
     order = sales_service.get_order(session, reader.store_id, order_id, viewer=reader)
-    return sales_service.order_read(session, order)
+    return _for(reader, sales_service.order_read(session, order))
+
+
+def _brand(reader: Principal) -> bool:
+    """Tenant staff work for a brand: a member's identity is theirs only with the member's brand-sharing
+    consent (``members_service.consenting_ids(..., "brand_sharing")``), which no sales read asks for."""
+    return reader.role == Role.tenant
+
+
+def _for(reader: Principal, order: _Order) -> _Order:
+    return order.model_copy(update={"member_id": None}) if _brand(reader) and order.member_id is not None else order

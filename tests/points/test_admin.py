@@ -48,3 +48,31 @@ def test_member_of_another_store_is_not_found(client, session, manager):
     stranger = create_member(session, create_store(session))
     session.commit()
     assert client.get(f"/admin/points/members/{stranger.id}").status_code == 404
+
+
+def test_an_earn_rule_is_added_from_the_form_and_a_bad_one_saves_nothing(client, session, manager, premises):  # noqa: F811
+    from sqlmodel import select
+
+    from store.points.models import PointsRule
+
+    form = {"csrf_token": manager, "kind": "promo", "name": "双十一", "fen_per_point": "100", "multiplier_pct": "200"}
+    saved = client.post(
+        "/admin/points/rules",
+        data={**form, "valid_from": "2026-11-11", "valid_to": "2026-11-12"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303 and "saved=1" in saved.headers["location"]
+    rule = session.exec(select(PointsRule).where(PointsRule.store_id == premises.store.id)).one()
+    assert (rule.kind, rule.multiplier_pct, rule.valid_to.isoformat()) == ("promo", 200, "2026-11-12")  # type: ignore[union-attr]
+    assert "2026-11-11 – 2026-11-12" in client.get("/admin/points", params={"lang": "en"}).text
+    for bad in (
+        {"valid_from": "2026-11-12", "valid_to": "2026-11-11"},  # a period that ends before it starts
+        {"fen_per_point": "0", "valid_from": "2026-11-11", "valid_to": "2026-11-12"},
+        {"multiplier_pct": "1.5", "valid_from": "2026-11-11", "valid_to": "2026-11-12"},
+        {},  # a promotion needs its period
+    ):
+        refused = client.post("/admin/points/rules", data={**form, **bad}, follow_redirects=False)
+        assert refused.status_code == 303 and "error=1" in refused.headers["location"], bad
+    assert "Nothing was saved" in client.get(refused.headers["location"].split("#")[0] + "&lang=en").text
+    session.expire_all()
+    assert len(session.exec(select(PointsRule).where(PointsRule.store_id == premises.store.id)).all()) == 1
