@@ -1,4 +1,5 @@
-"""assessment: snapshots of costly figures kept per data version (S6 parity)
+"""assessment: snapshots of costly figures kept per data version (S6 parity),
+and indexes for the activity counts of S2, S5 and M3
 
 Revision ID: 0035_assess_snap
 Revises: 0030_marketing
@@ -12,6 +13,14 @@ revision = "0035_assess_snap"
 down_revision = "0030_marketing"
 branch_labels = None
 depends_on = None
+
+INDEXES = (
+    ("member", "ix_member_store_sign_in", ["store_id", "last_sign_in_at"]),
+    ("member", "ix_member_store_code_step", ["store_id", "code_last_step"]),
+    ("member", "ix_member_store_joined", ["store_id", "joined_at"]),
+    ("member_token", "ix_member_token_created", ["created_at"]),
+    ("points_entry", "ix_points_entry_store_day", ["store_id", "business_on", "kind", "member_id"]),
+)
 
 
 def upgrade() -> None:
@@ -32,7 +41,14 @@ def upgrade() -> None:
             "store_id", "indicator", "span", name=op.f("uq_assessment_snapshot_store_id_indicator_span")
         ),
     )
+    # The self-assessment's activity counts (S2, S5, M3) read ranges of these instead of whole tables.
+    for table, name, columns in INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False)
 
 
 def downgrade() -> None:
+    for table, name, _columns in reversed(INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
     op.drop_table("assessment_snapshot")
