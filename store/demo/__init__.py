@@ -87,5 +87,11 @@ def generate(options: DemoOptions, *, if_empty: bool = False, echo: Callable[[st
             hook.generate(ctx)
             session.flush()
             echo(f"demo: {hook.__name__.split('.')[1]:<10} {time.perf_counter() - started:6.1f} s")
+        for hook in domain_modules("demo"):  # ``finish``: work that needs every domain's data (snapshots)
+            if hasattr(hook, "finish"):
+                started = time.perf_counter()
+                hook.finish(ctx)
+                session.flush()
+                echo(f"demo: {hook.__name__.split('.')[1]:<10} {time.perf_counter() - started:6.1f} s (finish)")
     echo(f"demo: store ready, {start_on} .. {end_on}, seed {options.seed}")
     return True
