@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, union, update
+from sqlalchemy import Select, bindparam, func, literal, union, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -489,6 +489,19 @@ def _months(start: date, end: date) -> list[tuple[date, date, date]]:
     return out
 
 
+def _signed_in(store_id: int, lo: datetime, hi: datetime) -> Select[Any]:
+    """Member ids of the store's sign-ins in ``[lo, hi)``: the tokens found by their time, each checked
+    against its member (an EXISTS, never a join that a planner may start from every member of the store)."""
+    of_store = (
+        sa_select(literal(1))
+        .where(col(Member.id) == col(MemberToken.member_id), col(Member.store_id) == store_id)
+        .exists()
+    )
+    return sa_select(col(MemberToken.member_id)).where(
+        col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi, of_store
+    )
+
+
 # A caller's extra online activity (the points ledger): ``(first day, last day) -> SELECT member ids``.
 ActivityQuery = Callable[[date, date], Select[Any]]
 
@@ -518,11 +531,7 @@ def monthly_active_online(
         lo, hi = day_bounds_utc(first, tz)[0], day_bounds_utc(last, tz)[1]
         sources = [
             sa_select(col(Order.member_id)).where(*by_member),
-            sa_select(col(MemberToken.member_id))
-            .join(Member, col(Member.id) == col(MemberToken.member_id))
-            .where(
-                col(Member.store_id) == store_id, col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi
-            ),
+            _signed_in(store_id, lo, hi),
             sa_select(col(Member.id)).where(
                 col(Member.store_id) == store_id, col(Member.last_sign_in_at) >= lo, col(Member.last_sign_in_at) < hi
             ),
@@ -540,11 +549,7 @@ def card_users(session: Session, store_id: int, start: date, end: date) -> int:
     tz = premises_service.get_store(session, store_id).timezone
     lo, hi = day_bounds_utc(start, tz)[0], day_bounds_utc(end, tz)[1]
     step_lo, step_hi = int(lo.timestamp()) // 30, int(hi.timestamp()) // 30
-    signed = (
-        sa_select(col(MemberToken.member_id))
-        .join(Member, col(Member.id) == col(MemberToken.member_id))
-        .where(col(Member.store_id) == store_id, col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi)
-    )
+    signed = _signed_in(store_id, lo, hi)
     used = sa_select(col(Member.id)).where(
         col(Member.store_id) == store_id,
         (
