@@ -213,7 +213,7 @@ def view_table(
         raise InvalidInput(period_message(exc, locale)) from None
     one_shop = q.shop is not None or staff.shop_id is not None
     columns = kpi.kpi_view.columns_for("shop" if one_shop else q.view)
-    name = kpi.row_name(q.view, locale, q.grain)
+    name = kpi.row_name(q.view, locale, q.grain, kpi.place_names(session, staff.store_id, q.view, locale))
     places = kpi.shop_places(session, staff, q, locale)
     first = gettext(kpi.PERIOD_HEADS[q.grain] if q.view == "month" else kpi.VIEWS[q.view], locale)
     header = [first]

@@ -287,8 +287,9 @@ def period_name(period: str, grain: str, locale: str, *, short: bool = False) ->
     return period
 
 
-def row_name(view: str, locale: str, grain: str = "month") -> Any:
-    """How a table row is named: the period, or the floor/shop label, or the category in the locale."""
+def row_name(view: str, locale: str, grain: str = "month", places: dict[str, str] | None = None) -> Any:
+    """How a table row is named: the period, or the floor/shop label in the locale (``places``: code → name,
+    from :func:`place_names`; the English name where one was given), or the category in the locale."""
 
     def name(row: KpiRow) -> str:
         if view == "month":
@@ -296,7 +297,7 @@ def row_name(view: str, locale: str, grain: str = "month") -> Any:
         if view == "category" and row.key in CATEGORIES:
             zh, en = CATEGORIES[row.key]
             return zh if locale == "zh_CN" else en
-        return row.label
+        return (places or {}).get(row.key, row.label)
 
     return name
 
@@ -552,7 +553,8 @@ def page_context(
 ) -> dict[str, Any]:
     """The table, the chart and the notes under them."""
     one_shop = q.shop is not None or staff.shop_id is not None  # entrances count the store, not a shop
-    name, columns = row_name(q.view, locale, q.grain), kpi_view.columns_for("shop" if one_shop else q.view)
+    name = row_name(q.view, locale, q.grain, place_names(session, staff.store_id, q.view, locale))
+    columns = kpi_view.columns_for("shop" if one_shop else q.view)
     incomplete = any(row.baseline_incomplete for row in rows)
     places = shop_places(session, staff, q, locale)
     table = kpi_view.table_rows(rows, columns, name_of=name, locale=locale)
@@ -595,6 +597,16 @@ def shop_label(shop: Shop, locale: str) -> str:
 
 def floor_label(floor: Floor, locale: str) -> str:
     return (floor.name_en or floor.name) if locale == "en" else floor.name
+
+
+def place_names(session: Session, store_id: int, view: str, locale: str) -> dict[str, str]:
+    """Floor or shop code → its name in the locale: an English page shows the English name, or the code
+    where none was given (never the Chinese name alone)."""
+    if locale != "en" or view not in ("floor", "shop"):
+        return {}
+    if view == "floor":
+        return {f.code: f.name_en or f.code for f in premises_service.list_floors(session, store_id)}
+    return {s.code: s.name_en or s.code for s in premises_service.list_shops(session, store_id)}
 
 
 def shop_places(session: Session, staff: StaffContext, q: KpiQuery, locale: str) -> dict[str, tuple[str, str, int]]:

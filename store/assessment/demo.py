@@ -8,6 +8,7 @@ from typing import Any
 from store.assessment import service as assessment_service
 from store.assessment.models import EvidenceIndicator
 from store.assessment.schemas import EvidenceCreate
+from store.clock import utcnow
 from store.demo import DemoContext
 from store.premises import service as premises_service
 
@@ -59,3 +60,12 @@ def generate(ctx: DemoContext) -> None:
     for indicator, payload, note, attachment in entries:
         data = EvidenceCreate(indicator=indicator, payload=payload, note=note, attachment_name=attachment)
         assessment_service.record_evidence(ctx.session, ctx.store_id, data, recorded_by="demo-manager", now=recorded_at)
+
+
+def finish(ctx: DemoContext) -> None:
+    """The default period's snapshots (S6 parity over every SKU), once every domain wrote its data, so that
+    the first request of the self-assessment page finds them (the worker keeps them up to date after)."""
+    if ctx.store_id is None:
+        return
+    store = premises_service.get_store(ctx.session, ctx.store_id)
+    assessment_service.warm_snapshots(ctx.session, store, utcnow())

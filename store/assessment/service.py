@@ -9,13 +9,14 @@ from sqlmodel import Session, col, select
 
 from store.assessment.evaluators import EVALUATORS, EvalContext, Period
 from store.assessment.evaluators.bonus import basis
+from store.assessment.evaluators.catalog import evaluate_s6
 from store.assessment.models import AssessmentEvidence, EvidenceIndicator
 from store.assessment.report import AssessmentReport
 from store.assessment.schemas import PAYLOADS, CoverageSurvey, EvidenceCreate
 from store.clock import business_day, month_key, utcnow
 from store.errors import InvalidInput
 from store.kpi.errors import PeriodError
-from store.kpi.periods import month_end, parse_month
+from store.kpi.periods import add_months, month_end, parse_month
 from store.premises import service as premises_service
 from store.premises.models import Store
 
@@ -88,6 +89,21 @@ def assess(
         monthly=bonus.monthly,
         baseline_chosen=bonus.chosen,
     )
+
+
+SNAPSHOTTED = (evaluate_s6,)  # evaluators that keep a snapshot (store.assessment.snapshots)
+
+
+def warm_snapshots(session: Session, store: Store, now: datetime) -> None:
+    """The default period's snapshots of ``store`` (the last 12 full months, as the admin page opens)
+    brought up to date: a no-op where they hold, a recomputation where the data moved."""
+    today = business_day(now, store.timezone)
+    this_month = today.replace(day=1)
+    first, last = add_months(this_month, -12), add_months(this_month, -1)
+    period = period_of(month_key(first), month_key(last), today)
+    ctx = EvalContext(session=session, store=store, period=period, now=now)
+    for evaluate in SNAPSHOTTED:
+        evaluate(ctx)
 
 
 def store_for(session: Session, code: str | None) -> Store:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from store.catalog import pricing
@@ -135,6 +136,72 @@ def report(
         for sid, name in session.execute(select(Shop.id, Shop.name).where(Shop.store_id == store_id))  # type: ignore[arg-type]
     }
     return ParityReport(start, end, total, statuses, dict(by_shop), dict(by_category), drifted, names)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the self-assessment (S6) reads of a report: the counts, never the lists."""
+
+    in_parity: int
+    counted: int
+    drifted: int
+    one_channel: int  # on sale offline only or online only
+
+    @classmethod
+    def of(cls, found: ParityReport) -> Totals:
+        one = found.statuses[pricing.OFFLINE_ONLY] + found.statuses[pricing.ONLINE_ONLY]
+        return cls(found.total.in_parity, found.total.counted, len(found.drifted), one)
+
+
+def data_version(session: Session, store_id: int) -> str:
+    """A fingerprint of everything a report reads: the book version (every product, price or promotion write
+    publishes one), and the count and newest id of the SKUs, prices and promotions and the books' tax setting,
+    so that a row written without publishing changes it too. Equal fingerprints, equal reports."""
+    book = catalog_service.current_version(session, store_id)
+    parts = [str(book)]
+    for table in (catalog_service.SKU, catalog_service.PRICE, catalog_service.PROMOTION):
+        count, newest = session.execute(
+            select(func.count(), func.max(table.c.id)).where(table.c.store_id == store_id)
+        ).one()
+        parts.append(f"{count}.{newest or 0}")
+    parts.append(
+        str(
+            int(
+                session.execute(
+                    select(func.coalesce(func.sum(catalog_service.SKU.c.rev), 0)).where(
+                        catalog_service.SKU.c.store_id == store_id
+                    )
+                ).scalar_one()
+            )
+        )
+    )
+    included = catalog_service.tax_included(session, store_id)
+    parts.append("".join("t" if included[c.value] else "f" for c in _CHANNELS))
+    return ":".join(parts)
+
+
+def stable_until(session: Session, store_id: int, at: datetime) -> datetime | None:
+    """The first moment after ``at`` where a price entry or a promotion of the store starts or ends (None: none
+    is known). Until then a report over ``[start, t)`` for ``at <= t`` reads what it reads at ``at``: no price
+    entry starts and no promotion changes in between, so the books and their change points are the same."""
+    chans = [c.value for c in _CHANNELS]
+    price = catalog_service.PRICE
+    promo = catalog_service.PROMOTION
+    found = [
+        session.execute(
+            select(func.min(price.c.starts_at)).where(
+                price.c.store_id == store_id, price.c.channel.in_(chans), price.c.starts_at > at
+            )
+        ).scalar(),
+        *(
+            session.execute(
+                select(func.min(column)).where(promo.c.store_id == store_id, promo.c.channel.in_(chans), column > at)
+            ).scalar()
+            for column in (promo.c.starts_at, promo.c.ends_at)
+        ),
+    ]
+    moments = [m for m in found if m is not None]
+    return min(moments) if moments else None
 
 
 def share_text(before: Share, after: Share) -> str:

@@ -88,5 +88,12 @@ def generate(options: DemoOptions, *, if_empty: bool = False, echo: Callable[[st
             session.flush()
             took, cpu_took = time.perf_counter() - started, time.process_time() - cpu
             echo(f"demo: {hook.__name__.split('.')[1]:<10} {took:6.1f} s ({cpu_took:.1f} s CPU)")
+        for hook in domain_modules("demo"):  # ``finish``: work that needs every domain's data (snapshots)
+            if hasattr(hook, "finish"):
+                started, cpu = time.perf_counter(), time.process_time()
+                hook.finish(ctx)
+                session.flush()
+                took, cpu_took = time.perf_counter() - started, time.process_time() - cpu
+                echo(f"demo: {hook.__name__.split('.')[1]:<10} {took:6.1f} s ({cpu_took:.1f} s CPU, finish)")
     echo(f"demo: store ready, {start_on} .. {end_on}, seed {options.seed}")
     return True

@@ -23,6 +23,10 @@ class Member(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("store_id", "member_no"),
         UniqueConstraint("store_id", "phone_hash"),
+        # Activity in a period (S2, S5, M3): sign-ins, member-code checks at the tills and joins.
+        Index("ix_member_store_sign_in", "store_id", "last_sign_in_at"),
+        Index("ix_member_store_code_step", "store_id", "code_last_step"),
+        Index("ix_member_store_joined", "store_id", "joined_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,6 +86,7 @@ class MemberToken(SQLModel, table=True):
     """A member's bearer token (access: minutes; refresh: days), kept hashed; one sign-in is one ``family``."""
 
     __tablename__ = "member_token"
+    __table_args__ = (Index("ix_member_token_created", "created_at"),)  # sign-ins in a period (S2, S5)
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, update
+from sqlalchemy import Select, bindparam, exists, func, literal, union, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -517,68 +517,75 @@ def _months(start: date, end: date) -> list[tuple[date, date, date]]:
     return out
 
 
+def _signed_in(store_id: int, lo: datetime, hi: datetime) -> Select[Any]:
+    """Member ids of the store's sign-ins in ``[lo, hi)``: the tokens found by their time, each checked
+    against its member (an EXISTS, never a join that a planner may start from every member of the store)."""
+    of_store = (
+        sa_select(literal(1))
+        .where(col(Member.id) == col(MemberToken.member_id), col(Member.store_id) == store_id)
+        .exists()
+    )
+    return sa_select(col(MemberToken.member_id)).where(
+        col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi, of_store
+    )
+
+
+# A caller's extra online activity (the points ledger): ``(first day, last day) -> SELECT member ids``.
+ActivityQuery = Callable[[date, date], Select[Any]]
+
+
 def monthly_active_online(
-    session: Session, store_id: int, start: date, end: date, *, other_activity: dict[date, set[int]] | None = None
+    session: Session, store_id: int, start: date, end: date, *, other_activity: ActivityQuery | None = None
 ) -> list[MonthActivity]:
     """Per month of ``start``..``end``: members active online (an online or live-stream order, a sign-in to
     the mini-program, or activity the caller adds in ``other_activity`` — the points ledger) and the online
-    orders those members placed that month. Months run in the store's timezone."""
+    orders those members placed that month. Months run in the store's timezone.
+
+    Counted in SQL, two aggregates a month: every member with an online order that month is active by this
+    very rule, so the orders of active members are all the month's online orders placed by a member, and the
+    active members are the rows of a UNION (which drops the duplicates) of the four sources' member ids."""
     tz = premises_service.get_store(session, store_id).timezone
     result = []
     online = ("online", "live")
     for month, first, last in _months(start, end):
-        orders = session.execute(
-            sa_select(col(Order.member_id), func.count())
-            .where(
-                col(Order.store_id) == store_id,
-                col(Order.channel).in_(online),
-                col(Order.member_id).is_not(None),
-                col(Order.business_on) >= first,
-                col(Order.business_on) <= last,
-            )
-            .group_by(col(Order.member_id))
-        ).all()
+        by_member = (
+            col(Order.store_id) == store_id,
+            col(Order.channel).in_(online),
+            col(Order.member_id).is_not(None),
+            col(Order.business_on) >= first,
+            col(Order.business_on) <= last,
+        )
+        placed = session.execute(sa_select(func.count()).select_from(Order).where(*by_member)).scalar_one()
         lo, hi = day_bounds_utc(first, tz)[0], day_bounds_utc(last, tz)[1]
-        signed = session.execute(
-            sa_select(col(MemberToken.member_id))
-            .where(col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi)
-            .join(Member, col(Member.id) == col(MemberToken.member_id))
-            .where(col(Member.store_id) == store_id)
-            .distinct()
-        ).all()
-        last_seen = session.execute(
+        sources = [
+            sa_select(col(Order.member_id)).where(*by_member),
+            _signed_in(store_id, lo, hi),
             sa_select(col(Member.id)).where(
                 col(Member.store_id) == store_id, col(Member.last_sign_in_at) >= lo, col(Member.last_sign_in_at) < hi
-            )
-        ).all()
-        active = {m for m, _n in orders} | {m for (m,) in signed} | {m for (m,) in last_seen}
-        active |= (other_activity or {}).get(month, set())
-        placed = sum(int(n) for m, n in orders if m in active)
-        result.append(MonthActivity(month, len(active), placed))
+            ),
+        ]
+        if other_activity is not None:
+            sources.append(other_activity(first, last))
+        active = session.execute(sa_select(func.count()).select_from(union(*sources).subquery())).scalar_one()
+        result.append(MonthActivity(month, int(active), int(placed)))
     return result
 
 
 def card_users(session: Session, store_id: int, start: date, end: date) -> int:
-    """Members who used the e-member card in the range: signed in to it, or showed its code at a till."""
+    """Members who used the e-member card in the range: signed in to it, or showed its code at a till
+    (counted in SQL: the rows of a UNION of both sources' member ids)."""
     tz = premises_service.get_store(session, store_id).timezone
     lo, hi = day_bounds_utc(start, tz)[0], day_bounds_utc(end, tz)[1]
     step_lo, step_hi = int(lo.timestamp()) // 30, int(hi.timestamp()) // 30
-    signed = session.execute(
-        sa_select(col(MemberToken.member_id))
-        .join(Member, col(Member.id) == col(MemberToken.member_id))
-        .where(col(Member.store_id) == store_id, col(MemberToken.created_at) >= lo, col(MemberToken.created_at) < hi)
-        .distinct()
-    ).all()
-    used = session.execute(
-        sa_select(col(Member.id)).where(
-            col(Member.store_id) == store_id,
-            (
-                (col(Member.last_sign_in_at) >= lo) & (col(Member.last_sign_in_at) < hi)
-                | (col(Member.code_last_step) >= step_lo) & (col(Member.code_last_step) < step_hi)
-            ),
-        )
-    ).all()
-    return len({m for (m,) in signed} | {m for (m,) in used})
+    signed = _signed_in(store_id, lo, hi)
+    used = sa_select(col(Member.id)).where(
+        col(Member.store_id) == store_id,
+        (
+            (col(Member.last_sign_in_at) >= lo) & (col(Member.last_sign_in_at) < hi)
+            | (col(Member.code_last_step) >= step_lo) & (col(Member.code_last_step) < step_hi)
+        ),
+    )
+    return int(session.execute(sa_select(func.count()).select_from(union(signed, used).subquery())).scalar_one())
 
 
 # --- back office: search and KPIs ------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ class PointsEntry(SQLModel, table=True):
         UniqueConstraint("source_type", "source_id", "kind"),
         CheckConstraint("points <> 0", name="points_not_zero"),
         Index("ix_points_entry_member_id_id", "member_id", "id"),
+        # Members with points activity in a period (S5): found in the index alone.
+        Index("ix_points_entry_store_day", "store_id", "business_on", "kind", "member_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from store.auth.models import Role
+from store.premises.models import Floor
 from tests.admin.report_data import SmallStore, one_year_before, sign_in
 from tests.admin.report_data import small_store as recent_store
 from tests.factories import kpi as kpi_factory
@@ -96,6 +97,28 @@ class TestKpiByShop:
 
         rows = table_rows(page.text)
         assert len(rows) == 2 and all("+25.0%" in row for row in rows)
+
+    def test_english_pages_name_floors_and_shops_in_english_or_by_code(
+        self, client: TestClient, session: Session
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in(client, session, shop_store.store)
+        month = past_month(shop_store)
+        floor = shop_store.shops[0].floor_id
+        named = session.get(Floor, floor)
+        assert named is not None
+        named.name, named.name_en = "一楼", "Ground floor"
+        shop_store.shops[0].name, shop_store.shops[0].name_en = "海之宴火锅", ""
+        session.add_all([named, shop_store.shops[0]])
+        session.flush()
+
+        floors = " ".join(table_rows(client.get(f"/admin/kpi?by=floor&from={month}&to={month}&lang=en").text))
+        shops = " ".join(table_rows(client.get(f"/admin/kpi?by=shop&from={month}&to={month}&lang=en").text))
+        chinese = " ".join(table_rows(client.get(f"/admin/kpi?by=floor&from={month}&to={month}&lang=zh_CN").text))
+
+        assert "Ground floor" in floors and "一楼" not in floors
+        assert "海之宴火锅" not in shops and shop_store.shops[0].code in shops  # no English name: the code
+        assert "一楼" in chinese
 
 
 class TestTenantKpis:

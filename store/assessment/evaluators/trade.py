@@ -4,8 +4,11 @@ the members domain), C2 smart POS."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 
 from store.assessment import rules
 from store.assessment.evaluators.context import EvalContext, figure, result
@@ -70,7 +73,7 @@ def evaluate_s5(ctx: EvalContext) -> IndicatorResult:
         ctx.store_id,
         period.start,
         period.end,
-        other_activity=points_activity(ctx, period.start, period.end),
+        other_activity=points_activity(ctx),
     )
     mau_orders = sum(m.active_online_orders for m in months)
     days = period.days_label
@@ -116,18 +119,19 @@ def evaluate_s5(ctx: EvalContext) -> IndicatorResult:
     return result("S5", rules.score_s5(min(mau_orders, orders), orders), figures, reading=reading)
 
 
-def points_activity(ctx: EvalContext, start: date, end: date) -> dict[date, set[int]]:
-    """Members with points activity (anything but an expiry) per month, from the points ledger."""
-    query = select(col(PointsEntry.member_id), col(PointsEntry.business_on)).where(
-        col(PointsEntry.store_id) == ctx.store_id,
-        col(PointsEntry.business_on) >= start,
-        col(PointsEntry.business_on) <= end,
-        col(PointsEntry.kind) != "expire",
-    )
-    found: dict[date, set[int]] = {}
-    for member_id, day in ctx.session.exec(query):
-        found.setdefault(day.replace(day=1), set()).add(member_id)
-    return found
+def points_activity(ctx: EvalContext) -> members_service.ActivityQuery:
+    """Members with points activity (anything but an expiry) between two days, from the points ledger: the
+    query the members domain adds to each month's sources of online activity."""
+
+    def query(first: date, last: date) -> Select[Any]:
+        return sa_select(col(PointsEntry.member_id)).where(
+            col(PointsEntry.store_id) == ctx.store_id,
+            col(PointsEntry.business_on) >= first,
+            col(PointsEntry.business_on) <= last,
+            col(PointsEntry.kind) != "expire",
+        )
+
+    return query
 
 
 # C2 智能支付

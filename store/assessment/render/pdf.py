@@ -104,7 +104,8 @@ def _glyphs(text: str) -> str:
 
 def _table(rows: list[list[Any]], widths_mm: tuple[float, ...], extra: list[tuple[Any, ...]], repeat: int = 1) -> Any:
     """A grid table with a dark header row, repeated (with `repeat` rows) after a page break."""
-    table = Table(rows, colWidths=[w * mm for w in widths_mm], repeatRows=repeat, hAlign="LEFT")
+    # splitInRow: a row taller than a page (a long list of figures) continues on the next page.
+    table = Table(rows, colWidths=[w * mm for w in widths_mm], repeatRows=repeat, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -123,15 +124,17 @@ def _table(rows: list[list[Any]], widths_mm: tuple[float, ...], extra: list[tupl
 
 
 def _figures_paragraph(result: IndicatorResult, style: Any, lang: str = "zh") -> Any:
-    """The figures of one indicator: label, value in bold, then period and source in grey."""
+    """The figures of one indicator: label and value in bold, then period and source in grey, said once under
+    the figures that share them (not repeated under each: shorter to read, and to lay out)."""
 
     if not result.figures:
         return Paragraph("—", style)
-    lines = [
-        f"{escape(bi(f.label_zh, f.label_en, lang))}: <b>{escape(figure_value(f, lang))}</b><br/>"
-        f"<font color='#627d98'>{escape(f.period)} | {escape(f.source)}</font>"
-        for f in result.figures
-    ]
+    lines: list[str] = []
+    for n, f in enumerate(result.figures):
+        lines.append(f"{escape(bi(f.label_zh, f.label_en, lang))}: <b>{escape(figure_value(f, lang))}</b>")
+        after = result.figures[n + 1] if n + 1 < len(result.figures) else None
+        if after is None or (after.period, after.source) != (f.period, f.source):
+            lines.append(f"<font color='#627d98'>{escape(f.period)} | {escape(f.source)}</font>")
     return Paragraph(_glyphs("<br/>".join(lines)), style)
 
 
