@@ -192,12 +192,18 @@ def create_app() -> FastAPI:
     # Routers are tried in order and a request walks every route before the one that answers (each
     # included router matches its routes one by one): the tills' sales routes go first, so a till's post
     # does not pay for matching the rest of the API (it cost more than the sale itself).
-    for module in sorted(domain_modules("api"), key=lambda m: m.__name__ not in HOT_ROUTERS):
+    api_modules = sorted(domain_modules("api"), key=lambda m: m.__name__ not in HOT_ROUTERS)
+    for module in api_modules:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.include_router(metrics_router)
     admin.mount(app)
     kiosk.mount(app)
+    # Hot routes (store.hot_route) go in front of everything: a till's ordinary sale is answered without
+    # FastAPI's dependency solving; what they decline, the app's own routes dispatch as if they were absent.
+    for module in api_modules:
+        for route in getattr(module, "hot_routes", lambda *_: [])(app.router.app, API_PREFIX):
+            app.router.routes.insert(0, route)
     _document_problems(app)
     app.router.lifespan_context = watchdog.lifespan(app.router.lifespan_context)  # systemd Type=notify (issue 17)
     return app

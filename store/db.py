@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -15,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from store import driver_sql
 from store.config import get_settings
@@ -165,16 +168,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     (a :func:`reads_first` route's :func:`write_lock`) has nothing left to end. Only a session with an
     open transaction is committed or rolled back on the thread pool, as a sync dependency would be.
     """
-    engine = get_engine()
     route = request.scope.get("route")
     writes = request.method not in SAFE_METHODS
     reads_first_ = writes and getattr(getattr(route, "endpoint", None), READS_FIRST, False)
-    if writes and not reads_first_:
-        engine = engine.execution_options(**{WRITE_INTENT: True})
-    session = Session(engine, expire_on_commit=False)
-    session.info[OWN_UNIT] = True
-    # In a reads-first request, small writes wait for its write_lock(); elsewhere they run at once.
-    session.info[_DEFERRED] = [] if reads_first_ else None
+    session = request_session(writes=writes, reads_first=reads_first_)
     try:
         yield session
         if _has_work(session):
@@ -187,6 +184,56 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     finally:
         if session.in_transaction() or session.identity_map:
             await _end(session, session.close)
+
+
+def request_session(*, writes: bool, reads_first: bool) -> Session:
+    """A request's session on the configured database (no I/O: the connection comes with the first query).
+
+    A writing request that does not read first takes SQLite's write lock at its first query; in a
+    reads-first one, small writes wait for its :func:`write_lock`, elsewhere they run at once.
+    """
+    engine = get_engine()
+    if writes and not reads_first:
+        engine = engine.execution_options(**{WRITE_INTENT: True})
+    session = Session(engine, expire_on_commit=False)
+    session.info[OWN_UNIT] = True
+    session.info[_DEFERRED] = [] if reads_first else None
+    return session
+
+
+def request_unit(scope: Scope, *, reads_first: bool) -> Callable[[Callable[[Session], Any]], Any] | None:
+    """For a route served without FastAPI's dependencies (``store.hot_route``): a call that runs ``work(session)``
+    in the unit of work :class:`SessionDep` gives a writing request, or in the app's override of
+    :func:`get_session` (the tests' shared session); None for an override it cannot run (not a plain
+    generator without parameters). Blocking: call it on the thread pool.
+    """
+    override = getattr(scope.get("app"), "dependency_overrides", {}).get(get_session)
+    if override is None:
+        session = request_session(writes=True, reads_first=reads_first)
+        return functools.partial(_in_request_session, session)
+    if not inspect.isgeneratorfunction(override) or inspect.signature(override).parameters:
+        return None
+
+    def in_override(work: Callable[[Session], Any]) -> Any:
+        with contextmanager(override)() as session:
+            return work(session)
+
+    return in_override
+
+
+def _in_request_session(session: Session, work: Callable[[Session], Any]) -> Any:
+    """``work(session)`` ended as :func:`get_session` ends a request: commit what is left, roll back on error, close."""
+    try:
+        result = work(session)
+        if _has_work(session):
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if session.in_transaction() or session.identity_map:
+            session.close()
+    return result
 
 
 def _has_work(session: Session) -> bool:

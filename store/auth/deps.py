@@ -106,10 +106,7 @@ def _resolve(
     request: Request, session: Session, bearer: HTTPAuthorizationCredentials | None, device_key: str | None
 ) -> Principal | None:
     if device_key:
-        device = device_cache.authenticate(session, device_key)
-        if device is None:
-            raise Unauthorized("unknown or revoked device key")
-        return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)
+        return device_principal(session, device_key)
     user = None
     if bearer is not None:
         user = service.resolve_token(session, bearer.credentials)
@@ -126,19 +123,32 @@ def _resolve(
     return Principal(store_id=user.store_id, shop_id=shop_id, user=user)
 
 
+def device_principal(session: Session, device_key: str) -> Principal:
+    """The device with this key as the caller (through the device cache), or 401. May query."""
+    device = device_cache.authenticate(session, device_key)
+    if device is None:
+        raise Unauthorized("unknown or revoked device key")
+    return Principal(store_id=device.store_id, shop_id=device.shop_id, device=device)
+
+
+def admit(principal: Principal | None, roles: tuple[Role, ...], devices: tuple[DeviceKind, ...]) -> Principal:
+    """``principal`` if it is staff with one of ``roles`` or a device of one of ``devices``; else 401 or 403."""
+    if principal is None:
+        raise Unauthorized("sign in or send an API token")
+    if principal.device is not None:
+        if principal.device.kind not in devices:
+            raise Forbidden(f"a {principal.device.kind} device may not call this")
+    elif principal.role not in roles:
+        raise Forbidden(f"role {principal.role} may not call this")
+    return principal
+
+
 def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting staff with one of ``roles`` and devices of the given kinds."""
 
     # async: it only compares, so it runs without a trip to the thread pool.
     async def dependency(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
-        if principal is None:
-            raise Unauthorized("sign in or send an API token")
-        if principal.device is not None:
-            if principal.device.kind not in devices:
-                raise Forbidden(f"a {principal.device.kind} device may not call this")
-        elif principal.role not in roles:
-            raise Forbidden(f"role {principal.role} may not call this")
-        return principal
+        return admit(principal, roles, devices)
 
     dependency.__name__ = "require_" + "_".join([*(r.value for r in roles), *(d.value for d in devices)])
     return dependency
