@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0031_parking'
-down_revision = '0030_marketing'
+down_revision = "0030_marketing"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """rentals: stations, assets, rentals (C4)
 
 Revision ID: 0032_rentals
-Revises: 0030_marketing
+Revises: 0031_parking
 Create Date: 2026-12-01 01:27:48.140793
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0032_rentals"
-down_revision = "0030_marketing"
+down_revision = "0031_parking"
 branch_labels = None
 depends_on = None
 

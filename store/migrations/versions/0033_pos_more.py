@@ -1,14 +1,14 @@
 """pos: refunds recorded per payment method (a split tender's refund goes back to each original method)
 
 Revision ID: 0033_pos_more
-Revises: 0030_marketing
+Revises: 0032_rentals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0033_pos_more"
-down_revision = "0030_marketing"
+down_revision = "0032_rentals"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and indexes for the activity counts of S2, S5 and M3
 
 Revision ID: 0035_assess_snap
-Revises: 0030_marketing
+Revises: 0033_pos_more
 Create Date: 2026-12-01 01:40:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0035_assess_snap"
-down_revision = "0030_marketing"
+down_revision = "0033_pos_more"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """analytics: stored forecasts with their backtest, consumer group profiles
 
 Revision ID: 0037_analytics
-Revises: 0030_marketing
+Revises: 0035_assess_snap
 Create Date: 2026-12-01 01:50:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0037_analytics"
-down_revision = "0030_marketing"
+down_revision = "0035_assess_snap"
 branch_labels = None
 depends_on = None
 

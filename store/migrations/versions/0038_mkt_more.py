@@ -1,14 +1,14 @@
 """marketing: a campaign may name the catalog promotion whose kiosk claim QR gives its coupon
 
 Revision ID: 0038_mkt_more
-Revises: 0030_marketing
+Revises: 0037_analytics
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0038_mkt_more"
-down_revision = "0030_marketing"
+down_revision = "0037_analytics"
 branch_labels = None
 depends_on = None
 
