@@ -137,9 +137,9 @@ def _deliveries(store_id: int, plan: PushPlan, week_on: date, tz: str, at: datet
     )
     grants = {ch: _g.alias(f"g_{ch}") for ch in channels.PREFERENCE}
     joined = audience
-    for channel, grant in grants.items():
-        usable = [grant.c.member_id == member, grant.c.channel == channel, grant.c.opted_out.is_(False)]
-        if channel == "miniprogram":
+    for name, grant in grants.items():
+        usable = [grant.c.member_id == member, grant.c.channel == name, grant.c.opted_out.is_(False)]
+        if name == "miniprogram":
             usable.append(grant.c.remaining > 0)
         joined = joined.outerjoin(grant, and_(*usable))
     rfm = _r.alias("rfm")
@@ -153,29 +153,29 @@ def _deliveries(store_id: int, plan: PushPlan, week_on: date, tz: str, at: datet
         "sms": grants["sms"].c.member_id.is_not(None),
     }
     capped = others >= rules.WEEKLY_CAP
-    channel = case((capped, literal("")), *[(lawful[ch], literal(ch)) for ch in channels.PREFERENCE], else_=literal(""))
+    routed = case((capped, literal("")), *[(lawful[ch], literal(ch)) for ch in channels.PREFERENCE], else_=literal(""))
     category = func.coalesce(rfm.c.top_category, "")
     allowing = segments.consenting(select(_m.c.id).where(_m.c.store_id == store_id), segments.PROFILING_PURPOSE)
     personal = and_(literal(bool(plan.personal_body)), member.in_(allowing), category != "")
     text = case((personal, func.replace(literal(plan.personal_body), "{category}", category)), else_=literal(plan.body))
     sms_text = cast(text, String) + literal(" " + rules.SMS_OPT_OUT)
-    skipped = or_(capped, channel == "")
+    skipped = or_(capped, routed == "")
     return select(
         literal(store_id),
         literal(plan.id),
         member,
         literal(week_on),
         case((personal, literal(True)), else_=literal(False)),
-        case((channel == "sms", literal(rules.sms_allowed_at(at, tz), stamp)), else_=literal(at, stamp)),
+        case((routed == "sms", literal(rules.sms_allowed_at(at, tz), stamp)), else_=literal(at, stamp)),
         cast(null(), stamp),
-        channel,
+        routed,
         case((skipped, literal("skipped")), else_=literal("queued")),
         case(
-            (capped, literal("frequency_cap")), (channel == "", literal(channels.NO_LAWFUL_CHANNEL)), else_=literal("")
+            (capped, literal("frequency_cap")), (routed == "", literal(channels.NO_LAWFUL_CHANNEL)), else_=literal("")
         ),
         case(
             (skipped, literal("")),
-            (channel == "sms", func.substr(sms_text, 1, 400)),
+            (routed == "sms", func.substr(sms_text, 1, 400)),
             else_=func.substr(text, 1, 400),
         ),
     ).select_from(joined)

@@ -169,6 +169,7 @@ def create_coupon(session: Session, store_id: int, data: CouponCreate) -> Coupon
         campaign_id=campaign.id,  # type: ignore[arg-type]
         name="",
         kind=data.kind.value,
+        total_quantity=data.total_quantity,
         valid_from=data.valid_from,
         valid_until=data.valid_until,
     )

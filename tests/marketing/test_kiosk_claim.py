@@ -150,3 +150,16 @@ class TestPromotionLink:
         with pytest.raises(PromotionUnknown):
             service.create_campaign(session, store.id, data)
         assert session.exec(select(func.count()).select_from(Campaign)).one() == before
+
+
+class TestPhoneTexts:
+    def test_every_phone_page_text_has_a_chinese_translation(self):
+        from pathlib import Path
+
+        import store.marketing.kiosk as page
+        from tests.admin.test_catalog import conflicting, extracted, translated
+
+        package = Path(page.__file__).parent / "phone"
+        missing = sorted(extracted(package) - set(translated(package)))
+        assert not missing, f"add to store/marketing/phone/locale/zh_CN/LC_MESSAGES/messages.po: {missing}"
+        assert not conflicting(package)
