@@ -69,7 +69,7 @@ def cached(
         with write_lock(session):
             if row is None:
                 row = AssessmentSnapshot(
-                    store_id=store_id, indicator=indicator, span=key, data_version=version, end_at=end
+                    store_id=store_id, indicator=indicator, span=key, data_version=version, end_at=end, payload=payload
                 )
             row.data_version, row.end_at, row.valid_until = version, end, until
             row.payload, row.computed_at = payload, utcnow()
