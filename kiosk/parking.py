@@ -111,7 +111,14 @@ def _car(session: Session, sc: guide.Screen, stay: ParkingSession, *, locale: st
 
 
 def _render(request: Request, sc: guide.Screen, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    base = {"provinces": PROVINCES, "keys": KEYS, "plate": "", "message": "", "car": None, "candidates": []}
+    base: dict[str, Any] = {
+        "provinces": PROVINCES,
+        "keys": KEYS,
+        "plate": "",
+        "message": "",
+        "car": None,
+        "candidates": [],
+    }
     return guide.page(request, sc, "parking.html", base | context, status_code=status)
 
 

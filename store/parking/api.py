@@ -77,9 +77,9 @@ def session_read(session: Session, stay: ParkingSession, zones: dict[int, str]) 
 @router.get("/sessions", response_model=SessionPage)
 def list_sessions(session: SessionDep, viewer: Viewer) -> SessionPage:
     """The cars in the car park now (newest first, at most 500) with what each owes."""
-    zones = {z.id: z.code for z in parking_service.list_zones(session, viewer.store_id)}
+    zones = {z.id or 0: z.code for z in parking_service.list_zones(session, viewer.store_id)}
     stays = parking_service.in_lot(session, viewer.store_id)
-    items = [session_read(session, s, zones) for s in stays]  # type: ignore[misc]
+    items = [session_read(session, s, zones) for s in stays]
     return SessionPage(items=items, in_lot=parking_service.count_in_lot(session, viewer.store_id))
 
 

@@ -153,6 +153,6 @@ def _in_lot_now(
             stay = parking_service.get_session(session, store_id, result.session_id)
             owed = parking_service.quote(session, stay, now=now).owed_fen
             if owed > 0:
-                parking_service.pay(
-                    session, store_id, stay.id, expected_fen=owed, method=rng.choice(("wechat", "alipay"))
-                )  # type: ignore[arg-type]
+                stay_id: int = stay.id  # type: ignore[assignment]
+                method = rng.choice(("wechat", "alipay"))
+                parking_service.pay(session, store_id, stay_id, expected_fen=owed, method=method)

@@ -34,6 +34,15 @@ def is_valid(plate: str) -> bool:
     return bool(STANDARD.match(plate) or NEW_ENERGY.match(plate))
 
 
+PLAUSIBLE = re.compile(f"^[{PROVINCES}][A-Z0-9][A-Z0-9]{{5,6}}$")
+
+
+def is_plausible(plate: str) -> bool:
+    """Shaped like a plate (a misread can make a real plate invalid, e.g. 沪AD23456 read as 沪A023456): worth
+    looking for candidates, never an exact match."""
+    return bool(PLAUSIBLE.match(plate))
+
+
 def is_new_energy(plate: str) -> bool:
     return bool(NEW_ENERGY.match(plate))
 

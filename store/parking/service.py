@@ -347,8 +347,10 @@ class Found:
 
 def find(session: Session, store_id: int, raw_plate: str) -> Found:
     """The car in the lot with exactly this plate, else the stays whose plate differs only by misreads."""
-    plate = plate_or_raise(raw_plate)
-    exact = open_by_plate(session, store_id, plate)
+    plate = plates.normalise(raw_plate)
+    if not plates.is_valid(plate) and not plates.is_plausible(plate):
+        plate_or_raise(raw_plate)
+    exact = open_by_plate(session, store_id, plate) if plates.is_valid(plate) else None
     if exact is not None:
         return Found(plate, exact, [])
     near = []

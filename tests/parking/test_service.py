@@ -209,6 +209,11 @@ class TestFind:
         assert found.stay is None
         assert [c.masked for c in found.candidates] == ["沪A·***45", "浙A·***45"]
 
+    def test_a_misread_that_is_no_valid_plate_still_finds_candidates(self, session, park):
+        enter(session, park, "沪AD23456", 5)  # new energy; read back as 沪A023456, which no plate can be
+        found = parking_service.find(session, park.store.id, "沪A023456")
+        assert found.stay is None and [c.masked for c in found.candidates] == ["沪A·****56"]
+
     def test_unknown_plate(self, session, park):
         with pytest.raises(PlateNotFound):
             parking_service.find_or_raise(session, park.store.id, "沪A12345")
