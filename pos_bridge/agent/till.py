@@ -355,7 +355,7 @@ class Till:
         return {
             "order_no": entry.order_no,
             "amount_fen": amount,
-            "method": "+".join(m["method"] for m in methods),
+            "method": "+".join(str(m["method"]) for m in methods),
             "methods": methods,
         }
 

@@ -310,7 +310,7 @@ def receipt_secret(device_id: int) -> str:
 def receipt_key(device: Device) -> tuple[int, str]:
     if device.kind != DeviceKind.pos_terminal:
         raise NotATill("only a till signs receipt links")
-    return device.id, receipt_secret(device.id)  # type: ignore[arg-type]
+    return device.id, receipt_secret(device.id)  # type: ignore[return-value,arg-type]
 
 
 @dataclass(frozen=True)
