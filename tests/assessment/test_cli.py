@@ -57,7 +57,8 @@ class TestJson:
         out = tmp_path / "report.json"
         result = run("--from", "2025-08", "--to", "2025-09", "--out", str(out))
         assert result.exit_code == 0, result.output
-        assert json.loads(out.read_text())["totals"]["total"] == 20  # M3: footfall, POS, merchants; M2: merchant ops
+        # M3: footfall, POS, merchants; M2: merchant operations and the three analytics areas
+        assert json.loads(out.read_text())["totals"]["total"] == 23
 
 
 class TestBaselineMonths:

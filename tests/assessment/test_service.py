@@ -47,10 +47,12 @@ class TestReport:
             "facilities": 8,
             "services": 4,
             "scenarios": 3,
-            "management": 8,  # M3 3 pts: footfall, POS, merchants live; M2 1 pt: merchant operations (issue 17)
+            # M3 3 pts: footfall, POS, merchants live; M2 4 pts: merchant operations (issue 17), and the analytics
+            # areas footfall, member spending and goods and services (issue 16)
+            "management": 11,
             "bonus": 9,
         }
-        assert (report.base_points, report.bonus_points, report.total, report.passes) == (23, 9, 32, False)
+        assert (report.base_points, report.bonus_points, report.total, report.passes) == (26, 9, 35, False)
 
     def test_every_indicator_of_annex_4_appears_once_in_order(self, session, mall):
         assert [r.id for r in _assess(session, mall).indicators] == [spec.id for spec in INDICATORS]
