@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
@@ -266,32 +266,33 @@ def when_writing(session: Session, write: Callable[[Session], Any]) -> None:
 
 
 @contextmanager
-def write_lock(session: Session) -> Iterator[None]:
-    """The writes of a :func:`reads_first` request, in a short transaction of their own.
+def write_lock(session: Session, *, conn: Connection | None = None) -> Iterator[Connection]:
+    """The writes of a :func:`reads_first` request, in a short transaction of their own; yields its connection.
 
     What the request did so far (reads) is committed, the writes run in a new transaction that on
     SQLite takes the write lock up front (``BEGIN IMMEDIATE``, queueing behind other writers for up to
     ``BUSY_TIMEOUT_MS``), and it commits on leaving, so the lock is held for the writes alone. An error
     rolls the writes back. A session whose transaction belongs to someone else (a job's unit of work, a
-    test) gets a savepoint instead: its owner commits.
+    test) gets a savepoint instead: its owner commits. ``conn``: the session's connection if the caller holds
+    it (on SQLite the writes run on it; asking the session again costs more than a statement).
     """
     if not session.info.get(OWN_UNIT):
         with session.begin_nested():
-            yield
+            yield session.connection()
         return
     if session.get_bind().dialect.name != "sqlite":
         session.commit()
         with _writes(session):
-            yield
+            yield session.connection()
         return
     with _writer_turn(session):
         # The read transaction ends and the write one begins on the same connection: cheaper than a
         # commit, a pool check-in and a new begin, and the session's own commit or rollback ends it.
-        conn = session.connection()
+        conn = conn or session.connection()
         driver_sql.execute(conn, "COMMIT")
         driver_sql.execute(conn, "BEGIN IMMEDIATE")
         with _writes(session):
-            yield
+            yield conn
 
 
 @contextmanager

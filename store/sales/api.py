@@ -8,15 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Scope
 
 from store import metrics
-from store.auth.deps import Principal, require
+from store.auth.deps import Principal, admit, device_principal, require
 from store.auth.models import DeviceKind, Role
 from store.config import get_settings
-from store.auth.deps import admit, device_principal
 from store.db import SessionDep, reads_first, request_unit
 from store.hot_route import Decline, HotRoute
 from store.idempotency import IdempotencyKey, respond_once
