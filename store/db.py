@@ -40,6 +40,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS_FIRST = "smartstore_reads_first"  # a route that reads first and takes the write lock in write_lock()
 OWN_UNIT = "smartstore_own_unit"  # session.info flag: this session's transactions are ours to end
 _DEFERRED = "smartstore_deferred_writes"  # session.info: small writes waiting for write_lock()
+# Connections kept open per SQLite database: as many as the threads that serve requests (anyio's default
+# thread limit, 40), so that a busy server never closes one and opens another.
+SQLITE_POOL_SIZE = 40
 # How long a writer waits for SQLite's write lock before the request is answered 503 (retry).
 BUSY_TIMEOUT_MS = 10_000
 
@@ -101,10 +104,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, int] = {}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # Keep a connection for every thread that may hold one: a connection past the pool's size is
+            # closed when returned, and opening one costs ~4 ms (SQLite reads the whole schema again), more
+            # than a till's sale; with the default 5, eight busy tills opened one every few dozen sales.
+            pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 10}
         try:
-            engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         except NoSuchModuleError as exc:
             raise DatabaseUnavailable(f"unsupported database URL {safe_url(url)}: {exc}") from None
         _sqlite_pragmas(engine)
