@@ -7,11 +7,10 @@ the tills' hot path it cost several times a whole bare request, so this one only
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("store.http")
@@ -27,7 +26,7 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex[:16]
+        request_id = _header(scope, b"x-request-id") or os.urandom(8).hex()  # 16 hex digits, like uuid4's first
         started = time.perf_counter()
         status = 500
 
@@ -35,7 +34,11 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                headers = list(message.get("headers", ()))
+                if any(name.lower() == b"x-request-id" for name, _ in headers):  # the app set one: ours wins
+                    headers = [(name, value) for name, value in headers if name.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
             await send(message)
 
         try:

@@ -12,9 +12,9 @@ Only for statements with plain bound values (no expanding ``IN``); everything el
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -34,15 +34,33 @@ class Compiled:
     names: tuple[str, ...] | None  # positional paramstyles: the bound names in order; None: named
     binds: tuple[tuple[str, Processor], ...]
     results: tuple[Processor, ...]
+    values: Callable[[dict[str, Any]], Any] = field(init=False, compare=False)  # the driver's values of a row
+    plain_rows: bool = field(init=False, compare=False)  # no result processor: rows as the driver gives them
 
-    def values(self, params: dict[str, Any]) -> Any:
-        processed = {name: (f(params[name]) if f is not None else params[name]) for name, f in self.binds}
-        if self.names is None:
-            return processed
-        return tuple(processed[name] for name in self.names)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _values_of(self.names, self.binds))
+        object.__setattr__(self, "plain_rows", not any(self.results))
 
     def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        if self.plain_rows:
+            return tuple(row)
         return tuple(f(v) if f is not None else v for f, v in zip(self.results, row, strict=True))
+
+
+def _values_of(names: tuple[str, ...] | None, binds: tuple[tuple[str, Processor], ...]) -> Callable[..., Any]:
+    """The fastest function from a row's dict to the driver's values: each statement runs it per row."""
+    processors = dict(binds)
+    if names is None:  # named paramstyle (psycopg): a dict
+        if not any(processors.values()):
+            return lambda params: {name: params[name] for name in processors}
+        return lambda params: {name: (f(params[name]) if f is not None else params[name]) for name, f in binds}
+    if not any(processors.values()):  # positional, nothing to convert: the values as they are
+        if len(names) == 1:
+            only = names[0]
+            return lambda params: (params[only],)
+        return operator.itemgetter(*names)
+    ordered = tuple((name, processors[name]) for name in names)
+    return lambda params: tuple([f(params[name]) if f is not None else params[name] for name, f in ordered])
 
 
 @lru_cache(maxsize=64)
@@ -58,28 +76,24 @@ def compiled(statement: ClauseElement, dialect: Dialect, column_keys: tuple[str,
     return Compiled(done.string, tuple(positions) if positions is not None else None, binds, results)
 
 
-def _cursor(conn: Connection) -> Any:
+def _driver(conn: Connection) -> Any:
     driver = conn.connection.driver_connection
     assert driver is not None, "a connection of a live transaction"
-    return driver.cursor()
+    return driver
 
 
-@contextmanager
-def _as_core(conn: Connection, sql: str, params: Any) -> Iterator[None]:
-    """Driver errors raised as Core raises them (``sqlalchemy.exc.IntegrityError`` and the rest)."""
-    dbapi = conn.dialect.loaded_dbapi
-    try:
-        yield
-    except dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, dbapi.Error, dialect=conn.dialect) from exc
+def _as_core(conn: Connection, sql: str, params: Any, exc: Exception) -> Exception:
+    """A driver error as Core raises it (``sqlalchemy.exc.IntegrityError`` and the rest)."""
+    return DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect)
 
 
 def execute(conn: Connection, sql: str) -> None:
     """A statement without values (``BEGIN IMMEDIATE``, ``COMMIT``) on the driver."""
-    cursor = _cursor(conn)
+    cursor = _driver(conn).cursor()
     try:
-        with _as_core(conn, sql, ()):
-            cursor.execute(sql)
+        cursor.execute(sql)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _as_core(conn, sql, (), exc) from exc
     finally:
         cursor.close()
 
@@ -88,13 +102,15 @@ def fetch(conn: Connection, statement: ClauseElement, params: dict[str, Any]) ->
     """The rows of a prebuilt SELECT (or INSERT … RETURNING) with ``params``, processed as Core would."""
     plan = compiled(statement, conn.dialect, tuple(params) if _is_insert(statement) else None)
     values = plan.values(params)
-    cursor = _cursor(conn)
+    cursor = _driver(conn).cursor()
     try:
-        with _as_core(conn, plan.sql, values):
-            cursor.execute(plan.sql, values)
-            return [plan.row(row) for row in cursor.fetchall()]
+        cursor.execute(plan.sql, values)
+        rows = cursor.fetchall()
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _as_core(conn, plan.sql, values, exc) from exc
     finally:
         cursor.close()
+    return [plan.row(row) for row in rows]
 
 
 def execute_many(conn: Connection, statement: ClauseElement, rows: Iterable[dict[str, Any]]) -> None:
@@ -103,11 +119,12 @@ def execute_many(conn: Connection, statement: ClauseElement, rows: Iterable[dict
     if not rows:
         return
     plan = compiled(statement, conn.dialect, tuple(rows[0]) if _is_insert(statement) else None)
-    values = [plan.values(row) for row in rows]
-    cursor = _cursor(conn)
+    values = list(map(plan.values, rows))
+    cursor = _driver(conn).cursor()
     try:
-        with _as_core(conn, plan.sql, values):
-            cursor.executemany(plan.sql, values)
+        cursor.executemany(plan.sql, values)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _as_core(conn, plan.sql, values, exc) from exc
     finally:
         cursor.close()
 

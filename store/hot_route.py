@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DECLINED = "smartstore.hot_declined"  # scope flag: the hot path passed this request on to the FastAPI route
 
 
-class Decline(Exception):  # noqa: N818 (a signal, not an error)
+class Decline(Exception):
     """Raised by a hot handler for a request it leaves to the FastAPI route (before it wrote anything)."""
 
 
@@ -66,7 +66,7 @@ class HotRoute(BaseRoute):
         read: list[Message] = []
         try:
             body = await _read_body(receive, read)
-        except Exception as exc:  # noqa: BLE001 (handed on: the FastAPI route meets the same error, at the same point)
+        except Exception as exc:
             await self._decline(scope, _raising(read, exc), send, [])
             return
         if body is None:  # a disconnect or an unexpected message: replayed to the FastAPI route as it came

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -92,6 +92,14 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+_ALWAYS = (  # added unless the response set its own
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
 class SecurityHeaders:
     """CSP, no framing, no sniffing, a referrer policy on every response; ``no-store`` on back-office pages.
 
@@ -114,16 +122,18 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                # MutableHeaders.setdefault, once for all of them: each call scanned the headers again.
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", content_security_policy(nonce).encode("latin-1")))
+                headers += [header for header in _ALWAYS if header[0] not in present]
                 if no_store:
-                    headers["Cache-Control"] = "no-store"
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                    headers = [header for header in headers if header[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                if https and b"strict-transport-security" not in present:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Table, UniqueConstraint, bindparam, insert, text
+from sqlalchemy import Connection, Table, UniqueConstraint, bindparam, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, select
 
@@ -74,11 +74,16 @@ def in_progress(key: str) -> IdempotencyInProgress:
     return IdempotencyInProgress(f"a request with Idempotency-Key {key!r} is still in progress; retry shortly")
 
 
-def find(session: Session, scope: str, keys: list[str]) -> dict[str, tuple[str, int, dict[str, Any]]]:
-    """The recorded ``(request hash, status, response)`` of each of ``keys`` that has a record."""
+def find(
+    session: Session, scope: str, keys: list[str], *, conn: Connection | None = None
+) -> dict[str, tuple[str, int, dict[str, Any]]]:
+    """The recorded ``(request hash, status, response)`` of each of ``keys`` that has a record.
+
+    ``conn``: the session's connection, when the caller holds it already (asking the session costs more
+    than the query on the tills' hot path)."""
     if not keys:
         return {}
-    conn = session.connection()
+    conn = conn or session.connection()
     if len(keys) == 1:  # a till's single post: straight to the driver (store.driver_sql)
         found: Any = driver_sql.fetch(conn, _FIND_ONE, {"scope": scope, "key": keys[0]})
     else:
@@ -94,26 +99,28 @@ def _lock_id(scope: str, key: str) -> int:
 _TRY_LOCKS = text("SELECT k FROM unnest(CAST(:ids AS bigint[])) AS k WHERE NOT pg_try_advisory_xact_lock(k)")
 
 
-def claim(session: Session, scope: str, keys: list[str]) -> set[str]:
+def claim(session: Session, scope: str, keys: list[str], *, conn: Connection | None = None) -> set[str]:
     """Mark ``keys`` as being written by this transaction; returns those another transaction holds.
 
     PostgreSQL: transaction-scoped advisory locks, released at commit or rollback (or when a crashed
     server's connection closes), so a key is never left claimed. SQLite: nothing to do, the caller holds
     the database's write lock, so no other writer is running.
     """
-    if not keys or session.get_bind().dialect.name != "postgresql":
+    if not keys or (conn.dialect if conn is not None else session.get_bind().dialect).name != "postgresql":
         return set()
     ids = {_lock_id(scope, key): key for key in keys}
-    held = session.connection().execute(_TRY_LOCKS, {"ids": list(ids)}).scalars()
+    held = (conn or session.connection()).execute(_TRY_LOCKS, {"ids": list(ids)}).scalars()
     return {ids[lock] for lock in held}
 
 
-def record(session: Session, scope: str, rows: list[tuple[str, str, int, dict[str, Any]]]) -> None:
+def record(
+    session: Session, scope: str, rows: list[tuple[str, str, int, dict[str, Any]]], *, conn: Connection | None = None
+) -> None:
     """Store ``(key, request hash, status, response)`` of first runs (one statement for all of them)."""
     if rows:
         now = datetime.now(UTC)
         driver_sql.execute_many(
-            session.connection(),
+            conn or session.connection(),
             _INSERT,
             [
                 {"scope": scope, "key": k, "request_hash": h, "status_code": st, "response": body, "created_at": now}

@@ -42,6 +42,7 @@ JOB_RUNS = Counter("store_job_runs_total", "Scheduled job runs of the worker, by
 
 COLLECTORS: list[Collector] = []  # scrape-time collectors that read the database (added by domains)
 UNMATCHED = "unmatched"  # a path no route answers (404s): one label, never the raw path
+_STATUS_CLASSES = {n: f"{n}xx" for n in range(1, 6)}
 
 
 def multiprocess_dir() -> str | None:
@@ -87,10 +88,16 @@ def _route(scope: Scope) -> str:
 
 
 class Metrics:
-    """Counts every HTTP request by route template and status class, and times it (plain ASGI)."""
+    """Counts every HTTP request by route template and status class, and times it (plain ASGI).
+
+    The labelled series are kept once found: ``labels()`` checks and locks on every call, which cost more
+    than a till's whole bare request (issue 7's ingest budget). Their number is bounded by the routes.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._counts: dict[tuple[str, str, str], Any] = {}
+        self._latencies: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -108,8 +115,15 @@ class Metrics:
         finally:
             route = _route(scope)
             if route != "/metrics":
-                HTTP_REQUESTS.labels(scope["method"], route, f"{status[0] // 100}xx").inc()
-                HTTP_LATENCY.labels(route).observe(time.perf_counter() - started)
+                key = (scope["method"], route, _STATUS_CLASSES.get(status[0] // 100) or f"{status[0] // 100}xx")
+                count = self._counts.get(key)
+                if count is None:
+                    count = self._counts[key] = HTTP_REQUESTS.labels(*key)
+                count.inc()
+                latency = self._latencies.get(route)
+                if latency is None:
+                    latency = self._latencies[route] = HTTP_LATENCY.labels(route)
+                latency.observe(time.perf_counter() - started)
 
 
 def counted(job: Callable[[], Any]) -> Callable[[], Any]:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Table, delete, func, literal, select, true
+from sqlalchemy import Connection, Table, delete, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -75,12 +75,15 @@ def _upsert(session: Session, table: Table, key: dict[str, Any], sums: dict[str,
     _upsert_many(session, table, list(key), [{**key, **sums}])
 
 
-def _upsert_many(session: Session, table: Table, key: list[str], rows: list[dict[str, Any]]) -> None:
+def _upsert_many(
+    session: Session, table: Table, key: list[str], rows: list[dict[str, Any]], *, conn: Connection | None = None
+) -> None:
     """:func:`_upsert` of many rows (distinct keys, the same columns) in one statement."""
     if rows:
+        conn = conn or session.connection()
         sums = tuple(name for name in rows[0] if name not in key)
-        stmt = _upsert_statement(session.get_bind().dialect.name, table, tuple(key), sums)
-        driver_sql.execute_many(session.connection(), stmt, rows)  # every sale runs it: straight to the driver
+        stmt = _upsert_statement(conn.dialect.name, table, tuple(key), sums)
+        driver_sql.execute_many(conn, stmt, rows)  # every sale runs it: straight to the driver
 
 
 @lru_cache(maxsize=32)
@@ -108,11 +111,11 @@ def apply_order(session: Session, order: OrderRow) -> None:
     apply_orders(session, [order])
 
 
-def apply_orders(session: Session, orders: Iterable[Any]) -> None:
+def apply_orders(session: Session, orders: Iterable[Any], *, conn: Connection | None = None) -> None:
     """Count new orders on their business days: one upsert per rollup row they touch, in one statement.
 
     ``orders`` are ``Order`` rows or anything with the same attributes (the till hot path passes the
-    values it inserted).
+    values it inserted, and the session's connection it holds).
     """
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     for order in orders:
@@ -122,7 +125,7 @@ def apply_orders(session: Session, orders: Iterable[Any]) -> None:
         row = rows.setdefault(tuple(key.values()), {**key, **_sums()})
         for name, value in sums.items():
             row[name] += value
-    _upsert_many(session, SALES, list(SALES_KEY), list(rows.values()))
+    _upsert_many(session, SALES, list(SALES_KEY), list(rows.values()), conn=conn)
 
 
 def apply_member_attached(session: Session, order: OrderRow) -> None:

@@ -10,7 +10,7 @@ from datetime import date, time
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import Connection, bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -321,11 +321,15 @@ _TRADING_WINDOW = (
 )
 
 
-def trading_window(session: Session, store_id: int, shop_id: int) -> tuple[str, date, date | None] | None:
+def trading_window(
+    session: Session, store_id: int, shop_id: int, *, conn: Connection | None = None
+) -> tuple[str, date, date | None] | None:
     """(store timezone, shop's first and last trading day) in one prebuilt query; None: no such shop.
 
-    For the tills' hot path, which asks this of every sale; ``ensure_shop_trading`` words a refusal."""
-    rows = driver_sql.fetch(session.connection(), _TRADING_WINDOW, {"store_id": store_id, "shop_id": shop_id})
+    For the tills' hot path, which asks this of every sale (with the session's connection, which it holds);
+    ``ensure_shop_trading`` words a refusal."""
+    params = {"store_id": store_id, "shop_id": shop_id}
+    rows = driver_sql.fetch(conn or session.connection(), _TRADING_WINDOW, params)
     return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 

@@ -115,6 +115,7 @@ class _Context:
     poster: Poster
     now: Any
     max_lines: int
+    conn: Connection  # the session's, for the reads (asking the session for it costs more than a query)
     timezone: str | None = None
     windows: dict[int, tuple[date, date | None] | None] = field(default_factory=dict)
     # A till's sales: the shop of each SKU code of the request in the store's catalogue (None: no check,
@@ -126,11 +127,11 @@ def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> 
     """Record ``sales`` for ``poster``; each gets the outcome a single post of it would have had."""
     check_numbers = len(sales) > 1  # one sale: let the unique index find a used number (saves a query)
     for attempt in range(1, ATTEMPTS + 1):
-        outcomes, rows, followers = _plan(session, poster, sales, scope, check_numbers=check_numbers)
+        outcomes, rows, followers, conn = _plan(session, poster, sales, scope, check_numbers=check_numbers)
         try:
             if rows:
-                with write_lock(session):
-                    _write(session, scope, rows, outcomes)
+                with write_lock(session, conn=conn) as conn:
+                    _write(session, conn, scope, rows, outcomes)
         except IntegrityError:
             if attempt == ATTEMPTS:
                 raise
@@ -146,11 +147,13 @@ def post(session: Session, poster: Poster, sales: list[Sale], *, scope: str) -> 
 
 def _plan(
     session: Session, poster: Poster, sales: list[Sale], scope: str, *, check_numbers: bool
-) -> tuple[list[Outcome | None], list[_Row], list[tuple[int, int]]]:
-    """The unlocked phase: replays of recorded keys, refusals, and the rows of the sales to write."""
+) -> tuple[list[Outcome | None], list[_Row], list[tuple[int, int]], Connection]:
+    """The unlocked phase: replays of recorded keys, refusals, and the rows of the sales to write; and the
+    session's connection it read on."""
     settings = get_settings()
-    recorded = idempotency.find(session, scope, [sale.key for sale in sales if sale.key is not None])
-    ctx = _Context(poster=poster, now=utcnow(), max_lines=settings.max_order_lines)
+    conn = session.connection()
+    recorded = idempotency.find(session, scope, [sale.key for sale in sales if sale.key is not None], conn=conn)
+    ctx = _Context(poster=poster, now=utcnow(), max_lines=settings.max_order_lines, conn=conn)
     device = poster.device
     if device is not None and device.kind == DeviceKind.pos_terminal:
         codes = {line.sku for sale in sales for line in sale.data.lines}
@@ -182,7 +185,7 @@ def _plan(
         rows = _answer_taken_sequences(session, poster, rows, outcomes)
     if check_numbers and rows:
         rows = _refuse_used_numbers(session, poster.store_id, rows, outcomes)
-    return outcomes, rows, followers
+    return outcomes, rows, followers, conn
 
 
 def _replay(key: str, digest: str, recorded: tuple[str, int, dict[str, Any]]) -> Outcome:
@@ -287,7 +290,7 @@ def _business_day_at_trading_shop(session: Session, ctx: _Context, data: OrderCr
     """The sale's business day, if its shop trades that day (one query per shop and request)."""
     store_id, shop_id = ctx.poster.store_id, data.shop_id
     if shop_id not in ctx.windows:
-        found = premises_service.trading_window(session, store_id, shop_id)
+        found = premises_service.trading_window(session, store_id, shop_id, conn=ctx.conn)
         if found is not None:
             ctx.timezone = found[0]
         ctx.windows[shop_id] = found[1:] if found is not None else None
@@ -352,9 +355,9 @@ def _refuse_used_numbers(
     return kept
 
 
-def _write(session: Session, scope: str, rows: list[_Row], outcomes: list[Outcome | None]) -> None:
+def _write(session: Session, conn: Connection, scope: str, rows: list[_Row], outcomes: list[Outcome | None]) -> None:
     """The locked phase: every row of ``rows`` in a handful of statements; fills their outcomes."""
-    busy = idempotency.claim(session, scope, [row.key for row in rows if row.key is not None])
+    busy = idempotency.claim(session, scope, [row.key for row in rows if row.key is not None], conn=conn)
     if busy:  # PostgreSQL: the first request with this key is still writing
         for row in rows:
             if row.key in busy:
@@ -362,16 +365,15 @@ def _write(session: Session, scope: str, rows: list[_Row], outcomes: list[Outcom
         rows = [row for row in rows if row.key not in busy]
         if not rows:
             return
-    conn = session.connection()
     ids = _insert_orders(conn, rows)
     _insert_plain(conn, LINE, _LINE_COLUMNS, [(oid, row.lines) for oid, row in zip(ids, rows, strict=True)])
     _insert_plain(conn, PAYMENT, _PAYMENT_COLUMNS, [(oid, row.payments) for oid, row in zip(ids, rows, strict=True)])
-    kpi_service.apply_orders(session, rows)
+    kpi_service.apply_orders(session, rows, conn=conn)
     for oid, row in zip(ids, rows, strict=True):
         row.response["id"] = oid
         outcomes[row.index] = Outcome(201, row.response)
     idempotency.record(
-        session, scope, [(row.key, row.digest, 201, row.response) for row in rows if row.key is not None]
+        session, scope, [(row.key, row.digest, 201, row.response) for row in rows if row.key is not None], conn=conn
     )
 
 
