@@ -18,8 +18,8 @@ from kiosk.credit import router as credit_router
 from kiosk.guide import TEXTS as _GUIDE_TEXTS  # noqa: F401  (error titles of the guide pages)
 from kiosk.guide import router as guide_router
 from kiosk.parking import router as parking_router
-from kiosk.rentals import router as rentals_router
 from kiosk.receipts import router as receipts_router
+from kiosk.rentals import router as rentals_router
 from kiosk.web import render, router
 
 STATIC = Path(__file__).parent / "static"

@@ -10,8 +10,7 @@ from store.assessment.report import IndicatorResult
 NOT_MEASURED_RULE = "尚未测量 → 0 分 / not measured yet → 0 pts"
 
 # id → (module zh, module en): the capability that will earn the indicator once it lands.
-PENDING: dict[str, tuple[str, str]] = {
-}
+PENDING: dict[str, tuple[str, str]] = {}
 
 
 def not_measured(indicator: str) -> Callable[[EvalContext], IndicatorResult]:
