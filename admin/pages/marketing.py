@@ -24,6 +24,7 @@ from admin.forms import FieldErrors, validate
 from admin.i18n import N_
 from admin.pages.formats import number, yuan
 from admin.render import render
+from store.analytics import profiles as analytics_profiles
 from store.auth.models import Role
 from store.catalog import service as catalog_service
 from store.clock import business_day, utcnow
@@ -117,6 +118,7 @@ FORM_TEXTS = {
     "segment_name": N_("A segment with this name exists already."),
     "rfm": N_("Unknown RFM groups: %(labels)s"),
     "month": N_("A month from 1 to 12."),
+    "groups": N_("Unknown consumer groups: %(groups)s"),
 }
 CAMPAIGN_FIELDS = ("name", "starts_on", "ends_on", "shops", "content_title", "content_body", "cost", "promotion_id")
 COUPON_FIELDS = (
@@ -485,11 +487,20 @@ def update_coupon(
     return _coupon_form(request, session, staff, coupon=row, values=values, errors=errors, status_code=400)
 
 
-SEGMENT_FIELDS = ("name", "tiers", "min_spend", "max_recency_days", "min_frequency", "birthday_month", "rfm_labels")
+SEGMENT_FIELDS = (
+    "name",
+    "tiers",
+    "min_spend",
+    "max_recency_days",
+    "min_frequency",
+    "birthday_month",
+    "rfm_labels",
+    "profile_groups",
+)
 
 
 def _segment_input(
-    form: dict[str, str], locale: str, kept: dict[str, Any]
+    form: dict[str, str], locale: str, kept: dict[str, Any], known_groups: set[int]
 ) -> tuple[SegmentCreate | None, SegmentRules | None, dict[str, Any], FieldErrors]:
     """The segment's name and rules from the form; rules the form does not show (``kept``) stay as they were."""
     values: dict[str, Any] = {field: form.get(field, "") for field in SEGMENT_FIELDS}
@@ -507,6 +518,13 @@ def _segment_input(
     unknown = [label for label in labels if label not in rules.RFM_LABELS]
     if unknown:
         errors["rfm_labels"] = _say("rfm", locale, labels=", ".join(unknown))
+    typed = _split(values["profile_groups"])
+    groups = [int(g) for g in typed if g.isascii() and g.isdigit()]
+    if len(groups) != len(typed):
+        errors["profile_groups"] = _say("whole", locale)
+    elif set(groups) - known_groups:
+        missing = ", ".join(str(g) for g in sorted(set(groups) - known_groups))
+        errors["profile_groups"] = _say("groups", locale, groups=missing)
     shown = {
         "tiers": _split(values["tiers"]),
         "min_spend_fen": spend,
@@ -514,6 +532,7 @@ def _segment_input(
         "min_frequency": numbers["min_frequency"],
         "birthday_month": numbers["birthday_month"],
         "rfm_labels": labels,
+        "profile_groups": groups,
     }
     if errors:
         return None, None, values, errors
@@ -547,12 +566,29 @@ def _segment_form(
         errors=errors or {},
         preview=size,
         labels=rules.RFM_LABELS,
+        groups=_groups(session, staff.store_id, i18n.negotiate(request)),
         tab="segments",
     )
     return render(request, "marketing/segment_form.html", context, staff=staff, status_code=status_code)
 
 
-_SHOWN_RULES = ("tiers", "min_spend_fen", "max_recency_days", "min_frequency", "birthday_month", "rfm_labels")
+def _groups(session: Session, store_id: int, locale: str) -> list[tuple[int, str]]:
+    """The analytics module's consumer groups of the latest clustering: (number, name in the page's language)."""
+    chinese = locale.startswith("zh")
+    return [
+        (g.group_no, g.name_zh if chinese else g.name_en) for g in analytics_profiles.list_groups(session, store_id)
+    ]
+
+
+_SHOWN_RULES = (
+    "tiers",
+    "min_spend_fen",
+    "max_recency_days",
+    "min_frequency",
+    "birthday_month",
+    "rfm_labels",
+    "profile_groups",
+)
 
 
 def _segment_post(
@@ -560,7 +596,8 @@ def _segment_post(
 ) -> Response:
     locale = i18n.negotiate(request)
     kept = {k: v for k, v in (segment.rules if segment else {}).items() if k not in _SHOWN_RULES}
-    data, found, values, errors = _segment_input(form, locale, kept)
+    known = {no for no, _name in _groups(session, staff.store_id, locale)}
+    data, found, values, errors = _segment_input(form, locale, kept, known)
     if form.get("action") != "save":
         errors = {field: message for field, message in errors.items() if field != "name"}  # named when saved
         return _segment_form(
@@ -607,6 +644,7 @@ def _segment_values(segment: Segment) -> dict[str, str]:
         "min_frequency": str(found.get("min_frequency", "") or ""),
         "birthday_month": str(found.get("birthday_month", "") or ""),
         "rfm_labels": ", ".join(found.get("rfm_labels", [])),
+        "profile_groups": ", ".join(str(g) for g in found.get("profile_groups", [])),
     }
 
 

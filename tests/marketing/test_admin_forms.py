@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
+from store.analytics.models import MemberProfile, ProfileGroup
 from store.marketing import service
 from store.marketing.models import Campaign, Coupon, Segment
 from tests.admin.conftest import premises, sign_in, store_today  # noqa: F401
@@ -177,3 +178,44 @@ class TestSegmentForm:
         assert (
             'id="e-birthday_month">请填写 1 到 12 的月份' in html and 'id="e-rfm_labels">未知的 RFM 分组：kings' in html
         )
+
+    def test_consumer_groups_of_the_analytics_module_make_a_segment(self, client, session, premises, csrf):  # noqa: F811
+        store_id = premises.store.id
+        for no, zh in ((1, "周末家庭客群"), (2, "沉睡客群")):
+            session.add(
+                ProfileGroup(
+                    store_id=store_id,
+                    group_no=no,
+                    members=0,
+                    name_zh=zh,
+                    name_en=f"group {no}",
+                    description_zh=zh,
+                    description_en=f"group {no}",
+                )
+            )
+        family = [consenting_member(session, premises.store, profiling=True) for _ in range(3)]
+        withdrawn = consenting_member(session, premises.store, profiling=False)  # grouped, then said no: left out
+        for member in [*family, withdrawn]:
+            session.add(MemberProfile(store_id=store_id, member_id=member.id, group_no=1))
+        session.add(
+            MemberProfile(
+                store_id=store_id, member_id=consenting_member(session, premises.store, profiling=True).id, group_no=2
+            )
+        )
+        session.commit()
+        assert "1 周末家庭客群, 2 沉睡客群" in client.get("/admin/marketing/segments/new").text
+        data = {"csrf_token": csrf, "name": "家庭", "profile_groups": "1", "action": "preview"}
+        page = client.post("/admin/marketing/segments/new", data=data)
+        assert "保存人群（3 位会员）" in page.text
+        response = client.post("/admin/marketing/segments/new", data=data | {"action": "save"}, follow_redirects=False)
+        assert response.status_code == 303
+        row = session.exec(select(Segment).where(Segment.name == "家庭")).one()
+        assert row.rules == {"profile_groups": [1]}
+        assert 'value="1"' in client.get(f"/admin/marketing/segments/{row.id}/edit").text
+
+    def test_unknown_consumer_groups_are_said_and_nothing_saved(self, client, session, premises, csrf):  # noqa: F811
+        for typed, said in (("7", "没有这些客群：7"), ("一", "请输入整数")):
+            data = {"csrf_token": csrf, "name": "x", "profile_groups": typed, "action": "save"}
+            response = client.post("/admin/marketing/segments/new", data=data)
+            assert response.status_code == 400 and f'id="e-profile_groups">{said}' in response.text
+        assert count(session, Segment) == 0
