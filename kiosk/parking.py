@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from kiosk import guide, i18n
+from kiosk.credit import FORM_EXPIRED, form_token, form_token_ok
 from store import signed_codes
 from store.db import SessionDep
 from store.errors import StoreError
@@ -228,6 +229,7 @@ def _phone_car(
         "code": code,
         "may_pay": bool(payload.get("x")),
         "route_url": route,
+        "csrf_token": form_token(PAY_PATH),  # a pay form posted from another site is refused
     }
     return _phone(request, sc, context | extra, status=status)
 
@@ -239,16 +241,23 @@ def phone_page(request: Request, session: SessionDep, c: str = "") -> HTMLRespon
     return _phone_car(request, session, sc, c)
 
 
-@router.post("/m/parking/pay")
+PAY_PATH = "/kiosk/m/parking/pay"
+
+
+@router.post("/m/parking/pay")  # PAY_PATH under the router's /kiosk
 def phone_pay(
     request: Request,
     session: SessionDep,
     c: Annotated[str, Form()] = "",
     amount: Annotated[str, Form()] = "",
     method: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Pay the fee shown (through the payment plugin); a changed fee, a second payment or a bad code change nothing."""
+    """Pay the fee shown (through the payment plugin); a changed fee, a second payment, a bad code or a form
+    without this site's token change nothing."""
     sc = guide.screen(request, session, None)
+    if not form_token_ok(csrf_token, PAY_PATH):
+        return _phone_car(request, session, sc, c, status=400, message=FORM_EXPIRED)
     try:
         stay, payload = _read(session, sc.store.id or 0, c)
         if not payload.get("x") or method not in METHODS or not amount.isdigit():

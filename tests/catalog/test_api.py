@@ -160,7 +160,8 @@ class TestTillsRecordTheirBook:
         from store.catalog import service as catalog_service
         from tests.factories.sales import order_body
 
-        create_sku(session, shop)
+        for n in (1, 2, 3):  # the codes order_body's lines name: a till's sale must name SKUs of its shop
+            create_sku(session, shop, code=f"SKU-{n}")
         till = _till(session, store, shop)
         version = client.get(f"{API}/sync", headers=till).json()["version"]
         body = {**order_body(shop, ordered_at=utcnow() - timedelta(minutes=2)), "price_book_version": version}

@@ -20,6 +20,13 @@ from tests.factories.parking import CarPark, create_car_park
 from tests.factories.wayfinding import create_mapped_store
 
 
+def pay_form(code: str, amount: str, **over: str) -> dict[str, str]:
+    """The phone page's pay form as the browser posts it, with the page's form token."""
+    from kiosk.credit import form_token
+
+    return {"c": code, "amount": amount, "method": "wechat", "csrf_token": form_token("/kiosk/m/parking/pay")} | over
+
+
 @pytest.fixture
 def lot(session: Session) -> CarPark:
     wayfinding_service.clear_caches()
@@ -86,9 +93,9 @@ class TestPhonePay:
         from urllib.parse import unquote
 
         code = unquote(code)
-        paid = client.post("/kiosk/m/parking/pay", data={"c": code, "amount": "2000", "method": "wechat"})
+        paid = client.post("/kiosk/m/parking/pay", data=pay_form(code, "2000"))
         assert paid.status_code == 200 and "支付成功" in paid.text and "无需缴费" in paid.text
-        again = client.post("/kiosk/m/parking/pay", data={"c": code, "amount": "2000", "method": "wechat"})
+        again = client.post("/kiosk/m/parking/pay", data=pay_form(code, "2000"))
         assert again.status_code == 409 and "无需缴费" in again.text
         assert len(session.exec(select(PaymentOrder)).all()) == 1
 
@@ -103,7 +110,7 @@ class TestPhonePay:
         for code in ("forged", expired):
             page = client.get("/kiosk/m/parking", params={"c": code})
             assert page.status_code == 400 and "二维码已过期或无效" in page.text
-            pay = client.post("/kiosk/m/parking/pay", data={"c": code, "amount": "2000", "method": "wechat"})
+            pay = client.post("/kiosk/m/parking/pay", data=pay_form(code, "2000"))
             assert pay.status_code == 400
         assert session.exec(select(PaymentOrder)).all() == []
 
@@ -112,8 +119,19 @@ class TestPhonePay:
         from urllib.parse import unquote
 
         code = unquote(link.split("c=", 1)[1])
-        page = client.post("/kiosk/m/parking/pay", data={"c": code, "amount": "1000", "method": "wechat"})
+        page = client.post("/kiosk/m/parking/pay", data=pay_form(code, "1000"))
         assert page.status_code == 409 and "费用已变化" in page.text
+        assert session.exec(select(PaymentOrder)).all() == []
+
+    def test_a_pay_form_without_the_pages_token_changes_nothing(self, client: TestClient, lot: CarPark, session):
+        link = phone_link(client.get("/kiosk/parking", params={"plate": "沪A12345"}).text)
+        from urllib.parse import unquote
+
+        code = unquote(link.split("c=", 1)[1])
+        assert 'name="csrf_token"' in client.get(link).text
+        for token in ("", "forged"):
+            page = client.post("/kiosk/m/parking/pay", data=pay_form(code, "2000", csrf_token=token))
+            assert page.status_code == 400 and "表单已过期" in page.text
         assert session.exec(select(PaymentOrder)).all() == []
 
 

@@ -74,6 +74,13 @@ def _recent(w: World) -> str:
     return (utcnow() - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0).isoformat()
 
 
+def _kiosk_token(_w: World) -> str:
+    """The form token the parking phone page puts in its pay form."""
+    from kiosk.credit import form_token
+
+    return form_token("/kiosk/m/parking/pay")
+
+
 def _order_body(w: World) -> dict[str, Any]:
     from tests.factories.sales import order_body
 
@@ -1386,7 +1393,10 @@ MATRIX.update(
         ),
         ("POST", "/kiosk/m/parking/pay"): public(
             "paying the fee on the phone: the signed code is the credential",
-            lambda w: Call("/kiosk/m/parking/pay", data={"c": _parking_code(w), "amount": "100", "method": "wechat"}),
+            lambda w: Call(
+                "/kiosk/m/parking/pay",
+                data={"c": _parking_code(w), "amount": "100", "method": "wechat", "csrf_token": _kiosk_token(w)},
+            ),
         ),
         ("GET", "/admin/parking"): Rule(PARKING_STAFF, at("/admin/parking"), page=True),
         ("POST", "/admin/parking/fee-rule"): Rule(
