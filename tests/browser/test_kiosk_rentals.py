@@ -12,6 +12,7 @@ from store.credit.models import CreditProfile
 from store.members import codes
 from store.members.models import Member
 from store.premises import service as premises_service
+from store.rentals import service as rentals_service
 from store.rentals.models import AssetKind, StationKind
 from tests.browser.conftest import SHOTS, LiveServer, no_horizontal_overflow
 from tests.factories.members import create_member
@@ -78,10 +79,15 @@ class TestRentAtTheKiosk:
         phone.close()
 
     def test_a_second_renter_is_told_it_is_out(self, browser, rentals: LiveServer):
+        # The stroller goes out to the first member here, not in another test: xdist may run tests of this
+        # module on two workers, each with its own server and database.
+        with db.unit_of_work() as session:
+            store = premises_service.default_store(session)
+            rentals_service.rent(session, store.id, "ST01", _code(1))  # type: ignore[arg-type]
         context = browser.new_context(**KIOSK)
         page = context.new_page()
         page.goto(rentals.url + "/kiosk/rentals")
-        _rent(page, "WC01", _code(1))
+        _rent(page, "ST01", _code(1))
         assert "该物品已被借出" in page.locator("#rental-refusal").inner_text()
         assert page.input_value("#member_code") == ""  # the member code is not left on screen
         page.screenshot(path=str(SHOTS / "kiosk-rental-refused-1080x1920.png"))
