@@ -302,3 +302,7 @@ def worker() -> None:
 
 def main() -> None:
     cli(prog_name="smartstore")
+
+
+if __name__ == "__main__":  # `python -m store.cli …` works like the `smartstore` script
+    main()
