@@ -552,8 +552,10 @@ def _segment_form(
     values: dict[str, Any],
     errors: FieldErrors | None = None,
     found: SegmentRules | None = None,
+    groups: list[tuple[int, str]] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The segment form; ``groups``: the consumer groups when the caller has read them already."""
     size = None
     if found is not None and not errors:
         try:
@@ -566,7 +568,7 @@ def _segment_form(
         errors=errors or {},
         preview=size,
         labels=rules.RFM_LABELS,
-        groups=_groups(session, staff.store_id, i18n.negotiate(request)),
+        groups=groups if groups is not None else _groups(session, staff.store_id, i18n.negotiate(request)),
         tab="segments",
     )
     return render(request, "marketing/segment_form.html", context, staff=staff, status_code=status_code)
@@ -596,17 +598,24 @@ def _segment_post(
 ) -> Response:
     locale = i18n.negotiate(request)
     kept = {k: v for k, v in (segment.rules if segment else {}).items() if k not in _SHOWN_RULES}
-    known = {no for no, _name in _groups(session, staff.store_id, locale)}
-    data, found, values, errors = _segment_input(form, locale, kept, known)
+    groups = _groups(session, staff.store_id, locale)  # read once: checks the typed numbers and fills the hint
+    data, found, values, errors = _segment_input(form, locale, kept, {no for no, _name in groups})
     if form.get("action") != "save":
         errors = {field: message for field, message in errors.items() if field != "name"}  # named when saved
         return _segment_form(
-            request, session, staff, segment=segment, values=values, errors=errors, found=found, status_code=200
+            request, session, staff, segment=segment, values=values, errors=errors, found=found, groups=groups
         )
     if errors or data is None:
-        status = 400
         return _segment_form(
-            request, session, staff, segment=segment, values=values, errors=errors, found=found, status_code=status
+            request,
+            session,
+            staff,
+            segment=segment,
+            values=values,
+            errors=errors,
+            found=found,
+            groups=groups,
+            status_code=400,
         )
     if segment is None:
         row, failure = _save(session, lambda: segments.create(session, staff.store_id, data))
@@ -617,7 +626,7 @@ def _segment_post(
     field = "name" if "exists already" in failure.message else "__all__"
     message = _say("segment_name", locale) if field == "name" else failure.message
     return _segment_form(
-        request, session, staff, segment=segment, values=values, errors={field: message}, status_code=400
+        request, session, staff, segment=segment, values=values, errors={field: message}, groups=groups, status_code=400
     )
 
 
