@@ -155,7 +155,7 @@ def _deliveries(store_id: int, plan: PushPlan, week_on: date, tz: str, at: datet
     capped = others >= rules.WEEKLY_CAP
     routed = case((capped, literal("")), *[(lawful[ch], literal(ch)) for ch in channels.PREFERENCE], else_=literal(""))
     category = func.coalesce(rfm.c.top_category, "")
-    allowing = segments.consenting(select(_m.c.id).where(_m.c.store_id == store_id), segments.PROFILING_PURPOSE)
+    allowing = members_service.consenting_query(store_id, segments.PROFILING_PURPOSE)
     personal = and_(literal(bool(plan.personal_body)), member.in_(allowing), category != "")
     text = case((personal, func.replace(literal(plan.personal_body), "{category}", category)), else_=literal(plan.body))
     sms_text = cast(text, String) + literal(" " + rules.SMS_OPT_OUT)
@@ -246,7 +246,7 @@ def dispatch_due(session: Session, store_id: int, *, now: datetime | None = None
     ).all()
     if not queued:
         return 0
-    allowed = segments.consenting_ids(session, sorted({q.member_id for q in queued}), segments.PUSH_PURPOSE)
+    allowed = members_service.consenting_ids(session, store_id, segments.PUSH_PURPOSE, {q.member_id for q in queued})
     withdrawn = [q.id for q in queued if q.member_id not in allowed]
     _set_status(session, withdrawn, status="cancelled", reason="consent_withdrawn")
     tz = premises_service.get_store(session, store_id).timezone

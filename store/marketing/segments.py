@@ -1,9 +1,10 @@
 """Segments: rule-based member sets compiled to one SQL query, their preview (size, consenting), and the nightly
 RFM scores they can use (quintiles over the last 365 days, ``store.marketing.rules``).
 
-The consent filter reads ``member_consent`` in bulk (the latest marketing_push decision per member, as
-``members_service.may_contact`` decides it for one member): a segment of 200,000 members is one query, not
-200,000. The push dispatcher re-checks the same rule right before each send.
+The consent filter is the members domain's rule (``members_service.consents_now``, a SQL condition embedded in
+the segment's query: the latest marketing_push decision per member, as ``may_contact`` decides it for one): a
+segment of 200,000 members is one query, not 200,000. The push dispatcher re-checks the same rule right before
+each send (``members_service.consenting_ids``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from store.marketing import rules
 from store.marketing.errors import SegmentNotFound, SegmentRulesInvalid
 from store.marketing.models import RfmScore, Segment
 from store.marketing.schemas import SegmentCreate, SegmentPreview, SegmentRules
-from store.members.models import Member, MemberConsent
+from store.members import service as members_service
+from store.members.models import Member
 from store.premises import service as premises_service
 from store.sales.models import Order
 from store.scoping import get_in_store
@@ -33,7 +35,6 @@ PROFILING_PURPOSE = "profiling"
 
 _m = Member.__table__  # type: ignore[attr-defined]
 _r = RfmScore.__table__  # type: ignore[attr-defined]
-_c = MemberConsent.__table__  # type: ignore[attr-defined]
 _o = Order.__table__  # type: ignore[attr-defined]
 
 
@@ -95,23 +96,16 @@ def members_query(store_id: int, data: SegmentRules, *, today: date) -> Select[A
 
 
 def consenting(query: Select[Any], purpose: str = PUSH_PURPOSE) -> Select[Any]:
-    """Narrow a members query to those whose latest decision for ``purpose`` is a grant."""
-    latest = (
-        select(func.max(_c.c.id))
-        .where(_c.c.member_id == _m.c.id, _c.c.purpose == purpose)
-        .correlate(_m)
-        .scalar_subquery()
-    )
-    return query.where(exists(select(literal(1)).where(_c.c.id == latest, _c.c.granted.is_(True))))
+    """Narrow a members query to those who consent to ``purpose`` now (the members domain's rule)."""
+    return query.where(members_service.consents_now(purpose))
 
 
 def consenting_ids(session: Session, member_ids: list[int], purpose: str) -> set[int]:
-    """Of ``member_ids``, the active members whose latest decision for ``purpose`` is a grant (bulk
-    ``members_service.may_contact``)."""
+    """Of ``member_ids``, those who consent to ``purpose`` now, by the members domain's rule (the demo hook's
+    bulk read; the push code asks ``members_service.consenting_ids`` of its store)."""
     found: set[int] = set()
     for i in range(0, len(member_ids), 5_000):
-        chunk = member_ids[i : i + 5_000]
-        query = consenting(select(_m.c.id).where(_m.c.id.in_(chunk), _m.c.status == "active"), purpose)
+        query = consenting(select(_m.c.id).where(_m.c.id.in_(member_ids[i : i + 5_000])), purpose)
         found.update(session.execute(query).scalars())
     return found
 

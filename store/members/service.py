@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, literal, union, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, literal, union, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -281,24 +281,16 @@ def record_consent(
 
 def may_contact(session: Session, member: Member, purpose: str = "marketing_push") -> bool:
     """Whether ``member`` may be reached for ``purpose`` now: an active member whose latest decision for it is
-    a grant. Marketing asks this right before each send, so a withdrawal blocks the very next message."""
-    if purpose not in PURPOSES:
-        raise UnknownConsentPurpose(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
-    if member.status != "active" or member.erased_at is not None:
-        return False
-    latest = session.exec(
-        select(MemberConsent.granted)
-        .where(MemberConsent.member_id == member.id, MemberConsent.purpose == purpose)
-        .order_by(col(MemberConsent.id).desc())
-        .limit(1)
-    ).first()
-    return bool(latest)
+    a grant (the rule of :func:`consents_now`). Marketing asks this right before each send, so a withdrawal
+    blocks the very next message."""
+    return member.id in consenting_ids(session, member.store_id, purpose, [member.id])  # type: ignore[list-item]
 
 
-def consenting_ids(session: Session, store_id: int, purpose: str, member_ids: Iterable[int] | None = None) -> set[int]:
-    """The ids of the store's members who consent to ``purpose`` now (of ``member_ids`` when given, else of
-    all its members): :func:`may_contact` in bulk, by the same rule (an active, not erased member whose latest
-    decision for the purpose is a grant; never asked reads as no), in queries of at most 5,000 ids."""
+def consents_now(purpose: str) -> ColumnElement[bool]:
+    """The consent rule as a SQL condition on the ``member`` table (correlated, so a query over many members
+    embeds it and stays one statement): an active, not erased member whose latest decision for ``purpose`` is a
+    grant (never asked reads as no). :func:`may_contact` decides the same for one member, :func:`consenting_ids`
+    in bulk; marketing embeds this in its segment previews and the week's ``INSERT … SELECT``."""
     if purpose not in PURPOSES:
         raise UnknownConsentPurpose(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
     m, c = Member.__table__, MemberConsent.__table__  # type: ignore[attr-defined]
@@ -308,14 +300,27 @@ def consenting_ids(session: Session, store_id: int, purpose: str, member_ids: It
         .correlate(m)
         .scalar_subquery()
     )
-    query = sa_select(m.c.id).where(
-        m.c.store_id == store_id,
+    return and_(
         m.c.status == "active",
         m.c.erased_at.is_(None),
-        exists(sa_select(c.c.id).where(c.c.id == latest, c.c.granted.is_(True))),
+        exists(sa_select(literal(1)).where(c.c.id == latest, c.c.granted.is_(True))),
     )
+
+
+def consenting_query(store_id: int, purpose: str) -> Select[Any]:
+    """``SELECT member.id`` of the store's members who consent to ``purpose`` now (a subquery to embed)."""
+    m = Member.__table__  # type: ignore[attr-defined]
+    return sa_select(m.c.id).where(m.c.store_id == store_id, consents_now(purpose))
+
+
+def consenting_ids(session: Session, store_id: int, purpose: str, member_ids: Iterable[int] | None = None) -> set[int]:
+    """The ids of the store's members who consent to ``purpose`` now (of ``member_ids`` when given, else of
+    all its members): :func:`may_contact` in bulk, by the same rule (:func:`consents_now`), in queries of at
+    most 5,000 ids."""
+    query = consenting_query(store_id, purpose)
     if member_ids is None:
         return set(session.execute(query).scalars())
+    m = Member.__table__  # type: ignore[attr-defined]
     wanted = sorted(set(member_ids))
     found: set[int] = set()
     for i in range(0, len(wanted), 5_000):
