@@ -9,44 +9,36 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from store.clock import business_day, utcnow
-from store.config import get_settings
+from store.config import StoreSettings
 from store.db import WRITE_INTENT, get_engine, unit_of_work
 from store.facilities import rollups
 from store.facilities import service as facilities_service
-from store.facilities.mqtt import Subscriber
+from store.facilities.mqtt import KeptAlive, Subscriber
 from store.premises.models import Store
 
 log = logging.getLogger("store.facilities")
-_subscriber: list[Subscriber] = []  # the worker's one subscriber (a list: replaced when it died)
 REBUILD_DAYS_BACK = 2
 
 
-def ensure_subscriber() -> None:
-    """Start the MQTT subscriber, or start a new one when the old one died (a broker restart, a crash)."""
-    settings = get_settings()
-    if not settings.mqtt_host:
-        return
-    if _subscriber and _subscriber[0].alive():
-        return
-    if _subscriber:
-        log.warning("mqtt subscriber not alive: starting a new one")
-        _subscriber.pop().stop()
+def _subscriber_of(settings: StoreSettings) -> Subscriber:
     from store.facilities import metrics
 
-    subscriber = Subscriber(
+    return Subscriber(
         get_engine().execution_options(**{WRITE_INTENT: True}),
         settings.mqtt_host,
         settings.mqtt_port,
         client_id=settings.mqtt_client_id,
         observe=metrics.observe_ingest,
     )
-    try:
-        subscriber.start()
-    except OSError as exc:
-        log.error("mqtt broker unreachable", extra={"host": settings.mqtt_host, "error": str(exc)})
-        return
-    _subscriber.append(subscriber)
-    log.info("mqtt subscriber started", extra={"host": settings.mqtt_host, "port": settings.mqtt_port})
+
+
+_kept = KeptAlive(_subscriber_of, label="mqtt subscriber", log=log)
+_subscriber = _kept.running  # the worker's one subscriber (a list: replaced when it died)
+
+
+def ensure_subscriber() -> None:
+    """Start the MQTT subscriber, or start a new one when the old one died (a broker restart, a crash)."""
+    _kept.ensure()
 
 
 def raise_silent_alerts() -> None:

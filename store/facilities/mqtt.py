@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from store.clock import utcnow
+from store.config import StoreSettings, get_settings
 from store.db import unit_of_work
 from store.facilities import ingest
 
@@ -134,6 +135,34 @@ class Subscriber:
         self.totals += counts
         if self.observe is not None:
             self.observe(counts)
+
+
+class KeptAlive:
+    """One subscriber a worker job keeps running (facilities' and parking's): started on the first call, left
+    alone while alive, replaced by a new one when it died (a broker restart, a crash). ``make`` builds it from
+    the settings; no MQTT host configured: nothing. ``running`` holds the live one (a list: it is replaced)."""
+
+    def __init__(self, make: Callable[[StoreSettings], Subscriber], *, label: str, log: logging.Logger) -> None:
+        self.make, self.label, self.log = make, label, log
+        self.running: list[Subscriber] = []
+
+    def ensure(self) -> None:
+        settings = get_settings()
+        if not settings.mqtt_host:
+            return
+        if self.running and self.running[0].alive():
+            return
+        if self.running:
+            self.log.warning(f"{self.label} not alive: starting a new one")
+            self.running.pop().stop()
+        subscriber = self.make(settings)
+        try:
+            subscriber.start()
+        except OSError as exc:
+            self.log.error("mqtt broker unreachable", extra={"host": settings.mqtt_host, "error": str(exc)})
+            return
+        self.running.append(subscriber)
+        self.log.info(f"{self.label} started", extra={"host": settings.mqtt_host, "port": settings.mqtt_port})
 
 
 def publisher(host: str, port: int, *, timeout_s: float = 5.0) -> Callable[[str, bytes], None]:
