@@ -29,11 +29,13 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from demo_store import build_map_store  # noqa: E402
 
 QUERIES = (
     "nk",
@@ -74,35 +76,10 @@ def _row(name: str, values: list[float]) -> str:
 
 def build(url: str) -> None:
     """Migrate and fill with the demo premises and the wayfinding hook, unless a store is there."""
-    os.environ["SMARTSTORE_DATABASE_URL"] = url
-    from store import config, db
-
-    config.get_settings.cache_clear()
-    db.dispose_engines()
-    from sqlmodel import Session, select
-
-    from store import migrate
-    from store.demo import DemoCalendar, DemoContext, DemoOptions
-    from store.premises import demo as premises_demo
-    from store.premises.models import Store
-    from store.wayfinding import demo as wayfinding_demo
-
-    engine = db.get_engine()
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        if session.exec(select(Store)).first() is not None:
-            return
-        end = date.today() - timedelta(days=1)
-        ctx = DemoContext(
-            session, DemoOptions(), end - timedelta(days=729), end, DemoCalendar(upgrade_on=end - timedelta(days=365))
-        )
-        started = time.perf_counter()
-        premises_demo.generate(ctx)
-        middle = time.perf_counter()
-        wayfinding_demo.generate(ctx)
-        done = time.perf_counter()
-        session.commit()
-    print(f"demo premises hook {middle - started:.2f} s, wayfinding hook {done - middle:.2f} s (goal ≤ 3 s)")
+    timings = build_map_store(url)
+    if timings is not None:
+        premises, wayfinding = timings["store.premises.demo"][0], timings["store.wayfinding.demo"][0]
+        print(f"demo premises hook {premises:.2f} s, wayfinding hook {wayfinding:.2f} s (goal ≤ 3 s)")
 
 
 def bench_search_and_routes(route_shops: int | None) -> None:

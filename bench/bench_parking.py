@@ -11,16 +11,16 @@ read an empty day).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from demo_store import build_map_store  # noqa: E402
 
 
 def _pct(values: list[float], share: float) -> float:
@@ -43,38 +43,11 @@ def _timed(name: str, calls: list[Callable[[], object]], rounds: int) -> None:
 
 
 def build(url: str) -> None:
-    os.environ["SMARTSTORE_DATABASE_URL"] = url
-    from store import config, db
-
-    config.get_settings.cache_clear()
-    db.dispose_engines()
-    from sqlmodel import Session, select
-
-    from store import migrate
-    from store.demo import DemoCalendar, DemoContext, DemoOptions
-    from store.parking import demo as parking_demo
-    from store.premises import demo as premises_demo
-    from store.premises.models import Store
-    from store.wayfinding import demo as wayfinding_demo
-
-    engine = db.get_engine()
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        if session.exec(select(Store)).first() is not None:
-            return
-        end = date.today() - timedelta(days=1)
-        ctx = DemoContext(
-            session, DemoOptions(), end - timedelta(days=729), end, DemoCalendar(upgrade_on=end - timedelta(days=365))
-        )
-        premises_demo.generate(ctx)
-        wayfinding_demo.generate(ctx)
-        wall, cpu = time.perf_counter(), time.process_time()
-        parking_demo.generate(ctx)
-        session.commit()
-        print(
-            f"demo parking hook: wall {time.perf_counter() - wall:.2f} s, cpu {time.process_time() - cpu:.2f} s "
-            "(goal: a few seconds)"
-        )
+    """Migrate and fill with the demo premises, wayfinding and parking hooks (parking timed), unless a store exists."""
+    timings = build_map_store(url, "store.parking.demo")
+    if timings is not None:
+        wall, cpu = timings["store.parking.demo"]
+        print(f"demo parking hook: wall {wall:.2f} s, cpu {cpu:.2f} s (goal: a few seconds)")
 
 
 def bench(rounds: int) -> None:
