@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from store.pos.schemas import HeartbeatIn, PosPaymentCreate
+from store.pos.schemas import DiscardIn, HeartbeatIn, PosPaymentCreate
 
 
 class Unreachable(Exception):
@@ -48,6 +48,10 @@ class StoreClient:
         response.raise_for_status()
         result: dict[str, Any] = response.json()
         return result
+
+    def report_discard(self, data: DiscardIn) -> httpx.Response:
+        """A sale the supervisor discarded: the store closes its number as discarded at the till."""
+        return self._send("POST", "/pos/discards", json=data.model_dump(mode="json"))
 
     def catalog_page(self, cursor: str | None) -> dict[str, Any]:
         params = {"cursor": cursor} if cursor else {}

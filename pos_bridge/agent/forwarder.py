@@ -4,7 +4,8 @@ One thread. Each round sends the due sales as one batch (``POST /sales/orders/ba
 refund, then that refund alone, and so on: the queue's order holds. Per sale: 201/200 → sent; the
 server refusing the sale itself (400, 404, 409 other than "in progress", 422) → dead letter, and the
 rest go on; the store not answering → the whole round waits with backoff (0.5 s doubling, at most
-``backoff_max_s``) and is sent again with the same keys, so nothing is stored twice.
+``backoff_max_s``) and is sent again with the same keys, so nothing is stored twice. A sale the supervisor
+discarded is reported (``POST /pos/discards``) so the store closes its number as discarded at the till.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pos_bridge.agent import VERSION
 from pos_bridge.agent.client import StoreClient, Unreachable
 from pos_bridge.agent.outbox import Entry, Outbox
 from pos_bridge.agent.settings import PosSettings
-from store.pos.schemas import HeartbeatIn
+from store.pos.schemas import DiscardIn, HeartbeatIn
 
 log = logging.getLogger("pos_bridge.agent")
 RETRY_TYPES = ("idempotency-in-progress", "database-busy", "database-unavailable")
@@ -84,6 +85,7 @@ class Forwarder:
         with self._round:
             now = time.time()
             busy = self.forward()
+            self.report_discards()
             self.claim_members()
             self.settle_payments()
             if now >= self._next_beat:
@@ -235,6 +237,31 @@ class Forwarder:
                 after = page["next_after_id"]
         except Exception as exc:
             log.warning("member snapshot sync failed: %s", exc)
+
+    def report_discards(self) -> None:
+        """Tell the store of the sales the supervisor discarded (number, order number, reason): 200/201 → sent;
+        refused (400, 409, 422) → kept with the store's reason; unreachable → the next round tries again."""
+        for row in self.outbox.discards_due():
+            try:
+                data = DiscardIn(
+                    till_seq=row["till_seq"],
+                    order_no=row["order_no"][:64],
+                    reason=row["reason"] if len(row["reason"].strip()) >= 2 else f"{row['reason']} (discarded)",
+                    discarded_at=datetime.fromtimestamp(row["discarded_at"], UTC),
+                )
+            except ValueError as exc:  # a number or order number the store's schema cannot take
+                self.outbox.finish_discard(row["entry_id"], "refused", f"not reportable: {exc}")
+                continue
+            try:
+                response = self.client.report_discard(data)
+            except Unreachable:
+                return
+            if response.status_code in (200, 201):
+                self.outbox.finish_discard(row["entry_id"], "sent")
+            else:
+                detail = response.json().get("detail", "") if "json" in response.headers.get("content-type", "") else ""
+                log.warning("discard of %s refused by the store: %s %s", row["order_no"], response.status_code, detail)
+                self.outbox.finish_discard(row["entry_id"], "refused", f"{response.status_code} {detail}")
 
     def claim_members(self) -> None:
         """The member codes accepted offline, claimed once their sales are stored: the store names the member

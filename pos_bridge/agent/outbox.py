@@ -7,7 +7,9 @@ sequence number in the same transaction that queues it; the receipt prints only 
 Entries leave the queue in ``id`` order. ``state``: ``queued`` (waiting or retrying with backoff),
 ``sent`` (the server answered with the order), ``dead`` (the server refused it: a supervisor fixes the
 payload and resends it; the entries behind it never wait for it), ``discarded`` (a supervisor gave a dead one
-up, with a reason kept in ``last_error``; its number stays a missing sale on the store, the audit trail).
+up, with a reason kept in ``last_error``). A discarded sale is reported to the store (``discard_report``, sent by
+the forwarder to ``POST /pos/discards``), which closes its number's missing-sale alarm as "discarded at the
+till" with the reason, never as a sale.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ CREATE TABLE IF NOT EXISTS member_claim (
     entry_id INTEGER PRIMARY KEY, order_no TEXT NOT NULL, code TEXT NOT NULL, scanned_at TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
     points INTEGER
+);
+CREATE TABLE IF NOT EXISTS discard_report (
+    entry_id INTEGER PRIMARY KEY, till_seq INTEGER NOT NULL, order_no TEXT NOT NULL, reason TEXT NOT NULL,
+    discarded_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS pending_payment (
     order_no TEXT PRIMARY KEY, payment_id INTEGER NOT NULL, sale TEXT NOT NULL, extra TEXT NOT NULL,
@@ -110,6 +117,7 @@ class Outbox:
         self._db.execute("PRAGMA synchronous=FULL")
         self._upgrade()
         self._db.executescript(SCHEMA)
+        self._report_earlier_discards()
 
     def _upgrade(self) -> None:
         """An outbox file from before ``discarded`` existed: its entry table rebuilt with the new check."""
@@ -130,6 +138,22 @@ class Outbox:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _report_earlier_discards(self) -> None:
+        """Sales discarded before the store was told of discards (an older agent): queued for reporting once."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT e.id, e.till_seq, e.order_no, e.last_error, e.created_at FROM entry e "
+                "WHERE e.state = 'discarded' AND e.kind = 'sale' AND e.till_seq IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM discard_report d WHERE d.entry_id = e.id)"
+            ).fetchall()
+            for row in rows:
+                reason = row["last_error"].removeprefix("discarded: ").split(" (was: ")[0].strip() or "discarded"
+                db.execute(
+                    "INSERT INTO discard_report (entry_id, till_seq, order_no, reason, discarded_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (row["id"], row["till_seq"], row["order_no"], reason[:200], row["created_at"]),
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -279,13 +303,20 @@ class Outbox:
         return _entry(row)
 
     def discard(self, entry_id: int, reason: str) -> Entry:
-        """A supervisor gives a dead entry up; the reason is kept with it (never deleted)."""
+        """A supervisor gives a dead entry up; the reason is kept with it (never deleted), and a sale's discard is
+        queued for reporting to the store."""
         with self.transaction() as db:
             row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
             if row is None or row["state"] != "dead":
                 raise KeyError(entry_id)
             note = f"discarded: {reason} (was: {row['last_error']})"
             db.execute("UPDATE entry SET state = 'discarded', last_error = ? WHERE id = ?", (note[:2000], entry_id))
+            if row["kind"] == "sale" and row["till_seq"] is not None:  # the store is told, in the same commit
+                db.execute(
+                    "INSERT OR IGNORE INTO discard_report (entry_id, till_seq, order_no, reason, discarded_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (entry_id, row["till_seq"], row["order_no"], reason[:200], time.time()),
+                )
             row = db.execute("SELECT * FROM entry WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row)
 
@@ -477,5 +508,29 @@ class Outbox:
         with self._lock:
             rows = self._db.execute("SELECT state, COUNT(*) FROM member_claim GROUP BY state").fetchall()
         found = {"queued": 0, "done": 0, "refused": 0}
+        found.update({row[0]: row[1] for row in rows})
+        return found
+
+    # --- discarded sales, reported to the store ---------------------------------------------------------------
+
+    def discards_due(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Discarded sales the store has not been told of yet, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM discard_report WHERE state = 'queued' ORDER BY entry_id LIMIT ?", (limit,)
+            ).fetchall()
+        return [dict(row) for row in rows]
+
+    def finish_discard(self, entry_id: int, state: str, error: str = "") -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE discard_report SET state = ?, last_error = ?, attempts = attempts + 1 WHERE entry_id = ?",
+                (state, error[:2000], entry_id),
+            )
+
+    def discard_reports(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) FROM discard_report GROUP BY state").fetchall()
+        found = {"queued": 0, "sent": 0, "refused": 0}
         found.update({row[0]: row[1] for row in rows})
         return found

@@ -85,6 +85,7 @@ class Till:
             "shift": self.outbox.get_meta("shift_state", "open"),
             "catalog_version": self.outbox.get_meta("catalog_version"),
             "member_claims": self.outbox.claims(),
+            "discard_reports": self.outbox.discard_reports(),
             "pending": [{"order_no": p["order_no"], "payment_id": p["payment_id"]} for p in self.outbox.pending()],
             "declined": [
                 {"order_no": p["order_no"], "message": p["message"]} for p in self.outbox.pending("declined")[-5:]
@@ -437,6 +438,7 @@ class Till:
         self._dead(entry_id)
         entry = self.outbox.discard(entry_id, reason[:200])
         log.warning("dead letter %s (%s) discarded: %s", entry.id, entry.order_no, reason)
+        self.forwarder.wake()  # the store hears of it in the next round (its missing-sale alarm closes)
         return {"id": entry.id, "state": entry.state, "order_no": entry.order_no}
 
     # --- the shift ------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Tills' API: heartbeats (outbox backlog, sequence), the terminals' status, payments through the plugin."""
+"""Tills' API: heartbeats (outbox backlog, sequence), sales discarded at the till, the terminals' status, payments
+through the plugin."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from store.auth.deps import Principal, require
 from store.auth.models import DeviceKind, Role
@@ -14,6 +15,8 @@ from store.pos import metrics as _metrics  # noqa: F401  (adds the till figures 
 from store.pos import service as pos_service
 from store.pos.errors import NotATill
 from store.pos.schemas import (
+    DiscardIn,
+    DiscardRead,
     HeartbeatIn,
     HeartbeatRead,
     PosPaymentCreate,
@@ -41,6 +44,19 @@ def heartbeat(data: HeartbeatIn, session: SessionDep, till: Till) -> HeartbeatRe
         raise NotATill("only a till sends heartbeats")
     read = pos_service.heartbeat(session, till.device, data)
     return HeartbeatRead(till=read, server_time=utcnow())
+
+
+@router.post("/discards", status_code=201, response_model=DiscardRead, responses={200: {}, 400: {}, 409: {}})
+def report_discard(data: DiscardIn, session: SessionDep, till: Till, response: Response) -> DiscardRead:
+    """A sale the till's supervisor discarded from the dead-letter list (its number, order number, reason): its
+    missing-sale alarm closes as "discarded at the till", never as a sale. 201 the first time, 200 for a repeat;
+    409 when the number was reported under another order number."""
+    if till.device is None:  # pragma: no cover (the dependency admits tills only)
+        raise NotATill("only a till reports the sales it discarded")
+    read, created = pos_service.report_discard(session, till.device, data)
+    if not created:
+        response.status_code = 200
+    return read
 
 
 @router.get("/receipt-key", response_model=ReceiptKeyRead)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.errors import Forbidden, NotFound
+from store.errors import Conflict, Forbidden, NotFound
 
 
 class NotATill(Forbidden):
@@ -13,3 +13,8 @@ class NotATill(Forbidden):
 class PosPaymentNotFound(NotFound):
     type = "pos-payment-not-found"
     title = "No such till payment"
+
+
+class DiscardConflict(Conflict):
+    type = "pos-discard-conflict"
+    title = "The till reported another sale discarded under this number"

@@ -1,4 +1,5 @@
-"""Tables of the pos domain: each till's last report, and the gaps found in its sequence of sales."""
+"""Tables of the pos domain: each till's last report, the gaps found in its sequence of sales, and the sales a
+supervisor discarded at the till."""
 
 from __future__ import annotations
 
@@ -46,3 +47,24 @@ class PosSequenceGap(SQLModel, table=True):
     last_seq: int
     detected_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    # How it closed: "arrived" (the sales came), "discarded" (discarded at the till, see pos_discarded_sale),
+    # "mixed" (some of each); "" while open.
+    closed_as: str = Field(default="", max_length=20)
+
+
+class PosDiscardedSale(SQLModel, table=True):
+    """A sale the till's supervisor discarded from its dead-letter list, as the till reported it: its number is
+    accounted for (no missing-sale alarm), never counted as a sale. A sale stored under the same number (before
+    or after the report) stays a sale: the discard then only reads as "the sale arrived after all"."""
+
+    __tablename__ = "pos_discarded_sale"
+    __table_args__ = (UniqueConstraint("device_id", "till_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    device_id: int = Field(foreign_key="device.id")
+    till_seq: int
+    order_no: str = Field(max_length=64)
+    reason: str = Field(max_length=200)
+    discarded_at: datetime = Field(sa_type=AwareDateTime)  # the till's clock
+    reported_at: datetime = Field(default_factory=utcnow, sa_type=AwareDateTime)

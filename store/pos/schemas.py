@@ -31,12 +31,32 @@ class HeartbeatIn(BaseModel):
     shift_open: bool = True
 
 
+class DiscardIn(BaseModel):
+    """A sale the till's supervisor discarded from its dead-letter list (``POST /pos/discards``): its number is
+    then accounted for on the store, "discarded at the till", never a sale. Reporting it again is harmless."""
+
+    till_seq: RowId = Field(description="the sequence number the till gave the sale")
+    order_no: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=2, max_length=200, description="the supervisor's reason, as typed")
+    discarded_at: AwareDatetime | None = Field(default=None, description="when it was discarded (UTC); now if none")
+
+
+class DiscardRead(BaseModel):
+    till_seq: int
+    order_no: str
+    reason: str
+    discarded_at: datetime
+    reported_at: datetime
+    sale_arrived: bool  # a sale under this number is stored after all: it counts as a sale, not as discarded
+
+
 class GapRead(BaseModel):
     first_seq: int
     last_seq: int
     detected_at: datetime
     resolved_at: datetime | None
     in_dead_letter: bool  # the till reported these sequences in its dead-letter list
+    closed_as: str = ""  # arrived, discarded (at the till), mixed; "" while open
 
 
 class TillRead(BaseModel):
@@ -53,12 +73,15 @@ class TillRead(BaseModel):
     current_book_version: int
     stale_book: bool
     open_gaps: list[GapRead]
+    discarded_sales: int = 0  # numbers discarded at the till (and no sale stored under them)
+    discarded: list[DiscardRead] = []  # the latest discards reported, newest number first
 
 
 class TillPage(BaseModel):
     items: list[TillRead]
     outbox_backlog: int  # the sum over the store's tills (the facilities module reads this)
     missing_sales: int  # sequence numbers in open gaps
+    discarded_sales: int = 0  # numbers the tills' supervisors discarded (closed, never counted as sales)
 
 
 class HeartbeatRead(BaseModel):

@@ -6,6 +6,12 @@ a number missing below a stored one is a sale the server lacks: dead-lettered on
 those numbers in its heartbeat) or lost. The scan keeps a watermark (every number up to it is stored) and one
 open ``pos_sequence_gap`` row per missing range, resolved when the numbers arrive; numbers above the highest
 stored are missing too once the till reports a higher ``last_seq`` with an empty outbox.
+
+A sale the till's supervisor discards from the dead-letter list is reported (``report_discard``, the till's
+``POST /pos/discards``) and kept in ``pos_discarded_sale``: the scan counts its number as accounted for, so the
+gap closes as "discarded at the till" with the supervisor's reason, and it is never a sale. A sale stored under
+the same number, before or after the report, stays a sale (the sales table is never touched here): the
+discard then reads as "the sale arrived after all".
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import exists
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
 
 from store import signed_codes
 from store.auth import service as auth_service
@@ -25,12 +33,15 @@ from store.auth.models import Device, DeviceKind
 from store.catalog import service as catalog_service
 from store.clock import utcnow
 from store.config import get_settings
+from store.errors import InvalidInput
 from store.payments import service as payments_service
 from store.payments.models import PaymentOrder, PaymentRefund
 from store.points import service as points_service
-from store.pos.errors import NotATill, PosPaymentNotFound
-from store.pos.models import PosSequenceGap, PosTill
+from store.pos.errors import DiscardConflict, NotATill, PosPaymentNotFound
+from store.pos.models import PosDiscardedSale, PosSequenceGap, PosTill
 from store.pos.schemas import (
+    DiscardIn,
+    DiscardRead,
     GapRead,
     HeartbeatIn,
     PosPaymentCreate,
@@ -46,6 +57,7 @@ from store.sales import service as sales_service
 from store.sales.models import Order
 
 FRESH = timedelta(minutes=2)  # a till heard from within this is online
+DISCARDS_SHOWN = 20  # the latest discards listed per till
 PURPOSE = "pos"  # payment_order.purpose of the tills' payments
 
 
@@ -103,12 +115,25 @@ def _missing_ranges(stored: list[int], start: int, top: int) -> tuple[int, list[
 
 
 def scan(session: Session, till: PosTill, *, now: datetime | None = None) -> list[PosSequenceGap]:
-    """Open, narrow or resolve the till's missing-sale alarms; returns the open ones."""
+    """Open, narrow or resolve the till's missing-sale alarms; returns the open ones. A number is accounted for
+    when a sale is stored under it or the till reported it discarded; an alarm that closes says how."""
     now = now or utcnow()
-    stored = sales_service.till_sequences(session, till.device_id, after=till.contiguous_seq)
-    highest = stored[-1] if stored else till.contiguous_seq
+    start = till.contiguous_seq
+    stored = sales_service.till_sequences(session, till.device_id, after=start)
+    sold = set(stored)
+    discarded = set(
+        session.exec(
+            select(PosDiscardedSale.till_seq).where(
+                PosDiscardedSale.device_id == till.device_id, col(PosDiscardedSale.till_seq) > start
+            )
+        )
+    )
+    if len(stored) >= 10_000:  # the sales were read in part: nothing beyond them counts yet
+        discarded = {seq for seq in discarded if seq < stored[-1]}
+    accounted = sorted(sold | discarded)
+    highest = accounted[-1] if accounted else start
     top = till.last_seq if till.outbox_backlog == 0 else highest  # queued numbers are not missing yet
-    till.contiguous_seq, ranges = _missing_ranges(stored, till.contiguous_seq, max(top, highest))
+    till.contiguous_seq, ranges = _missing_ranges(accounted, start, max(top, highest))
     open_rows = {
         gap.first_seq: gap
         for gap in session.exec(
@@ -127,8 +152,97 @@ def scan(session: Session, till: PosTill, *, now: datetime | None = None) -> lis
         kept.append(gap)
     for gap in open_rows.values():
         gap.resolved_at = now
+        gap.closed_as = _closed_as(gap, ranges, sold, discarded)
     session.flush()
     return kept
+
+
+def _closed_as(gap: PosSequenceGap, still_open: list[tuple[int, int]], sold: set[int], discarded: set[int]) -> str:
+    """How a resolved alarm's numbers were accounted for: sales arrived, discarded at the till, or both (the
+    numbers of the range that are open again in another alarm left out; a number sold and discarded is sold)."""
+
+    def closed(seq: int) -> bool:
+        return gap.first_seq <= seq <= gap.last_seq and not any(a <= seq <= b for a, b in still_open)
+
+    dropped = any(closed(seq) for seq in discarded - sold)
+    arrived = any(closed(seq) for seq in sold)
+    if dropped and arrived:
+        return "mixed"
+    return "discarded" if dropped else "arrived"
+
+
+def report_discard(
+    session: Session, device: Device, data: DiscardIn, *, now: datetime | None = None
+) -> tuple[DiscardRead, bool]:
+    """Record a sale the till's supervisor discarded (its number, order number and reason) and rescan the till;
+    returns the record and whether it is new. The same number reported again is answered with the first record;
+    under another order number it is a conflict. A sale stored under the number stays a sale."""
+    if device.kind != DeviceKind.pos_terminal:
+        raise NotATill("only a till (pos_terminal) reports the sales it discarded")
+    now = now or utcnow()
+    reason, order_no = " ".join(data.reason.split()), data.order_no.strip()
+    if len(reason) < 2:
+        raise InvalidInput("give the supervisor's reason for discarding the sale")
+    if not order_no:
+        raise InvalidInput("name the discarded sale's order number")
+    found = _discard(session, device.id, data.till_seq)  # type: ignore[arg-type]
+    created = found is None
+    if found is None:
+        found = PosDiscardedSale(
+            store_id=device.store_id,
+            device_id=device.id,  # type: ignore[arg-type]
+            till_seq=data.till_seq,
+            order_no=order_no,
+            reason=reason[:200],
+            discarded_at=data.discarded_at or now,
+            reported_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(found)
+                session.flush()
+        except IntegrityError:  # the same report on another connection a moment ago
+            created, found = False, _discard(session, device.id, data.till_seq)  # type: ignore[arg-type]
+            assert found is not None
+    if found.order_no != order_no:
+        raise DiscardConflict(
+            f"till number {data.till_seq} was reported discarded as order {found.order_no}, not {order_no}"
+        )
+    scan(session, _till(session, device), now=now)
+    return _discard_reads(session, device.id, [found])[0], created  # type: ignore[arg-type]
+
+
+def _discard(session: Session, device_id: int, till_seq: int) -> PosDiscardedSale | None:
+    return session.exec(
+        select(PosDiscardedSale).where(PosDiscardedSale.device_id == device_id, PosDiscardedSale.till_seq == till_seq)
+    ).first()
+
+
+def _discard_reads(session: Session, device_id: int, rows: list[PosDiscardedSale]) -> list[DiscardRead]:
+    seqs = [row.till_seq for row in rows]
+    sold = (
+        set(session.exec(select(Order.till_seq).where(Order.terminal_id == device_id, col(Order.till_seq).in_(seqs))))
+        if seqs
+        else set()
+    )
+    return [
+        DiscardRead(
+            till_seq=row.till_seq,
+            order_no=row.order_no,
+            reason=row.reason,
+            discarded_at=row.discarded_at,
+            reported_at=row.reported_at,
+            sale_arrived=row.till_seq in sold,
+        )
+        for row in rows
+    ]
+
+
+def _discarded_count(session: Session, device_id: int) -> int:
+    """The till's discarded numbers under which no sale is stored."""
+    d = PosDiscardedSale
+    sold = exists().where(col(Order.terminal_id) == d.device_id, col(Order.till_seq) == d.till_seq)
+    return int(session.exec(select(func.count()).select_from(d).where(d.device_id == device_id, ~sold)).one())
 
 
 def scan_all(session: Session) -> int:
@@ -144,6 +258,8 @@ def scan_all(session: Session) -> int:
 
 def _read(session: Session, device: Device, till: PosTill | None, current: int, now: datetime) -> TillRead:
     gaps: list[GapRead] = []
+    discarded: list[DiscardRead] = []
+    discarded_count = 0
     state = TillState.never
     if till is not None:
         dead = _dead(till)
@@ -159,9 +275,18 @@ def _read(session: Session, device: Device, till: PosTill | None, current: int, 
                 detected_at=g.detected_at,
                 resolved_at=g.resolved_at,
                 in_dead_letter=all(seq in dead for seq in range(g.first_seq, min(g.last_seq, g.first_seq + 200) + 1)),
+                closed_as=g.closed_as,
             )
             for g in rows
         ]
+        latest = session.exec(
+            select(PosDiscardedSale)
+            .where(PosDiscardedSale.device_id == device.id)
+            .order_by(col(PosDiscardedSale.till_seq).desc())
+            .limit(DISCARDS_SHOWN)
+        ).all()
+        discarded = _discard_reads(session, device.id, list(latest))  # type: ignore[arg-type]
+        discarded_count = _discarded_count(session, device.id) if discarded else 0  # type: ignore[arg-type]
         if till.last_heartbeat_at is not None:
             state = TillState.online if now - till.last_heartbeat_at <= FRESH else TillState.silent
     version = till.price_book_version if till is not None else None
@@ -179,6 +304,8 @@ def _read(session: Session, device: Device, till: PosTill | None, current: int, 
         current_book_version=current,
         stale_book=version is not None and version < current,
         open_gaps=gaps,
+        discarded_sales=discarded_count,
+        discarded=discarded,
     )
 
 
@@ -194,7 +321,12 @@ def tills(session: Session, store_id: int, *, shop_id: int | None = None, now: d
             continue
         items.append(_read(session, device, session.get(PosTill, device.id), current, now))
     missing = sum(g.last_seq - g.first_seq + 1 for item in items for g in item.open_gaps)
-    return TillPage(items=items, outbox_backlog=sum(i.outbox_backlog for i in items), missing_sales=missing)
+    return TillPage(
+        items=items,
+        outbox_backlog=sum(i.outbox_backlog for i in items),
+        missing_sales=missing,
+        discarded_sales=sum(i.discarded_sales for i in items),
+    )
 
 
 def outbox_backlog(session: Session, store_id: int) -> int:

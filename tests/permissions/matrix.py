@@ -1062,6 +1062,10 @@ MATRIX.update(
         ("POST", f"{API}/pos/heartbeat"): Rule(
             who("pos_terminal"), at(f"{API}/pos/heartbeat", json={"outbox_backlog": 0, "last_seq": 0})
         ),
+        ("POST", f"{API}/pos/discards"): Rule(
+            who("pos_terminal"),
+            at(f"{API}/pos/discards", json={"till_seq": 1, "order_no": "MATRIX-D1", "reason": "matrix check"}),
+        ),
         ("GET", f"{API}/pos/tills"): Rule(who("admin", "manager", "tenant"), at(f"{API}/pos/tills")),
         ("GET", f"{API}/pos/receipt-key"): Rule(who("pos_terminal"), at(f"{API}/pos/receipt-key")),
         ("GET", "/admin/pos"): Rule(who("admin", "manager", "tenant"), at("/admin/pos"), page=True),
