@@ -3,8 +3,11 @@ shop pages, floor maps, routes drawn floor by floor with a QR to continue on the
 coupon claim QR; plus the kiosk's own plumbing (reset after idle, heartbeat, elderly mode).
 
 Every page logs which function was used on which kiosk (no shopper data) for C1. A kiosk knows which it is
-from the ``kiosk`` cookie, set once by opening any page with ``?kiosk=<code>`` when the screen is installed;
-the cookie holds a signed value (store/signed_codes.py), so a hand-made cookie cannot fake a kiosk's heartbeat.
+from the ``kiosk`` cookie, a signed value (store/signed_codes.py): a hand-made cookie names no kiosk. Opening
+any page with ``?kiosk=<code>`` sets one that names the kiosk for the usage log only, since any browser can
+open that URL. A heartbeat (``POST /kiosk/beat``) counts only from a screen that proved it is the kiosk's
+device: installed once through ``/kiosk/install`` with the kiosk device's key (``smartstore device create
+--kind kiosk``), which sets a cookie bound to that device; revoking the device stops its beats.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
@@ -23,6 +26,8 @@ from sqlmodel import Session
 from kiosk import i18n, qr, shop_credit
 from kiosk.web import render
 from store import signed_codes
+from store.auth import service as auth_service
+from store.auth.models import Device, DeviceKind
 from store.catalog import service as catalog_service
 from store.catalog.models import Promotion
 from store.clock import business_day, utcnow
@@ -43,6 +48,8 @@ KIOSK_COOKIE = "kiosk"
 CARE_COOKIE = "care"
 KIOSK_PURPOSE = "kiosk-id"
 KIOSK_COOKIE_AGE = timedelta(days=3650)
+INSTALL_PURPOSE = "kiosk-install"  # the install form's token (signed for its path, an hour)
+INSTALL_FORM_AGE = timedelta(hours=1)
 CLAIM_PURPOSE = "kiosk-claim"
 CLAIM_TTL = timedelta(minutes=10)
 MAX_QUERY = 40
@@ -91,21 +98,45 @@ def screen(request: Request, session: Session, function: KioskFunction | None) -
     return Screen(store, business_day(utcnow(), store.timezone), kiosk, care)
 
 
-def kiosk_cookie(kiosk: Kiosk) -> str:
-    """The kiosk's identity as a signed value: a cookie typed by hand (``kiosk=K1``) names no kiosk."""
-    return signed_codes.sign(KIOSK_PURPOSE, {"k": kiosk.code, "s": kiosk.store_id}, max_age=KIOSK_COOKIE_AGE)
+def kiosk_cookie(kiosk: Kiosk, device_id: int | None = None) -> str:
+    """The kiosk's identity as a signed value: a cookie typed by hand (``kiosk=K1``) names no kiosk. With
+    ``device_id`` (set by ``/kiosk/install`` after the device's key was checked) its heartbeats count."""
+    payload: dict[str, Any] = {"k": kiosk.code, "s": kiosk.store_id}
+    if device_id is not None:
+        payload["d"] = device_id
+    return signed_codes.sign(KIOSK_PURPOSE, payload, max_age=KIOSK_COOKIE_AGE)
+
+
+def _identity(request: Request, store_id: int) -> dict[str, Any]:
+    """The signed kiosk cookie's payload (of this store), or {} for none or a forged one."""
+    raw = request.cookies.get(KIOSK_COOKIE, "")
+    if not raw:
+        return {}
+    try:
+        payload = signed_codes.verify(KIOSK_PURPOSE, raw[:200])
+    except (StoreError, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) and payload.get("s") == store_id else {}
 
 
 def kiosk_of_cookie(request: Request, store_id: int) -> str:
     """The code of the kiosk whose signed cookie this is (of this store), or "" for none or a forged one."""
-    raw = request.cookies.get(KIOSK_COOKIE, "")
-    if not raw:
-        return ""
-    try:
-        payload = signed_codes.verify(KIOSK_PURPOSE, raw[:200])
-    except StoreError:
-        return ""
-    return str(payload.get("k", ""))[:32] if payload.get("s") == store_id else ""
+    return str(_identity(request, store_id).get("k", ""))[:32]
+
+
+def proven_kiosk(request: Request, session: Session, store_id: int) -> Kiosk | None:
+    """The kiosk whose screen this is, only if its cookie is bound to the kiosk's own device, still active."""
+    identity = _identity(request, store_id)
+    code, device_id = str(identity.get("k", ""))[:32], identity.get("d")
+    if not code or not isinstance(device_id, int):
+        return None
+    kiosk = wayfinding_service.kiosk_by_code(session, store_id, code)
+    if kiosk is None or kiosk.device_id != device_id:
+        return None
+    device = session.get(Device, device_id)
+    if device is None or device.revoked_at is not None or device.kind != DeviceKind.kiosk:
+        return None
+    return kiosk
 
 
 def _flag(param: str | None, cookie: str | None) -> bool:
@@ -126,8 +157,10 @@ def page(request: Request, sc: Screen, template: str, context: dict[str, Any], s
     }
     response = render(request, template, values | context, status_code=status_code)
     if request.query_params.get("kiosk") and sc.kiosk is not None:
-        age = int(KIOSK_COOKIE_AGE.total_seconds())
-        response.set_cookie(KIOSK_COOKIE, kiosk_cookie(sc.kiosk), max_age=age, samesite="lax", httponly=True)
+        held = _identity(request, sc.store.id or 0)
+        if held.get("k") != sc.kiosk.code or "d" not in held:  # an installed kiosk keeps its device-bound cookie
+            age = int(KIOSK_COOKIE_AGE.total_seconds())
+            response.set_cookie(KIOSK_COOKIE, kiosk_cookie(sc.kiosk), max_age=age, samesite="lax", httponly=True)
     if request.query_params.get("care") in ("0", "1"):
         response.set_cookie(CARE_COOKIE, request.query_params["care"], samesite="lax", httponly=True)
     return response
@@ -450,11 +483,73 @@ def reset() -> RedirectResponse:
 
 @router.post("/beat")
 def beat(request: Request, session: SessionDep) -> Response:
-    """The kiosk screen's heartbeat (every minute while it shows a page)."""
+    """The kiosk screen's heartbeat (every minute while it shows a page). It counts only from a screen installed
+    with its kiosk device's key (``/kiosk/install``); any other caller gets the same 204 and changes nothing."""
     store = premises_service.default_store(session)
-    code = kiosk_of_cookie(request, store.id or 0)  # signed when the kiosk was opened: a typed cookie beats nothing
-    kiosk = wayfinding_service.kiosk_by_code(session, store.id or 0, code) if code else None
-    if kiosk is None:
-        return Response(status_code=204)
-    wayfinding_service.beat(session, kiosk)
+    kiosk = proven_kiosk(request, session, store.id or 0)
+    if kiosk is not None:
+        wayfinding_service.beat(session, kiosk)
     return Response(status_code=204)
+
+
+INSTALL_ERRORS = (
+    N_("That key is not an active kiosk device of this store."),
+    N_("No kiosk with that code: place it in the admin first."),
+    N_("That kiosk belongs to another device."),
+    N_("The form expired: please enter the code and key again."),
+)
+
+
+def _install_page(request: Request, session: Session, error: str = "", code: str = "", status_code: int = 200):
+    store = premises_service.default_store(session)
+    context = {
+        "store": store,
+        "kiosk": None,
+        "error": i18n.gettext(error, i18n.negotiate(request)) if error else "",
+        "code": code,
+        "csrf_token": signed_codes.sign(INSTALL_PURPOSE, "/kiosk/install", max_age=INSTALL_FORM_AGE),
+    }
+    return render(request, "install.html", context, status_code=status_code)
+
+
+@router.get("/install")
+def install_form(request: Request, session: SessionDep) -> HTMLResponse:
+    """Installing a kiosk screen: the kiosk's code and its device key (``smartstore device create --kind kiosk``)."""
+    return _install_page(request, session)
+
+
+@router.post("/install")
+def install(
+    request: Request,
+    session: SessionDep,
+    kiosk: Annotated[str, Form(max_length=32)] = "",
+    key: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Bind this screen to its kiosk device: the key is checked (an active kiosk device of this store, the
+    kiosk's own or, for a kiosk without one yet, bound to it now); then a device-bound cookie is set, so its
+    heartbeats count. Refused: the form again with the reason, nothing changed."""
+    store = premises_service.default_store(session)
+    code = kiosk.strip()
+    try:
+        token_ok = signed_codes.verify(INSTALL_PURPOSE, csrf_token) == "/kiosk/install" if csrf_token else False
+    except (StoreError, ValueError):
+        token_ok = False
+    if not token_ok:
+        return _install_page(request, session, INSTALL_ERRORS[3], code, status_code=400)
+    device = auth_service.resolve_device(session, key.strip()) if key.strip() else None
+    if device is None or device.kind != DeviceKind.kiosk or device.store_id != store.id:
+        return _install_page(request, session, INSTALL_ERRORS[0], code, status_code=400)
+    found = wayfinding_service.kiosk_by_code(session, store.id or 0, code) if code else None
+    if found is None:
+        return _install_page(request, session, INSTALL_ERRORS[1], code, status_code=400)
+    if found.device_id is not None and found.device_id != device.id:
+        return _install_page(request, session, INSTALL_ERRORS[2], code, status_code=400)
+    if found.device_id is None:
+        found.device_id = device.id
+        session.add(found)
+        session.flush()
+    response = RedirectResponse(f"/kiosk/?{urlencode({'kiosk': found.code})}", status_code=303)
+    age = int(KIOSK_COOKIE_AGE.total_seconds())
+    response.set_cookie(KIOSK_COOKIE, kiosk_cookie(found, device.id), max_age=age, samesite="lax", httponly=True)
+    return response

@@ -13,7 +13,7 @@ from store.auth.models import DeviceKind, Role
 from store.db import SessionDep
 from store.wayfinding import routing
 from store.wayfinding import service as wayfinding_service
-from store.wayfinding.errors import KioskNotFound
+from store.wayfinding.errors import KioskNotFound, KioskOfAnotherDevice
 from store.wayfinding.schemas import ConnectorStatusIn, HeartbeatIn, KioskRead, RouteRead
 
 router = APIRouter(prefix="/wayfinding", tags=["wayfinding"])
@@ -32,12 +32,15 @@ def route_url(start: str, goal: str, profile: str = "default") -> str:
     return "/kiosk/route?" + urlencode(params)
 
 
-@router.post("/kiosks/heartbeat", response_model=KioskRead, responses={404: {}})
+@router.post("/kiosks/heartbeat", response_model=KioskRead, responses={403: {}, 404: {}})
 def heartbeat(body: HeartbeatIn, session: SessionDep, device: KioskDevice) -> KioskRead:
-    """A kiosk says it is alive; the admin shows it online for three minutes after."""
+    """A kiosk says it is alive; the admin shows it online for three minutes after. A kiosk without a device is
+    bound to the caller's; one bound to another device is refused (403)."""
     kiosk = wayfinding_service.kiosk_by_code(session, device.store_id, body.kiosk)
     if kiosk is None:
         raise KioskNotFound(f"no kiosk {body.kiosk} in this store: place it in the admin first")
+    if device.device is not None and kiosk.device_id not in (None, device.device.id):
+        raise KioskOfAnotherDevice(f"kiosk {body.kiosk} is bound to another device")
     if device.device is not None and kiosk.device_id is None:
         kiosk.device_id = device.device.id
     wayfinding_service.beat(session, kiosk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.errors import Conflict, InvalidInput, NotFound
+from store.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class MapNotReady(NotFound):
@@ -32,3 +32,10 @@ class BadMapData(InvalidInput):
 class KioskNotFound(NotFound):
     type = "kiosk-not-found"
     title = "Kiosk not found"
+
+
+class KioskOfAnotherDevice(Forbidden):
+    """A kiosk device beating for a kiosk bound to another device: a key proves only its own kiosk."""
+
+    type = "kiosk-of-another-device"
+    title = "That kiosk belongs to another device"

@@ -67,3 +67,21 @@ def create_mapped_store(session: Session, *, code: str | None = None) -> MappedS
         session, store_id, code="K1", name="正门导购屏", anchor_id=entrance["id"], at_main_entrance=True
     )
     return MappedStore(store, shops, kiosk)
+
+
+def install_kiosk(client, session: Session, mapped: MappedStore, *, code: str = "K1"):  # type: ignore[no-untyped-def]
+    """Install the client's screen as kiosk ``code`` with a new kiosk device's key (``/kiosk/install``); returns
+    the POST's response and the device."""
+    import re
+
+    from store.auth import service as auth_service
+    from store.auth.models import DeviceKind
+
+    key, device = auth_service.create_device(session, store_id=mapped.store.id, kind=DeviceKind.kiosk, name=code)
+    session.commit()
+    form = client.get("/kiosk/install").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/kiosk/install", data={"kiosk": code, "key": key, "csrf_token": token}, follow_redirects=False
+    )
+    return response, device

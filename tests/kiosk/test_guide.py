@@ -146,6 +146,9 @@ class TestKioskBehaviour:
         assert 'data-idle="90"' in client.get("/kiosk/search?care=1").text
 
     def test_heartbeat_puts_the_kiosk_online(self, client: TestClient, session: Session, mapped: MappedStore):
-        on_kiosk(client).post("/kiosk/beat")
+        from tests.factories.wayfinding import install_kiosk
+
+        install_kiosk(client, session, mapped)
+        client.post("/kiosk/beat")
         session.refresh(mapped.kiosk)
         assert wayfinding_service.is_online(mapped.kiosk)
