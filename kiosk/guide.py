@@ -500,7 +500,9 @@ INSTALL_ERRORS = (
 )
 
 
-def _install_page(request: Request, session: Session, error: str = "", code: str = "", status_code: int = 200):
+def _install_page(
+    request: Request, session: Session, error: str = "", code: str = "", status_code: int = 200
+) -> HTMLResponse:
     store = premises_service.default_store(session)
     context = {
         "store": store,
