@@ -544,7 +544,17 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/kiosk/reset"): public("the kiosk's reset after idle", at("/kiosk/reset"), page=True),
     ("POST", "/kiosk/beat"): public(
-        "the kiosk screen's heartbeat (no data but the kiosk's code)", at("/kiosk/beat"), page=True
+        "the kiosk screen's heartbeat (counts only with the cookie /kiosk/install binds to the kiosk's device)",
+        at("/kiosk/beat"),
+        page=True,
+    ),
+    ("GET", "/kiosk/install"): public(
+        "the kiosk screen's install form (code and device key)", at("/kiosk/install"), page=True
+    ),
+    ("POST", "/kiosk/install"): public(
+        "binds the screen to its kiosk once the kiosk device's key is checked",
+        at("/kiosk/install", data={"kiosk": "K-NONE", "key": "sk_nothing"}),
+        page=True,
     ),
     ("POST", f"{API}/wayfinding/kiosks/heartbeat"): Rule(
         who("kiosk"), at(f"{API}/wayfinding/kiosks/heartbeat", json={"kiosk": "K-NONE"})
