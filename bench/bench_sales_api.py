@@ -6,7 +6,9 @@
 Everything runs on a fresh SQLite file in a temporary folder; the servers listen on loopback only. Each
 order has 3 lines and one payment, as a till sends it, with an ``Idempotency-Key`` (batched sales: one
 key per sale). For each path it prints requests/s, sales/s, the server process's CPU ms per request (from
-/proc) and, for the sales paths, SQL statements per order (counted by SQLite in-process on the same app).
+/proc, and the system part of it), both ratios to the echo (requests/s, and CPU ms per request: the one that
+moves least with the machine's load) and, for the sales paths, SQL statements per order (counted by SQLite
+in-process on the same app).
 """
 
 import argparse
@@ -340,7 +342,7 @@ def _report(results: list[Result], echo: Result, args: argparse.Namespace, error
             f"{r.name:<36}{r.requests:>9}{r.failed:>8}{r.rps:>9.0f}{r.sales_per_s:>9.0f}{r.cpu_ms:>11.2f}"
             f"{r.sys_ms:>10.2f}{ratio:>8}{by_cpu:>11}{stmts:>10}"
         )
-    print("\n× echo: requests/s ÷ the echo's; CPU × echo: the echo's CPU ms per request ÷ this path's (load-insensitive)")
+    print("\n× echo: requests/s ÷ the echo's; CPU × echo: the echo's CPU ms/request ÷ this path's (load-insensitive)")
     if errors:
         print(f"\nthe server logged {errors} unhandled errors")
 

@@ -204,13 +204,13 @@ async def _hot_post_order(scope: Scope, headers: dict[bytes, bytes], repeated: s
             raise outcome.error
         return outcome
 
-    outcome: ingest.Outcome | None = None
-    if at_once is not None:  # SQLite: here on the loop, unless the write lock is taken (then nothing was written)
-        try:
-            outcome = at_once(record)
-        except WouldBlock:
-            unit = request_unit(scope, reads_first=True)
-    if outcome is None:
+    outcome: ingest.Outcome
+    try:
+        if at_once is None:
+            raise WouldBlock
+        outcome = at_once(record)  # SQLite: here on the loop, unless the write lock is taken (nothing written then)
+    except WouldBlock:
+        unit = unit or request_unit(scope, reads_first=True)
         assert unit is not None
         outcome = await run_in_threadpool(unit, record)
     if outcome.status == 201:

@@ -393,8 +393,8 @@ _PREBUILT_CODES = 32
 def _catalogue_probe(count: int) -> Any:
     """One statement for ``count`` codes: the (code, shop) rows found, then one row (NULL, NULL) if the store
     has any SKU at all (the ``EXISTS`` probe stops at the first index entry)."""
-    store = bindparam("store_id")
-    codes = [bindparam(f"code{n}") for n in range(count)]
+    store: Any = bindparam("store_id")
+    codes: list[Any] = [bindparam(f"code{n}") for n in range(count)]
     found = sa_select(_SKU.c.code, _SKU.c.shop_id).where(_SKU.c.store_id == store, _SKU.c.code.in_(codes))
     any_sku = sa_select(_SKU.c.code).where(_SKU.c.store_id == store).exists()
     return union_all(found, sa_select(null(), null()).where(any_sku))
