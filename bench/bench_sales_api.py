@@ -6,7 +6,9 @@
 Everything runs on a fresh SQLite file in a temporary folder; the servers listen on loopback only. Each
 order has 3 lines and one payment, as a till sends it, with an ``Idempotency-Key`` (batched sales: one
 key per sale). For each path it prints requests/s, sales/s, the server process's CPU ms per request (from
-/proc) and, for the sales paths, SQL statements per order (counted by SQLite in-process on the same app).
+/proc, and the system part of it), both ratios to the echo (requests/s, and CPU ms per request: the one that
+moves least with the machine's load) and, for the sales paths, SQL statements per order (counted by SQLite
+in-process on the same app).
 """
 
 import argparse
@@ -151,16 +153,20 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+def _cpu_s(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of process ``pid`` so far, all its threads (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 class Result:
-    def __init__(self, name: str, requests: int, sales: int, failed: int, seconds: float, cpu_s: float) -> None:
+    def __init__(
+        self, name: str, requests: int, sales: int, failed: int, seconds: float, cpu_s: tuple[float, float]
+    ) -> None:
         self.name, self.requests, self.sales, self.failed = name, requests, sales, failed
-        self.seconds, self.cpu_s = seconds, cpu_s
+        self.seconds, (self.user_s, self.sys_s) = seconds, cpu_s
+        self.cpu_s = self.user_s + self.sys_s
         self.statements: float | None = None
 
     @property
@@ -174,6 +180,10 @@ class Result:
     @property
     def cpu_ms(self) -> float:
         return 1000 * self.cpu_s / self.requests if self.requests else 0.0
+
+    @property
+    def sys_ms(self) -> float:
+        return 1000 * self.sys_s / self.requests if self.requests else 0.0
 
 
 Request = tuple[str, str, bytes | None, dict[str, str], int]  # method, path, body, headers, sales in it
@@ -222,7 +232,8 @@ def _drive(
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    cpu = _cpu_s(pid) - cpu_before
+    (user_after, sys_after) = _cpu_s(pid)
+    cpu = (user_after - cpu_before[0], sys_after - cpu_before[1])
     for reason, times in sorted(why.items(), key=lambda item: -item[1])[:5]:
         print(f"  {name}: {times} × {reason}")
     return Result(name, tally["requests"], tally["sales"], tally["failed"], seconds, cpu)
@@ -321,15 +332,17 @@ def _direct(url: str, shop_id: int, count: int) -> float:
 
 def _report(results: list[Result], echo: Result, args: argparse.Namespace, errors: int) -> None:
     print(f"\nsales ingest, 3 lines per order, SQLite, one server process each, {args.workers} clients\n")
-    header = f"{'path':<36}{'requests':>9}{'failed':>8}{'req/s':>9}{'sales/s':>9}{'CPU ms/req':>11}"
-    print(header + f"{'× echo':>8}{'SQL/order':>10}")
+    header = f"{'path':<36}{'requests':>9}{'failed':>8}{'req/s':>9}{'sales/s':>9}{'CPU ms/req':>11}{'of it sys':>10}"
+    print(header + f"{'× echo':>8}{'CPU × echo':>11}{'SQL/order':>10}")
     for r in results:
         ratio = f"{r.rps / echo.rps:.2f}" if echo.rps and r is not echo else ""
+        by_cpu = f"{echo.cpu_ms / r.cpu_ms:.2f}" if r.cpu_ms and r is not echo else ""
         stmts = f"{r.statements:.1f}" if r.statements is not None else ""
         print(
             f"{r.name:<36}{r.requests:>9}{r.failed:>8}{r.rps:>9.0f}{r.sales_per_s:>9.0f}{r.cpu_ms:>11.2f}"
-            f"{ratio:>8}{stmts:>10}"
+            f"{r.sys_ms:>10.2f}{ratio:>8}{by_cpu:>11}{stmts:>10}"
         )
+    print("\n× echo: requests/s ÷ the echo's; CPU × echo: the echo's CPU ms/request ÷ this path's (load-insensitive)")
     if errors:
         print(f"\nthe server logged {errors} unhandled errors")
 
@@ -398,7 +411,7 @@ def main() -> None:
         per_order, per_sale = _statements_per_order(url, key, shop_id, 20, args.batch)
         results[2].statements, results[3].statements = per_order, per_sale
         direct_s = _direct(url, shop_id, count)
-        direct = Result("service create_order (one UoW)", count, count, 0, direct_s, 0.0)
+        direct = Result("service create_order (one UoW)", count, count, 0, direct_s, (0.0, 0.0))
         _report(results, echo, args, errors)
         print(f"{direct.name:<36}{count:>9}{0:>8}{direct.rps:>9.0f}{direct.sales_per_s:>9.0f}{'(in-process)':>11}")
 

@@ -40,6 +40,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READS_FIRST = "smartstore_reads_first"  # a route that reads first and takes the write lock in write_lock()
 OWN_UNIT = "smartstore_own_unit"  # session.info flag: this session's transactions are ours to end
 _DEFERRED = "smartstore_deferred_writes"  # session.info: small writes waiting for write_lock()
+_NO_WAIT = "smartstore_no_wait"  # session.info flag: write_lock() raises WouldBlock rather than wait its turn
 # Connections kept open per SQLite database: as many as the threads that serve requests (anyio's default
 # thread limit, 40), so that a busy server never closes one and opens another.
 SQLITE_POOL_SIZE = 40
@@ -60,6 +61,10 @@ def database_key(engine: Engine) -> str:
     if key is None:
         key = _database_keys[engine] = str(engine.url)
     return key
+
+
+class WouldBlock(Exception):
+    """A :func:`write_lock` of a :func:`request_unit_at_once` found the write lock taken; nothing was written."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -229,6 +234,27 @@ def request_unit(scope: Scope, *, reads_first: bool) -> Callable[[Callable[[Sess
     return in_override
 
 
+def request_unit_at_once(scope: Scope) -> Callable[[Callable[[Session], Any]], Any] | None:
+    """Like :func:`request_unit`, for a call on the event loop's own thread: its :func:`write_lock` never waits.
+
+    On SQLite a reads-first request's reads never wait (WAL), and the write lock is taken only if it is free
+    this instant (this process's writers' lock, then ``BEGIN IMMEDIATE`` with no busy timeout); when it is
+    not, :class:`WouldBlock` is raised before anything is written, the session is rolled back and closed,
+    and the caller runs the work again on the thread pool with :func:`request_unit`, which waits its turn.
+    So a till's sale costs no thread hop (a hop cost about as much CPU as a whole bare request, more with
+    several tills at once: the threads hand the GIL to each other around every SQLite call), and a writer
+    holding the lock (an import) never stalls the loop. None: PostgreSQL (its statements wait on the
+    network and on row locks), or the app's override of :func:`get_session` (a test's shared session).
+    """
+    if getattr(scope.get("app"), "dependency_overrides", {}).get(get_session) is not None:
+        return None
+    if get_engine().dialect.name != "sqlite":
+        return None
+    session = request_session(writes=True, reads_first=True)
+    session.info[_NO_WAIT] = True
+    return functools.partial(_in_request_session, session)
+
+
 def _in_request_session(session: Session, work: Callable[[Session], Any]) -> Any:
     """``work(session)`` ended as :func:`get_session` ends a request: commit what is left, roll back on error, close."""
     try:
@@ -293,12 +319,16 @@ def write_lock(session: Session, *, conn: Connection | None = None) -> Iterator[
         with _writes(session):
             yield session.connection()
         return
-    with _writer_turn(session):
+    at_once = session.info.get(_NO_WAIT, False)
+    with _writer_turn(session, wait=not at_once):
         # The read transaction ends and the write one begins on the same connection: cheaper than a
         # commit, a pool check-in and a new begin, and the session's own commit or rollback ends it.
         conn = conn or session.connection()
         driver_sql.execute(conn, "COMMIT")
-        driver_sql.execute(conn, "BEGIN IMMEDIATE")
+        if at_once:
+            _begin_immediate_at_once(conn)
+        else:
+            driver_sql.execute(conn, "BEGIN IMMEDIATE")
         with _writes(session):
             yield conn
 
@@ -321,8 +351,21 @@ def _run_deferred(session: Session) -> None:
         deferred.pop(0)(session)
 
 
+def _begin_immediate_at_once(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` if SQLite's write lock is free now, else :class:`WouldBlock` (no busy wait)."""
+    driver_sql.execute(conn, "PRAGMA busy_timeout=0")
+    try:
+        driver_sql.execute(conn, "BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        if is_locked(exc):
+            raise WouldBlock from None
+        raise
+    finally:
+        driver_sql.execute(conn, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
 @contextmanager
-def _writer_turn(session: Session) -> Iterator[None]:
+def _writer_turn(session: Session, *, wait: bool = True) -> Iterator[None]:
     """On SQLite, this process's writers take turns on a lock of their own before ``BEGIN IMMEDIATE``.
 
     SQLite's busy handler polls, sleeping up to 100 ms between tries, so threads contending for the
@@ -334,7 +377,10 @@ def _writer_turn(session: Session) -> Iterator[None]:
         yield
         return
     lock = _writers.setdefault(database_key(bind.engine), threading.Lock())
-    if not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+    if not wait:
+        if not lock.acquire(blocking=False):
+            raise WouldBlock
+    elif not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
         raise DatabaseBusy("the database is busy with another write; retry")
     try:
         yield

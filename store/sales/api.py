@@ -16,7 +16,7 @@ from store import metrics
 from store.auth.deps import Principal, admit, device_principal, require
 from store.auth.models import DeviceKind, Role
 from store.config import get_settings
-from store.db import SessionDep, reads_first, request_unit
+from store.db import SessionDep, WouldBlock, reads_first, request_unit, request_unit_at_once
 from store.errors import Forbidden
 from store.hot_route import Decline, HotRoute
 from store.idempotency import IdempotencyKey, respond_once
@@ -162,7 +162,8 @@ _POSTERS = (Role.cashier, Role.manager, Role.admin)  # Poster's roles
 
 
 async def _hot_post_order(scope: Scope, headers: dict[bytes, bytes], repeated: set[bytes], body: bytes) -> JSONResponse:
-    """`post_order` for a till's valid sale: the same checks, writes and answer, in one thread-pool trip.
+    """`post_order` for a till's valid sale: the same checks, writes and answer, on SQLite on the event loop
+    while the write lock is free (`store.db.request_unit_at_once`), else in one thread-pool trip.
 
     Declined (`post_order` answers): not exactly `Content-Type: application/json`; no device key, or a bearer
     token or a cookie beside it; a repeated header; whatever the route's validation might refuse (a NUL
@@ -189,8 +190,9 @@ async def _hot_post_order(scope: Scope, headers: dict[bytes, bytes], repeated: s
         data = OrderCreate.model_validate_json(body)  # accepts only what json.loads + validation accepts
     except ValidationError:
         raise Decline from None
-    unit = request_unit(scope, reads_first=True)
-    if unit is None:
+    at_once = request_unit_at_once(scope)
+    unit = request_unit(scope, reads_first=True) if at_once is None else None
+    if at_once is None and unit is None:
         raise Decline
     device_key, path = raw_device.decode("latin-1"), scope["path"]
 
@@ -202,7 +204,15 @@ async def _hot_post_order(scope: Scope, headers: dict[bytes, bytes], repeated: s
             raise outcome.error
         return outcome
 
-    outcome = await run_in_threadpool(unit, record)
+    outcome: ingest.Outcome
+    try:
+        if at_once is None:
+            raise WouldBlock
+        outcome = at_once(record)  # SQLite: here on the loop, unless the write lock is taken (nothing written then)
+    except WouldBlock:
+        unit = unit or request_unit(scope, reads_first=True)
+        assert unit is not None
+        outcome = await run_in_threadpool(unit, record)
     if outcome.status == 201:
         metrics.SALES_POSTED.inc()
     return JSONResponse(outcome.body, status_code=outcome.status)

@@ -157,7 +157,7 @@ def _plan(
     device = poster.device
     if device is not None and device.kind == DeviceKind.pos_terminal:
         codes = {line.sku for sale in sales for line in sale.data.lines}
-        shops, has_catalogue = sales_service.catalogue_shops(session, poster.store_id, codes)
+        shops, has_catalogue = sales_service.catalogue_shops(session, poster.store_id, codes, conn=conn)
         ctx.sku_shops = shops if has_catalogue else None
     outcomes: list[Outcome | None] = [None] * len(sales)
     rows: list[_Row] = []

@@ -6,15 +6,18 @@ Every single write updates the KPI rollups incrementally (``kpi_service.apply_*`
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Protocol
 
+from sqlalchemy import Connection, bindparam, func, null, union_all, update
 from sqlalchemy import column as sa_column
-from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy import table as sa_table
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from store import driver_sql
 from store.auth.models import DeviceKind
 from store.clock import business_day, utcnow
 from store.errors import InvalidInput
@@ -381,12 +384,38 @@ def attach_member(session: Session, store_id: int, order_no: str, member_id: int
 _SKU = sa_table("catalog_sku", sa_column("store_id"), sa_column("shop_id"), sa_column("code"))
 
 
-def catalogue_shops(session: Session, store_id: int, codes: set[str]) -> tuple[dict[str, int], bool]:
+# Distinct SKU codes up to which the check is one prebuilt statement on the driver (a till's sale names a few);
+# a larger backlog goes through Core's expanding IN.
+_PREBUILT_CODES = 32
+
+
+@functools.lru_cache(maxsize=_PREBUILT_CODES)
+def _catalogue_probe(count: int) -> Any:
+    """One statement for ``count`` codes: the (code, shop) rows found, then one row (NULL, NULL) if the store
+    has any SKU at all (the ``EXISTS`` probe stops at the first index entry)."""
+    store: Any = bindparam("store_id")
+    codes: list[Any] = [bindparam(f"code{n}") for n in range(count)]
+    found = sa_select(_SKU.c.code, _SKU.c.shop_id).where(_SKU.c.store_id == store, _SKU.c.code.in_(codes))
+    any_sku = sa_select(_SKU.c.code).where(_SKU.c.store_id == store).exists()
+    return union_all(found, sa_select(null(), null()).where(any_sku))
+
+
+def catalogue_shops(
+    session: Session, store_id: int, codes: set[str], *, conn: Connection | None = None
+) -> tuple[dict[str, int], bool]:
     """(the shop of each of ``codes`` in the store's catalogue, whether the store has a catalogue at all).
 
-    The tills' SKU check (``ingest``); read as a table name, since store.catalog imports this domain. The
-    second query runs only when some code is missing: a store that never loaded a catalogue checks nothing."""
-    found: dict[str, int] = {}
+    The tills' SKU check (``ingest``); read as a table name, since store.catalog imports this domain. One
+    statement for a till's few codes (on the driver, ``conn``: the session's connection when the caller holds
+    it); for many, Core, with the second query only when some code is missing: a store that never loaded a
+    catalogue checks nothing."""
+    if 0 < len(codes) <= _PREBUILT_CODES:
+        params: dict[str, Any] = {"store_id": store_id}
+        params.update((f"code{n}", code) for n, code in enumerate(sorted(codes)))
+        rows = driver_sql.fetch(conn or session.connection(), _catalogue_probe(len(codes)), params)
+        found = {str(code): int(shop) for code, shop in rows if code is not None}
+        return found, len(rows) > len(found) or bool(found)
+    found = {}
     if codes:
         query = select(_SKU.c.code, _SKU.c.shop_id).where(_SKU.c.store_id == store_id, _SKU.c.code.in_(sorted(codes)))
         found = {str(code): int(shop) for code, shop in session.execute(query)}

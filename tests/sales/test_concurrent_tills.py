@@ -8,6 +8,7 @@ on PostgreSQL, so a till could drop a sale that was recorded.
 from __future__ import annotations
 
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -179,6 +180,31 @@ class TestATillIsNeverRefusedBecauseSomethingElseWrites:
         finally:
             release.set()
             writer.join()
+
+    def test_the_server_keeps_answering_while_a_till_waits_for_another_writer(self, live):
+        # A till's post runs on the event loop while the write lock is free; taken, it must wait on the
+        # thread pool, not on the loop (which would hold up every other request until the lock came free).
+        if get_engine().dialect.name != "sqlite":
+            pytest.skip("SQLite's database-wide write lock")
+        holder = sqlite3.connect(get_engine().url.database, isolation_level=None)  # another process's writer
+        holder.execute("BEGIN IMMEDIATE")
+        before = _orders_raw()
+        body, headers = order_body(live.shop), {"X-Device-Key": live.keys[3], "Idempotency-Key": "waits-1"}
+        try:
+            with ThreadPoolExecutor(1) as pool:
+                post = pool.submit(httpx.post, live.url + ORDERS, json=body, headers=headers, timeout=30)
+                time.sleep(0.5)  # the post has read and now waits for the lock
+                assert httpx.get(live.url + "/healthz", timeout=5).status_code == 200
+                assert not post.done()
+                holder.execute("COMMIT")
+                answer = post.result()
+        finally:
+            holder.close()
+        assert answer.status_code == 201
+        assert answer.json()["order_no"] == body["order_no"]
+        assert _orders_raw() == before + 1
+        again = httpx.post(live.url + ORDERS, json=body, headers=headers, timeout=30)  # the retry: the first result
+        assert (again.status_code, again.json()) == (201, answer.json())
 
     def test_a_lock_held_past_the_busy_timeout_is_a_503_to_retry_not_a_500(self, live, monkeypatch):
         if get_engine().dialect.name != "sqlite":
