@@ -286,6 +286,26 @@ def shops_with_orders(session: Session, store_id: int, start: date, end: date, s
     return {row[0] for row in fetch(session, query)}
 
 
+def shops_with_orders_by_source(
+    session: Session, store_id: int, start: date, end: date, sources: Collection[str]
+) -> dict[str, set[int]]:
+    """Per source of ``sources``: the shops with at least one order from it in the range (one scan)."""
+    query = (
+        select(SALES.c.source, SALES.c.shop_id)
+        .distinct()
+        .where(
+            SALES.c.store_id == store_id,
+            SALES.c.business_on.between(start, end),
+            SALES.c.orders > 0,
+            SALES.c.source.in_(list(sources)),
+        )
+    )
+    found: dict[str, set[int]] = {source: set() for source in sources}
+    for source, shop_id in fetch(session, query):
+        found[source].add(shop_id)
+    return found
+
+
 def revenue_by_shop_source(session: Session, store_id: int, start: date, end: date) -> dict[tuple[int, str], int]:
     """Gross revenue (what was paid, before refunds) per (shop, source) over the range (receipt capture's
     reconciliation: tills vs captured receipts vs declared turnover)."""
