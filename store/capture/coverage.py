@@ -75,8 +75,10 @@ def day_gaps(numbers_by_day: dict[date, list[str]]) -> rules.Gaps:
 
 def coverage(session: Session, store_id: int, start: date, end: date) -> list[CoverageRow]:
     """One row per shop trading in ``start``..``end``."""
-    till = kpi_service.shops_with_orders(session, store_id, start, end, [Source.own_till.value])
-    captured = kpi_service.shops_with_orders(session, store_id, start, end, [Source.receipt_capture.value])
+    posting = kpi_service.shops_with_orders_by_source(
+        session, store_id, start, end, [Source.own_till.value, Source.receipt_capture.value]
+    )
+    till, captured = posting[Source.own_till.value], posting[Source.receipt_capture.value]
     numbers = receipt_numbers(session, store_id, start, end)
     counts = _receipt_counts(session, store_id, start, end)
     return [

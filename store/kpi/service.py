@@ -244,6 +244,22 @@ def net_revenue_by_channel(session: Session, store_id: int, start: date, end: da
     return {row[0]: int(row[1] or 0) for row in fetch(session, query)}
 
 
+def sums_by_channel(session: Session, store_id: int, start: date, end: date) -> dict[str, tuple[int, int, int]]:
+    """Per channel (as stored) over ``start``..``end``: (net revenue, orders, orders placed by members), in
+    one scan of the rollups; channels without rows are absent."""
+    query = (
+        select(
+            SALES.c.channel,
+            func.sum(SALES.c.revenue_fen - SALES.c.refunds_fen),
+            func.sum(SALES.c.orders),
+            func.sum(SALES.c.member_orders),
+        )
+        .where(SALES.c.store_id == store_id, SALES.c.business_on.between(start, end))
+        .group_by(SALES.c.channel)
+    )
+    return {row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)) for row in fetch(session, query)}
+
+
 def member_orders(
     session: Session, store_id: int, start: date, end: date, channels: Collection[str]
 ) -> tuple[int, int]:
@@ -268,6 +284,26 @@ def shops_with_orders(session: Session, store_id: int, start: date, end: date, s
         )
     )
     return {row[0] for row in fetch(session, query)}
+
+
+def shops_with_orders_by_source(
+    session: Session, store_id: int, start: date, end: date, sources: Collection[str]
+) -> dict[str, set[int]]:
+    """Per source of ``sources``: the shops with at least one order from it in the range (one scan)."""
+    query = (
+        select(SALES.c.source, SALES.c.shop_id)
+        .distinct()
+        .where(
+            SALES.c.store_id == store_id,
+            SALES.c.business_on.between(start, end),
+            SALES.c.orders > 0,
+            SALES.c.source.in_(list(sources)),
+        )
+    )
+    found: dict[str, set[int]] = {source: set() for source in sources}
+    for source, shop_id in fetch(session, query):
+        found[source].add(shop_id)
+    return found
 
 
 def revenue_by_shop_source(session: Session, store_id: int, start: date, end: date) -> dict[tuple[int, str], int]:

@@ -93,6 +93,14 @@ def online_member_orders(session: Session, store_id: int, start: date, end: date
     return kpi_service.member_orders(session, store_id, start, end, [c.value for c in ONLINE_CHANNELS])
 
 
+def channel_sums(session: Session, store_id: int, start: date, end: date) -> dict[Channel, tuple[int, int, int]]:
+    """Per channel over ``start``..``end`` (every channel present, zeros when none): (net revenue, orders,
+    orders placed by members), one read of the rollups for what ``channel_totals`` and
+    ``online_member_orders`` say."""
+    found = kpi_service.sums_by_channel(session, store_id, start, end)
+    return {channel: found.get(channel.value, (0, 0, 0)) for channel in Channel}
+
+
 def shops_with_pos_sales(session: Session, store_id: int, start: date, end: date) -> set[int]:
     """Shops whose own POS (our till or a captured receipt printer) posted sales in the range."""
     return kpi_service.shops_with_orders(session, store_id, start, end, [s.value for s in POS_SOURCES])

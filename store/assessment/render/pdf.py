@@ -91,10 +91,32 @@ def _styles(font: str) -> dict[str, Any]:
     }
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    reportlab wraps every cell of a table to size its rows, again to draw them, and once more for every page
+    the table is split across; breaking CJK text measures it character by character, which was most of the
+    report's time. Lines broken for a width are the same every time (the text and style never change), so the
+    second and later wraps at that width take what the first computed: the same layout, the same bytes."""
+
+    _broken: tuple[float, tuple[Any, ...]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        broken = self._broken
+        if broken is not None and broken[0] == availWidth:
+            self.width, wrap_widths, self.blPara, self.height = broken[1]
+            self._wrapWidths = list(wrap_widths)
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if getattr(self, "blPara", None) is not None and width == availWidth:
+            self._broken = (availWidth, (self.width, tuple(self._wrapWidths), self.blPara, self.height))
+        return width, height
+
+
 def _p(text: str, style: Any) -> Any:
     """A Paragraph of plain text (escaped; newlines become line breaks)."""
 
-    return Paragraph(_glyphs(escape(text)).replace("\n", "<br/>"), style)
+    return _Paragraph(_glyphs(escape(text)).replace("\n", "<br/>"), style)
 
 
 def _glyphs(text: str) -> str:
@@ -128,14 +150,14 @@ def _figures_paragraph(result: IndicatorResult, style: Any, lang: str = "zh") ->
     the figures that share them (not repeated under each: shorter to read, and to lay out)."""
 
     if not result.figures:
-        return Paragraph("—", style)
+        return _Paragraph("—", style)
     lines: list[str] = []
     for n, f in enumerate(result.figures):
         lines.append(f"{escape(bi(f.label_zh, f.label_en, lang))}: <b>{escape(figure_value(f, lang))}</b>")
         after = result.figures[n + 1] if n + 1 < len(result.figures) else None
         if after is None or (after.period, after.source) != (f.period, f.source):
             lines.append(f"<font color='#627d98'>{escape(f.period)} | {escape(f.source)}</font>")
-    return Paragraph(_glyphs("<br/>".join(lines)), style)
+    return _Paragraph(_glyphs("<br/>".join(lines)), style)
 
 
 def _indicator_tables(report: AssessmentReport, st: dict[str, Any], lang: str = "zh") -> list[Any]:
