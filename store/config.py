@@ -55,6 +55,8 @@ class StoreSettings(BaseSettings):
     api_docs: bool = True  # /api/v1/docs (Swagger UI) and the OpenAPI spec; turn off in production if wanted
     max_order_lines: int = Field(default=1000, ge=1)  # lines one order may carry (more: 422)
     max_batch_sales: int = Field(default=500, ge=1)  # sales one POST /sales/orders/batch may carry (more: 422)
+    # Seconds the admin reuses a self-assessment it scored (store.assessment.report_cache); 0: score every request.
+    report_cache_s: int = Field(default=300, ge=0)
     # Credit complaints (store.credit): hours the shop and the store have to answer a complaint before it is
     # overdue (the shopper is then offered the 12315 route); public form limits per device and per phone an hour.
     credit_response_hours: int = Field(default=48, ge=1)

@@ -19,6 +19,9 @@ from sqlmodel import Session
 
 os.environ["SMARTSTORE_ENV"] = "test"
 os.environ.setdefault("SMARTSTORE_LOG_LEVEL", "WARNING")
+# Every test scores its own report: the admin's reuse of a report (store.assessment.report_cache) keys by
+# database URL and store id, which tests repeat; tests/admin/test_report_cache.py turns it on.
+os.environ.setdefault("SMARTSTORE_REPORT_CACHE_S", "0")
 
 from store import config, db, migrate
 from store.app import create_app

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,10 +22,12 @@ from admin.i18n import negotiate
 from admin.pages.formats import MonthRange, last_full_months, month_range, period_message
 from admin.render import render
 from store.assessment import render as report_render
+from store.assessment import report_cache
 from store.assessment import service as assessment_service
 from store.assessment.report import AssessmentReport
 from store.auth.models import Role
 from store.clock import business_day, utcnow
+from store.config import get_settings
 from store.db import SessionDep
 from store.errors import InvalidInput
 from store.kpi.errors import PeriodError
@@ -57,18 +60,28 @@ def _report(
     period_from: str | None,
     period_to: str | None,
     baseline: tuple[str | None, str | None] = (None, None),
+    *,
+    fresh: bool = False,
 ) -> AssessmentReport:
     """Score the asked period (blank fields: the last 12 full months) against the baseline months asked
-    (blank: the default); a bad period or baseline is InvalidInput in the page's language."""
+    (blank: the default), or reuse the same report scored minutes ago (store.assessment.report_cache; never
+    with ``fresh``); a bad period or baseline is InvalidInput in the page's language."""
     try:
         period = month_range(period_from, period_to, default_period(staff))
-        return assessment_service.assess(
+        months = (period.from_text, period.to_text, baseline[0] or None, baseline[1] or None)
+        return report_cache.report(
             session,
             staff.store_id,
-            period_from=period.from_text,
-            period_to=period.to_text,
-            baseline_from=baseline[0],
-            baseline_to=baseline[1],
+            months,
+            lambda: assessment_service.assess(
+                session,
+                staff.store_id,
+                period_from=months[0],
+                period_to=months[1],
+                baseline_from=months[2],
+                baseline_to=months[3],
+            ),
+            fresh=fresh,
         )
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, negotiate(request))) from None
@@ -108,8 +121,10 @@ def report_page(
     period_to: PeriodTo = None,
     baseline_from: BaselineMonth = None,
     baseline_to: BaselineMonth = None,
+    fresh: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
-    """The self-assessment report of a period, with its downloads; the baseline months may be chosen."""
+    """The self-assessment report of a period, with its downloads; the baseline months may be chosen;
+    ``fresh`` scores it again rather than reuse the one scored minutes ago."""
     default = default_period(staff)
     form = {
         "from": period_from or default.from_text,
@@ -119,7 +134,7 @@ def report_page(
     }
     context: dict[str, object] = {"form": form, "error": None, "report_html": None, "downloads": {}}
     try:
-        report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to))
+        report = _report(request, session, staff, period_from, period_to, (baseline_from, baseline_to), fresh=fresh)
     except InvalidInput as exc:
         # A reversed or empty period is the user's typo: say so on the page, keep the form.
         context["error"] = exc.message
@@ -129,8 +144,16 @@ def report_page(
         report=report,
         report_html=Markup(with_style_nonce(request, report_render.render_html_fragment(report, report_lang(request)))),
         downloads={ext: f"/admin/assessment/report.{ext}?{query}" for ext in DOWNLOADS},
+        scored_at=local_time(report),
+        rescore=f"/admin/assessment?{query}&fresh=1",
+        reuse_minutes=-(-get_settings().report_cache_s // 60),
     )
     return render(request, "assessment/report.html", context, staff=staff)
+
+
+def local_time(report: AssessmentReport) -> str:
+    """When the report's figures were read, in the store's own time ('2026-11-30 14:05')."""
+    return report.generated_at.astimezone(ZoneInfo(report.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def with_style_nonce(request: Request, fragment: str) -> str:

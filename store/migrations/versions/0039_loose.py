@@ -1,14 +1,14 @@
 """pos: sales discarded at the till (their numbers close the missing-sale alarm), how each alarm closed
 
 Revision ID: 0039_loose
-Revises: 0038_mkt_more
+Revises: 0039_assess
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0039_loose"
-down_revision = "0038_mkt_more"
+down_revision = "0039_assess"
 branch_labels = None
 depends_on = None
 
