@@ -1,11 +1,16 @@
 """Membership at the issue's scale on PostgreSQL: 1,000,000 members, 20,000,000 ledger rows (issue 10).
 
     .venv/bin/python bench/bench_members_scale.py --db-url postgresql+psycopg://postgres@127.0.0.1:5432/h_members_big \\
-        [--members 1000000] [--rows 20000000] [--checks 2000] [--reads 300] [--entries 5000]
+        [--members 1000000] [--rows 20000000] [--checks 2000] [--reads 300] [--entries 5000] [--jobs N] \\
+        [--expiry-workers 2] [--no-http]
 
 The database the URL names is emptied (schema dropped) and migrated, then filled by PostgreSQL itself
-(``INSERT … SELECT generate_series``; secondary indexes built after the load, foreign-key triggers off for
-the load only). Every member gets the same shape of history, its points scaled by 1–5 (``m % 5 + 1``):
+(``INSERT … SELECT generate_series``) on ``--jobs`` connections side by side (default: the CPU count, at
+least 2): ranges of 50,000 members (fewer for small runs), each range's members, ledger, lots and allocations
+in one transaction; the points tables' secondary indexes and unique constraints dropped before and built
+after (one index per connection, unique ones attached with ``USING INDEX``), then ``VACUUM (ANALYZE)`` per
+table. The loading sessions run without foreign-key triggers and with ``synchronous_commit = off`` (the
+tables stay logged). Every member gets the same shape of history, its points scaled by 1–5 (``m % 5 + 1``):
 
 * 12 lots of 100 points earned four a year in 2024, 2025 and 2026 (each with its ``earn`` entry);
 * the 2024 lots: two spent by redemptions in 2025 (soonest expiry first), two written off on 2026-01-01
@@ -21,14 +26,18 @@ has ``--entries`` ledger entries (half earned lots of 100, half redemptions of 5
 history reads. Printed, each with wall time and CPU time beside it (the machine may be loaded):
 
 * load: rows per table and the time to generate, index and analyse them;
-* verify: ``codes.verify`` + commit of ``--checks`` current codes of random members (p50/p95/p99);
+* verify, service: what the route runs (``codes.verify`` + commit, without the wait for the WAL flush) for
+  ``--checks`` current codes of random members (p50/p95/p99 wall and client CPU, the backend's CPU);
+* verify, HTTP: ``POST /api/v1/members/codes/verify`` as a till sends it (device key, keep-alive) to the
+  app under uvicorn in its own process, ``--checks`` other members (p50/p95/p99 wall; the server's CPU);
 * balance and history (first page of 50) of the long-ledger member (p50/p95/p99), and PostgreSQL's own
   execution time (EXPLAIN ANALYZE);
-* the nightly expiry: ``nightly.expire_due`` for 2027-01-01 over every member (minutes), the client's CPU
-  and the database backend's CPU, then the reconciliation (must find nothing) and a second run (writes
-  nothing).
+* the nightly expiry: ``nightly.expire_due`` for 2027-01-01 over every member (minutes, ``--expiry-workers``
+  ranges side by side), the client's CPU and the database backends' CPU, then the reconciliation (must find
+  nothing) and a second run (writes nothing);
+* the wall time of every phase and in all.
 
-Smaller runs: ``--members 100000 --rows 2000000`` (rows per member must be at least 18).
+Smaller runs: ``--members 100000`` (rows default to 20 a member; at least 18 a member).
 """
 
 from __future__ import annotations
@@ -431,7 +440,7 @@ def main() -> None:
             conn.execute(text(drop))
     chunk = max(1, min(50_000, -(-args.members // (args.jobs * 4))))
     ranges = [(lo, min(lo + chunk, args.members)) for lo in range(0, args.members, chunk)]
-    t = _in_parallel(engine, args.jobs, ranges, lambda conn, r: _load_range(conn, store_id, *r, per, at))
+    t = _in_parallel(engine, args.jobs, ranges, lambda conn, r: _load_range(conn, store_id, r[0], r[1], per, at))
     print(f"load: generated in the database, {len(ranges)} ranges of {chunk:,} members on {args.jobs} connections, {t}")
     with engine.begin() as conn:
         heavy = _load_heavy(conn, store_id, args.members, per, args.entries, at)
@@ -458,7 +467,7 @@ def main() -> None:
                 ),
                 {"t": table},
             ).one()
-            print(f"  {table}: {count:,} rows, {size} with indexes")
+            print(f"  {table}: about {count:,} rows (the VACUUM's count), {size} with indexes")
     phases["load"] = time.perf_counter() - loading
 
     # --- verify ---------------------------------------------------------------------------------------------
