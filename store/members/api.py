@@ -9,13 +9,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Scope
 
 from store import registry
 from store.auth.api import answered
-from store.auth.deps import Principal, client_address, require
+from store.auth.deps import Principal, admit, client_address, device_principal, require
 from store.auth.models import DeviceKind, Role
 from store.clock import utcnow
-from store.db import SessionDep
+from store.db import SessionDep, request_unit
+from store.hot_route import Decline, HotRoute
 from store.members import codes, qr, rules, service
 from store.members.deps import CurrentMember, MemberPrincipal
 from store.members.errors import MemberTokenInvalid, SignInCodeInvalid, TooManyCodes
@@ -289,7 +294,12 @@ def my_coupons(who: CurrentMember) -> CouponPage:
 @router.post("/codes/verify", response_model=VerifiedMember)
 def verify_code(data: CodeCheck, who: Checker, session: SessionDep) -> VerifiedMember:
     """Check a member code shown at a till or kiosk (single use); answers the member, never a secret."""
-    member = codes.verify(session, who.store_id, data.code)
+    return _verified(session, who.store_id, data.code)
+
+
+def _verified(session: Session, store_id: int, code: str) -> VerifiedMember:
+    codes.commit_without_flush_wait(session)  # the transaction writes the code's step and nothing else
+    member = codes.verify(session, store_id, code)
     return VerifiedMember(
         member_id=member.id,  # type: ignore[arg-type]
         member_no=member.member_no,
@@ -298,6 +308,55 @@ def verify_code(data: CodeCheck, who: Checker, session: SessionDep) -> VerifiedM
         tier_name=_tier_name(member.tier),
         points_balance=member.points_balance,
     )
+
+
+# The hot path of `POST /members/codes/verify` (store.hot_route), as for a till's sale (store.sales.api): a
+# device's ordinary check skips FastAPI's dependency solving (most of the route's CPU); anything else goes to
+# `verify_code` above, which stays the documented route and the reference.
+_JSON = b"application/json"
+_DECLINED_IF_SENT = frozenset({b"authorization", b"cookie"})  # other credentials: the dependencies decide
+_ONCE = frozenset({b"x-device-key", b"content-type"})
+_CHECKER_ROLES = (Role.admin, Role.manager, Role.cashier)  # Checker's
+_CHECKER_DEVICES = (DeviceKind.pos_terminal, DeviceKind.capture_box, DeviceKind.kiosk)
+
+
+async def _hot_verify(scope: Scope, headers: dict[bytes, bytes], repeated: set[bytes], body: bytes) -> Response:
+    """`verify_code` for a device's well-formed check: the same checks, write and answer, in one thread-pool trip.
+
+    Declined (`verify_code` answers): not exactly `Content-Type: application/json`; no device key, or a bearer
+    token or a cookie beside it; a repeated header; a body the route's validation might refuse (a NUL escape,
+    one that does not validate). What is left fails only where `verify_code` fails after its validation: the
+    device (401, 403, raised as its dependencies raise them) and the code itself (`codes.verify`).
+    """
+    raw_device = headers.get(b"x-device-key")
+    if (
+        not raw_device
+        or headers.get(b"content-type") != _JSON
+        or not _DECLINED_IF_SENT.isdisjoint(headers)
+        or not _ONCE.isdisjoint(repeated)
+        or b"\\u0000" in body
+    ):
+        raise Decline
+    try:
+        data = CodeCheck.model_validate_json(body)
+    except ValidationError:
+        raise Decline from None
+    unit = request_unit(scope, reads_first=False)
+    if unit is None:
+        raise Decline
+    device_key = raw_device.decode("latin-1")
+
+    def check(session: Session) -> VerifiedMember:
+        who = admit(device_principal(session, device_key), _CHECKER_ROLES, _CHECKER_DEVICES)
+        return _verified(session, who.store_id, data.code)
+
+    answer = await run_in_threadpool(unit, check)
+    return JSONResponse(answer.model_dump())
+
+
+def hot_routes(app_router: ASGIApp, prefix: str) -> list[HotRoute]:
+    """The routes to put in front of the app's own (``store.app.create_app``)."""
+    return [HotRoute(f"{prefix}{router.prefix}/codes/verify", "POST", _hot_verify, app_router)]
 
 
 SNAPSHOT_HOURS = 48

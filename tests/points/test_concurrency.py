@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from store.db import WRITE_INTENT, get_engine, unit_of_work
 from store.members.models import Member
-from store.points import service
+from store.points import nightly, service
 from store.points.errors import InsufficientPoints
 from store.points.models import EntryKind, PointsEntry, PointsLot
 from tests.conftest import separate_database
@@ -73,3 +74,27 @@ def test_the_same_redemption_fifty_times_at_once_applies_once(own_db):
     results = _all_at_once([(store_id, member_id, 30, "same-key") for _ in range(THREADS)])
     assert len(set(results)) == 1 and results[0] != "refused"
     assert _state(member_id) == (970, 970, 970, 1)
+
+
+def test_the_nightly_expiry_writes_off_ranges_side_by_side_once(own_db):
+    """Several ranges of members at once (PostgreSQL; one after the other on SQLite): every lot written off
+    once, balances and lots agree with the ledger, a second run writes nothing."""
+    lapse = date.today() + timedelta(days=400)
+    with unit_of_work() as session:
+        store = create_store(session)
+        members = [create_member(session, store) for _ in range(7)]
+        for i, member in enumerate(members):
+            service.open_balance(session, member_id=member.id, points=10 * (i + 1), expires_on=lapse, source="test")
+        store_id, ids = store.id, [member.id for member in members]
+    with unit_of_work() as session:
+        assert nightly.expire_due(session, store_id, lapse - timedelta(days=1), batch=2, workers=3) == 0
+    with unit_of_work() as session:
+        assert nightly.expire_due(session, store_id, lapse, batch=2, workers=3) == 10 * (1 + 2 + 3 + 4 + 5 + 6 + 7)
+    with unit_of_work() as session:
+        assert nightly.expire_due(session, store_id, lapse, batch=2, workers=3) == 0
+        assert nightly.reconcile(session, store_id) == []
+        expired = session.exec(
+            select(func.count()).where(col(PointsEntry.member_id).in_(ids), PointsEntry.kind == EntryKind.expire)
+        ).one()
+    assert expired == 7
+    assert [_state(member_id)[:3] for member_id in ids] == [(0, 0, 0)] * 7
