@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -103,6 +104,18 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def own_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own, for a test whose threads commit (the MQTT subscribers' writers): the
+    rolled-back test transaction of ``session`` would not see their rows."""
+    urls = fresh_database_url(tmp_path, f"own_{uuid4().hex[:6]}")
+    engine = db.make_engine(next(urls))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+    next(urls, None)
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test; commits become savepoints."""
     connection = engine.connect()
@@ -156,7 +169,7 @@ def client(app) -> Iterator[TestClient]:
 # (``_DatabaseUse`` below). A subprocess that reaches the database is not seen: mark such a test as a
 # database test (leave ``dbless`` off).
 SAME_ON_EVERY_DATABASE = "same on every database: runs in the SQLite pass"
-DATABASE_FIXTURES = frozenset({"database_url", "engine", "session", "app", "client", "live_server", "live"})
+DATABASE_FIXTURES = frozenset({"database_url", "engine", "own_engine", "session", "app", "client", "live_server", "live"})
 
 
 class _DatabaseUse:
