@@ -169,7 +169,9 @@ def client(app) -> Iterator[TestClient]:
 # (``_DatabaseUse`` below). A subprocess that reaches the database is not seen: mark such a test as a
 # database test (leave ``dbless`` off).
 SAME_ON_EVERY_DATABASE = "same on every database: runs in the SQLite pass"
-DATABASE_FIXTURES = frozenset({"database_url", "engine", "own_engine", "session", "app", "client", "live_server", "live"})
+DATABASE_FIXTURES = frozenset(
+    {"database_url", "engine", "own_engine", "session", "app", "client", "live_server", "live"}
+)
 
 
 class _DatabaseUse:
