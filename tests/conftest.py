@@ -7,14 +7,17 @@ SQLite by default; PostgreSQL when ``SMARTSTORE_TEST_DATABASE_URL`` is set (a da
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import Pool
 from sqlmodel import Session
 
 os.environ["SMARTSTORE_ENV"] = "test"
@@ -104,6 +107,18 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def own_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own, for a test whose threads commit (the MQTT subscribers' writers): the
+    rolled-back test transaction of ``session`` would not see their rows."""
+    urls = fresh_database_url(tmp_path, f"own_{uuid4().hex[:6]}")
+    engine = db.make_engine(next(urls))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+    next(urls, None)
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test; commits become savepoints."""
     connection = engine.connect()
@@ -144,9 +159,76 @@ def client(app) -> Iterator[TestClient]:
         yield test_client
 
 
+# The PostgreSQL pass runs what can differ by database; the rest runs once, in the SQLite pass.
+#
+# * ``dbless`` (a module's ``pytestmark`` or a test's mark): the test opens no database connection: no
+#   database fixture (``session``, ``app``, ``client``, ``engine``...), no ``separate_database``, no server
+#   or CLI that reaches one. Pure rules, parsers, decoders, geometry, the detector, fuzzing of a parser.
+# * ``browser``: the pages are rendered by the same code on every database; what they read and write is
+#   covered by the API and page tests (TestClient), which run in both passes.
+#
+# The mark is checked, not trusted: a ``dbless`` test that asks for a database fixture is refused at
+# collection, and one that opens a SQLAlchemy connection in the test's thread fails in the SQLite pass
+# (``_DatabaseUse`` below). A subprocess that reaches the database is not seen: mark such a test as a
+# database test (leave ``dbless`` off).
+SAME_ON_EVERY_DATABASE = "same on every database: runs in the SQLite pass"
+DATABASE_FIXTURES = frozenset(
+    {"database_url", "engine", "own_engine", "session", "app", "client", "live_server", "live"}
+)
+
+
+class _DatabaseUse:
+    """Counts SQLAlchemy pool check-outs made by the thread that runs the test (any engine, any pool)."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+        self.count = 0
+        event.listen(Pool, "checkout", self._checkout)
+
+    def _checkout(self, *_: object) -> None:
+        if threading.get_ident() == self.thread:
+            self.count += 1
+
+
+_database_use = _DatabaseUse()
+
+
+def _refuse_database_use(item: pytest.Item) -> Iterator[None]:
+    before = _database_use.count
+    result = yield
+    if item.get_closest_marker("dbless") is not None and _database_use.count != before:
+        pytest.fail(
+            f"{item.nodeid} is marked dbless but opened {_database_use.count - before} database connection(s): "
+            "remove the mark (the PostgreSQL pass would skip it)",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A ``dbless`` test whose fixtures opened a database connection fails (its mark is wrong)."""
+    return (yield from _refuse_database_use(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A ``dbless`` test that opened a database connection fails (its mark is wrong)."""
+    return (yield from _refuse_database_use(item))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres`` run only when a PostgreSQL URL is given."""
+    """Tests marked ``postgres`` run only when a PostgreSQL URL is given; with one, ``dbless`` and ``browser``
+    tests are skipped (the rule above)."""
+    for item in items:
+        used = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("dbless") is not None and used:
+            raise pytest.UsageError(f"{item.nodeid} is marked dbless but uses the fixture(s) {sorted(used)}")
     if PG_URL:
+        skip_same = pytest.mark.skip(reason=SAME_ON_EVERY_DATABASE)
+        for item in items:
+            if item.get_closest_marker("dbless") is not None or item.get_closest_marker("browser") is not None:
+                item.add_marker(skip_same)
         return
     skip = pytest.mark.skip(reason="set SMARTSTORE_TEST_DATABASE_URL to run PostgreSQL-only tests")
     for item in items:

@@ -8,6 +8,8 @@ import pytest
 
 from store import workdays
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestWorkingDays:
     def test_a_make_up_saturday_is_a_working_day(self):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 import admin
 from store.i18n import catalog_files
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 PACKAGE = Path(admin.__file__).parent
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]

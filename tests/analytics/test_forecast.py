@@ -11,6 +11,8 @@ import pytest
 from store.analytics import forecast
 from store.demo.calendar import DemoCalendar
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 def _history(days: int = 240, end: date = date(2025, 11, 30)) -> tuple[list[date], list[float]]:
     calendar = DemoCalendar(upgrade_on=date(2025, 1, 1))

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from store.assessment.rules_analytics import AnalyticsFacts, score_s10
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 FULL = AnalyticsFacts(
     sales_days=30,

@@ -18,6 +18,8 @@ from store.assessment import render
 from store.assessment.report import AssessmentReport
 from tests.factories.assessment import sample_report
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 def failing_report() -> AssessmentReport:
     """The sample report with S1 dropped to 0, below the 90-point bar."""

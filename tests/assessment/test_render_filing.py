@@ -14,6 +14,8 @@ from store.assessment import render
 from store.assessment.render import pdf as pdf_render
 from tests.factories.assessment import sample_report
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 def pdf_text(data: bytes) -> str:
     done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)

@@ -13,6 +13,8 @@ from store.assessment.report import GROUPS, INDICATORS, AssessmentReport
 from store.assessment.rules import ZoneSurvey
 from tests.factories.assessment import sample_report
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestCatalogue:
     def test_group_maxima_add_up_to_the_annex(self) -> None:

@@ -7,6 +7,8 @@ import pytest
 from store.assessment.report import INDICATORS
 from store.assessment.rules_catalog import score_s6
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestParityShare:
     def test_s6_is_worth_three_points(self) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store.assessment.rules_kiosk import C1_MAX, KioskFacts, score_c1
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 
 def kiosk(*, entrance: bool = True, online: bool = True, functions: tuple[str, ...] = ("floor_guide",)) -> KioskFacts:

@@ -6,6 +6,8 @@ import pytest
 
 from store.assessment.rules_members import score_s2
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestS2:
     def test_no_members_scores_zero_and_says_what_is_missing(self):

@@ -6,6 +6,8 @@ import pytest
 
 from store.assessment import rules_omni
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestSameDayDelivery:
     def test_exactly_twenty_percent_same_day_with_all_next_day_earns_three(self):

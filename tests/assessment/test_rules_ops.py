@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store.assessment import rules, rules_ops
 from store.assessment.rules_ops import SourceActivity
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 
 def _zone(**kw):

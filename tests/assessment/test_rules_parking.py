@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store.assessment.rules_parking import C5_MAX, ParkingFacts, score_c5
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 
 def facts(*, gates: int = 2, stays: int = 1, finds: int = 0, qr: int = 0) -> ParkingFacts:

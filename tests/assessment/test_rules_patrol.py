@@ -6,6 +6,8 @@ import pytest
 
 from store.assessment import rules_patrol
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestF2:
     def test_every_entrance_online_and_reporting_earns_four(self):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store.assessment.rules_rentals import C4_MAX, C4_NAMES, score_c4
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 
 class TestC4:

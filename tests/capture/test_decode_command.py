@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from pos_bridge.capture.commands import decode
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parents[2]

@@ -8,6 +8,8 @@ import pytest
 
 from store.capture.escpos import decode, split_receipts
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

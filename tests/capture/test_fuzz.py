@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from store.capture.escpos import decode, split_receipts
 from store.capture.parse import parse_decoded
 from store.capture.templates import ZH_BASIC
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STREAMS = 10_000

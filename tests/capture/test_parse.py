@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from store.capture import parse
 from store.capture.schemas import JobKind
 from store.capture.templates import ZH_BASIC
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -14,6 +14,8 @@ import pytest
 
 from pos_bridge.capture.proxy import Proxy
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 STATUS_ONLINE = b"\x16"  # DLE EOT 1 answer: printer online, drawer closed
 

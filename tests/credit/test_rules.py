@@ -9,6 +9,8 @@ import pytest
 from store.credit import rules
 from store.credit.rules import ComplaintFact, Facts, InspectionFact, PermitFact
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 TODAY = date(2026, 6, 30)
 
 

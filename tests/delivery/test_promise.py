@@ -10,6 +10,8 @@ import pytest
 from store.delivery import promise
 from store.delivery.schemas import DeliveryLevel
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 TZ = "Asia/Shanghai"
 CUTOFF = time(14, 0)
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from uuid import uuid4
 
 import paho.mqtt.client as paho
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -19,8 +18,8 @@ from store.facilities import ingest, thresholds
 from store.facilities import service as facilities_service
 from store.facilities.models import AlertState, FacilityAlert, FacilityCommand, FacilityCommandAck, FacilityKind
 from store.facilities.mqtt import Subscriber, publisher
-from tests.facilities.test_mqtt import HOST, PORT, _broker_up, _wait, own_engine  # noqa: F401  (the fixture)
 from tests.factories import facilities as f
+from tests.mqtt_broker import HOST, PORT, needs_broker, wait_until
 
 TIMEOUT = thresholds.COMMAND_ACK_TIMEOUT
 
@@ -106,9 +105,9 @@ class TestUnconfirmedCommands:
         assert facilities_service.check_unconfirmed(session, row.sent_at + TIMEOUT * 2) == 0
 
 
-@pytest.mark.skipif(not _broker_up(), reason="Mosquitto is not running on 127.0.0.1:1883 (.ci/run starts it)")
+@needs_broker
 class TestRoundTrip:
-    def test_a_device_receives_the_command_and_its_ack_is_stored(self, own_engine: Engine):  # noqa: F811
+    def test_a_device_receives_the_command_and_its_ack_is_stored(self, own_engine: Engine):
         code = f"T{uuid4().hex[:6]}"
         with unit_of_work(own_engine) as session:
             store, zone = f.create_store_with_zone(session, code=code)
@@ -147,7 +146,7 @@ class TestRoundTrip:
                     ).first()
                     return found is not None and found.ok
 
-            assert _wait(acked), dict(subscriber.totals)
+            assert wait_until(acked), dict(subscriber.totals)
         finally:
             device.loop_stop()
             device.disconnect()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -19,10 +18,10 @@ from store.db import unit_of_work
 from store.facilities import ingest, jobs
 from store.facilities.models import FacilityAlert, FacilityDevice, FacilityReading
 from tests.conftest import separate_database
-from tests.facilities.test_mqtt import HOST, PORT, _broker_up
 from tests.factories import facilities as f
+from tests.mqtt_broker import HOST, PORT, needs_broker, wait_until
 
-pytestmark = pytest.mark.skipif(not _broker_up(), reason="Mosquitto is not running on 127.0.0.1:1883")
+pytestmark = needs_broker
 
 
 @pytest.fixture
@@ -34,13 +33,6 @@ def worker_db(tmp_path: Path):
             jobs._subscriber.pop().stop()
     os.environ.pop("SMARTSTORE_MQTT_CLIENT_ID", None)
     config.get_settings.cache_clear()
-
-
-def _wait(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not predicate():
-        time.sleep(0.05)
-    return predicate()
 
 
 class TestWorkerJobs:
@@ -69,7 +61,7 @@ class TestWorkerJobs:
             with Session(db.get_engine()) as session:
                 return len(session.exec(select(FacilityReading)).all())
 
-        assert _wait(lambda: stored() == 1)
+        assert wait_until(lambda: stored() == 1)
 
     def test_silent_alerts_and_the_nightly_retention_run(self, worker_db):
         with unit_of_work() as session:

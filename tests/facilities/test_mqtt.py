@@ -4,68 +4,24 @@ payloads, and commands are never retained."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import uuid4
 
 import paho.mqtt.client as paho
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from store import db, migrate
 from store.db import unit_of_work
 from store.facilities import ingest
 from store.facilities import service as facilities_service
 from store.facilities.models import FacilityCommand, FacilityKind, FacilityReading
 from store.facilities.mqtt import Subscriber, publisher
-from tests.conftest import fresh_database_url
+from tests import mqtt_broker
 from tests.factories import facilities as f
+from tests.mqtt_broker import HOST, PORT, needs_broker, wait_until
 
-HOST, PORT = "127.0.0.1", 1883
-
-
-def _broker_up() -> bool:
-    try:
-        socket.create_connection((HOST, PORT), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(
-    not _broker_up(), reason="Mosquitto is not running on 127.0.0.1:1883 (.ci/run starts it)"
-)
-
-
-@pytest.fixture
-def own_engine(tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own: the subscriber's writer thread commits (no rolled-back test transaction)."""
-    urls = fresh_database_url(tmp_path, f"mqtt_{uuid4().hex[:6]}")
-    engine = db.make_engine(next(urls))
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
-    next(urls, None)
-
-
-def _client() -> paho.Client:
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"test-{uuid4().hex[:8]}")
-    client.connect(HOST, PORT)
-    client.loop_start()
-    return client
-
-
-def _wait(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+pytestmark = needs_broker
 
 
 class TestSubscriber:
@@ -79,7 +35,7 @@ class TestSubscriber:
         subscriber.start()
         try:
             assert subscriber.subscribed.wait(5)
-            client = _client()
+            client = mqtt_broker.client()
             reading = ingest.topic(code, "AQ-1", "reading")
             client.publish(reading, b"\xff\xfe not json", qos=1).wait_for_publish(5)
             client.publish(ingest.topic(code, "GHOST", "reading"), b'{"values": {"co2_ppm": 1}}', qos=1)
@@ -95,8 +51,8 @@ class TestSubscriber:
                 with Session(own_engine) as session:
                     return len(session.exec(select(FacilityReading)).all())
 
-            assert _wait(lambda: stored() == 20)
-            assert _wait(lambda: subscriber.totals["bad_json"] == 1 and subscriber.totals["unknown_device"] == 1)
+            assert wait_until(lambda: stored() == 20)
+            assert wait_until(lambda: subscriber.totals["bad_json"] == 1 and subscriber.totals["unknown_device"] == 1)
             assert subscriber.totals["bad_topic"] == 0
             assert subscriber.alive()
         finally:

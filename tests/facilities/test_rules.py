@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from store.facilities import meter, thresholds
 from store.facilities.thresholds import Phase
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 CO2 = thresholds.RULES["co2_ppm"]

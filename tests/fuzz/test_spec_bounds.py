@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from store.app import create_app
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 PYDANTIC_ONLY = {"ge", "le", "gt", "lt", "multiple_of"}
 

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from store.imports.errors import UnusableFile
 from store.imports.readers import read_table
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 SHOPS = "shop_code,name,selling_area_m2\nCO01,兰蔻,120\n\nJW01,周大福,80.5\n"
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import kiosk
 from tests.admin.test_catalog import conflicting, extracted, translated
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 PACKAGE = Path(kiosk.__file__).parent
 

@@ -8,6 +8,8 @@ import pytest
 
 from kiosk import qr
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 TEXT = "http://testserver/kiosk/route?to=shop:1F-01&from=anchor:a1&via=qr"
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from store.assessment.rules_marketing import score_s1, score_s3
 from store.marketing import rules
+
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
 
 TZ = "Asia/Shanghai"
 

@@ -9,6 +9,8 @@ import pytest
 from store.members import rules
 from store.members.rules import BASIC, DEFAULT_THRESHOLDS, DIAMOND, GOLD, SILVER, add_months, review, tier_for
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 T = DEFAULT_THRESHOLDS
 DAY = date(2026, 6, 15)
 

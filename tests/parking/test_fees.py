@@ -8,6 +8,8 @@ import pytest
 
 from store.parking import fees
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 RULE = fees.FeeRule(
     free_minutes=30,
     hourly_fen=1_000,

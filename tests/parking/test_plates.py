@@ -6,6 +6,8 @@ import pytest
 
 from store.parking import plates
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 class TestValidate:
     @pytest.mark.parametrize(

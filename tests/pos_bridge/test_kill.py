@@ -1,9 +1,9 @@
 """Crash safety: kill -9 the till agent and the store server, again and again, while the cashier sells.
 
-A driver completes cash sales on the agent's screen API the whole time; 22 kills (12 of the agent, 10 of the
-server, each process
-killed at a random moment once it is serving again, restarted at once) land in writes and forwards. Afterwards the
-outbox must drain and the till's sales and the server's must be the same set: every sale the agent
+A driver completes cash sales on the agent's screen API the whole time; 10 kills (5 of the agent, 5 of the
+server, each process killed at a random moment once it is serving again, restarted at once) land in writes and
+forwards (22 kills asserted the same and took twice as long: each kill waits for a Python process to start).
+Afterwards the outbox must drain and the till's sales and the server's must be the same set: every sale the agent
 acknowledged is in its outbox, and each outbox sale is stored once on the server under its till number.
 """
 
@@ -32,7 +32,7 @@ from tests.factories.catalog import create_sku
 from tests.factories.premises import create_shop, create_store
 from tests.factories.sales import create_till
 
-KILLS = {"agent": 12, "server": 10}  # 22 in all
+KILLS = {"agent": 5, "server": 5}  # 10 in all
 ROOT = Path(__file__).resolve().parents[2]
 
 

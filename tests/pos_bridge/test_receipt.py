@@ -9,6 +9,8 @@ from escpos.printer import Dummy
 
 from pos_bridge.agent.receipt import COLUMNS, Receipt, ReceiptLine, render, width
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 FS_CHINESE = b"\x1c\x26"
 CUT = b"\x1dV"
 QR_STORE = b"\x1d(k"

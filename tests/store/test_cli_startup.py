@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from store.cli import LAZY_COMMANDS, cli
 from store.registry import command_module_names
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 HEAVY = ("reportlab", "openpyxl", "fastapi", "starlette", "uvicorn", "sqlalchemy", "sqlmodel", "argon2", "pydantic")
 
 PROBE = """

@@ -13,6 +13,8 @@ from sqlalchemy.types import TypeDecorator
 
 from store.dbtypes import AwareDateTime
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 def _generic(dialect):
     """What ``TypeDecorator`` builds without the override: ``process_bind_param``, then DATETIME's processor."""

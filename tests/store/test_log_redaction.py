@@ -9,6 +9,8 @@ import pytest
 
 from store.logs import REDACTED, JsonFormatter, mask_phones, redact_text
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 PHONE = "13812345678"
 MASKED = "138****5678"
 

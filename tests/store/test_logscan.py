@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parents[2]
 LEAKY = """
 import logging

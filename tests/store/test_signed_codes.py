@@ -10,6 +10,8 @@ import pytest
 from store import signed_codes
 from store.signed_codes import CodeExpired, CodeInvalid, sign, verify
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 FIVE_MINUTES = timedelta(minutes=5)
 

@@ -26,6 +26,8 @@ from vision.checks import (
     References,
 )
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 EXIT = [(560, 380), (700, 380), (700, 520), (560, 520)]  # a keep-clear patch of the grass, lower right
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from vision.counting import BadLine, Heatmap, Line, LineCounter, Region, boundary, ground_point, inside, occupancy
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 
 def person(x: float, feet_y: float, height: float = 80) -> tuple[float, float, float, float]:
     """A box whose ground point (bottom centre) is (x, feet_y)."""

@@ -1,14 +1,13 @@
 """The real detector (the shipped YOLOv8n) on a few seconds of the sample footage, against the hand-made
 ground truth (tests/vision/data/vtest_ground_truth.json), and the bad inputs a camera box meets.
 
-These run once per CI pass (in the SQLite run: they touch no database), in one xdist group so the model
+These run once per CI run (marked ``dbless``: the SQLite pass runs them), in one xdist group so the model
 loads in one worker only.
 """
 
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
@@ -18,14 +17,7 @@ from vision.commands import vision
 from vision.counting import BadLine, Line
 from vision.detector import DEFAULT_MODEL, BadModel, BadVideo, Detector
 
-pytestmark = [
-    needs_vision,
-    pytest.mark.xdist_group("detector"),
-    pytest.mark.skipif(
-        bool(os.environ.get("SMARTSTORE_TEST_DATABASE_URL")),
-        reason="the detector tests use no database: they run once, in the SQLite pass",
-    ),
-]
+pytestmark = [needs_vision, pytest.mark.xdist_group("detector"), pytest.mark.dbless]
 LINE = GROUND_TRUTH["line"]
 TOLERANCE = 5  # frames between the hand-marked crossing and the counted one
 

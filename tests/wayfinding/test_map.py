@@ -10,6 +10,8 @@ import pytest
 from store.wayfinding import features, imdf, layout, routing
 from store.wayfinding.errors import BadMapData
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 FLOORS = [layout.FloorIn(c, f"{c}层", c, lv) for c, lv in (("B1", -1), ("1F", 1), ("2F", 2), ("3F", 3))]
 SHOPS = [
     layout.ShopIn(i, f"{f.code}-{i:02d}", f"店{i}", f"S{i}", "cosmetics", f.code) for f in FLOORS for i in range(9)

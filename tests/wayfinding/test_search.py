@@ -6,6 +6,8 @@ import pytest
 
 from store.wayfinding import search
 
+pytestmark = pytest.mark.dbless  # opens no database: the SQLite pass runs it (tests/conftest.py)
+
 SHOPS = [
     search.Entry("shop:1", "耐克", "Nike", ("运动鞋",)),
     search.Entry("shop:2", "星巴克", "Starbucks", ("咖啡",)),
