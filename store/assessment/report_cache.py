@@ -50,10 +50,9 @@ def edits_version(session: Session, store_id: int) -> tuple[object, ...]:
     count, newest = session.exec(
         select(func.count(), func.max(AssessmentEvidence.id)).where(AssessmentEvidence.store_id == store_id)
     ).one()
-    store = session.exec(
-        select(Store.code, Store.name, Store.timezone, Store.smart_upgrade_on).where(Store.id == store_id)
-    ).one()
-    return (count, newest, *store)
+    store = session.get(Store, store_id)
+    fields = (store.code, store.name, store.timezone, store.smart_upgrade_on) if store else ()
+    return (count, newest, *fields)
 
 
 def report(
