@@ -12,10 +12,12 @@ Only for statements with plain bound values (no expanding ``IN``); everything el
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -175,3 +177,41 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
         raise _as_core(conn, f"INSERT INTO {table} ({names})", rows[:1], exc) from exc
     finally:
         cursor.close()
+
+
+def storage_value(value: Any, suffix: str) -> Any:
+    """``value`` in the storage format: times as ``utc_text``, dates ISO, lists and dicts as JSON text, an
+    enum member as its value."""
+    if isinstance(value, datetime):
+        return utc_text(value, suffix)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], batch: int = 20_000) -> None:
+    """``rows`` (dicts with the same keys, values as the ORM takes them) through ``insert_rows``; a column left
+    out gets its scalar default, as Core would give it (one with a computed default must be given)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    missing = {}
+    for column in table.c:
+        if column.name not in rows[0] and column.default is not None:
+            if not column.default.is_scalar:
+                raise ValueError(f"{table.name}.{column.name}: give its value (its default is computed)")
+            missing[column.name] = column.default.arg  # type: ignore[attr-defined]
+    suffix = utc_suffix(conn)
+    columns = [*names, *missing]
+    tail = tuple(storage_value(v, suffix) for v in missing.values())
+    for start in range(0, len(rows), batch):
+        insert_rows(
+            conn,
+            table.name,
+            columns,
+            [tuple([storage_value(row[n], suffix) for n in names]) + tail for row in rows[start : start + batch]],
+        )

@@ -239,19 +239,7 @@ def _sql_earn(conn: Any, store_id: int, today: date, tz: ZoneInfo) -> None:
         )
         .where(o.c.store_id == store_id, o.c.member_id.is_not(None), points > 0)
     )
-    columns = [
-        "store_id",
-        "member_id",
-        "kind",
-        "points",
-        "source_type",
-        "source_id",
-        "reason",
-        "actor",
-        "business_on",
-        "created_at",
-    ]
-    conn.execute(insert(e).from_select(columns, source))
+    nightly.insert_entries(conn, source)
     lot = _T["lot"]
     years = conn.execute(
         select(func.min(e.c.business_on), func.max(e.c.business_on)).where(
