@@ -305,6 +305,14 @@ def generate(ctx: Any) -> None:
     )
     _sql_earn(conn, store_id, today, tz)
     replayed = _replay_complex(ctx, conn, store_id, today, tz)
+    if session.get_bind().dialect.name == "postgresql":  # the replay's ids were ours: the expiry draws next
+        for table in ("points_entry", "points_lot", "points_allocation", "points_hold", "points_debt"):
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            )
     _sql_expire(conn, store_id, today, tz)
     m, e = _T["member"], _T["entry"]
     conn.execute(
@@ -316,14 +324,6 @@ def generate(ctx: Any) -> None:
             .scalar_subquery()
         )
     )
-    if session.get_bind().dialect.name == "postgresql":
-        for table in ("points_entry", "points_lot", "points_allocation", "points_hold", "points_debt"):
-            session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                )
-            )
     entries = conn.execute(select(func.count()).select_from(e).where(e.c.store_id == store_id)).scalar()
     ctx.echo(
         f"demo: points     {entries:,} ledger entries ({replayed:,} members with part-payments or refunds "
