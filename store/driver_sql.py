@@ -8,6 +8,9 @@ stores it) and its rows through their result processors, and the driver runs it 
 session's transaction (the same transaction, so commit and rollback are unchanged).
 
 Only for statements with plain bound values (no expanding ``IN``); everything else stays on Core.
+
+Bulk rows already in the storage format (the demo hooks) go through ``insert_rows`` / ``insert_dicts``:
+``executemany`` on SQLite, ``COPY`` on PostgreSQL, with no bind processor per value.
 """
 
 from __future__ import annotations
