@@ -122,7 +122,7 @@ def _consents(conn: Any, store_id: int, first_id: int) -> None:
             "INSERT INTO member_consent (member_id, purpose, granted, text_version, channel, recorded_at) "
             "SELECT id, 'marketing_push', FALSE, '2025-06', 'miniprogram', COALESCE(last_sign_in_at, joined_at) "
             f"FROM member WHERE store_id = :store AND id >= :first AND {spread} % 1000 < :granted "
-            f"AND (id * 40503) % 1000 < :withdrawn"
+            f"AND (CAST(id AS BIGINT) * 40503) % 1000 < :withdrawn"
         ),
         {
             "store": store_id,
