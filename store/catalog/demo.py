@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from store import driver_sql
 from store.catalog.models import BookVersion, Price, PriceBook, PriceChange, Product, Promotion, Sku, Stock
 from store.clock import day_bounds_utc
 from store.premises import service as premises_service
@@ -241,8 +242,7 @@ def _write(session: Session, rows: _Rows) -> None:
         (version, rows.versions),
         (stock, rows.stock),
     ):
-        for start in range(0, len(values), BATCH):
-            conn.execute(insert(table), values[start : start + BATCH])
+        driver_sql.insert_dicts(conn, table, values, BATCH)  # the storage format: no bind processor per value
     if conn.dialect.name == "postgresql":  # ids were ours: move the sequences past them
         for table in ("catalog_product", "catalog_sku", "catalog_price_change"):
             top = f"(SELECT COALESCE(MAX(id), 1) FROM {table})"

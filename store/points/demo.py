@@ -239,19 +239,7 @@ def _sql_earn(conn: Any, store_id: int, today: date, tz: ZoneInfo) -> None:
         )
         .where(o.c.store_id == store_id, o.c.member_id.is_not(None), points > 0)
     )
-    columns = [
-        "store_id",
-        "member_id",
-        "kind",
-        "points",
-        "source_type",
-        "source_id",
-        "reason",
-        "actor",
-        "business_on",
-        "created_at",
-    ]
-    conn.execute(insert(e).from_select(columns, source))
+    nightly.insert_entries(conn, source)
     lot = _T["lot"]
     years = conn.execute(
         select(func.min(e.c.business_on), func.max(e.c.business_on)).where(
@@ -317,6 +305,14 @@ def generate(ctx: Any) -> None:
     )
     _sql_earn(conn, store_id, today, tz)
     replayed = _replay_complex(ctx, conn, store_id, today, tz)
+    if session.get_bind().dialect.name == "postgresql":  # the replay's ids were ours: the expiry draws next
+        for table in ("points_entry", "points_lot", "points_allocation", "points_hold", "points_debt"):
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            )
     _sql_expire(conn, store_id, today, tz)
     m, e = _T["member"], _T["entry"]
     conn.execute(
@@ -328,14 +324,6 @@ def generate(ctx: Any) -> None:
             .scalar_subquery()
         )
     )
-    if session.get_bind().dialect.name == "postgresql":
-        for table in ("points_entry", "points_lot", "points_allocation", "points_hold", "points_debt"):
-            session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                )
-            )
     entries = conn.execute(select(func.count()).select_from(e).where(e.c.store_id == store_id)).scalar()
     ctx.echo(
         f"demo: points     {entries:,} ledger entries ({replayed:,} members with part-payments or refunds "

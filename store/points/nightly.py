@@ -138,6 +138,28 @@ _BALANCES_PG = """, balance AS (
 )"""
 
 
+# The columns of a ledger entry written set-based, in the order ``insert_entries`` takes them (the id is the
+# table's own).
+ENTRY_COLUMNS = (
+    "store_id",
+    "member_id",
+    "kind",
+    "points",
+    "source_type",
+    "source_id",
+    "reason",
+    "actor",
+    "business_on",
+    "created_at",
+)
+
+
+def insert_entries(conn: Session | Connection, rows: Any) -> None:
+    """``INSERT INTO points_entry … SELECT``: ``rows`` selects the ``ENTRY_COLUMNS``, in that order (the
+    write-off below and the demo's earn entries, ``store.points.demo``)."""
+    conn.execute(insert(_ENTRY).from_select(list(ENTRY_COLUMNS), rows))
+
+
 def write_off(
     conn: Session | Connection,
     store_id: int,
@@ -174,33 +196,20 @@ def write_off(
     lapsing = int(conn.execute(select(func.coalesce(func.sum(_LOT.c.remaining), 0)).where(due)).scalar_one())
     if not lapsing:
         return 0
-    conn.execute(
-        insert(_ENTRY).from_select(
-            [
-                "store_id",
-                "member_id",
-                "kind",
-                "points",
-                "source_type",
-                "source_id",
-                "reason",
-                "actor",
-                "business_on",
-                "created_at",
-            ],
-            select(
-                _LOT.c.store_id,
-                _LOT.c.member_id,
-                literal(EntryKind.expire.value),
-                -_LOT.c.remaining,
-                literal("lot"),
-                cast(_LOT.c.id, _ENTRY.c.source_id.type),
-                literal(""),
-                literal(actor),
-                literal(on, Date),
-                literal(at, AwareDateTime),
-            ).where(due),
-        )
+    insert_entries(
+        conn,
+        select(
+            _LOT.c.store_id,
+            _LOT.c.member_id,
+            literal(EntryKind.expire.value),
+            -_LOT.c.remaining,
+            literal("lot"),
+            cast(_LOT.c.id, _ENTRY.c.source_id.type),
+            literal(""),
+            literal(actor),
+            literal(on, Date),
+            literal(at, AwareDateTime),
+        ).where(due),
     )
     entry = and_(
         _ENTRY.c.source_type == "lot",
