@@ -13,9 +13,9 @@ from store import config
 from store.parking import jobs
 from store.parking.mqtt import SUBSCRIPTION
 from tests.conftest import separate_database
-from tests.facilities.test_mqtt import _broker_up
+from tests.mqtt_broker import needs_broker
 
-pytestmark = pytest.mark.skipif(not _broker_up(), reason="Mosquitto is not running on 127.0.0.1:1883")
+pytestmark = needs_broker
 
 
 @pytest.fixture
