@@ -8,10 +8,12 @@ and a year of weekly pushes to the diamond members through the real push code.
   and never used. All set-based (one read of the orders, executemany inserts).
 - Four segments, and the RFM scores of every member who bought in the last year, computed as the worker's
   nightly job does (``jobs.nightly_rfm``) the night after the demo's last day.
-- A standing "会员周报" campaign over the last 52 weeks pushed every Monday 10:00 to the diamond members who
-  consented; channel grants as a mall has them (app, subscription acceptances, official account, SMS with a
-  few R replies, some none → "no lawful channel"); each week's runs, deliveries and outbox rows written in bulk
-  with the push code's own router (``channels.route``) and texts (``rules.personalise``).
+- A standing "会员周报" campaign over the weeks since the 1st of the month a year before the last day (so any
+  12-month report period ending this month or last has a push every week: S3) pushed every Monday 10:00 to
+  the diamond members who consented; channel grants as a mall has them (app, subscription acceptances,
+  official account, SMS with a few R replies, some none → "no lawful channel"); each week's runs, deliveries
+  and outbox rows written in bulk with the push code's own router (``channels.route``) and texts
+  (``rules.personalise``).
 """
 
 from __future__ import annotations
@@ -57,7 +59,13 @@ THEMES = (
     "年终感恩季",
 )
 REDEEM_EVERY = 47  # one member order in 47 at or above the threshold used a coupon
-PUSH_WEEKS = 52
+
+
+def push_weeks(end_on: date) -> tuple[date, int]:
+    """The first Monday of the weekly push history and its number of weeks: every week from the one holding
+    the 1st of the month a year before ``end_on`` to the one holding ``end_on`` (53–57 weeks)."""
+    first = rules.week_monday(date(end_on.year - 1, end_on.month, 1))
+    return first, (rules.week_monday(end_on) - first).days // 7 + 1
 
 
 def generate(ctx: Any) -> None:
@@ -136,7 +144,7 @@ def generate(ctx: Any) -> None:
     scored = segments.compute_rfm(session, ctx.store_id, ctx.end_on + timedelta(days=1))
     ctx.echo(
         f"demo: marketing  {len(campaigns)} campaigns, {len(issues):,} coupons, {len(redemptions):,} redeemed on "
-        f"member sales, {sent:,} pushes over {PUSH_WEEKS} weeks, RFM scores of {scored:,} members"
+        f"member sales, {sent:,} pushes over {push_weeks(ctx.end_on)[1]} weeks, RFM scores of {scored:,} members"
     )
 
 
@@ -300,8 +308,7 @@ def _issue(
 def _weekly_push(ctx: Any, rng: Any, zone: ZoneInfo) -> int:
     """A year of weekly pushes to the consenting diamond members, prepared and sent by the push code."""
     session = ctx.session
-    last_monday = rules.week_monday(ctx.end_on)
-    first_monday = last_monday - timedelta(weeks=PUSH_WEEKS - 1)
+    first_monday, _ = push_weeks(ctx.end_on)
     campaign = Campaign(
         store_id=ctx.store_id,
         name="会员周报",
@@ -407,7 +414,7 @@ def _push_rows(
     delivery_id = _next_id(session, Delivery)
     runs, deliveries, outbox = [], [], []
     official: dict[tuple[int, int], int] = {}
-    for week in range(PUSH_WEEKS):
+    for week in range(push_weeks(ctx.end_on)[1]):
         monday = first_monday + timedelta(weeks=week)
         at = rules.scheduled_at(monday, plan.weekday, plan.send_hour, tz).astimezone(UTC)
         queued = 0
