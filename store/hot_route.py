@@ -31,6 +31,26 @@ class Decline(Exception):
 Handler = Callable[[Scope, dict[bytes, bytes], set[bytes], bytes], Awaitable[Response]]
 
 
+_JSON = b"application/json"
+_OTHER_CREDENTIALS = frozenset({b"authorization", b"cookie"})  # beside a device key: the dependencies decide
+
+
+def device_json_key(headers: dict[bytes, bytes], repeated: set[bytes], body: bytes, once: frozenset[bytes]) -> bytes:
+    """The device key of a device's plain JSON request, else Decline: no ``X-Device-Key``, a content type other
+    than exactly ``application/json``, a bearer token or a cookie beside the key, a header of ``once`` sent
+    twice, or a NUL escape in the body (the FastAPI route's guard answers those)."""
+    raw_device = headers.get(b"x-device-key")
+    if (
+        not raw_device
+        or headers.get(b"content-type") != _JSON
+        or not _OTHER_CREDENTIALS.isdisjoint(headers)
+        or not once.isdisjoint(repeated)
+        or b"\\u0000" in body
+    ):
+        raise Decline
+    return raw_device
+
+
 class HotRoute(BaseRoute):
     """Answers ``method path`` with ``handler``; what it declines, ``router`` dispatches as if it were absent."""
 

@@ -20,7 +20,7 @@ from store.auth.deps import Principal, admit, client_address, device_principal, 
 from store.auth.models import DeviceKind, Role
 from store.clock import utcnow
 from store.db import SessionDep, request_unit
-from store.hot_route import Decline, HotRoute
+from store.hot_route import Decline, HotRoute, device_json_key
 from store.members import codes, qr, rules, service
 from store.members.deps import CurrentMember, MemberPrincipal
 from store.members.errors import MemberTokenInvalid, SignInCodeInvalid, TooManyCodes
@@ -313,8 +313,6 @@ def _verified(session: Session, store_id: int, code: str) -> VerifiedMember:
 # The hot path of `POST /members/codes/verify` (store.hot_route), as for a till's sale (store.sales.api): a
 # device's ordinary check skips FastAPI's dependency solving (most of the route's CPU); anything else goes to
 # `verify_code` above, which stays the documented route and the reference.
-_JSON = b"application/json"
-_DECLINED_IF_SENT = frozenset({b"authorization", b"cookie"})  # other credentials: the dependencies decide
 _ONCE = frozenset({b"x-device-key", b"content-type"})
 _CHECKER_ROLES = (Role.admin, Role.manager, Role.cashier)  # Checker's
 _CHECKER_DEVICES = (DeviceKind.pos_terminal, DeviceKind.capture_box, DeviceKind.kiosk)
@@ -328,15 +326,7 @@ async def _hot_verify(scope: Scope, headers: dict[bytes, bytes], repeated: set[b
     one that does not validate). What is left fails only where `verify_code` fails after its validation: the
     device (401, 403, raised as its dependencies raise them) and the code itself (`codes.verify`).
     """
-    raw_device = headers.get(b"x-device-key")
-    if (
-        not raw_device
-        or headers.get(b"content-type") != _JSON
-        or not _DECLINED_IF_SENT.isdisjoint(headers)
-        or not _ONCE.isdisjoint(repeated)
-        or b"\\u0000" in body
-    ):
-        raise Decline
+    raw_device = device_json_key(headers, repeated, body, _ONCE)
     try:
         data = CodeCheck.model_validate_json(body)
     except ValidationError:

@@ -18,7 +18,7 @@ from store.auth.models import DeviceKind, Role
 from store.config import get_settings
 from store.db import SessionDep, WouldBlock, reads_first, request_unit, request_unit_at_once
 from store.errors import Forbidden
-from store.hot_route import Decline, HotRoute
+from store.hot_route import Decline, HotRoute, device_json_key
 from store.idempotency import IdempotencyKey, respond_once
 from store.sales import ingest
 from store.sales import service as sales_service
@@ -154,9 +154,7 @@ def _for(reader: Principal, order: _Order) -> _Order:
 
 # The hot path of `POST /sales/orders` (store.hot_route): a till's ordinary sale skips FastAPI's dependency
 # solving; anything else goes to `post_order` above, which stays the documented route and the reference.
-_JSON = b"application/json"
 _KEY = re.compile(r"\S")  # the Idempotency-Key header's pattern (store.idempotency.IdempotencyKey)
-_DECLINED_IF_SENT = frozenset({b"authorization", b"cookie"})  # other credentials: the dependencies decide
 _ONCE = frozenset({b"x-device-key", b"idempotency-key", b"content-type"})
 _POSTERS = (Role.cashier, Role.manager, Role.admin)  # Poster's roles
 
@@ -171,16 +169,8 @@ async def _hot_post_order(scope: Scope, headers: dict[bytes, bytes], repeated: s
     JSON). What is left can fail only where `post_order` fails after its validation: the device (401, 403,
     raised as its dependencies raise them) and the sale itself (`ingest.post`).
     """
-    raw_device = headers.get(b"x-device-key")
+    raw_device = device_json_key(headers, repeated, body, _ONCE)
     raw_key = headers.get(b"idempotency-key")
-    if (
-        not raw_device
-        or headers.get(b"content-type") != _JSON
-        or not _DECLINED_IF_SENT.isdisjoint(headers)
-        or not _ONCE.isdisjoint(repeated)
-        or b"\\u0000" in body
-    ):
-        raise Decline
     key = None
     if raw_key is not None:
         key = raw_key.decode("latin-1")
