@@ -12,7 +12,8 @@ p95, the PDF report under 2 s. ``--quick``: 3 requests per page, and the self-as
 (seconds each) left out unless ``--only`` names them. ``--report``: only the self-assessment page and its
 XLSX and PDF downloads. The admin reuses a report it scored in the last 5 minutes (store.assessment.report_cache),
 so "self-assessment" and the downloads measure what a manager gets after the first request, and
-"self-assessment, scored" (``?fresh=1``) the whole scoring run that the first request of each 5 minutes pays.
+"self-assessment, scored" (``?fresh=1``) the whole scoring run, which a manager waits for only on the first
+request for a period after a start or after an hour nobody asked (the background keeps it fresh otherwise).
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from admin.pages.formats import MonthRange, last_full_months, month_range, perio
 from admin.render import render
 from store.assessment import render as report_render
 from store.assessment import report_cache
-from store.assessment import service as assessment_service
 from store.assessment.report import AssessmentReport
 from store.auth.models import Role
 from store.clock import business_day, utcnow
@@ -69,20 +68,7 @@ def _report(
     try:
         period = month_range(period_from, period_to, default_period(staff))
         months = (period.from_text, period.to_text, baseline[0] or None, baseline[1] or None)
-        return report_cache.report(
-            session,
-            staff.store_id,
-            months,
-            lambda: assessment_service.assess(
-                session,
-                staff.store_id,
-                period_from=months[0],
-                period_to=months[1],
-                baseline_from=months[2],
-                baseline_to=months[3],
-            ),
-            fresh=fresh,
-        )
+        return report_cache.report(session, staff.store_id, months, fresh=fresh)
     except PeriodError as exc:
         raise InvalidInput(period_message(exc, negotiate(request))) from None
 

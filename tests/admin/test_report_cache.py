@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import date
 
 import pytest
@@ -143,3 +144,72 @@ def test_zero_seconds_scores_every_request(
 
     assert len(scorings) == 2
     assert "分钟内沿用" not in page.text and scored_at(page.text)
+
+
+class TestKeptFreshInTheBackground:
+    """A report asked for in the last hour is scored again once it is half ``report_cache_s`` old, so a
+    manager coming back does not wait; one nobody asked for is forgotten."""
+
+    @pytest.fixture(autouse=True)
+    def background_sees_the_tests_data(self, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The background scoring opens a session of its own; the test's data lives in the test's
+        # transaction, so it gets the test's session (what it does with it is the code under test).
+        monkeypatch.setattr(report_cache, "Session", lambda engine: nullcontext(session))
+
+    def test_a_report_asked_for_is_scored_again_and_the_next_request_does_not_wait(
+        self, client: TestClient, session: Session, scorings: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in_manager(client, session, shop_store.store)
+        clock = [1000.0]
+        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
+        first = client.get("/admin/assessment")
+
+        clock[0] += 100
+        assert report_cache.refresh_due() == 0  # not yet half its age
+        clock[0] += 60
+        assert report_cache.refresh_due() == 1
+        clock[0] += 200  # 360 s after the first scoring, 200 s after the background one
+        again = client.get("/admin/assessment")
+
+        assert len(scorings) == 2  # the request's, then the background's; the last request waited for none
+        assert again.status_code == 200 and scored_at(again.text) >= scored_at(first.text)
+
+    def test_a_report_nobody_asked_for_in_an_hour_is_forgotten(
+        self, client: TestClient, session: Session, scorings: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in_manager(client, session, shop_store.store)
+        clock = [1000.0]
+        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
+        client.get("/admin/assessment")
+
+        clock[0] += report_cache.KEEP_FRESH_S + 1
+        assert report_cache.refresh_due() == 0
+        client.get("/admin/assessment")
+
+        assert len(scorings) == 2  # scored again while the manager waited
+
+    def test_a_report_that_cannot_be_scored_is_forgotten_and_logged(
+        self,
+        client: TestClient,
+        session: Session,
+        scorings: list[str],
+        monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        shop_store = small_store(session)
+        sign_in_manager(client, session, shop_store.store)
+        clock = [1000.0]
+        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
+        client.get("/admin/assessment")
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("database gone")
+
+        monkeypatch.setattr(assessment_service, "assess", broken)
+        clock[0] += 200
+        assert report_cache.refresh_due() == 0
+
+        assert "not scored in the background" in caplog.text
+        assert not report_cache._reports
