@@ -40,6 +40,14 @@ def scorings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     config.get_settings.cache_clear()
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The reuse's monotonic clock, moved by the test (``clock[0] += seconds``)."""
+    now = [1000.0]
+    monkeypatch.setattr(report_cache.time, "monotonic", lambda: now[0])
+    return now
+
+
 def scored_at(html: str) -> str:
     found = re.search(r'<p class="rp-note" id="scored-at">数据读取于 (\d{4}-\d\d-\d\d \d\d:\d\d)', html)
     assert found, "the page does not say when its figures were read"
@@ -104,12 +112,10 @@ def test_a_new_upgrade_date_shows_at_once(client: TestClient, session: Session, 
 
 
 def test_reuse_ends_after_its_minutes(
-    client: TestClient, session: Session, scorings: list[str], monkeypatch: pytest.MonkeyPatch
+    client: TestClient, session: Session, scorings: list[str], clock: list[float]
 ) -> None:
     shop_store = small_store(session)
     sign_in_manager(client, session, shop_store.store)
-    clock = [1000.0]
-    monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
     client.get("/admin/assessment")
 
     clock[0] += 299
@@ -157,12 +163,10 @@ class TestKeptFreshInTheBackground:
         monkeypatch.setattr(report_cache, "Session", lambda engine: nullcontext(session))
 
     def test_a_report_asked_for_is_scored_again_and_the_next_request_does_not_wait(
-        self, client: TestClient, session: Session, scorings: list[str], monkeypatch: pytest.MonkeyPatch
+        self, client: TestClient, session: Session, scorings: list[str], clock: list[float]
     ) -> None:
         shop_store = small_store(session)
         sign_in_manager(client, session, shop_store.store)
-        clock = [1000.0]
-        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
         first = client.get("/admin/assessment")
 
         clock[0] += 100
@@ -176,12 +180,10 @@ class TestKeptFreshInTheBackground:
         assert again.status_code == 200 and scored_at(again.text) >= scored_at(first.text)
 
     def test_a_report_nobody_asked_for_in_an_hour_is_forgotten(
-        self, client: TestClient, session: Session, scorings: list[str], monkeypatch: pytest.MonkeyPatch
+        self, client: TestClient, session: Session, scorings: list[str], clock: list[float]
     ) -> None:
         shop_store = small_store(session)
         sign_in_manager(client, session, shop_store.store)
-        clock = [1000.0]
-        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
         client.get("/admin/assessment")
 
         clock[0] += report_cache.KEEP_FRESH_S + 1
@@ -196,12 +198,11 @@ class TestKeptFreshInTheBackground:
         session: Session,
         scorings: list[str],
         monkeypatch: pytest.MonkeyPatch,
+        clock: list[float],
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         shop_store = small_store(session)
         sign_in_manager(client, session, shop_store.store)
-        clock = [1000.0]
-        monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
         client.get("/admin/assessment")
 
         def broken(*args: object, **kwargs: object) -> object:
